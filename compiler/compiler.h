@@ -1,0 +1,52 @@
+/*
+ * compiler.h - the driver's modules: kernel table, reference interpreter,
+ * pass registry and the passes themselves (one per file in passes/).
+ */
+#ifndef BIBC_COMPILER_H
+#define BIBC_COMPILER_H
+#include "../ir/ir.h"
+
+/* ---- kernels.c ---- */
+typedef void KernelFn(const int64_t *ip, const double *fp, void *const *t);
+typedef struct KernelInfo {
+  const char *name;          /* "rt_conv_f32" */
+  KernelFn *fn;              /* the function in runtime/ */
+  int family;                /* index into rt_families */
+} KernelInfo;
+typedef struct RtFamily {
+  const char *header;        /* "rt_conv.h" */
+  const char *text;          /* its source, embedded at build time */
+} RtFamily;
+extern const RtFamily rt_families[];
+extern const int rt_nfamilies;
+extern const char rt_common_text[];
+const KernelInfo *kernel_find(const char *name);
+
+/* ---- interp.c ---- */
+/* Runs node n's kernel with the given tensor data (one pointer per
+ * n->targs entry, NULL for absent ones). */
+void interp_node(const Node *n, void *const *t);
+/* Evaluates the graph: inputs[i] holds graph input i's data, outputs[i]
+ * receives graph output i (caller-allocated, numel * dtype_size bytes). */
+void interp_run(Graph *g, void *const *inputs, void *const *outputs);
+
+/* ---- pass.c ---- */
+typedef struct Pass {
+  const char *name;          /* command-line name = file name = function */
+  void (*run)(Graph *g);
+  const char *summary;       /* one line */
+  const char *help;          /* requires / provides / invalidates */
+} Pass;
+extern const Pass passes[];
+extern const int npasses;
+extern const char *const default_pipeline[];
+const Pass *pass_find(const char *name);
+/* Runs the default pipeline; verifies after each pass; dumps the IR to
+ * stdout after the pass named dump_after (NULL: none). */
+void pipeline_run(Graph *g, const char *dump_after);
+
+/* ---- passes/ ---- */
+void infer_shapes(Graph *g);
+void eliminate_dead(Graph *g);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * kernels.c - the table of runtime kernels, generated from the X-lists in
+ * runtime/rt_all.h: name -> function and family.  The interpreter calls
+ * through it; the C backend uses the family to copy the right source text.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler.h"
+#include "../runtime/rt_all.h"
+
+enum {
+#define X(fam, hdr) FAM_##fam,
+  RT_FAMILIES(X)
+#undef X
+};
+
+#define K_elementwise(k) {#k, k, FAM_elementwise},
+#define K_linalg(k) {#k, k, FAM_linalg},
+#define K_conv(k) {#k, k, FAM_conv},
+#define K_pool(k) {#k, k, FAM_pool},
+#define K_norm(k) {#k, k, FAM_norm},
+#define K_layout(k) {#k, k, FAM_layout},
+static KernelInfo table[] = {
+  RT_ELEMENTWISE_KERNELS(K_elementwise) RT_LINALG_KERNELS(K_linalg) RT_CONV_KERNELS(K_conv)
+  RT_POOL_KERNELS(K_pool) RT_NORM_KERNELS(K_norm) RT_LAYOUT_KERNELS(K_layout)
+};
+#define NKERNELS ((int)(sizeof table / sizeof table[0]))
+
+static int cmp_kernel(const void *a, const void *b) {
+  return strcmp(((const KernelInfo *)a)->name, ((const KernelInfo *)b)->name);
+}
+
+const KernelInfo *kernel_find(const char *name) {
+  static int sorted;
+  if (!sorted) {
+    qsort(table, NKERNELS, sizeof table[0], cmp_kernel);
+    sorted = 1;
+  }
+  KernelInfo key = {.name = name};
+  return bsearch(&key, table, NKERNELS, sizeof table[0], cmp_kernel);
+}

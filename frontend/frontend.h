@@ -1,0 +1,31 @@
+/*
+ * frontend.h - readers that turn files into IR: ONNX models (onnx_import.c)
+ * and tensors in ONNX TensorProto (.pb) or NumPy (.npy) form (tensor_io.c).
+ */
+#ifndef BIBC_FRONTEND_H
+#define BIBC_FRONTEND_H
+#include "../ir/ir.h"
+
+typedef struct ConstBinding {
+  const char *name;          /* graph input to freeze */
+  const char *file;          /* .pb or .npy holding its value */
+} ConstBinding;
+
+/* ---- onnx_import.c ---- */
+/* Reads an ONNX model into a new Graph.  Graph inputs named in binds become
+ * constants.  Any problem is a user error naming the file and node. */
+Graph *onnx_import(const char *path, const ConstBinding *binds, int nbinds);
+
+/* ---- tensor_io.c ---- */
+/* Reads a tensor file (.npy by extension, otherwise a serialized
+ * TensorProto) into a detached Value allocated in a. */
+Value *tensor_read(Arena *a, const char *path);
+/* Converts an already unpacked TensorProto (struct _Onnx__TensorProto). */
+Value *tensor_from_proto(Arena *a, const void *tensorproto, const char *file, const char *what);
+/* Writes v as a serialized TensorProto / as a .npy file; 0 on success. */
+int tensor_write_pb(const char *path, const Value *v);
+int tensor_write_npy(const char *path, const Value *v);
+/* Detached value of the given type and shape, zero-filled. */
+Value *tensor_new(Arena *a, DType dt, int rank, const int64_t *dims);
+
+#endif

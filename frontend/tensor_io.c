@@ -1,0 +1,288 @@
+/*
+ * tensor_io.c - tensors in and out of files: ONNX TensorProto (.pb, via the
+ * protobuf-c code generated from onnx.proto) and NumPy .npy (format 1.0-3.0,
+ * little-endian, C order, header parsed by hand: it is a fixed Python-dict
+ * literal, not general Python).  Both directions are exact for every type.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontend.h"
+#include "onnx.pb-c.h"
+
+Value *tensor_new(Arena *a, DType dt, int rank, const int64_t *dims) {
+  Value *v = arena_alloc(a, sizeof *v);
+  v->name = "";
+  v->dt = dt;
+  v->rank = rank;
+  for (int i = 0; i < rank; i++)
+    v->dims[i] = dims[i];
+  v->shape_known = 1;
+  v->input_index = v->output_index = -1;
+  int64_t n = value_numel(v);
+  v->data = arena_alloc(a, (size_t)(n ? n : 1) * dtype_size(dt));
+  return v;
+}
+
+static unsigned char *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    error_at(path, NULL, "cannot open file: %s", strerror(errno));
+  size_t cap = 1 << 16, n = 0;
+  unsigned char *buf = malloc(cap);
+  for (;;) {
+    if (!buf)
+      die("out of memory");
+    n += fread(buf + n, 1, cap - n, f);
+    if (n < cap)
+      break;
+    cap *= 2;
+    buf = realloc(buf, cap);
+  }
+  int bad = ferror(f);
+  fclose(f);
+  if (bad) {
+    free(buf);
+    error_at(path, NULL, "cannot read file");
+  }
+  *len = n;
+  return buf;
+}
+
+Value *tensor_from_proto(Arena *a, const void *p, const char *file, const char *what) {
+  const Onnx__TensorProto *tp = p;
+  int dt = tp->has_data_type ? tp->data_type : 0;
+  if (!dtype_is_valid(dt))
+    error_at(file, NULL, "%s has element type %d, which bibc does not support "
+             "(float16, bfloat16, string and complex are not)", what, dt);
+  if (tp->n_dims > IR_MAXRANK)
+    error_at(file, NULL, "%s has rank %zu; at most %d is supported", what, tp->n_dims, IR_MAXRANK);
+  if (tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
+    error_at(file, NULL, "%s uses external data; save the model with its weights inside "
+             "(onnx.save(model, path, save_as_external_data=False))", what);
+  int64_t dims[IR_MAXRANK];
+  for (size_t i = 0; i < tp->n_dims; i++) {
+    if (tp->dims[i] < 0 || tp->dims[i] > ((int64_t)1 << 31))
+      error_at(file, NULL, "%s has invalid dimension %lld", what, (long long)tp->dims[i]);
+    dims[i] = tp->dims[i];
+  }
+  Value *v = tensor_new(a, (DType)dt, (int)tp->n_dims, dims);
+  if (tp->name)
+    v->name = arena_strdup(a, tp->name);
+  int64_t n = value_numel(v);
+  size_t esz = dtype_size(v->dt);
+  if (n > ((int64_t)1 << 31) / (int64_t)esz)
+    error_at(file, NULL, "%s is too large (%lld elements)", what, (long long)n);
+  size_t have;
+  if (tp->has_raw_data) {
+    if (tp->raw_data.len != (size_t)n * esz)
+      error_at(file, NULL, "%s: raw_data holds %zu bytes, shape %s of %s needs %zu", what,
+               tp->raw_data.len, shape_str(a, v), dtype_name(v->dt), (size_t)n * esz);
+    memcpy(v->data, tp->raw_data.data, (size_t)n * esz);  /* little-endian host assumed */
+    return v;
+  }
+  switch (v->dt) {
+  case DT_F32:
+    have = tp->n_float_data;
+    if (have == (size_t)n)
+      memcpy(v->data, tp->float_data, (size_t)n * 4);
+    break;
+  case DT_F64:
+    have = tp->n_double_data;
+    if (have == (size_t)n)
+      memcpy(v->data, tp->double_data, (size_t)n * 8);
+    break;
+  case DT_I64:
+    have = tp->n_int64_data;
+    if (have == (size_t)n)
+      memcpy(v->data, tp->int64_data, (size_t)n * 8);
+    break;
+  case DT_U32: case DT_U64:
+    have = tp->n_uint64_data;
+    for (size_t i = 0; have == (size_t)n && i < have; i++) {
+      if (v->dt == DT_U32)
+        ((uint32_t *)v->data)[i] = (uint32_t)tp->uint64_data[i];
+      else
+        ((uint64_t *)v->data)[i] = tp->uint64_data[i];
+    }
+    break;
+  default: /* int32, int16, int8, uint16, uint8, bool all travel in int32_data */
+    have = tp->n_int32_data;
+    for (size_t i = 0; have == (size_t)n && i < have; i++) {
+      int32_t x = tp->int32_data[i];
+      switch (v->dt) {
+      case DT_I32: ((int32_t *)v->data)[i] = x; break;
+      case DT_I16: ((int16_t *)v->data)[i] = (int16_t)x; break;
+      case DT_U16: ((uint16_t *)v->data)[i] = (uint16_t)x; break;
+      case DT_I8: ((int8_t *)v->data)[i] = (int8_t)x; break;
+      default: ((uint8_t *)v->data)[i] = (uint8_t)x; break;
+      }
+    }
+    break;
+  }
+  if (have != (size_t)n)
+    error_at(file, NULL, "%s holds %zu values, shape %s needs %lld", what, have,
+             shape_str(a, v), (long long)n);
+  return v;
+}
+
+static Value *read_pb(Arena *a, const char *path) {
+  size_t len;
+  unsigned char *buf = read_file(path, &len);
+  Onnx__TensorProto *tp = onnx__tensor_proto__unpack(NULL, len, buf);
+  free(buf);
+  if (!tp)
+    error_at(path, NULL, "not a valid serialized onnx.TensorProto (protobuf parse failed)");
+  Value *v = tensor_from_proto(a, tp, path, "tensor");
+  onnx__tensor_proto__free_unpacked(tp, NULL);
+  return v;
+}
+
+/* .npy: magic, version, header length, then "{'descr': '<f4', 'fortran_order':
+ * False, 'shape': (2, 3), }" padded with spaces, then the data. */
+static const struct { const char *descr; DType dt; } npy_types[] = {
+  {"<f4", DT_F32}, {"<f8", DT_F64}, {"|i1", DT_I8}, {"|u1", DT_U8}, {"<i2", DT_I16},
+  {"<u2", DT_U16}, {"<i4", DT_I32}, {"<u4", DT_U32}, {"<i8", DT_I64}, {"<u8", DT_U64},
+  {"|b1", DT_BOOL},
+};
+
+static Value *read_npy(Arena *a, const char *path) {
+  size_t len;
+  unsigned char *buf = read_file(path, &len);
+  if (len < 10 || memcmp(buf, "\x93NUMPY", 6) != 0) {
+    free(buf);
+    error_at(path, NULL, "not a .npy file (bad magic)");
+  }
+  size_t hl, off;
+  if (buf[6] == 1) {
+    hl = buf[8] | (size_t)buf[9] << 8;
+    off = 10;
+  } else {
+    if (len < 12) {
+      free(buf);
+      error_at(path, NULL, "truncated .npy header");
+    }
+    hl = buf[8] | (size_t)buf[9] << 8 | (size_t)buf[10] << 16 | (size_t)buf[11] << 24;
+    off = 12;
+  }
+  if (off + hl > len || hl > 65536) {
+    free(buf);
+    error_at(path, NULL, "truncated .npy header");
+  }
+  char *h = arena_alloc(a, hl + 1);
+  memcpy(h, buf + off, hl);
+  const char *d = strstr(h, "'descr':"), *fo = strstr(h, "'fortran_order':"), *sh = strstr(h, "'shape':");
+  DType dt = DT_UNDEF;
+  if (d) {
+    d = strchr(d + 8, '\'');
+    for (size_t i = 0; d && i < sizeof npy_types / sizeof npy_types[0]; i++)
+      if (strncmp(d + 1, npy_types[i].descr, 3) == 0 && d[4] == '\'')
+        dt = npy_types[i].dt;
+  }
+  if (dt == DT_UNDEF || !fo || !sh) {
+    free(buf);
+    error_at(path, NULL, "unsupported .npy header (need little-endian numeric dtype): %s", h);
+  }
+  if (strncmp(fo + 16, " True", 5) == 0) {
+    free(buf);
+    error_at(path, NULL, "Fortran-order .npy arrays are not supported (save with np.ascontiguousarray)");
+  }
+  int64_t dims[IR_MAXRANK];
+  int rank = 0;
+  const char *s = strchr(sh, '(');
+  for (s = s ? s + 1 : NULL; s && *s && *s != ')';) {
+    while (*s == ' ' || *s == ',')
+      s++;
+    if (*s == ')')
+      break;
+    char *end;
+    long long x = strtoll(s, &end, 10);
+    if (end == s || rank == IR_MAXRANK || x < 0) {
+      free(buf);
+      error_at(path, NULL, "bad shape in .npy header: %s", h);
+    }
+    dims[rank++] = x;
+    s = end;
+  }
+  Value *v = tensor_new(a, dt, rank, dims);
+  size_t need = (size_t)value_numel(v) * dtype_size(dt);
+  if (len - off - hl < need) {
+    free(buf);
+    error_at(path, NULL, ".npy data is truncated: %zu bytes, shape %s of %s needs %zu",
+             len - off - hl, shape_str(a, v), dtype_name(dt), need);
+  }
+  memcpy(v->data, buf + off + hl, need);
+  free(buf);
+  return v;
+}
+
+Value *tensor_read(Arena *a, const char *path) {
+  size_t n = strlen(path);
+  if (n > 4 && strcmp(path + n - 4, ".npy") == 0)
+    return read_npy(a, path);
+  return read_pb(a, path);
+}
+
+int tensor_write_pb(const char *path, const Value *v) {
+  Onnx__TensorProto tp = ONNX__TENSOR_PROTO__INIT;
+  int64_t dims[IR_MAXRANK];
+  for (int i = 0; i < v->rank; i++)
+    dims[i] = v->dims[i];
+  tp.n_dims = (size_t)v->rank;
+  tp.dims = dims;
+  tp.has_data_type = 1;
+  tp.data_type = v->dt;
+  tp.name = (char *)v->name;
+  tp.has_raw_data = 1;
+  tp.raw_data.len = (size_t)value_numel(v) * dtype_size(v->dt);
+  tp.raw_data.data = v->data;
+  size_t len = onnx__tensor_proto__get_packed_size(&tp);
+  unsigned char *buf = malloc(len ? len : 1);
+  if (!buf)
+    die("out of memory");
+  onnx__tensor_proto__pack(&tp, buf);
+  FILE *f = fopen(path, "wb");
+  int ok = f && fwrite(buf, 1, len, f) == len;
+  if (f && fclose(f) != 0)
+    ok = 0;
+  free(buf);
+  return ok ? 0 : -1;
+}
+
+int tensor_write_npy(const char *path, const Value *v) {
+  const char *descr = NULL;
+  for (size_t i = 0; i < sizeof npy_types / sizeof npy_types[0]; i++)
+    if (npy_types[i].dt == v->dt)
+      descr = npy_types[i].descr;
+  ASSERT(descr);
+  char shape[32 * IR_MAXRANK + 4];
+  int k = 0;
+  for (int i = 0; i < v->rank; i++)
+    k += snprintf(shape + k, sizeof shape - (size_t)k, "%lld,%s", (long long)v->dims[i],
+                  i + 1 < v->rank ? " " : "");
+  if (v->rank > 1)
+    shape[k - 1] = 0;  /* numpy writes (2, 3) but (2,) */
+  shape[k] = 0;
+  char h[512];
+  int hl = snprintf(h, sizeof h, "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }",
+                    descr, shape);
+  int total = 10 + hl + 1;
+  int pad = (64 - total % 64) % 64;
+  FILE *f = fopen(path, "wb");
+  if (!f)
+    return -1;
+  unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0, 0};
+  pre[8] = (unsigned char)((hl + pad + 1) & 0xff);
+  pre[9] = (unsigned char)((hl + pad + 1) >> 8);
+  fwrite(pre, 1, 10, f);
+  fwrite(h, 1, (size_t)hl, f);
+  for (int i = 0; i < pad; i++)
+    fputc(' ', f);
+  fputc('\n', f);
+  size_t n = (size_t)value_numel(v) * dtype_size(v->dt);
+  int ok = fwrite(v->data, 1, n, f) == n;
+  if (fclose(f) != 0)
+    ok = 0;
+  return ok ? 0 : -1;
+}

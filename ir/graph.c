@@ -1,0 +1,222 @@
+/*
+ * graph.c - constructors and small queries on the IR: values, nodes,
+ * attributes, element types and the op-name table generated from ops.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ir.h"
+
+Graph *graph_new(const char *file) {
+  Arena *a = arena_new();
+  Graph *g = arena_alloc(a, sizeof *g);
+  g->arena = a;
+  g->file = arena_strdup(a, file);
+  g->name = "";
+  return g;
+}
+
+/* Values and nodes live in growable arrays; the old array is simply left in
+ * the arena (doubling keeps the waste under half). */
+static void *grow(Arena *a, void *old, int n, int *cap, size_t elem) {
+  if (n < *cap)
+    return old;
+  int ncap = *cap ? *cap * 2 : 64;
+  void *p = arena_alloc(a, (size_t)ncap * elem);
+  if (old)
+    memcpy(p, old, (size_t)n * elem);
+  *cap = ncap;
+  return p;
+}
+
+Value *value_new(Graph *g, const char *name) {
+  Value *v = arena_alloc(g->arena, sizeof *v);
+  v->name = arena_strdup(g->arena, name ? name : "");
+  v->id = g->nvalues;
+  v->input_index = -1;
+  v->output_index = -1;
+  g->values = grow(g->arena, g->values, g->nvalues, &g->capvalues, sizeof *g->values);
+  g->values[g->nvalues++] = v;
+  return v;
+}
+
+/* Linear search: graphs have at most a few thousand values and the importer
+ * keeps its own hash of names, so this is only for tools and tests. */
+Value *value_find(const Graph *g, const char *name) {
+  for (int i = 0; i < g->nvalues; i++)
+    if (strcmp(g->values[i]->name, name) == 0)
+      return g->values[i];
+  return NULL;
+}
+
+Node *node_new(Graph *g, OpKind op, int nin, int nout) {
+  Node *n = arena_alloc(g->arena, sizeof *n);
+  n->op = op;
+  n->optype = op < OP_COUNT ? op_name(op) : "?";
+  n->name = "";
+  n->index = g->nnodes;
+  n->in = arena_alloc(g->arena, sizeof *n->in * (size_t)(nin ? nin : 1));
+  n->nin = nin;
+  n->out = arena_alloc(g->arena, sizeof *n->out * (size_t)(nout ? nout : 1));
+  n->nout = nout;
+  g->nodes = grow(g->arena, g->nodes, g->nnodes, &g->capnodes, sizeof *g->nodes);
+  g->nodes[g->nnodes++] = n;
+  return n;
+}
+
+void graph_count_uses(Graph *g) {
+  for (int i = 0; i < g->nvalues; i++)
+    g->values[i]->nuses = 0;
+  for (int i = 0; i < g->nnodes; i++)
+    for (int k = 0; k < g->nodes[i]->nin; k++)
+      if (g->nodes[i]->in[k])
+        g->nodes[i]->in[k]->nuses++;
+}
+
+int64_t value_numel(const Value *v) {
+  int64_t n = 1;
+  for (int i = 0; i < v->rank; i++)
+    n *= v->dims[i];
+  return n;
+}
+
+size_t dtype_size(DType dt) {
+  switch (dt) {
+#define X(e, code, ct, sz, suf) case DT_##e: return sz;
+    IR_DTYPES(X)
+#undef X
+  default: return 0;
+  }
+}
+
+const char *dtype_suffix(DType dt) {
+  switch (dt) {
+#define X(e, code, ct, sz, suf) case DT_##e: return #suf;
+    IR_DTYPES(X)
+#undef X
+  default: return "undef";
+  }
+}
+
+const char *dtype_ctype(DType dt) {
+  switch (dt) {
+#define X(e, code, ct, sz, suf) case DT_##e: return #ct;
+    IR_DTYPES(X)
+#undef X
+  default: return "void";
+  }
+}
+
+const char *dtype_name(DType dt) {
+  switch (dt) {
+  case DT_F32: return "float32";
+  case DT_F64: return "float64";
+  case DT_BOOL: return "bool";
+  case DT_U8: return "uint8";
+  case DT_I8: return "int8";
+  case DT_U16: return "uint16";
+  case DT_I16: return "int16";
+  case DT_U32: return "uint32";
+  case DT_I32: return "int32";
+  case DT_U64: return "uint64";
+  case DT_I64: return "int64";
+  default: return "undefined";
+  }
+}
+
+int dtype_is_float(DType dt) { return dt == DT_F32 || dt == DT_F64; }
+
+int dtype_is_valid(int code) {
+  switch (code) {
+#define X(e, c, ct, sz, suf) case c: return 1;
+    IR_DTYPES(X)
+#undef X
+  default: return 0;
+  }
+}
+
+static const char *const opnames[] = {
+#define X(e, name, infer, sem) name,
+  IR_OPS(X)
+#undef X
+};
+
+const char *op_name(OpKind op) { return op < OP_COUNT ? opnames[op] : "?"; }
+
+static int sorted[OP_COUNT];  /* op kinds sorted by name, built on first use */
+
+static int cmp_op(const void *a, const void *b) {
+  return strcmp(opnames[*(const int *)a], opnames[*(const int *)b]);
+}
+
+int op_lookup(const char *name) {
+  static int ready;
+  if (!ready) {
+    for (int i = 0; i < OP_COUNT; i++)
+      sorted[i] = i;
+    qsort(sorted, OP_COUNT, sizeof sorted[0], cmp_op);
+    ready = 1;
+  }
+  int lo = 0, hi = OP_COUNT - 1;
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2, c = strcmp(name, opnames[sorted[mid]]);
+    if (c == 0)
+      return sorted[mid];
+    if (c < 0)
+      hi = mid - 1;
+    else
+      lo = mid + 1;
+  }
+  return -1;
+}
+
+const Attr *attr_find(const Node *n, const char *name) {
+  for (int i = 0; i < n->nattrs; i++)
+    if (strcmp(n->attrs[i].name, name) == 0)
+      return &n->attrs[i];
+  return NULL;
+}
+
+int64_t attr_int(const Node *n, const char *name, int64_t dflt) {
+  const Attr *a = attr_find(n, name);
+  return a && a->kind == ATTR_INT ? a->i : dflt;
+}
+
+double attr_float(const Node *n, const char *name, double dflt) {
+  const Attr *a = attr_find(n, name);
+  return a && a->kind == ATTR_FLOAT ? a->f : dflt;
+}
+
+const char *attr_string(const Node *n, const char *name, const char *dflt) {
+  const Attr *a = attr_find(n, name);
+  return a && a->kind == ATTR_STRING ? a->s : dflt;
+}
+
+double value_get_f64(const Value *v, int64_t i) {
+  switch (v->dt) {
+#define X(e, code, ct, sz, suf) case DT_##e: return (double)((const ct *)v->data)[i];
+    IR_DTYPES(X)
+#undef X
+  default: die("bad dtype %d", v->dt);
+  }
+}
+
+int64_t value_get_i64(const Value *v, int64_t i) {
+  switch (v->dt) {
+#define X(e, code, ct, sz, suf) case DT_##e: return (int64_t)((const ct *)v->data)[i];
+    IR_DTYPES(X)
+#undef X
+  default: die("bad dtype %d", v->dt);
+  }
+}
+
+char *shape_str(Arena *a, const Value *v) {
+  char buf[32 * IR_MAXRANK + 4];
+  int k = 0;
+  buf[k++] = '[';
+  for (int i = 0; i < v->rank; i++)
+    k += snprintf(buf + k, sizeof buf - (size_t)k, "%s%lld", i ? "," : "", (long long)v->dims[i]);
+  buf[k++] = ']';
+  buf[k] = 0;
+  return arena_strdup(a, buf);
+}

@@ -1,0 +1,191 @@
+/*
+ * ir.h - the one header that declares bibc's IR.
+ *
+ * A Graph is a list of Nodes in topological order.  Nodes read and write
+ * Values (tensors); a Value with data != NULL is a compile-time constant.
+ * Every Value has a static shape and an element type.  After shape
+ * inference (infer_shapes pass) every Node is also lowered to exactly one
+ * call of a runtime kernel (runtime/rt_*.h): Node.kernel names it, Node.ip
+ * and Node.fp hold its integer and floating parameters, laid out as the
+ * kernel's comment documents.  The reference interpreter and the C backend
+ * both execute those calls, so an operator's arithmetic is written once.
+ *
+ * Everything is allocated in the Graph's Arena and freed with it.
+ * Prototypes are grouped under the name of the file that defines them.
+ */
+#ifndef BIBC_IR_H
+#define BIBC_IR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ops.h"
+
+#define BIBC_VERSION "0.1.0"
+#define IR_MAXRANK 8   /* ONNX allows more; no model we target needs it */
+
+#if defined(__GNUC__)
+#define NORETURN __attribute__((noreturn))
+#define PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define NORETURN
+#define PRINTF(a, b)
+#endif
+
+/* Element types.  Codes are ONNX's TensorProto.DataType so the importer and
+ * the .pb writer need no mapping.  Columns: X(enum suffix, onnx code,
+ * C type, size, kernel suffix). */
+#define IR_DTYPES(X) \
+  X(F32,  1,  float,    4, f32) \
+  X(U8,   2,  uint8_t,  1, u8)  \
+  X(I8,   3,  int8_t,   1, i8)  \
+  X(U16,  4,  uint16_t, 2, u16) \
+  X(I16,  5,  int16_t,  2, i16) \
+  X(I32,  6,  int32_t,  4, i32) \
+  X(I64,  7,  int64_t,  8, i64) \
+  X(BOOL, 9,  uint8_t,  1, b8)  \
+  X(F64,  11, double,   8, f64) \
+  X(U32,  12, uint32_t, 4, u32) \
+  X(U64,  13, uint64_t, 8, u64)
+
+typedef enum DType {
+  DT_UNDEF = 0,
+#define X(e, code, ct, sz, suf) DT_##e = code,
+  IR_DTYPES(X)
+#undef X
+} DType;
+
+typedef enum OpKind {
+#define X(e, name, infer, sem) OP_##e,
+  IR_OPS(X)
+#undef X
+  OP_COUNT
+} OpKind;
+
+typedef struct Arena Arena;
+typedef struct Node Node;
+
+typedef struct Value {
+  const char *name;          /* ONNX tensor name, unique in the graph */
+  int id;                    /* index in Graph.values */
+  DType dt;                  /* element type */
+  int rank;                  /* number of dims; 0 = scalar */
+  int64_t dims[IR_MAXRANK];  /* static shape */
+  void *data;                /* constant contents (dt's C type), or NULL */
+  Node *producer;            /* node writing it; NULL for inputs/constants */
+  int nuses;                 /* how many node inputs read it */
+  int input_index;           /* position among graph inputs, or -1 */
+  int output_index;          /* position among graph outputs, or -1 */
+  int shape_known;           /* dims are valid (set by import or inference) */
+} Value;
+
+typedef enum AttrKind {
+  ATTR_FLOAT = 1, ATTR_INT, ATTR_STRING, ATTR_TENSOR, ATTR_FLOATS = 6, ATTR_INTS, ATTR_STRINGS
+} AttrKind;
+
+typedef struct Attr {
+  const char *name;          /* attribute name */
+  AttrKind kind;             /* which of the fields below is meaningful */
+  int64_t i;                 /* ATTR_INT */
+  double f;                  /* ATTR_FLOAT (float32 in ONNX, held exactly) */
+  const char *s;             /* ATTR_STRING */
+  int64_t *ints;             /* ATTR_INTS */
+  double *floats;            /* ATTR_FLOATS */
+  int n;                     /* element count of ints/floats/strings */
+  const char **strings;      /* ATTR_STRINGS */
+  Value *t;                  /* ATTR_TENSOR: a detached constant Value */
+} Attr;
+
+struct Node {
+  OpKind op;                 /* operator */
+  const char *optype;        /* op type as written in the model, for messages */
+  const char *name;          /* ONNX node name (may be "") */
+  int index;                 /* position in the ONNX graph, for messages */
+  int opset;                 /* opset version of the node's domain */
+  Value **in;                /* inputs; NULL entries are absent optionals */
+  int nin;
+  Value **out;               /* outputs; NULL entries are unused optionals */
+  int nout;
+  Attr *attrs;
+  int nattrs;
+  /* Lowering, set by shape inference: */
+  const char *kernel;        /* runtime kernel, e.g. "rt_conv_f32"; NULL = none */
+  int64_t *ip;               /* integer parameters (kernel-specific layout) */
+  int nip;
+  double *fp;                /* floating parameters */
+  int nfp;
+  Value **targs;             /* kernel tensor arguments: inputs, then outputs */
+  int ntargs;
+};
+
+typedef struct Graph {
+  Arena *arena;              /* owns everything below */
+  const char *file;          /* source file name, for messages */
+  const char *name;          /* graph name */
+  Value **values;            /* every value, by id */
+  int nvalues, capvalues;
+  Node **nodes;              /* topological order */
+  int nnodes, capnodes;
+  Value **inputs;            /* non-constant graph inputs, in ONNX order */
+  int ninputs;
+  Value **outputs;           /* graph outputs, in ONNX order */
+  int noutputs;
+  int opset;                 /* default-domain opset */
+} Graph;
+
+/* ---- arena.c ---- */
+Arena *arena_new(void);
+void arena_free(Arena *a);
+void *arena_alloc(Arena *a, size_t n);             /* zeroed, 16-aligned */
+char *arena_strdup(Arena *a, const char *s);
+char *arena_printf(Arena *a, const char *fmt, ...) PRINTF(2, 3);
+
+/* ---- error.c ---- */
+/* User errors: print one line "FILE: node N (Op "name"): error: MSG" (or
+ * "FILE: error: MSG") and exit(1) after removing any registered output
+ * file.  Internal errors: die() names the bibc source line and aborts. */
+NORETURN void error_at(const char *file, const Node *n, const char *fmt, ...) PRINTF(3, 4);
+NORETURN void error_node(const Graph *g, const Node *n, const char *fmt, ...) PRINTF(3, 4);
+void note(const char *file, const char *fmt, ...) PRINTF(2, 3);
+void error_remove_on_exit(const char *path);
+void error_keep_output(const char *path);
+NORETURN void die_at(const char *srcfile, int line, const char *fmt, ...) PRINTF(3, 4);
+#define die(...) die_at(__FILE__, __LINE__, __VA_ARGS__)
+#define ASSERT(c) ((c) ? (void)0 : die("assertion failed: %s", #c))
+
+/* ---- graph.c ---- */
+Graph *graph_new(const char *file);
+Value *value_new(Graph *g, const char *name);
+Value *value_find(const Graph *g, const char *name);
+Node *node_new(Graph *g, OpKind op, int nin, int nout);
+void graph_count_uses(Graph *g);
+int64_t value_numel(const Value *v);
+size_t dtype_size(DType dt);
+const char *dtype_name(DType dt);                  /* "float32", ... */
+const char *dtype_suffix(DType dt);                /* "f32", ... */
+const char *dtype_ctype(DType dt);                 /* "float", ... */
+int dtype_is_float(DType dt);
+int dtype_is_valid(int code);
+const char *op_name(OpKind op);
+int op_lookup(const char *onnx_name);              /* OpKind or -1 */
+const Attr *attr_find(const Node *n, const char *name);
+int64_t attr_int(const Node *n, const char *name, int64_t dflt);
+double attr_float(const Node *n, const char *name, double dflt);
+const char *attr_string(const Node *n, const char *name, const char *dflt);
+double value_get_f64(const Value *v, int64_t i);   /* constant element as double */
+int64_t value_get_i64(const Value *v, int64_t i);  /* constant element as int64 */
+char *shape_str(Arena *a, const Value *v);         /* "[1,3,28,28]" */
+
+/* ---- infer.c and infer_*.c ---- */
+/* Checks node n, sets its outputs' dt/rank/dims and lowers it to a kernel
+ * call.  Errors go through error_node(). */
+void infer_node(Graph *g, Node *n);
+
+/* ---- verify.c ---- */
+void ir_verify(const Graph *g);                    /* die()s on a broken invariant */
+
+/* ---- dump.c ---- */
+void ir_dump(const Graph *g, FILE *f);
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * rt_all.h - every runtime kernel family, and the list of all kernels as
+ * X(family header, kernel) rows, from which the interpreter's kernel table
+ * and the C backend's family selection are generated.
+ */
+#ifndef RT_ALL_H
+#define RT_ALL_H
+#include "rt_common.h"
+#include "rt_elementwise.h"
+#include "rt_linalg.h"
+#include "rt_conv.h"
+#include "rt_pool.h"
+#include "rt_norm.h"
+#include "rt_layout.h"
+
+/* X(family, header file) in the order the C backend emits them. */
+#define RT_FAMILIES(X) \
+  X(elementwise, "rt_elementwise.h") X(linalg, "rt_linalg.h") X(conv, "rt_conv.h") \
+  X(pool, "rt_pool.h") X(norm, "rt_norm.h") X(layout, "rt_layout.h")
+
+#define RT_ALL_KERNELS(X) \
+  RT_ELEMENTWISE_KERNELS(X) RT_LINALG_KERNELS(X) RT_CONV_KERNELS(X) \
+  RT_POOL_KERNELS(X) RT_NORM_KERNELS(X) RT_LAYOUT_KERNELS(X)
+
+#endif
