@@ -13,6 +13,12 @@
  * I/O documentation).  cmdline is quoted in the header comment. */
 void emit_c(Graph *g, const char *cpath, const char *hpath, const char *cmdline);
 
+/* ---- c_main.c ---- */
+/* Writes a test-bench program for emit_c's output (see c_main.c). */
+void emit_c_main(Graph *g, const char *mpath, const char *hpath, const char *prefix, const char *cmdline);
+/* ---- c.c (shared) ---- */
+char *c_ident_from_path(Arena *a, const char *path);
+
 /* ---- output.c ---- */
 /* A file written atomically: out_open() opens PATH.tmp and registers both
  * names for removal on a user error; out_close() renames it into place. */

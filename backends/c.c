@@ -24,7 +24,7 @@ typedef struct Emitter {
   char **vname;              /* C expression for each value's storage */
 } Emitter;
 
-static char *ident_from_path(Arena *a, const char *path) {
+char *c_ident_from_path(Arena *a, const char *path) {
   const char *base = strrchr(path, '/');
   base = base ? base + 1 : path;
   size_t n = strcspn(base, ".");
@@ -190,7 +190,7 @@ static void emit_header(Graph *g, const char *hpath, const char *prefix, const c
 }
 
 void emit_c(Graph *g, const char *cpath, const char *hpath, const char *cmdline) {
-  const char *prefix = ident_from_path(g->arena, cpath);
+  const char *prefix = c_ident_from_path(g->arena, cpath);
   emit_header(g, hpath, prefix, cmdline);
   OutFile o;
   out_open(&o, cpath);

@@ -28,6 +28,7 @@ typedef struct Options {
   int nbinds;
   int dump_ir;                   /* --dump-ir */
   const char *dump_after;        /* --dump-after PASS */
+  const char *main_out;          /* --main FILE.c: test bench */
 } Options;
 
 static void usage(FILE *f) {
@@ -39,6 +40,8 @@ static void usage(FILE *f) {
         "  -i FILE            run: input tensor (.pb TensorProto or .npy), in graph-input order;\n"
         "                     a leading dimension N > 1 on a batch-1 model runs N samples\n"
         "  --const NAME=FILE  freeze graph input NAME to the tensor in FILE\n"
+        "  --main FILE.c      also write a test bench: FILE.c reads .npy inputs, runs the\n"
+        "                     model per sample, writes .npy outputs\n"
         "  --dump-ir          print the IR after the whole pipeline\n"
         "  --dump-after PASS  print the IR after pass PASS\n"
         "default pipeline:", f);
@@ -77,6 +80,8 @@ static void parse(int argc, char **argv, int first, int is_run, Options *o) {
       name[eq - b] = 0;
       o->binds[o->nbinds].name = name;
       o->binds[o->nbinds++].file = eq + 1;
+    } else if (strcmp(a, "--main") == 0 && !is_run) {
+      o->main_out = need_arg(argc, argv, &i);
     } else if (strcmp(a, "--dump-ir") == 0 && !is_run) {
       o->dump_ir = 1;
     } else if (strcmp(a, "--dump-after") == 0 && !is_run) {
@@ -125,6 +130,8 @@ static int cmd_compile(int argc, char **argv) {
   parse(argc, argv, 1, 0, &o);
   if (!o.out && !o.dump_ir && !o.dump_after)
     error_at(NULL, NULL, "no output given: use -o NAME.c (or --dump-ir)");
+  if (o.main_out && !o.out)
+    error_at(NULL, NULL, "--main needs -o NAME.c");
   Graph *g = load(&o);
   if (o.dump_ir)
     ir_dump(g, stdout);
@@ -139,6 +146,8 @@ static int cmd_compile(int argc, char **argv) {
     h[n - 1] = 'h';
     char *cmd = join_args(argc, argv);
     emit_c(g, o.out, h, cmd);
+    if (o.main_out)
+      emit_c_main(g, o.main_out, h, c_ident_from_path(g->arena, o.out), cmd);
     free(cmd);
     free(h);
   }
