@@ -160,6 +160,8 @@ static int cmd_compile(int argc, char **argv) {
 static int64_t check_input(Graph *g, const char *file, Value *t, const Value *gi, int k) {
   if (t->dt != gi->dt) {
     if (dtype_is_float(t->dt) && dtype_is_float(gi->dt)) {
+      note(file, "input %d ('%s'): converting %s to %s", k, gi->name, dtype_name(t->dt),
+           dtype_name(gi->dt));
       Value *c = tensor_new(g->arena, gi->dt, t->rank, t->dims);
       for (int64_t i = 0; i < value_numel(t); i++) {
         if (gi->dt == DT_F32)
