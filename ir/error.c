@@ -12,6 +12,11 @@
 
 #include "ir.h"
 
+static const char *current_file;  /* the model being compiled, for messages */
+
+void error_set_file(const char *file) { current_file = file; }
+const char *error_file(void) { return current_file; }
+
 #define MAXOUT 64
 static const char *outputs[MAXOUT];  /* files to remove on a user error */
 static int noutputs;

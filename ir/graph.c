@@ -12,6 +12,7 @@ Graph *graph_new(const char *file) {
   Graph *g = arena_alloc(a, sizeof *g);
   g->arena = a;
   g->file = arena_strdup(a, file);
+  error_set_file(g->file);
   g->name = "";
   return g;
 }
@@ -177,19 +178,29 @@ const Attr *attr_find(const Node *n, const char *name) {
   return NULL;
 }
 
+/* The typed getters reject an attribute of the wrong kind (a model error),
+ * except that an integer is accepted where a float is expected. */
 int64_t attr_int(const Node *n, const char *name, int64_t dflt) {
   const Attr *a = attr_find(n, name);
-  return a && a->kind == ATTR_INT ? a->i : dflt;
+  if (a && a->kind != ATTR_INT)
+    error_at(error_file(), n, "attribute '%s' must be an integer", name);
+  return a ? a->i : dflt;
 }
 
 double attr_float(const Node *n, const char *name, double dflt) {
   const Attr *a = attr_find(n, name);
-  return a && a->kind == ATTR_FLOAT ? a->f : dflt;
+  if (a && a->kind == ATTR_INT)
+    return (double)a->i;
+  if (a && a->kind != ATTR_FLOAT)
+    error_at(error_file(), n, "attribute '%s' must be a float", name);
+  return a ? a->f : dflt;
 }
 
 const char *attr_string(const Node *n, const char *name, const char *dflt) {
   const Attr *a = attr_find(n, name);
-  return a && a->kind == ATTR_STRING ? a->s : dflt;
+  if (a && a->kind != ATTR_STRING)
+    error_at(error_file(), n, "attribute '%s' must be a string", name);
+  return a ? a->s : dflt;
 }
 
 double value_get_f64(const Value *v, int64_t i) {

@@ -148,6 +148,8 @@ char *arena_printf(Arena *a, const char *fmt, ...) PRINTF(2, 3);
 NORETURN void error_at(const char *file, const Node *n, const char *fmt, ...) PRINTF(3, 4);
 NORETURN void error_node(const Graph *g, const Node *n, const char *fmt, ...) PRINTF(3, 4);
 void note(const char *file, const char *fmt, ...) PRINTF(2, 3);
+void error_set_file(const char *file);             /* model named by attr_* errors */
+const char *error_file(void);
 void error_remove_on_exit(const char *path);
 void error_keep_output(const char *path);
 NORETURN void die_at(const char *srcfile, int line, const char *fmt, ...) PRINTF(3, 4);
