@@ -1,0 +1,5 @@
+# Unit tests of tensor I/O, tables and one lowered kernel.
+add_executable(unit_tests ${CMAKE_CURRENT_LIST_DIR}/unit.c)
+target_link_libraries(unit_tests PRIVATE bibccore)
+file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/unit_work)
+add_test(NAME unit COMMAND unit_tests ${CMAKE_CURRENT_BINARY_DIR}/unit_work)
