@@ -1,0 +1,19 @@
+# Real-model tests (models.txt, run_model.sh): one CTest per model, named
+# models/NAME, skipped (exit 77) when ../shared/testdata is absent.
+# randnpy writes the random inputs, npycmp compares outputs: both are C so
+# the tests need no Python.
+set(MODELS_DIR ${CMAKE_CURRENT_LIST_DIR})
+add_executable(randnpy ${MODELS_DIR}/randnpy.c)
+add_executable(npycmp ${MODELS_DIR}/npycmp.c)
+target_link_libraries(npycmp PRIVATE m)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${MODELS_DIR}/models.txt)
+file(STRINGS ${MODELS_DIR}/models.txt models_lines REGEX "^[A-Za-z0-9_]")
+foreach(line ${models_lines})
+  string(REGEX MATCH "^[A-Za-z0-9_]+" models_name "${line}")
+  add_test(NAME models/${models_name}
+           COMMAND sh ${MODELS_DIR}/run_model.sh --bibc ${BIBC}
+                   --randnpy $<TARGET_FILE:randnpy> --npycmp $<TARGET_FILE:npycmp>
+                   --cc ${CMAKE_C_COMPILER} --cflags "${GEN_CFLAGS}"
+                   --data ${SHARED_TESTDATA} ${models_name})
+  set_tests_properties(models/${models_name} PROPERTIES SKIP_RETURN_CODE 77)
+endforeach()
