@@ -40,8 +40,8 @@ echo "== $out/jet_mlp examples/jet_input.npy $out/c_output.npy"
 echo "== bibc run examples/jet_mlp.onnx -i examples/jet_input.npy -o $out/run"
 build/bibc run examples/jet_mlp.onnx -i examples/jet_input.npy -o "$out/run"
 
-echo "== agreement of the generated C with the interpreter (8 samples x 5 classes)"
-if build/tests/npycmp "$out/c_output.npy" "$out/run/output_0.npy" 1e-6; then
+echo "== class probabilities per sample: A = generated C, B = bibc run"
+if build/tests/npycmp -v "$out/c_output.npy" "$out/run/output_0.npy" 1e-6; then
   echo "example OK: the generated C computes what bibc run computes"
 else
   echo "example FAILED: the generated C and bibc run disagree" >&2

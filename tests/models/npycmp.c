@@ -1,7 +1,7 @@
 /*
  * npycmp.c - compares two numeric tensors elementwise, for the model tests.
  *
- *     npycmp [-r] A B TOL
+ *     npycmp [-r] [-v] A B TOL
  *
  * A and B are .npy files (little-endian numeric, C order) or serialized
  * onnx.TensorProto files (.pb; dims, data_type and raw_data or the typed
@@ -10,6 +10,7 @@
  * exit status 0 if every |A - B| <= TOL, 1 if not, 2 if a file is unusable.
  * With -r the bound scales with B: |A - B| <= TOL * max(1, |B|) (for
  * reference outputs in the hundreds, where one float32 ulp exceeds 1e-4).
+ * -v also prints both tensors, one row (last axis) per line, A above B.
  * NaN equals NaN; NaN against a number is an infinite difference.
  */
 #include <math.h>
@@ -275,11 +276,17 @@ static void print_shape(const Tensor *t) {
 }
 
 int main(int argc, char **argv) {
-  int rel = argc > 1 && strcmp(argv[1], "-r") == 0;
-  argv += rel;
-  argc -= rel;
+  int rel = 0, verbose = 0;
+  while (argc > 1 && (strcmp(argv[1], "-r") == 0 || strcmp(argv[1], "-v") == 0)) {
+    if (argv[1][1] == 'r')
+      rel = 1;
+    else
+      verbose = 1;
+    argv++;
+    argc--;
+  }
   if (argc != 4) {
-    fputs("usage: npycmp [-r] A B TOL   (A, B: .npy or TensorProto .pb)\n", stderr);
+    fputs("usage: npycmp [-r] [-v] A B TOL   (A, B: .npy or TensorProto .pb)\n", stderr);
     return 2;
   }
   Tensor a, b;
@@ -296,6 +303,16 @@ int main(int argc, char **argv) {
     status = 1;
   } else {
     double maxd = 0;
+    long long row = a.rank ? a.dims[a.rank - 1] : 1;
+    for (long long i = 0; verbose && row > 0 && i < a.n; i += row) {
+      for (int w = 0; w < 2; w++) {
+        const Tensor *t = w ? &b : &a;
+        printf("%s", w ? "B:" : "A:");
+        for (long long j = i; j < i + row; j++)
+          printf(" %10.6g", t->x[j]);
+        putchar('\n');
+      }
+    }
     long long first = -1, worst = 0;
     for (long long i = 0; i < a.n; i++) {
       double x = a.x[i], y = b.x[i], d;
