@@ -31,7 +31,7 @@ for model in "$here"/models/*.onnx; do
     cp "$model" "$tmp/$run/"
     # The second run overwrites stale outputs, which must not matter.
     [ $run = 2 ] && echo stale >"$tmp/2/$name.c" && echo stale >"$tmp/2/$name.h"
-    if ! (cd "$tmp/$run" && "$bibc" "$name.onnx" -o "$name.c" --main main_$name.c 2>err); then
+    if ! (cd "$tmp/$run" && "$bibc" "$name.onnx" -o "$name.c" --main "main_$name.c" 2>err); then
       echo "FAIL $name: bibc failed (run $run):"
       sed 's/^/    /' "$tmp/$run/err" | head -10
       ok=0

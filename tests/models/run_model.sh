@@ -5,7 +5,8 @@
 #   ok models: compiles to C with the --main bench, runs the bench and
 #     'bibc run' on the same random inputs (randnpy, leading batch dim 1
 #     replaced by the sample count) and requires max |diff| <= 1e-4 (npycmp);
-#     if test_data_set_0/ sits next to the model, 'bibc run' must reproduce
+#     the generated C must also compile cleanly with -std=c99 -Wall -Wextra
+#     -Werror -pedantic; if test_data_set_0/ sits next to the model, 'bibc run' must reproduce
 #     its output_K.pb within 1e-4 relative (tolerance * max(1, |ref|)).
 # Prints the ops and parameter count (from --dump-ir) and the differences.
 # Exit 77 (CTest SKIP_RETURN_CODE) when the shared test data is absent.
@@ -14,7 +15,7 @@
 #                [--data DIR] [--update] NAME
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-bibc= randnpy= npycmp= cc=${CC:-cc} cflags=-O1 data=$here/../../../shared/testdata update=0
+bibc='' randnpy='' npycmp='' cc=${CC:-cc} cflags=-O1 data=$here/../../../shared/testdata update=0
 while [ $# -gt 1 ]; do
   case $1 in
     --bibc) bibc=$2; shift 2 ;;
@@ -74,6 +75,16 @@ echo "$name: ops: $ops; params: $params"
 
 "$bibc" "$path" -o "$tmp/$name.c" --main "$tmp/main.c" 2>"$tmp/err" ||
   fail "bibc -o failed: $(cat "$tmp/err")"
+# The generated C must be clean C99 (checked, then the numeric test goes
+# on so one failure does not hide the other).
+status=0
+for f in "$name.c" main.c; do
+  if ! (cd "$tmp" && $cc -std=c99 -Wall -Wextra -Werror -pedantic -c "$f" -o /dev/null 2>strict.err); then
+    echo "FAIL $name: generated $f is not clean under -std=c99 -Wall -Wextra -Werror -pedantic:"
+    head -10 "$tmp/strict.err"
+    status=1
+  fi
+done
 # shellcheck disable=SC2086
 $cc -std=c99 $cflags -o "$tmp/prog" "$tmp/$name.c" "$tmp/main.c" -lm 2>"$tmp/err" ||
   fail "generated C does not compile: $(head -20 "$tmp/err")"
@@ -100,7 +111,7 @@ for spec in $(sed -n 's/^input %.* : \([a-z0-9]*\)\[\([0-9,]*\)\]$/\1:\2/p' "$tm
   k=$((k + 1))
 done
 nout=$(grep -c '^output ' "$tmp/ir")
-outs= iargs=
+outs='' iargs=''
 for f in "$@"; do iargs="$iargs -i $f"; done
 j=0
 while [ $j -lt "$nout" ]; do outs="$outs $tmp/out$j.npy"; j=$((j + 1)); done
@@ -108,7 +119,6 @@ while [ $j -lt "$nout" ]; do outs="$outs $tmp/out$j.npy"; j=$((j + 1)); done
 "$tmp/prog" "$@" $outs 2>"$tmp/err" || fail "generated program failed: $(head -20 "$tmp/err")"
 # shellcheck disable=SC2086
 "$bibc" run "$path" $iargs -o "$tmp/run" 2>"$tmp/err" || fail "bibc run failed: $(cat "$tmp/err")"
-status=0
 j=0
 while [ $j -lt "$nout" ]; do
   r=$("$npycmp" "$tmp/run/output_$j.npy" "$tmp/out$j.npy" 1e-4) || status=1
@@ -119,7 +129,7 @@ done
 # Reference data shipped with the model.
 ref=$(dirname "$path")/test_data_set_0
 if [ -d "$ref" ]; then
-  iargs=
+  iargs=''
   k=0
   while [ -f "$ref/input_$k.pb" ]; do iargs="$iargs -i $ref/input_$k.pb"; k=$((k + 1)); done
   # shellcheck disable=SC2086
@@ -131,5 +141,5 @@ if [ -d "$ref" ]; then
     j=$((j + 1))
   done
 fi
-[ $status = 0 ] || fail "outputs differ"
+[ $status = 0 ] || fail "see above"
 echo "ok $name"
