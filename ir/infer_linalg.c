@@ -37,9 +37,9 @@ void infer_gemm(Graph *g, Node *n) {
   int64_t m = a->dims[ta ? 1 : 0], k = a->dims[ta ? 0 : 1];
   int64_t kb = b->dims[tb ? 1 : 0], nn = b->dims[tb ? 0 : 1];
   if (k != kb)
-    error_node(g, n, "inner dimensions differ: A%s %s gives K = %lld, B%s %s gives K = %lld",
-               ta ? "^T" : "", shape_str(g->arena, a), (long long)k, tb ? "^T" : "",
-               shape_str(g->arena, b), (long long)kb);
+    error_node(g, n, "inner dimensions differ: A %s%s gives K = %lld, B %s%s gives K = %lld",
+               shape_str(g->arena, a), ta ? " with transA=1" : "", (long long)k,
+               shape_str(g->arena, b), tb ? " with transB=1" : "", (long long)kb);
   double alpha = attr_float(n, "alpha", 1.0), beta = attr_float(n, "beta", 1.0);
   /* C's strides over (M,N); 0 on a broadcast axis. */
   int64_t crow = 0, ccol = 0;
