@@ -162,3 +162,10 @@ void push_fp(Graph *g, Node *n, double v) {
   ASSERT(n->nfp < FP_CAP);
   n->fp[n->nfp++] = v;
 }
+
+void set_targs(Graph *g, Node *n, Value *const *v, int k) {
+  n->targs = arena_alloc(g->arena, sizeof *n->targs * (size_t)(k ? k : 1));
+  for (int i = 0; i < k; i++)
+    n->targs[i] = v[i];
+  n->ntargs = k;
+}

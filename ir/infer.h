@@ -38,5 +38,9 @@ void lower(Graph *g, Node *n, const char *family, DType dt);
 void push_ip(Graph *g, Node *n, int64_t v);
 void push_ips(Graph *g, Node *n, const int64_t *v, int k);
 void push_fp(Graph *g, Node *n, double v);
+/* Replaces the tensor arguments lower() set with v[0..k-1] (NULL entries
+ * for absent optionals), for kernels whose t layout is not "inputs then
+ * outputs"; call after lower(). */
+void set_targs(Graph *g, Node *n, Value *const *v, int k);
 
 #endif
