@@ -7,11 +7,12 @@
 
 #include "infer.h"
 
-/* Lowers ins[0..k-1] -> out 0 to rt_nary with the given opcode. */
-static void lower_nary(Graph *g, Node *n, int opcode, const DType *allowed) {
+/* Lowers the inputs -> out 0 to rt_nary with the given opcode.  ins gives
+ * the shapes to broadcast: n->in, or views of them (PRelu-6's channel
+ * slope). */
+static void lower_nary(Graph *g, Node *n, int opcode, const DType *allowed, Value *const *ins) {
   int rank;
   int64_t dims[IR_MAXRANK];
-  Value **ins = n->in;
   int k = n->nin;
   if (k < 1)
     error_node(g, n, "expects at least one input");
@@ -39,22 +40,59 @@ static void lower_nary(Graph *g, Node *n, int opcode, const DType *allowed) {
 
 void infer_binary(Graph *g, Node *n) {
   need_inputs(g, n, 2, 2);
-  if (n->opset < 7 && attr_int(n, "broadcast", 0))
-    error_node(g, n, "legacy broadcast with 'axis' (opset < 7) is not supported; re-export with opset >= 7");
-  switch (n->op) {
-  case OP_ADD: lower_nary(g, n, 0, dtypes_numeric); break;
-  case OP_SUB: lower_nary(g, n, 1, dtypes_numeric); break;
-  case OP_MUL: lower_nary(g, n, 2, dtypes_numeric); break;
-  case OP_DIV: lower_nary(g, n, 3, dtypes_numeric); break;
-  case OP_PRELU: {
-    /* The slope broadcasts to X ("unidirectional"); the output is X's shape. */
+  /* Before opset 7, B broadcasts to A only if broadcast=1, aligned at
+   * 'axis' (default: trailing): view B with trailing 1s appended. */
+  Value *bins[2] = {n->in[0], n->in[1]}, bview;
+  if (n->opset < 7 && n->op != OP_PRELU) {
+    Value *a = n->in[0], *b = n->in[1];
+    if (!attr_int(n, "broadcast", 0)) {
+      if (a->rank != b->rank || memcmp(a->dims, b->dims, sizeof a->dims[0] * (size_t)a->rank))
+        error_node(g, n, "shapes %s and %s differ and broadcast=0 (opset < 7 needs equal shapes)",
+                   shape_str(g->arena, a), shape_str(g->arena, b));
+    } else if (attr_find(n, "axis")) {
+      int64_t axis = attr_int(n, "axis", 0);
+      if (axis < 0)
+        axis += a->rank;
+      if (axis < 0 || axis + b->rank > a->rank)
+        error_node(g, n, "legacy broadcast of %s into %s at axis %lld does not fit",
+                   shape_str(g->arena, b), shape_str(g->arena, a), (long long)attr_int(n, "axis", 0));
+      bview = *b;
+      bview.rank = a->rank - (int)axis;
+      for (int d = b->rank; d < bview.rank; d++)
+        bview.dims[d] = 1;
+      bins[1] = &bview;
+    }
     int rank;
     int64_t dims[IR_MAXRANK];
-    broadcast_shapes(g, n, n->in, 2, &rank, dims);
+    broadcast_shapes(g, n, bins, 2, &rank, dims);
+    if (rank != a->rank || memcmp(dims, a->dims, sizeof dims[0] * (size_t)rank))
+      error_node(g, n, "B %s does not broadcast to A %s (opset < 7 broadcasts B only)",
+                 shape_str(g->arena, b), shape_str(g->arena, a));
+  }
+  switch (n->op) {
+  case OP_ADD: lower_nary(g, n, 0, dtypes_numeric, bins); break;
+  case OP_SUB: lower_nary(g, n, 1, dtypes_numeric, bins); break;
+  case OP_MUL: lower_nary(g, n, 2, dtypes_numeric, bins); break;
+  case OP_DIV: lower_nary(g, n, 3, dtypes_numeric, bins); break;
+  case OP_PRELU: {
+    /* The slope broadcasts to X ("unidirectional"); the output is X's shape.
+     * Before opset 7 a [C] slope is per channel (axis 1): view it as
+     * [C, 1, ..., 1]. */
+    int rank;
+    int64_t dims[IR_MAXRANK];
+    Value *x = n->in[0], *ins[2] = {n->in[0], n->in[1]}, chan;
+    if (n->opset < 7 && ins[1]->rank == 1 && x->rank >= 2 && ins[1]->dims[0] == x->dims[1]) {
+      chan = *ins[1];
+      chan.rank = x->rank - 1;
+      for (int d = 1; d < chan.rank; d++)
+        chan.dims[d] = 1;
+      ins[1] = &chan;
+    }
+    broadcast_shapes(g, n, ins, 2, &rank, dims);
     if (rank != n->in[0]->rank || memcmp(dims, n->in[0]->dims, sizeof dims[0] * (size_t)rank))
       error_node(g, n, "slope shape %s does not broadcast to input shape %s",
                  shape_str(g->arena, n->in[1]), shape_str(g->arena, n->in[0]));
-    lower_nary(g, n, 6, dtypes_numeric);
+    lower_nary(g, n, 6, dtypes_numeric, ins);
     break;
   }
   default: die("infer_binary: %s", op_name(n->op));
@@ -63,7 +101,7 @@ void infer_binary(Graph *g, Node *n) {
 
 void infer_variadic(Graph *g, Node *n) {
   int opcode = n->op == OP_MAX ? 4 : n->op == OP_MIN ? 5 : 0;
-  lower_nary(g, n, opcode, n->op == OP_SUM ? dtypes_float : dtypes_numeric);
+  lower_nary(g, n, opcode, n->op == OP_SUM ? dtypes_float : dtypes_numeric, n->in);
 }
 
 void infer_unary(Graph *g, Node *n) {
@@ -108,6 +146,7 @@ void infer_clip(Graph *g, Node *n) {
   int64_t mode[2] = {0, 0};
   double lim[2] = {0, 0};
   if (n->opset < 11) {
+    need_dtype(g, n, x->dt, dtypes_float);  /* float attributes: Clip-6 is float-only */
     const Attr *lo = attr_find(n, "min"), *hi = attr_find(n, "max");
     if (lo)
       mode[0] = 2, lim[0] = lo->f;
@@ -129,11 +168,12 @@ void infer_clip(Graph *g, Node *n) {
   }
   set_output(n, 0, x->dt, x->rank, x->dims);
   lower(g, n, "rt_clip", x->dt);
-  /* The kernel always takes [X, lo, hi, Y]: pad absent optional inputs. */
-  n->ntargs = 0;
-  for (int k = 0; k < 3; k++)
-    n->targs[n->ntargs++] = has_input(n, k) ? n->in[k] : NULL;
-  n->targs[n->ntargs++] = n->out[0];
+  /* The kernel always takes [X, lo, hi, Y]: pad absent optional inputs
+   * (opset < 11 bounds are attributes, and any inputs past X are ignored). */
+  Value *t[4] = {x, NULL, NULL, n->out[0]};
+  for (int k = 1; k < 3 && n->opset >= 11; k++)
+    t[k] = has_input(n, k) ? n->in[k] : NULL;
+  set_targs(g, n, t, 4);
   push_ip(g, n, value_numel(x));
   push_ips(g, n, mode, 2);
   push_fp(g, n, lim[0]);
@@ -174,11 +214,9 @@ void infer_dropout(Graph *g, Node *n) {
   if (n->nout > 1)
     set_output(n, 1, DT_BOOL, x->rank, x->dims);
   lower(g, n, "rt_dropout", DT_UNDEF);
-  n->ntargs = 0;
-  for (int k = 0; k < 3; k++)
-    n->targs[n->ntargs++] = has_input(n, k) ? n->in[k] : NULL;
-  n->targs[n->ntargs++] = n->out[0];
-  n->targs[n->ntargs++] = n->nout > 1 ? n->out[1] : NULL;
+  Value *t[5] = {x, has_input(n, 1) ? n->in[1] : NULL, has_input(n, 2) ? n->in[2] : NULL,
+                 n->out[0], n->nout > 1 ? n->out[1] : NULL};
+  set_targs(g, n, t, 5);
   push_ip(g, n, value_numel(x) * (int64_t)dtype_size(x->dt));
   push_ip(g, n, value_numel(x));
 }

@@ -135,7 +135,17 @@ RT_KERNEL(rt_dropout) {
 
 /* rt_cast: Y = (to)X with C conversion semantics; integer to integer goes
  * through 64 bits (wraps), anything involving a float through double, float
- * to bool is x != 0.  ip = [n, from, to] (RT_* type codes), t = [X, Y]. */
+ * to bool is x != 0.  Float to integer truncates toward zero; NaN gives 0
+ * and values beyond the 64-bit range saturate there (C leaves both
+ * undefined) before wrapping to the target width.
+ * ip = [n, from, to] (RT_* type codes), t = [X, Y]. */
+static inline uint64_t rt_f2u(double d) {
+  if (d != d)
+    return 0;
+  if (d < 0)
+    return d < -9223372036854775808.0 ? (uint64_t)1 << 63 : (uint64_t)(int64_t)d;
+  return d >= 18446744073709551616.0 ? UINT64_MAX : (uint64_t)d;
+}
 static inline double rt_load_f(const void *p, int64_t dt, int64_t i) {
   switch (dt) {
   case RT_F32: return ((const float *)p)[i];
@@ -170,7 +180,7 @@ RT_KERNEL(rt_cast) {
     double d = fromf ? rt_load_f(t[0], from, i) : 0;
     uint64_t u = fromf ? 0 : rt_load_u(t[0], from, i);
     if (fromf && to != RT_F32 && to != RT_F64 && to != RT_B8)
-      u = d < 0 ? (uint64_t)(int64_t)d : (uint64_t)d;
+      u = rt_f2u(d);
     switch (to) {
     case RT_F32: ((float *)t[1])[i] = fromf ? (float)d : (from == RT_U64 ? (float)u : (float)(int64_t)u); break;
     case RT_F64: ((double *)t[1])[i] = fromf ? d : (from == RT_U64 ? (double)u : (double)(int64_t)u); break;
