@@ -210,10 +210,17 @@ void emit_c(Graph *g, const char *cpath, const char *hpath, const char *cmdline)
     if (v->producer)
       e.vname[v->id] = arena_printf(g->arena, "out%d", i);
   }
+  /* Only constants a kernel reads (a Reshape's shape, say, is consumed at
+   * compile time) or that are graph outputs. */
+  char *needed = arena_alloc(g->arena, (size_t)g->nvalues + 1);
+  for (int i = 0; i < g->nnodes; i++)
+    for (int k = 0; k < g->nodes[i]->ntargs; k++)
+      if (g->nodes[i]->targs[k])
+        needed[g->nodes[i]->targs[k]->id] = 1;
   fputs("/* ---- constants ---- */\n", f);
   for (int i = 0; i < g->nvalues; i++) {
     Value *v = g->values[i];
-    if (v->data && (v->nuses > 0 || v->output_index >= 0))
+    if (v->data && (needed[i] || v->output_index >= 0))
       emit_constant(&e, v);
   }
   fputs("\n/* ---- intermediate buffers ---- */\n", f);
