@@ -119,6 +119,10 @@ void emit_c_main(Graph *g, const char *mpath, const char *hpath, const char *pre
     fprintf(f, "    write_npy(argv[%d], \"%s\", shape, out%d, n * sizeof *out%d * %lld);\n  }\n",
             1 + nin + i, npy_descr(v->dt), i, i, (long long)value_numel(v));
   }
+  for (int i = 0; i < nin; i++)
+    fprintf(f, "  free(in%d);\n", i);
+  for (int i = 0; i < nout; i++)
+    fprintf(f, "  free(out%d);\n", i);
   fputs("  return 0;\n}\n", f);
   out_close(&o);
 }
