@@ -249,6 +249,9 @@ void emit_c(Graph *g, const char *cpath, const char *hpath, const char *cmdline)
   for (int i = 0; i < g->noutputs; i++)
     fprintf(f, "%s%s *out%d", i || g->ninputs ? ", " : "", dtype_ctype(g->outputs[i]->dt), i);
   fputs(") {\n", f);
+  for (int i = 0; i < g->ninputs; i++)  /* inputs the outputs do not depend on */
+    if (!needed[g->inputs[i]->id] && g->inputs[i]->output_index < 0)
+      fprintf(f, "  (void)in%d;\n", i);
   for (int i = 0; i < g->nnodes; i++) {
     const Node *n = g->nodes[i];
     fprintf(f, "  { /* node %d: %s \"", n->index, op_name(n->op));

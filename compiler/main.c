@@ -73,10 +73,7 @@ static void parse(int argc, char **argv, int first, int is_run, Options *o) {
         error_at(NULL, NULL, "--const needs NAME=FILE, got '%s'", b);
       if (o->nbinds == MAXFILES)
         error_at(NULL, NULL, "too many --const bindings");
-      char *name = malloc((size_t)(eq - b) + 1);
-      if (!name)
-        die("out of memory");
-      memcpy(name, b, (size_t)(eq - b));
+      char *name = argv[i];  /* split NAME=FILE in place: argv strings are writable */
       name[eq - b] = 0;
       o->binds[o->nbinds].name = name;
       o->binds[o->nbinds++].file = eq + 1;

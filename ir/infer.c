@@ -20,9 +20,12 @@ void infer_node(Graph *g, Node *n) {
   n->kernel = NULL;
   n->nip = n->nfp = n->ntargs = 0;
   infer_fns[n->op](g, n);
+  /* An op fills the outputs it defines; any other requested output is one
+   * the operator does not have. */
   for (int k = 0; k < n->nout; k++)
     if (n->out[k] && !n->out[k]->shape_known)
-      die("%s: output %d has no shape after inference", op_name(n->op), k);
+      error_node(g, n, "has %d outputs, but %s defines no output %d ('%s'); remove it from "
+                 "the node", n->nout, op_name(n->op), k, n->out[k]->name);
 }
 
 int has_input(const Node *n, int k) { return k < n->nin && n->in[k] != NULL; }

@@ -21,7 +21,15 @@
 
 #define RT_MAXRANK 8
 
-#define RT_KERNEL(name) static inline void name(const int64_t *ip, const double *fp, void *const *t)
+/* Kernels and helpers are RT_INLINE and marked unused: a generated file
+ * carries whole kernel families, and clang would warn about the kernels this
+ * model does not call. */
+#if defined(__GNUC__) || defined(__clang__)
+#define RT_INLINE static inline __attribute__((unused))
+#else
+#define RT_INLINE static inline
+#endif
+#define RT_KERNEL(name) RT_INLINE void name(const int64_t *ip, const double *fp, void *const *t)
 
 /* X(suffix, C type, is_float, NEG) for every element type a kernel may
  * take.  NEG(v) tests v < 0 without tripping -Wtype-limits on unsigned types. */
@@ -37,7 +45,7 @@
 #define RT_FLOAT_TYPES(X) X(f32, float, 1, RT_NEG_S) X(f64, double, 1, RT_NEG_S)
 
 /* Advances a row-major multi-index over dims; returns 0 after the last. */
-static inline int rt_next_index(int64_t *idx, const int64_t *dims, int64_t rank) {
+RT_INLINE int rt_next_index(int64_t *idx, const int64_t *dims, int64_t rank) {
   for (int64_t d = rank - 1; d >= 0; d--) {
     if (++idx[d] < dims[d])
       return 1;
@@ -46,7 +54,7 @@ static inline int rt_next_index(int64_t *idx, const int64_t *dims, int64_t rank)
   return 0;
 }
 
-static inline int64_t rt_numel(const int64_t *dims, int64_t rank) {
+RT_INLINE int64_t rt_numel(const int64_t *dims, int64_t rank) {
   int64_t n = 1;
   for (int64_t d = 0; d < rank; d++)
     n *= dims[d];

@@ -139,14 +139,14 @@ RT_KERNEL(rt_dropout) {
  * and values beyond the 64-bit range saturate there (C leaves both
  * undefined) before wrapping to the target width.
  * ip = [n, from, to] (RT_* type codes), t = [X, Y]. */
-static inline uint64_t rt_f2u(double d) {
+RT_INLINE uint64_t rt_f2u(double d) {
   if (d != d)
     return 0;
   if (d < 0)
     return d < -9223372036854775808.0 ? (uint64_t)1 << 63 : (uint64_t)(int64_t)d;
   return d >= 18446744073709551616.0 ? UINT64_MAX : (uint64_t)d;
 }
-static inline double rt_load_f(const void *p, int64_t dt, int64_t i) {
+RT_INLINE double rt_load_f(const void *p, int64_t dt, int64_t i) {
   switch (dt) {
   case RT_F32: return ((const float *)p)[i];
   case RT_F64: return ((const double *)p)[i];
@@ -160,7 +160,7 @@ static inline double rt_load_f(const void *p, int64_t dt, int64_t i) {
   default: return (double)((const int64_t *)p)[i];
   }
 }
-static inline uint64_t rt_load_u(const void *p, int64_t dt, int64_t i) {
+RT_INLINE uint64_t rt_load_u(const void *p, int64_t dt, int64_t i) {
   switch (dt) {
   case RT_U8: case RT_B8: return ((const uint8_t *)p)[i];
   case RT_I8: return (uint64_t)(int64_t)((const int8_t *)p)[i];

@@ -13,7 +13,7 @@
 #include "rt_common.h"
 
 /* Copies one element of es bytes. */
-static inline void rt_copy_elem(unsigned char *dst, const unsigned char *src, int64_t es) {
+RT_INLINE void rt_copy_elem(unsigned char *dst, const unsigned char *src, int64_t es) {
   for (int64_t b = 0; b < es; b++)
     dst[b] = src[b];
 }
@@ -86,7 +86,7 @@ enum { RT_PAD_CONSTANT, RT_PAD_EDGE, RT_PAD_REFLECT, RT_PAD_WRAP };
  * an input coordinate, or -1 for "use the fill value".  Reflect mirrors
  * without repeating the edge (numpy 'reflect', period 2(d-1)); wrap is
  * periodic.  d >= 1 for the non-constant modes (inference checks). */
-static inline int64_t rt_pad_src(int64_t o, int64_t d, int64_t pb, int64_t mode) {
+RT_INLINE int64_t rt_pad_src(int64_t o, int64_t d, int64_t pb, int64_t mode) {
   int64_t i = o - pb, p;
   if (i >= 0 && i < d)
     return i;
