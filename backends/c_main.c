@@ -77,7 +77,7 @@ void emit_c_main(Graph *g, const char *mpath, const char *hpath, const char *pre
   fprintf(f, " */\n#include \"%s\"\n", hbase ? hbase + 1 : hpath);
   fputs(bench_lib, f);
   int nin = g->ninputs, nout = g->noutputs;
-  fputs("int main(int argc, char **argv) {\n  size_t n = 1, s, nb;\n", f);
+  fputs("int main(int argc, char **argv) {\n  size_t n = 1, s, nb = 0;\n  (void)nb;\n  (void)read_npy;\n", f);
   fprintf(f, "  if (argc != %d) {\n    fprintf(stderr, \"usage: %%s", 1 + nin + nout);
   for (int i = 0; i < nin; i++)
     fprintf(f, " IN%d.npy", i);
@@ -86,6 +86,11 @@ void emit_c_main(Graph *g, const char *mpath, const char *hpath, const char *pre
   fputs("\\n\", argv[0]);\n    return 2;\n  }\n", f);
   for (int i = 0; i < nin; i++) {
     const Value *v = g->inputs[i];
+    if (value_numel(v) == 0) {  /* an empty tensor: nothing to read per sample */
+      fprintf(f, "  %s *in%d = read_npy(argv[%d], \"%s\", &nb);\n  size_t n%d = 1;\n",
+              dtype_ctype(v->dt), i, 1 + i, npy_descr(v->dt), i);
+      continue;
+    }
     fprintf(f, "  %s *in%d = read_npy(argv[%d], \"%s\", &nb);\n  size_t n%d = nb / sizeof *in%d / %lld;\n"
             "  if (nb == 0 || nb %% (sizeof *in%d * %lld) != 0) fail(argv[%d], \"size is not a whole number of samples\");\n"
             "  if (n%d > 1 && n > 1 && n%d != n) fail(argv[%d], \"sample count differs from an earlier input\");\n"

@@ -195,7 +195,7 @@ static void import_input(Importer *im, const Onnx__ValueInfoProto *vi) {
     const Onnx__TensorShapeProto__Dimension *dim = tt->shape->dim[d];
     int sym = dim->value_case != ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
     int64_t x = sym ? -1 : dim->dim_value;
-    if (d == 0 && v->rank >= 2 && (sym || x <= 0 || x > MAX_BATCH)) {
+    if (d == 0 && v->rank >= 2 && (sym || x < 0 || x > MAX_BATCH)) {
       if (sym)
         note(g->file, "input '%s': symbolic batch dimension '%s' taken as 1", name,
              dim->dim_param ? dim->dim_param : "?");
@@ -203,9 +203,9 @@ static void import_input(Importer *im, const Onnx__ValueInfoProto *vi) {
         note(g->file, "input '%s': batch dimension %lld taken as 1", name, (long long)x);
       x = 1;
     }
-    if (x <= 0)
+    if (x < 0)
       error_at(g->file, NULL, "graph input '%s' has a %s dimension %d; bibc needs static shapes "
-               "(set them on export)", name, sym ? "symbolic" : "non-positive", d);
+               "(set them on export)", name, sym ? "symbolic" : "negative", d);
     v->dims[d] = x;
   }
   v->shape_known = 1;

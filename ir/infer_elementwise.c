@@ -207,8 +207,16 @@ void infer_dropout(Graph *g, Node *n) {
   Value *x = n->in[0];
   if (has_input(n, 2)) {
     Value *tm = need_const(g, n, 2, "training_mode");
-    if (value_get_i64(tm, 0))
-      error_node(g, n, "training_mode is true; bibc compiles inference graphs (set it to false)");
+    /* Training mode drops at random unless the ratio is a constant 0. */
+    if (value_get_i64(tm, 0)) {
+      if (!has_input(n, 1))
+        error_node(g, n, "training_mode is true; bibc compiles inference graphs (set it to false)");
+      Value *ratio = need_const(g, n, 1, "ratio (with training_mode true)");
+      if (value_get_f64(ratio, 0) != 0)
+        error_node(g, n, "training_mode is true with ratio %g: the output would be random; "
+                   "bibc compiles inference graphs (set training_mode to false)",
+                   value_get_f64(ratio, 0));
+    }
   }
   set_output(n, 0, x->dt, x->rank, x->dims);
   if (n->nout > 1)
