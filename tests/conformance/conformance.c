@@ -335,7 +335,8 @@ static void finish_worker(const Config *c, Test *t, Slot *s, int status) {
     if (clean)
       snprintf(t->why, n, "%s", w);
     else  /* the worker itself failed: keep its first line */
-      snprintf(t->why, n, "runner worker (status %d): %.*s", status, (int)strcspn(w, "\n"), w);
+      snprintf(t->why, n, "runner worker %s %d: %.*s", WIFEXITED(status) ? "exit" : "signal",
+               WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), (int)strcspn(w, "\n"), w);
   }
   if (c->verbose)
     fprintf(stderr, "%s %s/%s%s%s\n", t->passed ? "ok  " : "FAIL", t->label, t->name,
