@@ -24,7 +24,15 @@
 
 #define RT_MAXRANK 8
 
-#define RT_KERNEL(name) static inline void name(const int64_t *ip, const double *fp, void *const *t)
+/* Kernels and helpers are RT_INLINE and marked unused: a generated file
+ * carries whole kernel families, and clang would warn about the kernels this
+ * model does not call. */
+#if defined(__GNUC__) || defined(__clang__)
+#define RT_INLINE static inline __attribute__((unused))
+#else
+#define RT_INLINE static inline
+#endif
+#define RT_KERNEL(name) RT_INLINE void name(const int64_t *ip, const double *fp, void *const *t)
 
 /* X(suffix, C type, is_float, NEG) for every element type a kernel may
  * take.  NEG(v) tests v < 0 without tripping -Wtype-limits on unsigned types. */
@@ -40,7 +48,7 @@
 #define RT_FLOAT_TYPES(X) X(f32, float, 1, RT_NEG_S) X(f64, double, 1, RT_NEG_S)
 
 /* Advances a row-major multi-index over dims; returns 0 after the last. */
-static inline int rt_next_index(int64_t *idx, const int64_t *dims, int64_t rank) {
+RT_INLINE int rt_next_index(int64_t *idx, const int64_t *dims, int64_t rank) {
   for (int64_t d = rank - 1; d >= 0; d--) {
     if (++idx[d] < dims[d])
       return 1;
@@ -49,7 +57,7 @@ static inline int rt_next_index(int64_t *idx, const int64_t *dims, int64_t rank)
   return 0;
 }
 
-static inline int64_t rt_numel(const int64_t *dims, int64_t rank) {
+RT_INLINE int64_t rt_numel(const int64_t *dims, int64_t rank) {
   int64_t n = 1;
   for (int64_t d = 0; d < rank; d++)
     n *= dims[d];
@@ -198,8 +206,18 @@ RT_KERNEL(rt_dropout) {
 
 /* rt_cast: Y = (to)X with C conversion semantics; integer to integer goes
  * through 64 bits (wraps), anything involving a float through double, float
- * to bool is x != 0.  ip = [n, from, to] (RT_* type codes), t = [X, Y]. */
-static inline double rt_load_f(const void *p, int64_t dt, int64_t i) {
+ * to bool is x != 0.  Float to integer truncates toward zero; NaN gives 0
+ * and values beyond the 64-bit range saturate there (C leaves both
+ * undefined) before wrapping to the target width.
+ * ip = [n, from, to] (RT_* type codes), t = [X, Y]. */
+RT_INLINE uint64_t rt_f2u(double d) {
+  if (d != d)
+    return 0;
+  if (d < 0)
+    return d < -9223372036854775808.0 ? (uint64_t)1 << 63 : (uint64_t)(int64_t)d;
+  return d >= 18446744073709551616.0 ? UINT64_MAX : (uint64_t)d;
+}
+RT_INLINE double rt_load_f(const void *p, int64_t dt, int64_t i) {
   switch (dt) {
   case RT_F32: return ((const float *)p)[i];
   case RT_F64: return ((const double *)p)[i];
@@ -213,7 +231,7 @@ static inline double rt_load_f(const void *p, int64_t dt, int64_t i) {
   default: return (double)((const int64_t *)p)[i];
   }
 }
-static inline uint64_t rt_load_u(const void *p, int64_t dt, int64_t i) {
+RT_INLINE uint64_t rt_load_u(const void *p, int64_t dt, int64_t i) {
   switch (dt) {
   case RT_U8: case RT_B8: return ((const uint8_t *)p)[i];
   case RT_I8: return (uint64_t)(int64_t)((const int8_t *)p)[i];
@@ -233,7 +251,7 @@ RT_KERNEL(rt_cast) {
     double d = fromf ? rt_load_f(t[0], from, i) : 0;
     uint64_t u = fromf ? 0 : rt_load_u(t[0], from, i);
     if (fromf && to != RT_F32 && to != RT_F64 && to != RT_B8)
-      u = d < 0 ? (uint64_t)(int64_t)d : (uint64_t)d;
+      u = rt_f2u(d);
     switch (to) {
     case RT_F32: ((float *)t[1])[i] = fromf ? (float)d : (from == RT_U64 ? (float)u : (float)(int64_t)u); break;
     case RT_F64: ((double *)t[1])[i] = fromf ? d : (from == RT_U64 ? (double)u : (double)(int64_t)u); break;
@@ -273,8 +291,8 @@ RT_KERNEL(rt_cast) {
  * stored (K,N) or (N,K)), and C is broadcast through its strides: C[i,j] =
  * C[i*crow + j*ccol] (0 on a broadcast axis).  The dot product accumulates
  * in the element type from 0 over k = 0..K-1; then Y = alpha*acc + beta*C,
- * with alpha and beta rounded to the element type.  t[2] == NULL (no C, or
- * beta == 0) drops the C term.
+ * with alpha and beta rounded to the element type.  No C (t[2] == NULL) or
+ * beta == 0 drops the C term (as ONNX does, even if C holds inf or NaN).
  * ip = [M, N, K, transA, transB, crow, ccol], fp = [alpha, beta],
  * t = [A, B, C or NULL, Y (M,N)]. */
 #define RT_DEFINE_GEMM(SUF, T) \
@@ -290,7 +308,7 @@ RT_KERNEL(rt_cast) {
         for (int64_t k = 0; k < kk; k++) \
           acc += a[i * ai + k * ak] * b[k * bk + j * bj]; \
         acc = alpha * acc; \
-        if (c) \
+        if (c && beta != 0) \
           acc += beta * c[i * crow + j * ccol]; \
         y[i * n + j] = acc; \
       } \
