@@ -144,6 +144,9 @@ def main():
         [helper.make_node("Add", ["x", "W"], ["y"], name="add0")], [x23], [y], [huge]))
     save("input_too_large.onnx", model([helper.make_node("Relu", ["x"], ["y"], name="relu0")],
                                        [vi("x", F, [1, 4000000000000000000, 4])], [y]))
+    save("conv_huge_pads.onnx", model(
+        [helper.make_node("Conv", ["x", "W"], ["y"], name="conv0", pads=[2**63 - 1] * 4)],
+        [vi("x", F, [1, 1, 4, 4])], [y], [init("W", np.ones((1, 1, 3, 3), np.float32))]))
     header = b"{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999, 99999999999), }"
     header += b" " * (63 - (10 + len(header)) % 64) + b"\n"
     with open(os.path.join(DATA, "huge_shape.npy"), "wb") as f:
