@@ -129,6 +129,13 @@ static int cmd_compile(int argc, char **argv) {
     error_at(NULL, NULL, "no output given: use -o NAME.c (or --dump-ir)");
   if (o.main_out && !o.out)
     error_at(NULL, NULL, "--main needs -o NAME.c");
+  if (o.main_out && o.out) {
+    size_t n = strlen(o.out);
+    if (strcmp(o.main_out, o.out) == 0 ||
+        (strlen(o.main_out) == n && strncmp(o.main_out, o.out, n - 1) == 0 && o.main_out[n - 1] == 'h'))
+      error_at(NULL, NULL, "--main %s names the same file as -o %s; give the test bench a file "
+               "name of its own", o.main_out, o.out);
+  }
   Graph *g = load(&o);
   if (o.dump_ir)
     ir_dump(g, stdout);
@@ -236,6 +243,9 @@ static int cmd_run(int argc, char **argv) {
     interp_run(g, ip, op);
   }
   const char *dir = o.out ? o.out : ".";
+  struct stat st;
+  if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+    error_at(dir, NULL, "output directory exists but is not a directory");
   if (mkdir(dir, 0777) != 0 && errno != EEXIST)
     error_at(dir, NULL, "cannot create output directory: %s", strerror(errno));
   for (int k = 0; k < g->noutputs; k++) {

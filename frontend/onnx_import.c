@@ -10,6 +10,7 @@
  * is taken as 1, with a note.  Names are resolved through a hash table so
  * import is linear in the model size.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,8 +181,8 @@ static void import_input(Importer *im, const Onnx__ValueInfoProto *vi) {
   const Onnx__TypeProto__Tensor *tt = tp->tensor_type;
   int dt = tt->has_elem_type ? tt->elem_type : 0;
   if (!dtype_is_valid(dt))
-    error_at(g->file, NULL, "graph input '%s' has element type %d, which bibc does not support "
-             "(float16, bfloat16, string and complex are not)", name, dt);
+    error_at(g->file, NULL, "graph input '%s' has element type %s, which bibc does not support "
+             "(convert the model to float32)", name, onnx_dtype_name(dt));
   if (!tt->shape)
     error_at(g->file, NULL, "graph input '%s' has no shape; bibc needs static shapes "
              "(set them on export)", name);
@@ -203,20 +204,63 @@ static void import_input(Importer *im, const Onnx__ValueInfoProto *vi) {
         note(g->file, "input '%s': batch dimension %lld taken as 1", name, (long long)x);
       x = 1;
     }
+    if (sym)
+      error_at(g->file, NULL, "graph input '%s' has symbolic size '%s' on axis %d; bibc needs "
+               "static shapes (set them on export)", name,
+               dim->dim_param && dim->dim_param[0] ? dim->dim_param : "?", d);
     if (x < 0)
-      error_at(g->file, NULL, "graph input '%s' has a %s dimension %d; bibc needs static shapes "
-               "(set them on export)", name, sym ? "symbolic" : "negative", d);
+      error_at(g->file, NULL, "graph input '%s' has negative size %lld on axis %d", name,
+               (long long)x, d);
     v->dims[d] = x;
   }
+  if (dims_numel_checked(v->dims, v->rank) < 0)
+    error_at(g->file, NULL, "graph input '%s' of shape %s is too large", name,
+             shape_str(g->arena, v));
   v->shape_known = 1;
   v->input_index = g->ninputs;
   g->inputs[g->ninputs++] = v;
 }
 
+/* A --const tensor must have the declared element type and shape (a
+ * symbolic declared size matches anything). */
+static void check_binding(Graph *g, const Onnx__ValueInfoProto *vi, const Value *c, const char *file) {
+  const Onnx__TypeProto *tp = vi->type;
+  if (!tp || tp->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE || !tp->tensor_type)
+    return;
+  const Onnx__TypeProto__Tensor *tt = tp->tensor_type;
+  if (tt->has_elem_type && tt->elem_type != (int)c->dt)
+    error_at(file, NULL, "--const %s: the tensor has element type %s, the model declares %s",
+             vi->name, dtype_name(c->dt), onnx_dtype_name(tt->elem_type));
+  if (!tt->shape)
+    return;
+  int ok = (int)tt->shape->n_dim == c->rank;
+  for (int d = 0; ok && d < c->rank; d++) {
+    const Onnx__TensorShapeProto__Dimension *dim = tt->shape->dim[d];
+    if (dim->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE &&
+        dim->dim_value != c->dims[d])
+      ok = 0;
+  }
+  if (!ok) {
+    char decl[32 * IR_MAXRANK + 4];
+    int k = 0;
+    decl[k++] = '[';
+    for (size_t d = 0; d < tt->shape->n_dim && k < (int)sizeof decl - 24; d++) {
+      const Onnx__TensorShapeProto__Dimension *dim = tt->shape->dim[d];
+      if (dim->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE)
+        k += snprintf(decl + k, sizeof decl - (size_t)k, "%s%lld", d ? "," : "", (long long)dim->dim_value);
+      else
+        k += snprintf(decl + k, sizeof decl - (size_t)k, "%s?", d ? "," : "");
+    }
+    snprintf(decl + k, sizeof decl - (size_t)k, "]");
+    error_at(file, NULL, "--const %s: the tensor has shape %s, the model declares %s", vi->name,
+             shape_str(g->arena, c), decl);
+  }
+}
+
 Graph *onnx_import(const char *path, const ConstBinding *binds, int nbinds) {
   FILE *f = fopen(path, "rb");
   if (!f)
-    error_at(path, NULL, "cannot open model file");
+    error_at(path, NULL, "cannot open model file: %s", strerror(errno));
   size_t cap = 1 << 16, len = 0;
   unsigned char *buf = malloc(cap);
   for (;;) {
@@ -229,6 +273,10 @@ Graph *onnx_import(const char *path, const ConstBinding *binds, int nbinds) {
     buf = realloc(buf, cap);
   }
   fclose(f);
+  if (len == 0) {
+    free(buf);
+    error_at(path, NULL, "not a valid ONNX model: the file is empty");
+  }
   Onnx__ModelProto *mp = onnx__model_proto__unpack(NULL, len, buf);
   free(buf);
   if (!mp)
@@ -282,6 +330,7 @@ Graph *onnx_import(const char *path, const ConstBinding *binds, int nbinds) {
         bound = b;
     if (bound >= 0) {
       Value *c = tensor_read(g->arena, binds[bound].file);
+      check_binding(g, gp->input[i], c, binds[bound].file);
       Value *v = define(&im, name, NULL);
       v->dt = c->dt;
       v->rank = c->rank;

@@ -54,8 +54,8 @@ Value *tensor_from_proto(Arena *a, const void *p, const char *file, const char *
   const Onnx__TensorProto *tp = p;
   int dt = tp->has_data_type ? tp->data_type : 0;
   if (!dtype_is_valid(dt))
-    error_at(file, NULL, "%s has element type %d, which bibc does not support "
-             "(float16, bfloat16, string and complex are not)", what, dt);
+    error_at(file, NULL, "%s has element type %s, which bibc does not support "
+             "(convert the model to float32)", what, onnx_dtype_name(dt));
   if (tp->n_dims > IR_MAXRANK)
     error_at(file, NULL, "%s has rank %zu; at most %d is supported", what, tp->n_dims, IR_MAXRANK);
   if (tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
@@ -67,35 +67,40 @@ Value *tensor_from_proto(Arena *a, const void *p, const char *file, const char *
       error_at(file, NULL, "%s has invalid dimension %lld", what, (long long)tp->dims[i]);
     dims[i] = tp->dims[i];
   }
+  if (dims_numel_checked(dims, (int)tp->n_dims) < 0) {
+    int64_t prod = 1;  /* for the message: saturating product */
+    for (size_t i = 0; i < tp->n_dims; i++)
+      prod = dims[i] && prod > INT64_MAX / dims[i] ? INT64_MAX : prod * dims[i];
+    error_at(file, NULL, "%s is too large (%lld elements)", what, (long long)prod);
+  }
   Value *v = tensor_new(a, (DType)dt, (int)tp->n_dims, dims);
   if (tp->name)
     v->name = arena_strdup(a, tp->name);
   int64_t n = value_numel(v);
   size_t esz = dtype_size(v->dt);
-  if (n > ((int64_t)1 << 31) / (int64_t)esz)
-    error_at(file, NULL, "%s is too large (%lld elements)", what, (long long)n);
   size_t have;
   if (tp->has_raw_data) {
     if (tp->raw_data.len != (size_t)n * esz)
       error_at(file, NULL, "%s: raw_data holds %zu bytes, shape %s of %s needs %zu", what,
                tp->raw_data.len, shape_str(a, v), dtype_name(v->dt), (size_t)n * esz);
-    memcpy(v->data, tp->raw_data.data, (size_t)n * esz);  /* little-endian host assumed */
+    if (n > 0)  /* little-endian host assumed */
+      memcpy(v->data, tp->raw_data.data, (size_t)n * esz);
     return v;
   }
   switch (v->dt) {
   case DT_F32:
     have = tp->n_float_data;
-    if (have == (size_t)n)
+    if (have == (size_t)n && n > 0)
       memcpy(v->data, tp->float_data, (size_t)n * 4);
     break;
   case DT_F64:
     have = tp->n_double_data;
-    if (have == (size_t)n)
+    if (have == (size_t)n && n > 0)
       memcpy(v->data, tp->double_data, (size_t)n * 8);
     break;
   case DT_I64:
     have = tp->n_int64_data;
-    if (have == (size_t)n)
+    if (have == (size_t)n && n > 0)
       memcpy(v->data, tp->int64_data, (size_t)n * 8);
     break;
   case DT_U32: case DT_U64:
@@ -204,6 +209,12 @@ static Value *read_npy(Arena *a, const char *path) {
     }
     dims[rank++] = x;
     s = end;
+  }
+  if (dims_numel_checked(dims, rank) < 0) {
+    Value tmp = {.rank = rank};
+    memcpy(tmp.dims, dims, sizeof dims[0] * (size_t)rank);
+    free(buf);
+    error_at(path, NULL, ".npy array of shape %s is too large", shape_str(a, &tmp));
   }
   Value *v = tensor_new(a, dt, rank, dims);
   size_t need = (size_t)value_numel(v) * dtype_size(dt);

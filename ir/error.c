@@ -41,41 +41,46 @@ static NORETURN void fail(void) {
   exit(1);
 }
 
-static void prefix(const char *file, const Node *n) {
-  fprintf(stderr, "%s: ", file ? file : "bibc");
-  if (n)
-    fprintf(stderr, "node %d (%s \"%s\"): ", n->index, n->optype, n->name ? n->name : "");
+/* Formats "FILE: [node N (Op "name"): ]KIND: MSG" into one line: characters
+ * a model may smuggle in (newlines, escapes) are shown as '?', so every
+ * message stays a single line. */
+static void vreport(const char *file, const Node *n, const char *kind, const char *fmt, va_list ap) {
+  char buf[2048];
+  int k = snprintf(buf, sizeof buf, "%s: ", file ? file : "bibc");
+  if (n && k < (int)sizeof buf)
+    k += snprintf(buf + k, sizeof buf - (size_t)k, "node %d (%s \"%s\"): ", n->index, n->optype,
+                  n->name ? n->name : "");
+  if (k < (int)sizeof buf)
+    k += snprintf(buf + k, sizeof buf - (size_t)k, "%s: ", kind);
+  if (k < (int)sizeof buf)
+    vsnprintf(buf + k, sizeof buf - (size_t)k, fmt, ap);
+  for (char *c = buf; *c; c++)
+    if ((unsigned char)*c < 0x20 || *c == 0x7f)
+      *c = '?';
+  fprintf(stderr, "%s\n", buf);
 }
 
 void error_at(const char *file, const Node *n, const char *fmt, ...) {
   va_list ap;
-  prefix(file, n);
-  fputs("error: ", stderr);
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  vreport(file, n, "error", fmt, ap);
   va_end(ap);
-  fputc('\n', stderr);
   fail();
 }
 
 void error_node(const Graph *g, const Node *n, const char *fmt, ...) {
   va_list ap;
-  prefix(g ? g->file : NULL, n);
-  fputs("error: ", stderr);
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  vreport(g ? g->file : NULL, n, "error", fmt, ap);
   va_end(ap);
-  fputc('\n', stderr);
   fail();
 }
 
 void note(const char *file, const char *fmt, ...) {
   va_list ap;
-  fprintf(stderr, "%s: note: ", file ? file : "bibc");
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  vreport(file, NULL, "note", fmt, ap);
   va_end(ap);
-  fputc('\n', stderr);
 }
 
 void die_at(const char *srcfile, int line, const char *fmt, ...) {

@@ -81,6 +81,32 @@ int64_t value_numel(const Value *v) {
   return n;
 }
 
+int64_t dims_numel_checked(const int64_t *dims, int rank) {
+  int64_t n = 1;
+  for (int i = 0; i < rank; i++) {
+    if (dims[i] < 0)
+      return -1;
+    if (dims[i] == 0)
+      return 0;
+  }
+  for (int i = 0; i < rank; i++) {
+    if (dims[i] > IR_MAXELEMS || n > IR_MAXELEMS / dims[i])
+      return -1;
+    n *= dims[i];
+  }
+  return n;
+}
+
+const char *onnx_dtype_name(int code) {
+  static const char *const names[] = {
+    "undefined", "float32", "uint8", "int8", "uint16", "int16", "int32", "int64", "string",
+    "bool", "float16", "float64", "uint32", "uint64", "complex64", "complex128", "bfloat16",
+    "float8e4m3fn", "float8e4m3fnuz", "float8e5m2", "float8e5m2fnuz", "uint4", "int4", "float4e2m1"};
+  if (code >= 0 && code < (int)(sizeof names / sizeof names[0]))
+    return names[code];
+  return "unknown";
+}
+
 size_t dtype_size(DType dt) {
   switch (dt) {
 #define X(e, code, ct, sz, suf) case DT_##e: return sz;

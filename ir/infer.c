@@ -23,6 +23,10 @@ void infer_node(Graph *g, Node *n) {
   /* An op fills the outputs it defines; any other requested output is one
    * the operator does not have. */
   for (int k = 0; k < n->nout; k++)
+    if (n->out[k] && n->out[k]->shape_known && dims_numel_checked(n->out[k]->dims, n->out[k]->rank) < 0)
+      error_node(g, n, "output '%s' of shape %s is too large (bibc's limit is %lld elements)",
+                 n->out[k]->name, shape_str(g->arena, n->out[k]), (long long)IR_MAXELEMS);
+  for (int k = 0; k < n->nout; k++)
     if (n->out[k] && !n->out[k]->shape_known)
       error_node(g, n, "has %d outputs, but %s defines no output %d ('%s'); remove it from "
                  "the node", n->nout, op_name(n->op), k, n->out[k]->name);
@@ -133,6 +137,10 @@ int attr_ints(Graph *g, Node *n, const char *name, int64_t *out, int max) {
   if (a->n > max)
     error_node(g, n, "attribute '%s' has %d values, at most %d are supported", name, a->n, max);
   memcpy(out, a->ints, sizeof *out * (size_t)a->n);
+  for (int i = 0; i < a->n; i++)
+    if (out[i] > IR_MAXATTR || out[i] < -IR_MAXATTR)
+      error_node(g, n, "attribute '%s' value %lld is larger than bibc supports (%lld)", name,
+                 (long long)out[i], (long long)IR_MAXATTR);
   return a->n;
 }
 

@@ -182,10 +182,11 @@ void infer_clip(Graph *g, Node *n) {
 
 void infer_cast(Graph *g, Node *n) {
   need_inputs(g, n, 1, 1);
+  if (!attr_find(n, "to"))
+    error_node(g, n, "attribute 'to' is required");
   int64_t to = attr_int(n, "to", -1);
   if (!dtype_is_valid((int)to))
-    error_node(g, n, "cast to element type %lld is not supported (float16, bfloat16, string "
-               "and complex are not)", (long long)to);
+    error_node(g, n, "cast to element type %s is not supported", onnx_dtype_name((int)to));
   Value *x = n->in[0];
   set_output(n, 0, (DType)to, x->rank, x->dims);
   lower(g, n, "rt_cast", DT_UNDEF);

@@ -24,6 +24,8 @@
 
 #define BIBC_VERSION "0.1.0"
 #define IR_MAXRANK 8   /* ONNX allows more; no model we target needs it */
+#define IR_MAXELEMS ((int64_t)1 << 28)  /* largest tensor bibc will allocate (elements) */
+#define IR_MAXATTR ((int64_t)1 << 40)   /* largest |value| of a size-like INTS attribute */
 
 #if defined(__GNUC__)
 #define NORETURN __attribute__((noreturn))
@@ -163,6 +165,9 @@ Value *value_find(const Graph *g, const char *name);
 Node *node_new(Graph *g, OpKind op, int nin, int nout);
 void graph_count_uses(Graph *g);
 int64_t value_numel(const Value *v);
+/* Element count of dims, or -1 if it exceeds IR_MAXELEMS (or overflows). */
+int64_t dims_numel_checked(const int64_t *dims, int rank);
+const char *onnx_dtype_name(int code);             /* any ONNX code, "float16", ... */
 size_t dtype_size(DType dt);
 const char *dtype_name(DType dt);                  /* "float32", ... */
 const char *dtype_suffix(DType dt);                /* "f32", ... */
