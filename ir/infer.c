@@ -180,3 +180,12 @@ void set_targs(Graph *g, Node *n, Value *const *v, int k) {
     n->targs[i] = v[i];
   n->ntargs = k;
 }
+
+void fixed_targs(Graph *g, Node *n, int nin, int nout) {
+  n->targs = arena_alloc(g->arena, sizeof *n->targs * (size_t)(nin + nout));
+  n->ntargs = 0;
+  for (int k = 0; k < nin; k++)
+    n->targs[n->ntargs++] = has_input(n, k) ? n->in[k] : NULL;
+  for (int k = 0; k < nout; k++)
+    n->targs[n->ntargs++] = k < n->nout ? n->out[k] : NULL;
+}

@@ -42,5 +42,8 @@ void push_fp(Graph *g, Node *n, double v);
  * for absent optionals), for kernels whose t layout is not "inputs then
  * outputs"; call after lower(). */
 void set_targs(Graph *g, Node *n, Value *const *v, int k);
+/* Tensor arguments: exactly nin inputs then nout outputs, NULL where the
+ * node has none (fixed-arity kernels with optional slots). */
+void fixed_targs(Graph *g, Node *n, int nin, int nout);
 
 #endif

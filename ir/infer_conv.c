@@ -115,17 +115,6 @@ static void need_spatial(Graph *g, Node *n) {
                shape_str(g->arena, x), MAXSP, x->rank);
 }
 
-/* Kernel tensor arguments: exactly nin inputs then nout outputs, NULL where
- * the node has none (fixed-arity kernels with optional slots). */
-static void fixed_targs(Graph *g, Node *n, int nin, int nout) {
-  n->targs = arena_alloc(g->arena, sizeof *n->targs * (size_t)(nin + nout));
-  n->ntargs = 0;
-  for (int k = 0; k < nin; k++)
-    n->targs[n->ntargs++] = has_input(n, k) ? n->in[k] : NULL;
-  for (int k = 0; k < nout; k++)
-    n->targs[n->ntargs++] = k < n->nout ? n->out[k] : NULL;
-}
-
 void infer_conv(Graph *g, Node *n) {
   need_inputs(g, n, 2, 3);
   Value *x = n->in[0], *wt = n->in[1], *b = has_input(n, 2) ? n->in[2] : NULL;

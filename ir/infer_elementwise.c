@@ -223,9 +223,7 @@ void infer_dropout(Graph *g, Node *n) {
   if (n->nout > 1)
     set_output(n, 1, DT_BOOL, x->rank, x->dims);
   lower(g, n, "rt_dropout", DT_UNDEF);
-  Value *t[5] = {x, has_input(n, 1) ? n->in[1] : NULL, has_input(n, 2) ? n->in[2] : NULL,
-                 n->out[0], n->nout > 1 ? n->out[1] : NULL};
-  set_targs(g, n, t, 5);
+  fixed_targs(g, n, 3, 2);
   push_ip(g, n, value_numel(x) * (int64_t)dtype_size(x->dt));
   push_ip(g, n, value_numel(x));
 }

@@ -9,17 +9,6 @@
  */
 #include "infer.h"
 
-/* Sets the kernel's tensor arguments to exactly nin inputs then nout outputs,
- * NULL where the node has none: fixed-arity kernels with optional slots. */
-static void fixed_targs(Graph *g, Node *n, int nin, int nout) {
-  n->targs = arena_alloc(g->arena, sizeof *n->targs * (size_t)(nin + nout));
-  n->ntargs = 0;
-  for (int k = 0; k < nin; k++)
-    n->targs[n->ntargs++] = has_input(n, k) ? n->in[k] : NULL;
-  for (int k = 0; k < nout; k++)
-    n->targs[n->ntargs++] = k < n->nout ? n->out[k] : NULL;
-}
-
 void infer_gemm(Graph *g, Node *n) {
   need_inputs(g, n, n->opset < 11 ? 3 : 2, 3);
   Value *a = n->in[0], *b = n->in[1], *c = has_input(n, 2) ? n->in[2] : NULL;

@@ -50,13 +50,8 @@ void infer_batchnorm(Graph *g, Node *n) {
   set_output(n, 0, x->dt, x->rank, x->dims);
   for (int k = 1; k < n->nout; k++)
     set_output(n, k, x->dt, 1, &nc);
-  Value *t[8];
-  for (int k = 0; k < 5; k++)
-    t[k] = n->in[k];
-  for (int k = 0; k < 3; k++)
-    t[5 + k] = k < n->nout ? n->out[k] : NULL;
   lower(g, n, "rt_batchnorm", x->dt);
-  set_targs(g, n, t, 8);
+  fixed_targs(g, n, 5, 3);
   push_ip(g, n, x->dims[0]);
   push_ip(g, n, nc);
   push_ip(g, n, ns);
