@@ -21,9 +21,12 @@ enum {
 #define K_pool(k) {#k, k, FAM_pool},
 #define K_norm(k) {#k, k, FAM_norm},
 #define K_layout(k) {#k, k, FAM_layout},
+#define K_quant(k) {#k, k, FAM_quant},
+#define K_qcdq(k) {#k, k, FAM_qcdq},
 static KernelInfo table[] = {
   RT_ELEMENTWISE_KERNELS(K_elementwise) RT_LINALG_KERNELS(K_linalg) RT_CONV_KERNELS(K_conv)
   RT_POOL_KERNELS(K_pool) RT_NORM_KERNELS(K_norm) RT_LAYOUT_KERNELS(K_layout)
+  RT_QUANT_KERNELS(K_quant) RT_QCDQ_KERNELS(K_qcdq)
 };
 #define NKERNELS ((int)(sizeof table / sizeof table[0]))
 

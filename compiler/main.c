@@ -278,7 +278,8 @@ int main(int argc, char **argv) {
   }
   if (strcmp(a, "--list-ops") == 0) {
     for (int i = 0; i < OP_COUNT; i++)
-      printf("%s\n", op_name((OpKind)i));
+      printf("%s%s\n", op_name((OpKind)i), op_is_qonnx((OpKind)i) ? "  (QONNX: qonnx.custom_op.general, "
+             "onnx.brevitas, finn.custom_op.general, finn or default domain)" : "");
     return 0;
   }
   if (strcmp(a, "--help-pass") == 0) {

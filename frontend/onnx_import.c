@@ -133,15 +133,41 @@ static void constant_value(Importer *im, Node *n) {
   y->shape_known = 1;
 }
 
-static void import_node(Importer *im, const Onnx__NodeProto *np, int index, int opset) {
+/* Domains whose Quant/BipolarQuant/Trunc/MultiThreshold bibc reads as QONNX. */
+static const char *const qonnx_domains[] = {
+  "qonnx.custom_op.general", "onnx.brevitas", "finn.custom_op.general", "finn",
+};
+
+static int is_default_domain(const char *d) { return !d[0] || strcmp(d, "ai.onnx") == 0; }
+
+static int is_qonnx_domain(const char *d) {
+  for (size_t i = 0; i < sizeof qonnx_domains / sizeof qonnx_domains[0]; i++)
+    if (strcmp(d, qonnx_domains[i]) == 0)
+      return 1;
+  return 0;
+}
+
+/* The opset version the model imports for domain (1 if it imports none). */
+static int domain_opset(const Onnx__ModelProto *mp, const char *domain) {
+  for (size_t i = 0; i < mp->n_opset_import; i++) {
+    const char *d = mp->opset_import[i]->domain ? mp->opset_import[i]->domain : "";
+    if (strcmp(d, domain) == 0 || (is_default_domain(d) && is_default_domain(domain)))
+      return (int)mp->opset_import[i]->version;
+  }
+  return 1;
+}
+
+static void import_node(Importer *im, const Onnx__ModelProto *mp, const Onnx__NodeProto *np, int index) {
   Graph *g = im->g;
   const char *type = np->op_type ? np->op_type : "";
   const char *domain = np->domain ? np->domain : "";
   int op = op_lookup(type);
   Node tmp = {.index = index, .name = np->name ? np->name : "", .optype = type};
-  if (op < 0 || (domain[0] && strcmp(domain, "ai.onnx") != 0))
+  int known = op >= 0 && (is_default_domain(domain) || (is_qonnx_domain(domain) && op_is_qonnx((OpKind)op)));
+  if (!known)
     error_at(g->file, &tmp, "unsupported operator %s%s%s; run 'bibc --list-ops' for the "
              "supported ones", domain, domain[0] ? "." : "", type);
+  int opset = domain_opset(mp, domain);
   Node *n = node_new(g, (OpKind)op, (int)np->n_input, (int)np->n_output);
   n->index = index;
   n->name = arena_strdup(g->arena, tmp.name);
@@ -347,7 +373,7 @@ Graph *onnx_import(const char *path, const ConstBinding *binds, int nbinds) {
       error_at(path, NULL, "--const %s: the model has no graph input of that name", binds[b].name);
   }
   for (size_t i = 0; i < gp->n_node; i++)
-    import_node(&im, gp->node[i], (int)i, g->opset);
+    import_node(&im, mp, gp->node[i], (int)i);
   g->outputs = arena_alloc(g->arena, sizeof *g->outputs * (gp->n_output + 1));
   for (size_t i = 0; i < gp->n_output; i++) {
     const char *name = gp->output[i]->name ? gp->output[i]->name : "";

@@ -170,6 +170,15 @@ static const char *const opnames[] = {
 
 const char *op_name(OpKind op) { return op < OP_COUNT ? opnames[op] : "?"; }
 
+int op_is_qonnx(OpKind op) {
+  switch (op) {
+#define X(e, name, infer, sem) case OP_##e: return 1;
+    IR_QONNX_OPS(X)
+#undef X
+  default: return 0;
+  }
+}
+
 static int sorted[OP_COUNT];  /* op kinds sorted by name, built on first use */
 
 static int cmp_op(const void *a, const void *b) {

@@ -176,6 +176,7 @@ int dtype_is_float(DType dt);
 int dtype_is_valid(int code);
 const char *op_name(OpKind op);
 int op_lookup(const char *onnx_name);              /* OpKind or -1 */
+int op_is_qonnx(OpKind op);                        /* a QONNX/FINN custom op */
 const Attr *attr_find(const Node *n, const char *name);
 int64_t attr_int(const Node *n, const char *name, int64_t dflt);
 double attr_float(const Node *n, const char *name, double dflt);

@@ -4,7 +4,11 @@
  * shape-inference dispatch are all generated from it.  Rows are kept in ONNX-name
  * order for reading; the importer sorts its own index and does not rely on it.
  *
- * Columns: X(enum suffix, ONNX op_type, infer function, semantics)
+ * Columns: X(enum suffix, ONNX op_type, infer function, semantics).
+ * IR_QONNX_OPS are QONNX/FINN custom ops: the importer accepts them in the
+ * domains qonnx.custom_op.general, onnx.brevitas, finn.custom_op.general,
+ * finn and the default domain (../shared/REFERENCE.md section 2); IR_OPS
+ * are standard ONNX ops (default domain / ai.onnx only).
  * The infer function (ir/infer_*.c) checks attributes and input shapes, sets
  * the output types/shapes and lowers the node to one runtime kernel call
  * (Node.kernel, Node.ip, Node.fp); see ir.h.  Semantics are ONNX's, opsets
@@ -18,8 +22,10 @@
   X(CAST,        "Cast",               infer_cast,       "Y = (to)X, C conversion semantics") \
   X(CLIP,        "Clip",               infer_clip,       "Y = min(max(X, lo), hi)") \
   X(CONCAT,      "Concat",             infer_concat,     "Y = inputs joined along axis") \
+  X(CONVINTEGER, "ConvInteger",        infer_conv_integer, "Y = Conv(X - x_zp, W - w_zp) in int32") \
   X(CONSTANT,    "Constant",           infer_constant,   "Y = attribute value") \
   X(CONV,        "Conv",               infer_conv,       "Y[n,m,o] = B[m] + sum_{c,k} X[n,g*C/G+c,o*s+k*d-p] W[m,c,k]") \
+  X(DEQUANTIZELINEAR, "DequantizeLinear", infer_dequantize_linear, "Y = (X - zp) * scale") \
   X(DIV,         "Div",                infer_binary,     "Y = A / B (broadcast; integers truncate)") \
   X(DROPOUT,     "Dropout",            infer_dropout,    "Y = X (inference), mask = true") \
   X(ELU,         "Elu",                infer_unary,      "Y = X < 0 ? alpha*(exp(X)-1) : X") \
@@ -32,12 +38,16 @@
   X(IDENTITY,    "Identity",           infer_identity,   "Y = X") \
   X(LEAKYRELU,   "LeakyRelu",          infer_unary,      "Y = X < 0 ? alpha*X : X") \
   X(MATMUL,      "MatMul",             infer_matmul,     "Y = A B (numpy matmul, batch broadcast)") \
+  X(MATMULINTEGER, "MatMulInteger",    infer_matmul_integer, "Y = (A - a_zp)(B - b_zp) in int32") \
   X(MAX,         "Max",                infer_variadic,   "Y = elementwise max of inputs (broadcast)") \
   X(MAXPOOL,     "MaxPool",            infer_pool,       "Y = max over window (pads are -inf)") \
   X(MIN,         "Min",                infer_variadic,   "Y = elementwise min of inputs (broadcast)") \
   X(MUL,         "Mul",                infer_binary,     "Y = A * B (broadcast)") \
   X(PRELU,       "PRelu",              infer_binary,     "Y = X < 0 ? slope*X : X (slope broadcast)") \
   X(PAD,         "Pad",                infer_pad,        "Y = X padded (constant, edge, reflect, wrap)") \
+  X(QLINEARCONV, "QLinearConv",        infer_qlinear_conv, "Y = quantize(Conv(dequantize(X), dequantize(W)) + B)") \
+  X(QLINEARMATMUL, "QLinearMatMul",    infer_qlinear_matmul, "Y = quantize(dequantize(A) dequantize(B))") \
+  X(QUANTIZELINEAR, "QuantizeLinear",  infer_quantize_linear, "Y = saturate(round_half_even(X / scale) + zp)") \
   X(RELU,        "Relu",               infer_unary,      "Y = max(X, 0)") \
   X(RESHAPE,     "Reshape",            infer_reshape,    "Y = X with new shape (0 copies, -1 infers)") \
   X(SELU,        "Selu",               infer_unary,      "Y = gamma * (X <= 0 ? alpha*(exp(X)-1) : X)") \
@@ -49,5 +59,14 @@
   X(SUB,         "Sub",                infer_binary,     "Y = A - B (broadcast)") \
   X(SUM,         "Sum",                infer_variadic,   "Y = elementwise sum of inputs (broadcast)") \
   X(TANH,        "Tanh",               infer_unary,      "Y = tanh(X)") \
+  X(TOPK,        "TopK",               infer_topk,       "Values, Indices = the k largest (or smallest) along axis") \
   X(TRANSPOSE,   "Transpose",          infer_transpose,  "Y = X with axes permuted by perm") \
-  X(UNSQUEEZE,   "Unsqueeze",          infer_unsqueeze,  "Y = X with size-1 axes inserted")
+  X(UNSQUEEZE,   "Unsqueeze",          infer_unsqueeze,  "Y = X with size-1 axes inserted") \
+  IR_QONNX_OPS(X)
+
+#define IR_QONNX_OPS(X) \
+  X(BIPOLARQUANT, "BipolarQuant",      infer_bipolar_quant, "Y = (X >= 0 ? +1 : -1) * scale") \
+  X(INTQUANT,    "IntQuant",           infer_quant,      "same as Quant") \
+  X(MULTITHRESHOLD, "MultiThreshold",  infer_multithreshold, "Y = out_scale * count(X >= T[c]) + out_bias") \
+  X(QUANT,       "Quant",              infer_quant,      "q = round(clamp(X/scale + zp)); Y = (q - zp) * scale") \
+  X(TRUNC,       "Trunc",              infer_trunc,      "Y = (round_mode(rint(X/scale + zp) / 2^(in_bw - out_bw)) - zp) * scale")
