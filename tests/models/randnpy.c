@@ -8,12 +8,15 @@
  * or i1, u1, i2, i4, i8 (uniform integers in [LO, HI], default [-8, 7]).
  * The generator is splitmix64 seeded with SEED, so a given command line
  * writes the same bytes on every machine (little-endian hosts only, like
- * the .npy readers in bibc).
+ * the .npy readers in bibc).  The file is written by bibc's own
+ * tensor_write_npy().
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "../../frontend/frontend.h"
 
 static uint64_t state;
 
@@ -31,6 +34,12 @@ static void usage(void) {
   exit(2);
 }
 
+/* NumPy type codes randnpy accepts. */
+static const struct { const char *code; DType dt; } types[] = {
+  {"f4", DT_F32}, {"f8", DT_F64}, {"i1", DT_I8}, {"u1", DT_U8},
+  {"i2", DT_I16}, {"i4", DT_I32}, {"i8", DT_I64},
+};
+
 int main(int argc, char **argv) {
   int a = 1, ranged = 0;
   double lo = 0, hi = 0;
@@ -45,9 +54,9 @@ int main(int argc, char **argv) {
   const char *path = argv[a], *code = argv[a + 1];
   state = strtoull(argv[a + 2], NULL, 10);
   int rank = argc - a - 3;
-  if (rank > 16)
+  if (rank > IR_MAXRANK)
     usage();
-  long long dims[16], n = 1;
+  int64_t dims[IR_MAXRANK], n = 1;
   for (int i = 0; i < rank; i++) {
     dims[i] = atoll(argv[a + 3 + i]);
     if (dims[i] <= 0 || dims[i] > 100000000)
@@ -58,63 +67,46 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
-  int isfloat = code[0] == 'f';
-  size_t esz = (size_t)atoi(code + 1);
-  const char *descr = strcmp(code, "f4") == 0 ? "<f4" : strcmp(code, "f8") == 0 ? "<f8"
-                    : strcmp(code, "i1") == 0 ? "|i1" : strcmp(code, "u1") == 0 ? "|u1"
-                    : strcmp(code, "i2") == 0 ? "<i2" : strcmp(code, "i4") == 0 ? "<i4"
-                    : strcmp(code, "i8") == 0 ? "<i8" : NULL;
-  if (!descr)
+  DType dt = DT_UNDEF;
+  for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+    if (strcmp(code, types[i].code) == 0)
+      dt = types[i].dt;
+  if (dt == DT_UNDEF)
     usage();
+  int isfloat = dtype_is_float(dt);
   if (!ranged) {
     lo = isfloat ? -1 : -8;
     hi = isfloat ? 1 : 7;
   }
-  if (strcmp(code, "u1") == 0 && lo < 0)
+  if (dt == DT_U8 && lo < 0)
     lo = 0;
 
-  char shape[400], h[512];
-  int k = 0;
-  for (int i = 0; i < rank; i++)
-    k += snprintf(shape + k, sizeof shape - (size_t)k, i + 1 < rank ? "%lld, " : rank == 1 ? "%lld," : "%lld",
-                  dims[i]);
-  shape[k] = 0;
-  int hl = snprintf(h, sizeof h, "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }", descr, shape);
-  int pad = (64 - (10 + hl + 1) % 64) % 64;
-  unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0, 0};
-  pre[8] = (unsigned char)((hl + pad + 1) & 0xff);
-  pre[9] = (unsigned char)((hl + pad + 1) >> 8);
-  FILE *f = fopen(path, "wb");
-  if (!f) {
-    perror(path);
-    return 2;
-  }
-  fwrite(pre, 1, 10, f);
-  fwrite(h, 1, (size_t)hl, f);
-  for (int i = 0; i < pad; i++)
-    fputc(' ', f);
-  fputc('\n', f);
-  for (long long i = 0; i < n; i++) {
-    unsigned char b[8];
+  Arena *arena = arena_new();
+  Value *v = tensor_new(arena, dt, rank, dims);
+  for (int64_t i = 0; i < n; i++) {
     if (isfloat) {
       double x = lo + (hi - lo) * uniform();
-      if (esz == 4) {
-        float y = (float)x;
-        memcpy(b, &y, 4);
-      } else {
-        memcpy(b, &x, 8);
-      }
-    } else {
-      int64_t span = (int64_t)(hi - lo) + 1;
-      int64_t x = (int64_t)lo + (int64_t)(next() % (uint64_t)(span > 0 ? span : 1));
-      for (size_t j = 0; j < esz; j++)
-        b[j] = (unsigned char)((uint64_t)x >> (8 * j));
+      if (dt == DT_F32)
+        ((float *)v->data)[i] = (float)x;
+      else
+        ((double *)v->data)[i] = x;
+      continue;
     }
-    fwrite(b, 1, esz, f);
+    int64_t span = (int64_t)(hi - lo) + 1;
+    int64_t x = (int64_t)lo + (int64_t)(next() % (uint64_t)(span > 0 ? span : 1));
+    switch (dt) {  /* wraps out-of-range values, as a two's-complement store does */
+    case DT_I8: ((int8_t *)v->data)[i] = (int8_t)x; break;
+    case DT_U8: ((uint8_t *)v->data)[i] = (uint8_t)x; break;
+    case DT_I16: ((int16_t *)v->data)[i] = (int16_t)x; break;
+    case DT_I32: ((int32_t *)v->data)[i] = (int32_t)x; break;
+    default: ((int64_t *)v->data)[i] = x; break;
+    }
   }
-  if (fclose(f) != 0) {
+  int status = 0;
+  if (tensor_write_npy(path, v) != 0) {
     perror(path);
-    return 2;
+    status = 2;
   }
-  return 0;
+  arena_free(arena);
+  return status;
 }

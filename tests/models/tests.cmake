@@ -1,11 +1,13 @@
 # Real-model tests (models.txt, run_model.sh): one CTest per model, named
 # models/NAME, skipped (exit 77) when ../shared/testdata is absent.
 # randnpy writes the random inputs, npycmp compares outputs: both are C so
-# the tests need no Python.
+# the tests need no Python, and both read and write tensors with bibccore's
+# tensor_io.c, so they agree with bibc on the file formats.
 set(MODELS_DIR ${CMAKE_CURRENT_LIST_DIR})
 add_executable(randnpy ${MODELS_DIR}/randnpy.c)
+target_link_libraries(randnpy PRIVATE bibccore)
 add_executable(npycmp ${MODELS_DIR}/npycmp.c)
-target_link_libraries(npycmp PRIVATE m)
+target_link_libraries(npycmp PRIVATE bibccore)
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${MODELS_DIR}/models.txt)
 file(STRINGS ${MODELS_DIR}/models.txt models_lines REGEX "^[A-Za-z0-9_]")
 foreach(line ${models_lines})
