@@ -70,8 +70,8 @@ def main():
         [helper.make_node("LSTM", ["x", "W", "R"], ["y"], name="lstm0", hidden_size=3)],
         [vi("x", F, [5, 1, 4])], [y], [W, R]))
     save("custom_domain.onnx", model(
-        [helper.make_node("Quant", ["x"], ["y"], name="quant0", domain="qonnx.custom_op.general")],
-        [x23], [y], extra_opsets=[("qonnx.custom_op.general", 1)]))
+        [helper.make_node("Relu", ["x"], ["y"], name="relu0", domain="com.example.custom")],
+        [x23], [y], extra_opsets=[("com.example.custom", 1)]))
 
     # Files that are not (complete) models.
     with open(os.path.join(MODELS, "garbage.onnx"), "wb") as f:

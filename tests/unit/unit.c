@@ -10,6 +10,7 @@
 
 #include "compiler.h"
 #include "../../frontend/frontend.h"
+#include "../../runtime/rt_fixed.h"
 
 static int npassed, nfailed;
 
@@ -101,10 +102,64 @@ static void test_broadcast_add(void) {
   arena_free(g->arena);
 }
 
+/* rt_fx_round against the definition of each mode on the exact quotient
+ * x / 2^s (exact in long double for these ranges), for every x in
+ * [-4096, 4096] and s in [0, 14]: 9 modes x 15 shifts x 8193 values. */
+static int64_t round_ref(int64_t x, int s, int mode) {
+  long double v = (long double)x / (long double)((int64_t)1 << s), f = floorl(v), d = v - f;
+  switch (mode) {
+  case RT_RND_FLOOR: return (int64_t)f;
+  case RT_RND_CEIL: return (int64_t)ceill(v);
+  case RT_RND_TRUNC: return (int64_t)truncl(v);
+  case RT_RND_AWAY: return (int64_t)(v < 0 ? floorl(v) : ceill(v));
+  case RT_RND_HALF_UP: return (int64_t)(d >= 0.5L ? f + 1 : f);
+  case RT_RND_HALF_DOWN: return (int64_t)(d > 0.5L ? f + 1 : f);
+  case RT_RND_HALF_EVEN: return (int64_t)(d > 0.5L || (d == 0.5L && fmodl(f, 2) != 0) ? f + 1 : f);
+  case RT_RND_HALF_AWAY: return (int64_t)(d == 0.5L ? (v > 0 ? f + 1 : f) : d > 0.5L ? f + 1 : f);
+  default: return (int64_t)(d == 0.5L ? (v > 0 ? f : f + 1) : d > 0.5L ? f + 1 : f);
+  }
+}
+
+static void test_fixed_rounding(void) {
+  int bad = 0;
+  for (int mode = RT_RND_FLOOR; mode <= RT_RND_HALF_ZERO; mode++)
+    for (int s = 0; s <= 14; s++)
+      for (int64_t x = -4096; x <= 4096; x++)
+        if (rt_fx_round(x, s, mode) != round_ref(x, s, mode) && bad++ < 5)
+          printf("FAIL rt_fx_round(%lld, %d, mode %d) = %lld, want %lld\n", (long long)x, s, mode,
+                 (long long)rt_fx_round(x, s, mode), (long long)round_ref(x, s, mode));
+  CHECK(bad == 0, "rt_fx_round: %d mismatches", bad);
+  CHECK(rt_fx_round(-((int64_t)1 << 61), 62, RT_RND_FLOOR) == -1, "large shift, negative");
+  CHECK(rt_fx_round(((int64_t)1 << 61), 62, RT_RND_HALF_EVEN) == 0, "large shift, tie to even");
+  CHECK(rt_fx_round(3, -4, RT_RND_FLOOR) == 48, "negative shift multiplies");
+  /* Wrap keeps the low w bits, two's complement when signed. */
+  CHECK(rt_fx_wrap(128, 8, 1) == -128 && rt_fx_wrap(-129, 8, 1) == 127, "wrap signed 8");
+  CHECK(rt_fx_wrap(256, 8, 0) == 0 && rt_fx_wrap(-1, 8, 0) == 255, "wrap unsigned 8");
+  CHECK(rt_fx_wrap(-1, 1, 1) == -1 && rt_fx_wrap(2, 1, 1) == 0, "wrap 1-bit signed");
+  CHECK(rt_fx_wrap(INT64_MIN, 64, 1) == INT64_MIN, "wrap 64 bits is identity");
+}
+
+/* rt_requant per channel: channel 0 shifts right 2 with HALF_EVEN and
+ * saturates to int4; channel 1 multiplies by 2^1, saturates, then aligns with
+ * post 1 (-7 -> -14 -> -8 -> -16). */
+static void test_requant(void) {
+  int32_t x[6] = {5, 6, 100, -7, 3, -100};
+  int8_t y[6];
+  const int64_t ip[] = {1, 2, 3, RT_I32, RT_I8, RT_RND_HALF_EVEN, RT_OVF_SAT, 4, 1,
+                        2, -8, 7, 0,    -1, -8, 7, 1};
+  void *t[2] = {x, y};
+  rt_requant(ip, NULL, t);
+  const int8_t want[6] = {1, 2, 7, -16, 12, -16};
+  CHECK(memcmp(y, want, sizeof want) == 0, "rt_requant per channel: %d %d %d %d %d %d", y[0], y[1],
+        y[2], y[3], y[4], y[5]);
+}
+
 int main(int argc, char **argv) {
   test_tensor_roundtrip(argc > 1 ? argv[1] : ".");
   test_tables();
   test_broadcast_add();
+  test_fixed_rounding();
+  test_requant();
   printf("%d passed, %d failed\n", npassed, nfailed);
   return nfailed ? 1 : 0;
 }
