@@ -6,6 +6,9 @@
 #include "ir.h"
 
 static void type(FILE *f, const Value *v) {
+  if (v->fx.w)
+    fprintf(f, "fixed<%s,%d,%d>{%lld..%lld} in ", v->fx.sgn ? "s" : "u", v->fx.w, v->fx.f,
+            (long long)v->qlo, (long long)v->qhi);
   fprintf(f, "%s[", dtype_name(v->dt));
   for (int d = 0; d < v->rank; d++)
     fprintf(f, "%s%lld", d ? "," : "", (long long)v->dims[d]);

@@ -65,6 +65,21 @@ typedef enum OpKind {
   OP_COUNT
 } OpKind;
 
+/* Fixed-point formats; semantics in ir/fixed-point.md, arithmetic in
+ * runtime/rt_fixed.h.  ORDER: RoundMode and OverflowMode match the RT_RND_*
+ * and RT_OVF_* codes there. */
+typedef enum RoundMode {
+  RND_FLOOR, RND_CEIL, RND_TRUNC, RND_AWAY, RND_HALF_UP, RND_HALF_DOWN, RND_HALF_EVEN,
+  RND_HALF_AWAY, RND_HALF_ZERO
+} RoundMode;
+typedef enum OverflowMode { OVF_WRAP, OVF_SAT, OVF_SAT_SYM } OverflowMode;
+
+typedef struct FixType {
+  int sgn;                   /* 1: two's complement; 0: unsigned */
+  int w;                     /* total bits 1..64; 0: not a fixed-point value */
+  int f;                     /* fraction bits: real value = q * 2^-f */
+} FixType;
+
 typedef struct Arena Arena;
 typedef struct Node Node;
 
@@ -80,6 +95,8 @@ typedef struct Value {
   int input_index;           /* position among graph inputs, or -1 */
   int output_index;          /* position among graph outputs, or -1 */
   int shape_known;           /* dims are valid (set by import or inference) */
+  FixType fx;                /* fixed-point format of integer data (fx.w > 0) */
+  int64_t qlo, qhi;          /* range of the stored integers, from interval analysis */
 } Value;
 
 typedef enum AttrKind {
