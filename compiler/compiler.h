@@ -40,13 +40,15 @@ typedef struct Pass {
 extern const Pass passes[];
 extern const int npasses;
 extern const char *const default_pipeline[];
+extern const char *const fixed_pipeline[];
 const Pass *pass_find(const char *name);
-/* Runs the default pipeline; verifies after each pass; dumps the IR to
- * stdout after the pass named dump_after (NULL: none). */
-void pipeline_run(Graph *g, const char *dump_after);
+/* Runs a pipeline (NULL-terminated pass names); verifies after each pass;
+ * dumps the IR to stdout after the pass named dump_after (NULL: none). */
+void pipeline_run(Graph *g, const char *const *pipeline, const char *dump_after);
 
 /* ---- passes/ ---- */
 void infer_shapes(Graph *g);
 void eliminate_dead(Graph *g);
+void lower_fixed(Graph *g);
 
 #endif

@@ -29,6 +29,7 @@ typedef struct Options {
   int dump_ir;                   /* --dump-ir */
   const char *dump_after;        /* --dump-after PASS */
   const char *main_out;          /* --main FILE.c: test bench */
+  int fixed;                     /* --fixed: run the fixed-point pipeline */
 } Options;
 
 static void usage(FILE *f) {
@@ -40,6 +41,8 @@ static void usage(FILE *f) {
         "  -i FILE            run: input tensor (.pb TensorProto or .npy), in graph-input order;\n"
         "                     a leading dimension N > 1 on a batch-1 model runs N samples\n"
         "  --const NAME=FILE  freeze graph input NAME to the tensor in FILE\n"
+        "  --fixed            fixed-point pipeline: values between power-of-two quantizers\n"
+        "                     become exact integers (with run: the integer reference)\n"
         "  --main FILE.c      also write a test bench: FILE.c reads .npy inputs, runs the\n"
         "                     model per sample, writes .npy outputs\n"
         "  --dump-ir          print the IR after the whole pipeline\n"
@@ -77,6 +80,8 @@ static void parse(int argc, char **argv, int first, int is_run, Options *o) {
       name[eq - b] = 0;
       o->binds[o->nbinds].name = name;
       o->binds[o->nbinds++].file = eq + 1;
+    } else if (strcmp(a, "--fixed") == 0) {
+      o->fixed = 1;
     } else if (strcmp(a, "--main") == 0 && !is_run) {
       o->main_out = need_arg(argc, argv, &i);
     } else if (strcmp(a, "--dump-ir") == 0 && !is_run) {
@@ -118,7 +123,7 @@ static char *join_args(int argc, char **argv) {
 
 static Graph *load(Options *o) {
   Graph *g = onnx_import(o->model, o->binds, o->nbinds);
-  pipeline_run(g, o->dump_after);
+  pipeline_run(g, o->fixed ? fixed_pipeline : default_pipeline, o->dump_after);
   return g;
 }
 
@@ -278,7 +283,8 @@ int main(int argc, char **argv) {
   }
   if (strcmp(a, "--list-ops") == 0) {
     for (int i = 0; i < OP_COUNT; i++)
-      printf("%s%s\n", op_name((OpKind)i), op_is_qonnx((OpKind)i) ? "  (QONNX: qonnx.custom_op.general, "
+      if (!op_is_internal((OpKind)i))
+        printf("%s%s\n", op_name((OpKind)i), op_is_qonnx((OpKind)i) ? "  (QONNX: qonnx.custom_op.general, "
              "onnx.brevitas, finn.custom_op.general, finn or default domain)" : "");
     return 0;
   }

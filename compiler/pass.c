@@ -21,10 +21,19 @@ const Pass passes[] = {
    "Provides: every remaining node contributes to a graph output; values no node\n"
    "reads or writes are left unreferenced (not emitted).\n"
    "Invalidates: nothing.\n"},
+  {"lower_fixed", lower_fixed, "map a power-of-two-quantized graph to fixed-point integers",
+   "Requires: infer_shapes.\n"
+   "Provides: values between quantizers become fixed point (int64 containers) with\n"
+   "formats and integer ranges from interval analysis on the real weights (shown by\n"
+   "--dump-ir); Quant on fixed values becomes an exact integer requantization; Gemm\n"
+   "becomes MatMul + Add; ops that compute in float read ToFloat copies, and fixed\n"
+   "graph outputs are delivered as float32. Semantics: ir/fixed-point.md.\n"
+   "Invalidates: nothing.\n"},
 };
 const int npasses = (int)(sizeof passes / sizeof passes[0]);
 
 const char *const default_pipeline[] = {"infer_shapes", "eliminate_dead", NULL};
+const char *const fixed_pipeline[] = {"infer_shapes", "lower_fixed", "eliminate_dead", NULL};
 
 const Pass *pass_find(const char *name) {
   for (int i = 0; i < npasses; i++)
@@ -33,9 +42,9 @@ const Pass *pass_find(const char *name) {
   return NULL;
 }
 
-void pipeline_run(Graph *g, const char *dump_after) {
-  for (int i = 0; default_pipeline[i]; i++) {
-    const Pass *p = pass_find(default_pipeline[i]);
+void pipeline_run(Graph *g, const char *const *pipeline, const char *dump_after) {
+  for (int i = 0; pipeline[i]; i++) {
+    const Pass *p = pass_find(pipeline[i]);
     ASSERT(p);
     p->run(g);
     ir_verify(g);

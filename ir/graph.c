@@ -65,6 +65,37 @@ Node *node_new(Graph *g, OpKind op, int nin, int nout) {
   return n;
 }
 
+Node *node_insert(Graph *g, int pos, OpKind op, int nin, int nout) {
+  Node *n = node_new(g, op, nin, nout);  /* appended; move it to pos */
+  memmove(g->nodes + pos + 1, g->nodes + pos, sizeof *g->nodes * (size_t)(g->nnodes - 1 - pos));
+  g->nodes[pos] = n;
+  return n;
+}
+
+static Attr *attr_add(Graph *g, Node *n, const char *name) {
+  Attr *a = arena_alloc(g->arena, sizeof *a * (size_t)(n->nattrs + 1));
+  if (n->nattrs)
+    memcpy(a, n->attrs, sizeof *a * (size_t)n->nattrs);
+  n->attrs = a;
+  a = &n->attrs[n->nattrs++];
+  a->name = arena_strdup(g->arena, name);
+  return a;
+}
+
+void node_set_int(Graph *g, Node *n, const char *name, int64_t v) {
+  Attr *a = attr_add(g, n, name);
+  a->kind = ATTR_INT;
+  a->i = v;
+}
+
+void node_set_ints(Graph *g, Node *n, const char *name, const int64_t *v, int k) {
+  Attr *a = attr_add(g, n, name);
+  a->kind = ATTR_INTS;
+  a->n = k;
+  a->ints = arena_alloc(g->arena, sizeof *a->ints * (size_t)(k ? k : 1));
+  memcpy(a->ints, v, sizeof *v * (size_t)k);
+}
+
 void graph_count_uses(Graph *g) {
   for (int i = 0; i < g->nvalues; i++)
     g->values[i]->nuses = 0;
@@ -169,6 +200,15 @@ static const char *const opnames[] = {
 };
 
 const char *op_name(OpKind op) { return op < OP_COUNT ? opnames[op] : "?"; }
+
+int op_is_internal(OpKind op) {
+  switch (op) {
+#define X(e, name, infer, sem) case OP_##e: return 1;
+    IR_INTERNAL_OPS(X)
+#undef X
+  default: return 0;
+  }
+}
 
 int op_is_qonnx(OpKind op) {
   switch (op) {

@@ -179,7 +179,10 @@ NORETURN void die_at(const char *srcfile, int line, const char *fmt, ...) PRINTF
 Graph *graph_new(const char *file);
 Value *value_new(Graph *g, const char *name);
 Value *value_find(const Graph *g, const char *name);
-Node *node_new(Graph *g, OpKind op, int nin, int nout);
+Node *node_new(Graph *g, OpKind op, int nin, int nout);     /* appended */
+Node *node_insert(Graph *g, int pos, OpKind op, int nin, int nout);
+void node_set_int(Graph *g, Node *n, const char *name, int64_t v);
+void node_set_ints(Graph *g, Node *n, const char *name, const int64_t *v, int k);
 void graph_count_uses(Graph *g);
 int64_t value_numel(const Value *v);
 /* Element count of dims, or -1 if it exceeds IR_MAXELEMS (or overflows). */
@@ -194,6 +197,7 @@ int dtype_is_valid(int code);
 const char *op_name(OpKind op);
 int op_lookup(const char *onnx_name);              /* OpKind or -1 */
 int op_is_qonnx(OpKind op);                        /* a QONNX/FINN custom op */
+int op_is_internal(OpKind op);                     /* made by passes, never imported */
 const Attr *attr_find(const Node *n, const char *name);
 int64_t attr_int(const Node *n, const char *name, int64_t dflt);
 double attr_float(const Node *n, const char *name, double dflt);

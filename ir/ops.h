@@ -62,7 +62,7 @@
   X(TOPK,        "TopK",               infer_topk,       "Values, Indices = the k largest (or smallest) along axis") \
   X(TRANSPOSE,   "Transpose",          infer_transpose,  "Y = X with axes permuted by perm") \
   X(UNSQUEEZE,   "Unsqueeze",          infer_unsqueeze,  "Y = X with size-1 axes inserted") \
-  IR_QONNX_OPS(X)
+  IR_QONNX_OPS(X) IR_INTERNAL_OPS(X)
 
 #define IR_QONNX_OPS(X) \
   X(BIPOLARQUANT, "BipolarQuant",      infer_bipolar_quant, "Y = (X >= 0 ? +1 : -1) * scale") \
@@ -70,3 +70,10 @@
   X(MULTITHRESHOLD, "MultiThreshold",  infer_multithreshold, "Y = out_scale * count(X >= T[c]) + out_bias") \
   X(QUANT,       "Quant",              infer_quant,      "q = round(clamp(X/scale + zp)); Y = (q - zp) * scale") \
   X(TRUNC,       "Trunc",              infer_trunc,      "Y = (round_mode(rint(X/scale + zp) / 2^(in_bw - out_bw)) - zp) * scale")
+
+/* bibc's own fixed-point ops, made by passes (never imported; see
+ * ir/fixed-point.md).  Their parameters are node attributes. */
+#define IR_INTERNAL_OPS(X) \
+  X(REQUANT,     "bibc.Requant",       infer_requant,    "Y = ovf(round(X / 2^shift_c)) * 2^post_c per channel") \
+  X(FROMFLOAT,   "bibc.FromFloat",     infer_fix_convert, "Y = X * 2^F (X on the grid: exact)") \
+  X(TOFLOAT,     "bibc.ToFloat",       infer_fix_convert, "Y = X * 2^-F as float32")

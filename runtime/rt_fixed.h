@@ -130,6 +130,29 @@ RT_KERNEL(rt_requant) {
     }
 }
 
-#define RT_FIXED_KERNELS(X) X(rt_requant)
+/* rt_fromfloat_f32: Y = X * 2^F as int64, for X already on the 2^-F grid
+ * (the output of a float quantizer), so the product is an exact integer.
+ * NaN gives 0.  ip = [n, F], t = [X (float), Y (int64)]. */
+RT_KERNEL(rt_fromfloat_f32) {
+  (void)fp;
+  const float *x = (const float *)t[0];
+  int64_t *y = (int64_t *)t[1];
+  for (int64_t i = 0; i < ip[0]; i++) {
+    float v = ldexpf(x[i], (int)ip[1]);
+    y[i] = v == v ? (int64_t)v : 0;
+  }
+}
+
+/* rt_tofloat_f32: Y = X * 2^-F as float32 (exact while |X| < 2^24).
+ * ip = [n, F], t = [X (int64), Y (float)]. */
+RT_KERNEL(rt_tofloat_f32) {
+  (void)fp;
+  const int64_t *x = (const int64_t *)t[0];
+  float *y = (float *)t[1];
+  for (int64_t i = 0; i < ip[0]; i++)
+    y[i] = ldexpf((float)x[i], (int)-ip[1]);
+}
+
+#define RT_FIXED_KERNELS(X) X(rt_requant) X(rt_fromfloat_f32) X(rt_tofloat_f32)
 
 #endif

@@ -1,0 +1,50 @@
+/*
+ * infer_fixed.c - inference and lowering for bibc's internal fixed-point
+ * ops (made by compiler/passes/lower_fixed.c; semantics in
+ * ir/fixed-point.md, arithmetic in runtime/rt_fixed.h).  Their parameters
+ * are node attributes, so a dump or a re-run of inference reproduces them:
+ *   Requant:   mode, ovf, w, sgn (ints), axis (-1: per tensor),
+ *              channels = [shift, lo, hi, post] per channel;
+ *   FromFloat, ToFloat: f (the fixed-point side's fraction bits).
+ * Fixed-point data is held in int64 containers.
+ */
+#include "infer.h"
+
+void infer_requant(Graph *g, Node *n) {
+  need_inputs(g, n, 1, 1);
+  Value *x = n->in[0];
+  const Attr *ch = attr_find(n, "channels");
+  int64_t axis = attr_int(n, "axis", -1);
+  if (x->dt != DT_I64 || !ch || ch->kind != ATTR_INTS || ch->n % 4 != 0 || ch->n == 0)
+    die("malformed Requant node %d", n->index);
+  int64_t nc = ch->n / 4, outer = 1, inner = 1;
+  if (axis >= 0) {
+    ASSERT(axis < x->rank && x->dims[axis] == nc);
+    for (int d = 0; d < axis; d++)
+      outer *= x->dims[d];
+    for (int d = (int)axis + 1; d < x->rank; d++)
+      inner *= x->dims[d];
+  } else {
+    ASSERT(nc == 1);
+    inner = value_numel(x);
+  }
+  set_output(n, 0, DT_I64, x->rank, x->dims);
+  lower(g, n, "rt_requant", DT_UNDEF);
+  const int64_t head[] = {outer, nc, inner, DT_I64, DT_I64, attr_int(n, "mode", RND_HALF_EVEN),
+                          attr_int(n, "ovf", OVF_SAT) == OVF_WRAP ? 0 : 1, attr_int(n, "w", 64),
+                          attr_int(n, "sgn", 1)};
+  push_ips(g, n, head, 9);
+  push_ips(g, n, ch->ints, ch->n);
+}
+
+void infer_fix_convert(Graph *g, Node *n) {
+  need_inputs(g, n, 1, 1);
+  Value *x = n->in[0];
+  int to_float = n->op == OP_TOFLOAT;
+  if (x->dt != (to_float ? DT_I64 : DT_F32))
+    die("%s node %d has input type %s", op_name(n->op), n->index, dtype_name(x->dt));
+  set_output(n, 0, to_float ? DT_F32 : DT_I64, x->rank, x->dims);
+  lower(g, n, to_float ? "rt_tofloat_f32" : "rt_fromfloat_f32", DT_UNDEF);
+  push_ip(g, n, value_numel(x));
+  push_ip(g, n, attr_int(n, "f", 0));
+}
