@@ -46,4 +46,18 @@ void set_targs(Graph *g, Node *n, Value *const *v, int k);
  * node has none (fixed-arity kernels with optional slots). */
 void fixed_targs(Graph *g, Node *n, int nin, int nout);
 
+/* ---- infer_conv.c ---- */
+/* Conv's shape checks and window for X = n->in[0] and weight w (bias b or
+ * NULL): sets output 0 (element type dt) and pushes rt_conv's ip layout
+ * [N, G, C/G, M/G, window...]; call after lower().  Shared with ConvInteger
+ * and QLinearConv. */
+void conv_lower_window(Graph *g, Node *n, Value *w, Value *b, DType dt);
+
+/* ---- infer_linalg.c ---- */
+/* numpy.matmul's shape rule for A and B: sets output 0 (element type dt) and
+ * pushes rt_matmul's ip layout [M, N, K, r, bdims[r], astrides[r],
+ * bstrides[r]]; call after lower().  Shared with MatMulInteger and
+ * QLinearMatMul. */
+void matmul_lower_shape(Graph *g, Node *n, Value *a, Value *b, DType dt);
+
 #endif

@@ -13,7 +13,8 @@
  *   SAME_*:       out = ceil(in / s), total pad = max(0, (out-1)*s + e - in),
  *                 the odd unit at the end (UPPER) or the beginning (LOWER).
  * Kernels take exactly 3 spatial axes; fewer are padded in front with unit
- * axes, so 1-D, 2-D and 3-D windows share one loop nest.
+ * axes, so 1-D, 2-D and 3-D windows share one loop nest.  ConvInteger and
+ * QLinearConv (infer_qcdq.c) reuse Conv's checks through conv_lower_window().
  */
 #include <string.h>
 
@@ -115,13 +116,14 @@ static void need_spatial(Graph *g, Node *n) {
                shape_str(g->arena, x), MAXSP, x->rank);
 }
 
-void infer_conv(Graph *g, Node *n) {
-  need_inputs(g, n, 2, 3);
-  Value *x = n->in[0], *wt = n->in[1], *b = has_input(n, 2) ? n->in[2] : NULL;
-  need_dtype(g, n, x->dt, dtypes_float);
-  if (wt->dt != x->dt || (b && b->dt != x->dt))
-    error_node(g, n, "inputs have different element types (X %s, W %s%s%s)", dtype_name(x->dt),
-               dtype_name(wt->dt), b ? ", B " : "", b ? dtype_name(b->dt) : "");
+/* The part of Conv's inference that ConvInteger and QLinearConv share:
+ * checks X = n->in[0] (N, C, D1..Dk), the weight w (M, C/group, k1..kk) and
+ * the optional bias b (M), resolves the window attributes, sets output 0 to
+ * element type dt and pushes rt_conv's parameters [N, G, C/G, M/G, in[3],
+ * kernel[3], out[3], strides[3], dilations[3], pads_begin[3]].  Call after
+ * lower(). */
+void conv_lower_window(Graph *g, Node *n, Value *wt, Value *b, DType dt) {
+  Value *x = n->in[0];
   need_spatial(g, n);
   int nsp = x->rank - 2;
   if (wt->rank != x->rank)
@@ -153,12 +155,22 @@ void infer_conv(Graph *g, Node *n) {
   window(g, n, kernel, 0, &w);
   int64_t dims[2 + MAXSP] = {x->dims[0], m};
   memcpy(dims + 2, w.out, sizeof dims[0] * (size_t)nsp);
-  set_output(n, 0, x->dt, x->rank, dims);
-  lower(g, n, "rt_conv", x->dt);
-  fixed_targs(g, n, 3, 1);
+  set_output(n, 0, dt, x->rank, dims);
   int64_t p[4] = {x->dims[0], group, c / group, m / group};
   push_ips(g, n, p, 4);
   push_window(g, n, &w);
+}
+
+void infer_conv(Graph *g, Node *n) {
+  need_inputs(g, n, 2, 3);
+  Value *x = n->in[0], *wt = n->in[1], *b = has_input(n, 2) ? n->in[2] : NULL;
+  need_dtype(g, n, x->dt, dtypes_float);
+  if (wt->dt != x->dt || (b && b->dt != x->dt))
+    error_node(g, n, "inputs have different element types (X %s, W %s%s%s)", dtype_name(x->dt),
+               dtype_name(wt->dt), b ? ", B " : "", b ? dtype_name(b->dt) : "");
+  lower(g, n, "rt_conv", x->dt);
+  fixed_targs(g, n, 3, 1);
+  conv_lower_window(g, n, wt, b, x->dt);
 }
 
 static void infer_global_pool(Graph *g, Node *n) {

@@ -5,7 +5,8 @@
  * Gemm's C broadcasts unidirectionally to (M,N) (opset >= 7, and opset 6
  * with broadcast=1; opset 6 with broadcast=0 needs C to be exactly (M,N)).
  * MatMul follows numpy.matmul: a 1-D operand gets a unit axis that is
- * dropped from the result, batch axes broadcast.
+ * dropped from the result, batch axes broadcast; MatMulInteger and
+ * QLinearMatMul share that rule through matmul_lower_shape().
  */
 #include "infer.h"
 
@@ -54,14 +55,11 @@ void infer_gemm(Graph *g, Node *n) {
   push_fp(g, n, beta);
 }
 
-void infer_matmul(Graph *g, Node *n) {
-  static const DType types[] = {DT_F32, DT_F64, DT_I32, DT_I64, DT_U32, DT_U64, DT_UNDEF};
-  need_inputs(g, n, 2, 2);
-  Value *a = n->in[0], *b = n->in[1];
-  need_dtype(g, n, a->dt, types);
-  if (b->dt != a->dt)
-    error_node(g, n, "inputs have different element types (%s and %s)", dtype_name(a->dt),
-               dtype_name(b->dt));
+/* numpy.matmul's shape rule for A and B: sets output 0 (element type dt)
+ * and pushes rt_matmul's ip layout [M, N, K, r, bdims[r], astrides[r],
+ * bstrides[r]]; call after lower().  Shared with MatMulInteger and
+ * QLinearMatMul (infer_qcdq.c). */
+void matmul_lower_shape(Graph *g, Node *n, Value *a, Value *b, DType dt) {
   if (a->rank < 1 || b->rank < 1)
     error_node(g, n, "operands must have rank >= 1, got shapes %s and %s",
                shape_str(g->arena, a), shape_str(g->arena, b));
@@ -95,11 +93,22 @@ void infer_matmul(Graph *g, Node *n) {
     dims[rank++] = m;
   if (b->rank > 1)
     dims[rank++] = nn;
-  set_output(n, 0, a->dt, rank, dims);
-  lower(g, n, "rt_matmul", a->dt);
+  set_output(n, 0, dt, rank, dims);
   int64_t p[4] = {m, nn, k, r};
   push_ips(g, n, p, 4);
   push_ips(g, n, bd, r);
   push_ips(g, n, as, r);
   push_ips(g, n, bs, r);
+}
+
+void infer_matmul(Graph *g, Node *n) {
+  static const DType types[] = {DT_F32, DT_F64, DT_I32, DT_I64, DT_U32, DT_U64, DT_UNDEF};
+  need_inputs(g, n, 2, 2);
+  Value *a = n->in[0], *b = n->in[1];
+  need_dtype(g, n, a->dt, types);
+  if (b->dt != a->dt)
+    error_node(g, n, "inputs have different element types (%s and %s)", dtype_name(a->dt),
+               dtype_name(b->dt));
+  lower(g, n, "rt_matmul", a->dt);
+  matmul_lower_shape(g, n, a, b, a->dt);
 }

@@ -44,12 +44,14 @@
  * Shape/Gather/Cast it uses internally), sorted. */
 static const char *const ops[] = {
   "Add", "ArgMax", "AveragePool", "BatchNormalization", "Clip", "Concat", "Constant", "Conv",
-  "Div", "Dropout", "Elu", "Flatten", "Gemm", "GlobalAveragePool", "GlobalMaxPool",
-  "HardSigmoid", "Identity", "LeakyRelu", "MatMul", "Max", "MaxPool", "Min", "Mul", "PRelu",
-  "Pad", "Relu", "Reshape", "Selu", "Sigmoid", "Sign", "Softmax", "Squeeze", "Sub", "Sum",
-  "Tanh", "Transpose", "Unsqueeze",
+  "ConvInteger", "DequantizeLinear", "Div", "Dropout", "Elu", "Flatten", "Gemm",
+  "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "Identity", "LeakyRelu", "MatMul",
+  "MatMulInteger", "Max", "MaxPool", "Min", "Mul", "PRelu", "Pad", "QLinearConv",
+  "QLinearMatMul", "QuantizeLinear", "Relu", "Reshape", "Selu", "Sigmoid", "Sign", "Softmax",
+  "Squeeze", "Sub", "Sum", "Tanh", "Transpose", "Unsqueeze",
 };
 #define NOPS ((int)(sizeof ops / sizeof ops[0]))
+_Static_assert(sizeof ops / sizeof ops[0] <= 64, "Test.opmask has one bit per operator");
 
 typedef struct Exclusion {
   char *name;                /* test name */
