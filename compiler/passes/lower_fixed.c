@@ -199,6 +199,7 @@ static void fix_quant(Fixer *F, Node *n) {
     error_node(g, n, "scale, zeropt and bitwidth must be constants");
   int bits = (int)value_get_f64(bw, 0);
   int sgn = (int)attr_int(n, "signed", 1), narrow = (int)attr_int(n, "narrow", 0);
+  RoundMode mode = round_mode_of(F, n);  /* read now: the node's attributes are replaced below */
   if (bits == 1 && sgn)
     error_node(g, n, "a 1-bit signed Quant is a bipolar (+1/-1) quantizer, which the fixed-point "
                "pipeline does not map yet; run the model without --fixed");
@@ -240,8 +241,8 @@ static void fix_quant(Fixer *F, Node *n) {
                  is_fixed(x) ? -x->fx.f : 0);
     int64_t clo = lo_q, chi = hi_q;
     if (is_fixed(x)) {  /* tighten by the input's range (rounding is monotone) */
-      int64_t rlo = rt_fx_round(x->qlo, shift, round_mode_of(F, n));
-      int64_t rhi = rt_fx_round(x->qhi, shift, round_mode_of(F, n));
+      int64_t rlo = rt_fx_round(x->qlo, shift, mode);
+      int64_t rhi = rt_fx_round(x->qhi, shift, mode);
       clo = rlo < lo_q ? lo_q : rlo > hi_q ? hi_q : rlo;
       chi = rhi < lo_q ? lo_q : rhi > hi_q ? hi_q : rhi;
     }
@@ -269,7 +270,7 @@ static void fix_quant(Fixer *F, Node *n) {
   n->op = OP_REQUANT;
   n->nin = 1;
   n->nattrs = 0;
-  node_set_int(g, n, "mode", round_mode_of(F, n));
+  node_set_int(g, n, "mode", mode);
   node_set_int(g, n, "ovf", OVF_SAT);
   node_set_int(g, n, "axis", axis);
   node_set_ints(g, n, "channels", ch, 4 * (int)nc);

@@ -1,0 +1,103 @@
+#!/usr/bin/python3
+"""Makes the QONNX test models of tests/fixed (run with /usr/bin/python3,
+which has python3-onnx and python3-numpy).  Each model is quantized with
+power-of-two scales, so bibc's float reference ('bibc run') and its
+fixed-point pipeline ('bibc run --fixed') must agree on every bit.  The
+weights are random (fixed seeds): these models test arithmetic, not
+accuracy.  Output: tests/fixed/models/*.onnx (committed)."""
+import os
+import numpy as np
+import onnx
+from onnx import helper, numpy_helper, TensorProto
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "models")
+QD = "qonnx.custom_op.general"
+
+
+class Builder:
+    def __init__(self, seed):
+        self.nodes, self.inits, self.rng, self.k = [], [], np.random.default_rng(seed), 0
+
+    def const(self, name, arr):
+        self.inits.append(numpy_helper.from_array(np.asarray(arr), name))
+        return name
+
+    def fresh(self, p):
+        self.k += 1
+        return f"{p}{self.k}"
+
+    def quant(self, x, scale, bits, signed=1, narrow=0, mode="ROUND", zp=0.0, domain=QD):
+        s = self.const(self.fresh("scale"), np.asarray(scale, dtype=np.float32))
+        z = self.const(self.fresh("zp"), np.float32(zp))
+        b = self.const(self.fresh("bw"), np.float32(bits))
+        y = self.fresh("q")
+        self.nodes.append(helper.make_node("Quant", [x, s, z, b], [y], domain=domain,
+                                           signed=signed, narrow=narrow, rounding_mode=mode,
+                                           name=self.fresh("Quant_")))
+        return y
+
+    def weights(self, shape, frac, bits):
+        lim = 2 ** (bits - 1)
+        w = self.rng.integers(-lim, lim, size=shape).astype(np.float32) * np.float32(2.0 ** -frac)
+        return self.const(self.fresh("W"), w)
+
+    def node(self, op, ins, **attrs):
+        y = self.fresh(op.lower())
+        self.nodes.append(helper.make_node(op, ins, [y], name=self.fresh(op + "_"), **attrs))
+        return y
+
+    def save(self, name, x, xshape, y, yshape):
+        g = helper.make_graph(self.nodes, name, [helper.make_tensor_value_info(x, TensorProto.FLOAT, xshape)],
+                              [helper.make_tensor_value_info(y, TensorProto.FLOAT, yshape)], self.inits)
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13), helper.make_opsetid(QD, 1)],
+                              producer_name="bibc-tests")
+        onnx.checker.check_model(m)
+        onnx.save(m, os.path.join(OUT, name + ".onnx"))
+
+
+def dense(b, x, nin, nout, wfrac, wbits, bfrac, gemm=False):
+    w = b.quant(b.weights((nout, nin) if gemm else (nin, nout), wfrac, wbits), 2.0 ** -wfrac, wbits)
+    bias = b.quant(b.weights((nout,), bfrac, 8), 2.0 ** -bfrac, 8)
+    if gemm:
+        return b.node("Gemm", [x, w, bias], transB=1)
+    return b.node("Add", [b.node("MatMul", [x, w]), bias])
+
+
+def jet_like():
+    """16-64-32-32-5 like the QKeras jet tagger: 6-bit weights, 6-bit
+    unsigned activations, softmax on top."""
+    b = Builder(1)
+    h = b.quant("x", 2.0 ** -4, 10)
+    for nin, nout in [(16, 64), (64, 32), (32, 32)]:
+        h = b.quant(b.node("Relu", [dense(b, h, nin, nout, 5, 6, 5)]), 2.0 ** -3, 6, signed=0)
+    y = b.node("Softmax", [dense(b, h, 32, 5, 5, 6, 5)], axis=-1)
+    b.save("jet_like", "x", [1, 16], y, [1, 5])
+
+
+def rounding_modes():
+    """One Quant per rounding mode on an accumulator, narrow/unsigned
+    variants, a per-channel weight scale and a Gemm with transB."""
+    b = Builder(2)
+    h = b.quant("x", 2.0 ** -5, 8)
+    acc = dense(b, h, 12, 8, 4, 5, 6, gemm=True)
+    outs = []
+    for i, mode in enumerate(["ROUND", "CEIL", "FLOOR", "UP", "DOWN", "HALF_UP", "HALF_DOWN"]):
+        outs.append(b.quant(acc, 2.0 ** -(i % 3 + 1), 5 + i % 3, signed=i % 2, narrow=i // 4, mode=mode))
+    w = b.weights((8, 6), 5, 6)
+    sc = np.float32(2.0) ** -np.array([3, 4, 5, 5, 6, 2], dtype=np.float32)
+    wq = b.quant(w, sc.reshape(1, 6), 6)
+    ys = [b.node("MatMul", [o, wq]) for o in outs]
+    s = ys[0]
+    for t in ys[1:]:
+        s = b.node("Add", [s, t])
+    s = b.node("Sub", [s, b.const(b.fresh("c"), np.full((6,), 0.375, np.float32))])
+    s = b.node("Mul", [s, b.const(b.fresh("c"), np.float32(0.5))])
+    y = b.quant(s, [[2.0 ** -2, 2.0 ** -3, 2.0 ** -2, 2.0 ** -1, 2.0 ** -2, 2.0 ** -4]], 8)
+    b.save("rounding_modes", "x", [1, 12], y, [1, 6])
+
+
+if __name__ == "__main__":
+    os.makedirs(OUT, exist_ok=True)
+    jet_like()
+    rounding_modes()

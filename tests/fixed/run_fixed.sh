@@ -1,0 +1,74 @@
+#!/bin/sh
+# run_fixed.sh - the two references must agree: for a model quantized with
+# power-of-two scales, the float interpreter ('bibc run') and the integer
+# pipeline ('bibc run --fixed') must give bit-identical outputs, on N
+# pseudo-random inputs (uniform in [-4, 4), so quantizers saturate too).
+# The C generated from the fixed-point graph (with its --main bench) must
+# give the same bits again.  Prints the fixed-point types the pipeline chose.
+#
+#   run_fixed.sh --bibc B --randnpy R --npycmp C [--cc CC] [--cflags F] MODEL [N]
+# Exit 77 (skipped) when MODEL does not exist (shared test data absent).
+set -u
+bibc='' randnpy='' npycmp='' cc=${CC:-cc} cflags=-O1
+while [ $# -gt 1 ]; do
+  case $1 in
+    --bibc) bibc=$2; shift 2 ;;
+    --randnpy) randnpy=$2; shift 2 ;;
+    --npycmp) npycmp=$2; shift 2 ;;
+    --cc) cc=$2; shift 2 ;;
+    --cflags) cflags=$2; shift 2 ;;
+    *) break ;;
+  esac
+done
+model=${1:?usage: run_fixed.sh --bibc B --randnpy R --npycmp C MODEL [N]}
+n=${2:-1000}
+if [ ! -f "$model" ]; then
+  echo "SKIP: $model not found (shared test data absent?)"
+  exit 77
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$bibc" "$model" --fixed --dump-ir > "$work/ir.txt" || fail "bibc --fixed --dump-ir"
+# One random input per graph input, leading batch dim 1 replaced by N.
+set --
+k=0
+for shape in $(sed -n 's/^input %[^ ]* : float32\[\(.*\)\]$/\1/p' "$work/ir.txt"); do
+  dims=$(echo "$shape" | tr ',' ' ')
+  first=${dims%% *}
+  rest=${dims#"$first"}
+  [ "$first" = 1 ] && first=$n
+  "$randnpy" -r -4 4 "$work/in$k.npy" f4 $((k + 11)) $first $rest || fail "randnpy"
+  set -- "$@" -i "$work/in$k.npy"
+  k=$((k + 1))
+done
+[ $k -gt 0 ] || fail "no float32 graph input found in the --dump-ir output"
+
+"$bibc" run "$model" "$@" -o "$work/float" || fail "bibc run"
+"$bibc" run --fixed "$model" "$@" -o "$work/fixed" || fail "bibc run --fixed"
+echo "fixed-point values (format {integer range}):"
+grep -o 'fixed<[^>]*>{[^}]*}' "$work/ir.txt" | sort | uniq -c | sort -rn | head -12
+status=0
+for f in "$work"/float/output_*.npy; do
+  out=$(basename "$f")
+  "$npycmp" "$f" "$work/fixed/$out" 0 > "$work/cmp.txt" 2>&1 || status=1
+  echo "$out: float reference vs fixed-point pipeline, $n inputs: $(head -1 "$work/cmp.txt")"
+done
+[ $status = 0 ] || { cat "$work/cmp.txt"; fail "fixed-point pipeline differs from the float reference"; }
+
+# The C generated from the fixed-point graph computes the same bits.
+"$bibc" "$model" --fixed -o "$work/m.c" --main "$work/main.c" || fail "bibc --fixed -o m.c"
+$cc -std=c99 -Wall -Wextra -Werror -pedantic $cflags "$work/m.c" "$work/main.c" -lm -o "$work/m" \
+  || fail "compiling the generated C"
+set --
+i=0
+while [ $i -lt $k ]; do set -- "$@" "$work/in$i.npy"; i=$((i + 1)); done
+for f in "$work"/fixed/output_*.npy; do set -- "$@" "$work/c_$(basename "$f")"; done
+"$work/m" "$@" || fail "running the generated C"
+for f in "$work"/fixed/output_*.npy; do
+  out=$(basename "$f")
+  "$npycmp" "$f" "$work/c_$out" 0 > "$work/cmp.txt" 2>&1 || { cat "$work/cmp.txt"; fail "generated C differs"; }
+  echo "$out: generated C vs bibc run --fixed: $(head -1 "$work/cmp.txt")"
+done
+exit 0
