@@ -74,6 +74,7 @@ void infer_binary(Graph *g, Node *n) {
   case OP_SUB: lower_nary(g, n, 1, dtypes_numeric, bins); break;
   case OP_MUL: lower_nary(g, n, 2, dtypes_numeric, bins); break;
   case OP_DIV: lower_nary(g, n, 3, dtypes_numeric, bins); break;
+  case OP_POW: lower_nary(g, n, 7, dtypes_float, bins); break;
   case OP_PRELU: {
     /* The slope broadcasts to X ("unidirectional"); the output is X's shape.
      * Before opset 7 a [C] slope is per channel (axis 1): view it as

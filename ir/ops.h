@@ -44,6 +44,7 @@
   X(MIN,         "Min",                infer_variadic,   "Y = elementwise min of inputs (broadcast)") \
   X(MUL,         "Mul",                infer_binary,     "Y = A * B (broadcast)") \
   X(PRELU,       "PRelu",              infer_binary,     "Y = X < 0 ? slope*X : X (slope broadcast)") \
+  X(POW,         "Pow",                infer_binary,     "Y = A ^ B (broadcast; float, computed in double)") \
   X(PAD,         "Pad",                infer_pad,        "Y = X padded (constant, edge, reflect, wrap)") \
   X(QLINEARCONV, "QLinearConv",        infer_qlinear_conv, "Y = quantize(Conv(dequantize(X), dequantize(W)) + B)") \
   X(QLINEARMATMUL, "QLinearMatMul",    infer_qlinear_matmul, "Y = quantize(dequantize(A) dequantize(B))") \

@@ -72,18 +72,19 @@ enum { RT_F32 = 1, RT_U8 = 2, RT_I8 = 3, RT_U16 = 4, RT_I16 = 5, RT_I32 = 6, RT_
 
 /*
  * rt_elementwise.h - elementwise kernels: n-ary broadcasting arithmetic
- * (Add Sub Mul Div Max Min Sum PRelu), unary activations, Clip, Cast, copy.
+ * (Add Sub Mul Div Max Min Sum PRelu Pow), unary activations, Clip, Cast, copy.
  */
 #ifndef RT_ELEMENTWISE_H
 #define RT_ELEMENTWISE_H
 
 /* n-ary opcodes (ip[0] of rt_nary) */
-enum { RT_ADD, RT_SUB, RT_MUL, RT_DIV, RT_MAX, RT_MIN, RT_PRELU };
+enum { RT_ADD, RT_SUB, RT_MUL, RT_DIV, RT_MAX, RT_MIN, RT_PRELU, RT_POW };
 
 /* rt_nary_SUF: Y = X0 op X1 op ... op Xk-1, left to right, numpy broadcast.
  * ip = [op, rank, k, dims[rank], strides[k][rank]] (stride 0 on broadcast
  * axes), t = [X0 .. Xk-1, Y].  Integer Div truncates toward zero; x/0 = 0
- * for integers (ONNX leaves it undefined; C would trap). */
+ * for integers (ONNX leaves it undefined; C would trap).  Pow (float types
+ * only) is computed in double and rounded to the element type. */
 #define RT_DEFINE_NARY(SUF, T, FLT, NEG) \
   RT_KERNEL(rt_nary_##SUF) { \
     (void)fp; \
@@ -112,6 +113,7 @@ enum { RT_ADD, RT_SUB, RT_MUL, RT_DIV, RT_MAX, RT_MIN, RT_PRELU };
         case RT_MAX: acc = (acc >= b || acc != acc) ? acc : b; break; \
         case RT_MIN: acc = (acc <= b || acc != acc) ? acc : b; break; \
         case RT_PRELU: acc = NEG(acc) ? (T)(FLT ? acc * b : (T)((uint64_t)acc * (uint64_t)b)) : acc; break; \
+        case RT_POW: acc = (T)pow((double)acc, (double)b); break; /* float types only */ \
         } \
       } \
       y[i] = acc; \
