@@ -163,8 +163,10 @@ void conv_lower_window(Graph *g, Node *n, Value *wt, Value *b, DType dt) {
 
 void infer_conv(Graph *g, Node *n) {
   need_inputs(g, n, 2, 3);
+  /* int64 is the fixed-point pipeline's integer convolution (lower_fixed). */
+  static const DType conv_types[] = {DT_F32, DT_F64, DT_I64, DT_UNDEF};
   Value *x = n->in[0], *wt = n->in[1], *b = has_input(n, 2) ? n->in[2] : NULL;
-  need_dtype(g, n, x->dt, dtypes_float);
+  need_dtype(g, n, x->dt, conv_types);
   if (wt->dt != x->dt || (b && b->dt != x->dt))
     error_node(g, n, "inputs have different element types (X %s, W %s%s%s)", dtype_name(x->dt),
                dtype_name(wt->dt), b ? ", B " : "", b ? dtype_name(b->dt) : "");
@@ -191,7 +193,7 @@ static void infer_global_pool(Graph *g, Node *n) {
 }
 
 void infer_pool(Graph *g, Node *n) {
-  static const DType max_types[] = {DT_F32, DT_F64, DT_I8, DT_U8, DT_UNDEF};
+  static const DType max_types[] = {DT_F32, DT_F64, DT_I8, DT_U8, DT_I64, DT_UNDEF};
   int is_max = n->op == OP_MAXPOOL;
   need_inputs(g, n, 1, 1);
   Value *x = n->in[0];

@@ -68,7 +68,8 @@
   }
 RT_DEFINE_CONV(f32, float)
 RT_DEFINE_CONV(f64, double)
+RT_DEFINE_CONV(i64, int64_t)  /* fixed point: interval analysis rules out overflow */
 
-#define RT_CONV_KERNELS(X) X(rt_conv_f32) X(rt_conv_f64)
+#define RT_CONV_KERNELS(X) X(rt_conv_f32) X(rt_conv_f64) X(rt_conv_i64)
 
 #endif

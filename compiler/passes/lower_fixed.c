@@ -10,14 +10,14 @@
  *     followed by FromFloat (exact: its output lies on the 2^-F grid);
  *     Quant on a fixed value becomes Requant (round + saturate, exact
  *     integer arithmetic).  Per-channel scales share the largest F.
- *   - MatMul/Gemm with a constant operand: the constant is converted to
+ *   - MatMul/Gemm/Conv with a constant operand: the constant is converted to
  *     integers at its exact fraction bits (float weights that a folded
  *     quantizer put on a grid convert without loss); the result has F_a+F_b
  *     fraction bits and, per output column, the range of the sum of the
  *     products over the input range.  Gemm becomes MatMul + Add.
  *   - Add/Sub align both operands to the larger F (exact left shift);
- *     Mul adds fraction bits; Relu clips the range; data movement (Reshape,
- *     Flatten, Transpose, ...) keeps format and range.
+ *     Mul adds fraction bits; Relu clips the range; MaxPool and data
+ *     movement (Reshape, Flatten, Transpose, ...) keep format and range.
  *   - Any other op reading a fixed value gets it back as float32 (ToFloat),
  *     so float tails (Softmax) compute what the float model computes;
  *     fixed graph outputs are converted the same way.
@@ -371,6 +371,43 @@ static void fix_gemm(Fixer *F, Node *n) {
   fix_matmul(F, n);
 }
 
+/* Conv with fixed X and constant W (and B): integer convolution at
+ * F_x + F_w fraction bits.  Range per output channel m: B[m] plus, per
+ * weight, the extreme products taken together with 0 (a tap that falls in
+ * the padding contributes nothing). */
+static void fix_conv(Fixer *F, Node *n) {
+  Graph *g = F->g;
+  Value *x = n->in[0], *w = n->in[1], *b = n->nin > 2 ? n->in[2] : NULL;
+  if (!is_fixed(x) || !w->data || is_fixed(w) || (b && !b->data)) {
+    float_op(F, n);
+    return;
+  }
+  w = n->in[1] = fixed_const(F, n, w, -64);
+  int f = x->fx.f + w->fx.f;
+  if (b) {
+    int fb = exact_frac(b);
+    if (fb == INT32_MIN || fb > f)
+      error_node(g, n, "the bias needs more fraction bits than the products (2^-%d); the "
+                 "fixed-point pipeline cannot add it exactly", f);
+    b = n->in[2] = const_to_fixed(F, n, b, f);
+  }
+  int64_t nm = w->dims[0], per = value_numel(w) / nm;
+  const int64_t *wq = w->data;
+  __int128 lo = 0, hi = 0;
+  for (int64_t m = 0; m < nm; m++) {
+    __int128 slo = b ? ((int64_t *)b->data)[m] : 0, shi = slo;
+    for (int64_t k = 0; k < per; k++) {
+      __int128 p = (__int128)wq[m * per + k] * x->qlo, q = (__int128)wq[m * per + k] * x->qhi;
+      slo += min2(0, min2(p, q));
+      shi += max2(0, max2(p, q));
+    }
+    lo = m == 0 ? slo : min2(lo, slo);
+    hi = m == 0 ? shi : max2(hi, shi);
+  }
+  infer_node(g, n);
+  set_fixed(F, n, n->out[0], f, lo, hi);
+}
+
 /* Add/Sub align operands to the larger fraction bits; Mul adds them. */
 static void fix_arith(Fixer *F, Node *n) {
   Graph *g = F->g;
@@ -436,9 +473,10 @@ void lower_fixed(Graph *g) {
     case OP_QUANT: case OP_INTQUANT: fix_quant(&F, n); break;
     case OP_MATMUL: fix_matmul(&F, n); break;
     case OP_GEMM: fix_gemm(&F, n); break;
+    case OP_CONV: fix_conv(&F, n); break;
     case OP_ADD: case OP_SUB: case OP_MUL: fix_arith(&F, n); break;
     case OP_RELU: case OP_IDENTITY: case OP_FLATTEN: case OP_RESHAPE: case OP_SQUEEZE:
-    case OP_UNSQUEEZE: case OP_TRANSPOSE: case OP_DROPOUT:
+    case OP_UNSQUEEZE: case OP_TRANSPOSE: case OP_DROPOUT: case OP_MAXPOOL:
       fix_passthrough(&F, n);
       break;
     default: float_op(&F, n); break;
@@ -450,6 +488,8 @@ void lower_fixed(Graph *g) {
     if (!is_fixed(v))
       continue;
     Node *m = node_new(g, OP_TOFLOAT, 1, 1);
+    m->index = v->producer ? v->producer->index : m->index;
+    m->name = "output";
     m->in[0] = v;
     m->out[0] = value_new(g, v->name);
     m->out[0]->producer = m;

@@ -97,7 +97,25 @@ def rounding_modes():
     b.save("rounding_modes", "x", [1, 12], y, [1, 6])
 
 
+def conv_net():
+    """Conv1d-style and Conv2d layers on quantized inputs: integer
+    convolution with padding, stride, groups; MaxPool; Flatten; Gemm."""
+    b = Builder(3)
+    h = b.quant("x", 2.0 ** -5, 8)
+    w = b.quant(b.weights((8, 2, 3, 3), 4, 5), 2.0 ** -4, 5)
+    bias = b.quant(b.weights((8,), 6, 7), 2.0 ** -6, 7)
+    h = b.node("Conv", [h, w, bias], pads=[1, 1, 1, 1], strides=[1, 1], group=2)
+    h = b.quant(b.node("Relu", [h]), 2.0 ** -3, 6, signed=0, mode="FLOOR")
+    h = b.node("MaxPool", [h], kernel_shape=[2, 2], strides=[2, 2])
+    w2 = b.quant(b.weights((4, 8, 2, 2), 5, 6), 2.0 ** -5, 6)
+    h = b.node("Conv", [h, w2], strides=[2, 2])
+    h = b.node("Flatten", [h], axis=1)
+    y = b.quant(dense(b, h, 4 * 2 * 2, 3, 5, 6, 5, gemm=True), 2.0 ** -4, 8)
+    b.save("conv_net", "x", [1, 4, 8, 8], y, [1, 3])
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     jet_like()
     rounding_modes()
+    conv_net()
