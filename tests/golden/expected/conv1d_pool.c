@@ -436,8 +436,9 @@ RT_DEFINE_MATMUL(u64, uint64_t, 0)
   }
 RT_DEFINE_CONV(f32, float)
 RT_DEFINE_CONV(f64, double)
+RT_DEFINE_CONV(i64, int64_t)  /* fixed point: interval analysis rules out overflow */
 
-#define RT_CONV_KERNELS(X) X(rt_conv_f32) X(rt_conv_f64)
+#define RT_CONV_KERNELS(X) X(rt_conv_f32) X(rt_conv_f64) X(rt_conv_i64)
 
 #endif
 
@@ -522,6 +523,7 @@ RT_DEFINE_MAXPOOL(f32, float, -HUGE_VALF)
 RT_DEFINE_MAXPOOL(f64, double, -HUGE_VAL)
 RT_DEFINE_MAXPOOL(i8, int8_t, INT8_MIN)
 RT_DEFINE_MAXPOOL(u8, uint8_t, 0)
+RT_DEFINE_MAXPOOL(i64, int64_t, INT64_MIN)
 
 /* rt_avgpool_SUF: Y = (sum of the window's input elements) / count, where
  * count is the number of taps inside the input (count_include_pad = 0) or
@@ -596,7 +598,7 @@ RT_DEFINE_GLOBALPOOL(f32, float, -HUGE_VALF)
 RT_DEFINE_GLOBALPOOL(f64, double, -HUGE_VAL)
 
 #define RT_POOL_KERNELS(X) \
-  X(rt_maxpool_f32) X(rt_maxpool_f64) X(rt_maxpool_i8) X(rt_maxpool_u8) \
+  X(rt_maxpool_f32) X(rt_maxpool_f64) X(rt_maxpool_i8) X(rt_maxpool_u8) X(rt_maxpool_i64) \
   X(rt_avgpool_f32) X(rt_avgpool_f64) X(rt_globalpool_f32) X(rt_globalpool_f64)
 
 #endif
