@@ -46,6 +46,10 @@ const Pass *pass_find(const char *name);
  * dumps the IR to stdout after the pass named dump_after (NULL: none). */
 void pipeline_run(Graph *g, const char *const *pipeline, const char *dump_after);
 
+/* ---- verify.c ---- */
+/* 'bibc verify MODEL ...': argv as main() got it; returns the exit status. */
+int cmd_verify(int argc, char **argv);
+
 /* ---- passes/ ---- */
 void infer_shapes(Graph *g);
 void eliminate_dead(Graph *g);

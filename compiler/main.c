@@ -35,6 +35,8 @@ typedef struct Options {
 static void usage(FILE *f) {
   fputs("usage: bibc MODEL.onnx -o NAME.c [options]     compile to portable C (NAME.c + NAME.h)\n"
         "       bibc run MODEL.onnx [-i FILE]... [-o DIR]  run the reference interpreter\n"
+        "       bibc verify MODEL.onnx [--data X.npy]... [--target c|hls]... [--json FILE]\n"
+        "                                                  closure report (bibc verify --help)\n"
         "       bibc --list-ops | --help-pass PASS | --version\n"
         "options:\n"
         "  -o FILE            output (.c: portable C; run: output directory, default '.')\n"
@@ -297,5 +299,7 @@ int main(int argc, char **argv) {
   }
   if (strcmp(a, "run") == 0)
     return cmd_run(argc, argv);
+  if (strcmp(a, "verify") == 0)
+    return cmd_verify(argc, argv);
   return cmd_compile(argc, argv);
 }

@@ -1,0 +1,576 @@
+/*
+ * verify.c - 'bibc verify', the closure report:
+ *
+ *   bibc verify MODEL [--data X.npy]... [--target c|hls]... [--samples N]
+ *                     [--const NAME=FILE]... [--json FILE]
+ *
+ * Runs one set of input vectors through the model three ways and compares:
+ *   fixed vs float    the float reference (default pipeline) against the
+ *                     integer pipeline (fixed_pipeline), both in the
+ *                     interpreter: max |error| per output and the share of
+ *                     samples whose argmax over the last axis agrees.  A
+ *                     report, not a verdict: quantization error is expected.
+ *   backend vs fixed  each --target (default c) builds the fixed graph's
+ *                     generated code, runs it on the same vectors and counts
+ *                     the bits (popcount of XOR) that differ from the
+ *                     interpreter on the fixed graph.  Any is a bug: exit 1,
+ *                     naming the first mismatch.
+ * Vectors: the --data files (one per graph input, as 'bibc run -i'), else
+ * four corner vectors (all minimum, all maximum, alternating, zeros) and N
+ * (10,000) pseudo-random ones, uniform over the input quantizer's range when
+ * the graph input feeds a Quant (read from the fixed graph's FromFloat),
+ * else [-4, 4].  The generator is splitmix64 with a fixed seed, so the
+ * report is byte-deterministic.  Cost: two interpreter runs per sample, one
+ * compile and one run per target.  A backend is one row of targets[] and a
+ * function that fills the stacked outputs.  Temporary files live in one
+ * mkdtemp directory whose files are registered with error.c before the
+ * directory itself, so a user error or die() removes them all, directory
+ * last.  The report itself (table, JSON) is verify_report.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "verify.h"
+#include "../backends/backends.h"
+
+#define NRANDOM 10000                     /* default number of random vectors */
+#define TIMEOUT 600                       /* seconds for one compile or run */
+#define MAXSTACK (IR_MAXELEMS / 4)        /* elements of one stacked tensor */
+#define MAXTMP 40                         /* inputs + outputs (error.c's file list) */
+
+static void run_c(Verify *v, void *const *got);
+
+static const Target targets[] = {
+  {"c", run_c, NULL},
+  {"hls", NULL, "no HLS backend yet"},
+};
+#define NTARGETS ((int)(sizeof targets / sizeof targets[0]))
+
+static const char help[] =
+  "usage: bibc verify MODEL.onnx [options]\n"
+  "Compares the fixed-point model with the float model (max |error|, argmax\n"
+  "agreement) and each backend with the fixed-point model (mismatching bits,\n"
+  "which must be 0).  Exit status 0 only if no backend has a mismatching bit.\n"
+  "options:\n"
+  "  --data FILE        input vectors (.npy/.pb), one file per graph input, as\n"
+  "                     'bibc run -i'; default: 4 corner vectors + N random ones\n"
+  "  --samples N        number of random vectors (default 10000)\n"
+  "  --target c|hls     backend to check (repeatable; default c)\n"
+  "  --const NAME=FILE  freeze graph input NAME to the tensor in FILE\n"
+  "  --json FILE        also write the figures as JSON\n"
+  "environment: CC (default cc) and CFLAGS (default -O1) build the generated C.\n";
+
+static const char *need_arg(int argc, char **argv, int *i) {
+  if (*i + 1 >= argc)
+    error_at(NULL, NULL, "option %s needs an argument (see 'bibc verify --help')", argv[*i]);
+  return argv[++*i];
+}
+
+static void add_target(Verify *v, const char *name) {
+  const Target *t = NULL;
+  for (int i = 0; i < NTARGETS; i++)
+    if (strcmp(targets[i].name, name) == 0)
+      t = &targets[i];
+  if (!t) {
+    const char *names = targets[0].name;
+    for (int i = 1; i < NTARGETS; i++)
+      names = arena_printf(v->a, "%s, %s", names, targets[i].name);
+    error_at(NULL, NULL, "--target: unknown target '%s' (%s)", name, names);
+  }
+  if (!t->run)
+    error_at(NULL, NULL, "--target %s: %s", name, t->missing);
+  for (int i = 0; i < v->nrep; i++)
+    if (v->rep[i].t == t)
+      return;
+  ASSERT(v->nrep < (int)(sizeof v->rep / sizeof v->rep[0]));
+  v->rep[v->nrep++].t = t;
+}
+
+static void parse(Verify *v, int argc, char **argv) {
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--data") == 0) {
+      if (v->ndata == MAXFILES)
+        error_at(NULL, NULL, "too many --data files");
+      v->data[v->ndata++] = need_arg(argc, argv, &i);
+    } else if (strcmp(a, "--json") == 0) {
+      v->json = need_arg(argc, argv, &i);
+    } else if (strcmp(a, "--target") == 0) {
+      add_target(v, need_arg(argc, argv, &i));
+    } else if (strcmp(a, "--samples") == 0) {
+      const char *s = need_arg(argc, argv, &i);
+      char *end;
+      errno = 0;
+      long long k = strtoll(s, &end, 10);
+      if (*s < '0' || *s > '9' || *end || errno || k > MAXSTACK)
+        error_at(NULL, NULL, "--samples needs a number from 0 to %lld, got '%s'",
+                 (long long)MAXSTACK, s);
+      v->nrandom = k;
+      v->samples_given = 1;
+    } else if (strcmp(a, "--const") == 0) {
+      const char *b = need_arg(argc, argv, &i), *eq = strchr(b, '=');
+      if (!eq || eq == b || !eq[1])
+        error_at(NULL, NULL, "--const needs NAME=FILE, got '%s'", b);
+      if (v->nbinds == MAXFILES)
+        error_at(NULL, NULL, "too many --const bindings");
+      argv[i][eq - b] = 0;  /* split NAME=FILE in place: argv strings are writable */
+      v->binds[v->nbinds].name = argv[i];
+      v->binds[v->nbinds++].file = eq + 1;
+    } else if (a[0] == '-' && a[1]) {
+      error_at(NULL, NULL, "unknown option '%s' (see 'bibc verify --help')", a);
+    } else if (!v->model) {
+      v->model = a;
+    } else {
+      error_at(NULL, NULL, "more than one model given ('%s' and '%s')", v->model, a);
+    }
+  }
+  if (!v->model)
+    error_at(NULL, NULL, "no model given (see 'bibc verify --help')");
+  if (v->ndata && v->samples_given)
+    error_at(NULL, NULL, "--samples counts generated vectors; it cannot be used with --data");
+  if (v->nrep == 0)
+    add_target(v, "c");
+}
+
+/* ---- input vectors ---- */
+
+static void set_elem(Value *t, int64_t i, double x) {
+  switch (t->dt) {
+#define X(e, code, ct, sz, suf) case DT_##e: ((ct *)t->data)[i] = (ct)x; break;
+  IR_DTYPES(X)
+#undef X
+  default: die("bad dtype %d", t->dt);
+  }
+}
+
+/* Most samples a stacked tensor of per elements per sample may hold. */
+static int64_t stack_limit(int64_t per) {
+  return per > 0 ? MAXSTACK / per : MAXSTACK;
+}
+
+/* --data file k, checked as 'bibc run -i' checks it; returns its samples. */
+static int64_t read_data(Verify *v, int k) {
+  const char *file = v->data[k];
+  const Value *gi = v->fix->inputs[k];
+  Value *t = tensor_read(v->a, file);
+  if (t->dt != gi->dt) {
+    if (!dtype_is_float(t->dt) || !dtype_is_float(gi->dt))
+      error_at(file, NULL, "input %d ('%s') has element type %s, the model expects %s", k,
+               gi->name, dtype_name(t->dt), dtype_name(gi->dt));
+    note(file, "input %d ('%s'): converting %s to %s", k, gi->name, dtype_name(t->dt),
+         dtype_name(gi->dt));
+    Value *c = tensor_new(v->a, gi->dt, t->rank, t->dims);
+    for (int64_t i = 0; i < value_numel(t); i++)
+      set_elem(c, i, value_get_f64(t, i));
+    t = c;
+  }
+  v->in[k] = t;
+  int64_t per = value_numel(gi), n = value_numel(t);
+  if (n == per)
+    return 1;
+  if (gi->rank >= 1 && gi->dims[0] == 1 && t->rank == gi->rank && t->dims[0] > 1 &&
+      n == per * t->dims[0])
+    return t->dims[0];
+  error_at(file, NULL, "input %d ('%s') has shape %s, the model expects %s", k, gi->name,
+           shape_str(v->a, t), shape_str(v->a, gi));
+}
+
+/* The range of input k's vectors: the union of the ranges of the
+ * quantizers reading it (FromFloat after Quant in the fixed graph), else
+ * [-4, 4] (clipped to an integer type's range). */
+static void input_range(Verify *v, int k) {
+  const Value *x = v->fix->inputs[k];
+  int uns = x->dt == DT_BOOL || x->dt == DT_U8 || x->dt == DT_U16 || x->dt == DT_U32 ||
+            x->dt == DT_U64;
+  v->lo[k] = uns ? 0 : -4;
+  v->hi[k] = x->dt == DT_BOOL ? 1 : 4;
+  for (int i = 0; i < v->fix->nnodes; i++) {
+    const Node *m = v->fix->nodes[i];
+    const Node *q = m->op == OP_FROMFLOAT ? m->in[0]->producer : NULL;
+    if (!q || (q->op != OP_QUANT && q->op != OP_INTQUANT) || q->in[0] != x)
+      continue;
+    const Value *y = m->out[0];
+    double lo = ldexp((double)y->qlo, -y->fx.f), hi = ldexp((double)y->qhi, -y->fx.f);
+    v->lo[k] = v->quant[k] && v->lo[k] < lo ? v->lo[k] : lo;
+    v->hi[k] = v->quant[k] && v->hi[k] > hi ? v->hi[k] : hi;
+    v->quant[k] = y;
+  }
+}
+
+static uint64_t splitmix64(uint64_t *s) {
+  uint64_t z = (*s += 0x9e3779b97f4a7c15u);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+  return z ^ (z >> 31);
+}
+
+/* Corner vectors, then random ones, stacked along a leading batch axis. */
+static void generate(Verify *v) {
+  uint64_t seed = SEED;
+  for (int k = 0; k < v->fix->ninputs; k++) {
+    const Value *gi = v->fix->inputs[k];
+    int64_t per = value_numel(gi), dims[IR_MAXRANK];
+    int rank = gi->rank;
+    memcpy(dims, gi->dims, sizeof dims);
+    if (rank >= 1 && dims[0] == 1) {
+      dims[0] = v->n;
+    } else if (rank < IR_MAXRANK) {
+      memmove(dims + 1, dims, sizeof dims[0] * (size_t)rank++);
+      dims[0] = v->n;
+    } else {
+      rank = 1, dims[0] = v->n * per;
+    }
+    Value *t = v->in[k] = tensor_new(v->a, gi->dt, rank, dims);
+    double lo = v->lo[k], hi = v->hi[k];
+    for (int64_t s = 0; s < v->n; s++)
+      for (int64_t i = 0; i < per; i++) {
+        double x = s == 0 ? lo : s == 1 ? hi : s == 2 ? (i % 2 ? hi : lo) : 0;
+        if (s >= v->ncorner) {
+          double u = (double)(splitmix64(&seed) >> 11) * 0x1p-53;  /* [0, 1) */
+          x = dtype_is_float(gi->dt) ? lo + u * (hi - lo) : fmin(hi, lo + floor(u * (hi - lo + 1)));
+        }
+        set_elem(t, s * per + i, x);
+      }
+  }
+}
+
+static void prepare_inputs(Verify *v) {
+  Graph *g = v->fix;
+  int nin = g->ninputs;
+  v->in = arena_alloc(v->a, sizeof *v->in * (size_t)(nin + 1));
+  v->lo = arena_alloc(v->a, sizeof *v->lo * (size_t)(nin + 1));
+  v->hi = arena_alloc(v->a, sizeof *v->hi * (size_t)(nin + 1));
+  v->quant = arena_alloc(v->a, sizeof *v->quant * (size_t)(nin + 1));
+  int64_t cap = MAXSTACK;
+  for (int k = 0; k < g->noutputs; k++) {
+    int64_t c = stack_limit(value_numel(g->outputs[k]));
+    cap = c < cap ? c : cap;
+  }
+  if (v->ndata) {
+    if (v->ndata != nin)
+      error_at(v->model, NULL, "the model has %d non-constant input%s, %d --data file%s given", nin,
+               nin == 1 ? "" : "s", v->ndata, v->ndata == 1 ? "" : "s");
+    v->n = 1;
+    for (int k = 0; k < nin; k++) {
+      int64_t s = read_data(v, k);
+      if (s > 1 && v->n > 1 && s != v->n)
+        error_at(v->data[k], NULL, "input %d holds %lld samples, an earlier input %lld", k,
+                 (long long)s, (long long)v->n);
+      v->n = s > 1 ? s : v->n;
+    }
+    if (v->n > cap)
+      error_at(v->data[0], NULL, "%lld samples make outputs too large to hold; use fewer",
+               (long long)v->n);
+    return;
+  }
+  for (int k = 0; k < nin; k++) {
+    input_range(v, k);
+    int64_t c = stack_limit(value_numel(g->inputs[k]));
+    cap = c < cap ? c : cap;
+  }
+  if (nin == 0) {  /* nothing to vary: one evaluation */
+    v->n = 1;
+    v->nrandom = 0;
+    return;
+  }
+  if (NCORNER + v->nrandom > cap) {
+    if (v->samples_given)
+      error_at(v->model, NULL, "--samples %lld: the stacked tensors would be too large; at most "
+               "%lld", (long long)v->nrandom, (long long)(cap > NCORNER ? cap - NCORNER : 0));
+    v->nrandom = cap > NCORNER ? cap - NCORNER : 0;
+    note(v->model, "tensors are large: %lld random vectors", (long long)v->nrandom);
+  }
+  v->ncorner = NCORNER;
+  v->n = NCORNER + v->nrandom;
+  generate(v);
+}
+
+/* ---- the two references ---- */
+
+static void *stacked(Verify *v, const Value *x) {
+  return arena_alloc(v->a, (size_t)(v->n * value_numel(x)) * dtype_size(x->dt) + 1);
+}
+
+static void *sample_ptr(void *base, const Value *x, int64_t s) {
+  return (char *)base + (size_t)(s * value_numel(x)) * dtype_size(x->dt);
+}
+
+static void evaluate(Verify *v) {
+  Graph *f = v->flt, *x = v->fix;
+  ASSERT(f->ninputs == x->ninputs && f->noutputs == x->noutputs);
+  for (int k = 0; k < x->ninputs; k++)
+    ASSERT(f->inputs[k]->dt == x->inputs[k]->dt &&
+           value_numel(f->inputs[k]) == value_numel(x->inputs[k]));
+  v->want = arena_alloc(v->a, sizeof *v->want * (size_t)(x->noutputs + 1));
+  v->ref = arena_alloc(v->a, sizeof *v->ref * (size_t)(x->noutputs + 1));
+  for (int k = 0; k < x->noutputs; k++) {
+    ASSERT(value_numel(f->outputs[k]) == value_numel(x->outputs[k]));
+    v->want[k] = stacked(v, x->outputs[k]);
+    v->ref[k] = stacked(v, f->outputs[k]);
+  }
+  void **ip = arena_alloc(v->a, sizeof *ip * (size_t)(x->ninputs + 1));
+  void **wp = arena_alloc(v->a, sizeof *wp * (size_t)(x->noutputs + 1));
+  void **rp = arena_alloc(v->a, sizeof *rp * (size_t)(x->noutputs + 1));
+  for (int64_t s = 0; s < v->n; s++) {
+    for (int k = 0; k < x->ninputs; k++)
+      ip[k] = sample_ptr(v->in[k]->data, x->inputs[k],
+                         value_numel(v->in[k]) == value_numel(x->inputs[k]) ? 0 : s);
+    for (int k = 0; k < x->noutputs; k++) {
+      wp[k] = sample_ptr(v->want[k], x->outputs[k], s);
+      rp[k] = sample_ptr(v->ref[k], f->outputs[k], s);
+    }
+    interp_run(x, ip, wp);
+    interp_run(f, ip, rp);
+  }
+}
+
+/* First index of the largest of x[off .. off+len) (NaN never wins). */
+static int64_t argmax(const Value *x, int64_t off, int64_t len) {
+  int64_t best = 0;
+  for (int64_t i = 1; i < len; i++)
+    if (value_get_f64(x, off + i) > value_get_f64(x, off + best))
+      best = i;
+  return best;
+}
+
+/* Fixed vs float: max |error| and argmax agreement (a sample agrees when
+ * every row along the last axis has the same argmax). */
+static void compare_models(Verify *v) {
+  int nout = v->fix->noutputs;
+  v->maxerr = arena_alloc(v->a, sizeof *v->maxerr * (size_t)(nout + 1));
+  v->agree = arena_alloc(v->a, sizeof *v->agree * (size_t)(nout + 1));
+  v->nargmax = arena_alloc(v->a, sizeof *v->nargmax * (size_t)(nout + 1));
+  for (int k = 0; k < nout; k++) {
+    const Value *o = v->fix->outputs[k];
+    Value a = {.dt = o->dt, .data = v->want[k]}, b = {.dt = v->flt->outputs[k]->dt, .data = v->ref[k]};
+    int64_t per = value_numel(o), len = o->rank ? o->dims[o->rank - 1] : 1;
+    for (int64_t i = 0; i < v->n * per; i++) {
+      double x = value_get_f64(&a, i), y = value_get_f64(&b, i), e;
+      e = x == y || (isnan(x) && isnan(y)) ? 0 : isnan(x) || isnan(y) ? INFINITY : fabs(x - y);
+      v->maxerr[k] = e > v->maxerr[k] ? e : v->maxerr[k];
+    }
+    if (len < 2)
+      continue;
+    v->nargmax[k] = v->n;
+    for (int64_t s = 0; s < v->n; s++) {
+      int same = 1;
+      for (int64_t r = s * per; same && r < (s + 1) * per; r += len)
+        same = argmax(&a, r, len) == argmax(&b, r, len);
+      v->agree[k] += same;
+    }
+  }
+}
+
+/* ---- backends ---- */
+
+static int popcount64(uint64_t x) {
+  int c = 0;
+  for (; x; x &= x - 1)
+    c++;
+  return c;
+}
+
+static void compare_target(Verify *v, Report *r, void *const *got) {
+  int nout = v->fix->noutputs;
+  r->bits = arena_alloc(v->a, sizeof *r->bits * (size_t)(nout + 1));
+  r->elems = arena_alloc(v->a, sizeof *r->elems * (size_t)(nout + 1));
+  for (int64_t s = 0; s < v->n; s++)
+    for (int k = 0; k < nout; k++) {
+      const Value *o = v->fix->outputs[k];
+      size_t es = dtype_size(o->dt);
+      const unsigned char *gp = sample_ptr(got[k], o, s), *wp = sample_ptr(v->want[k], o, s);
+      for (int64_t i = 0; i < value_numel(o); i++) {
+        const unsigned char *x = gp + es * (size_t)i, *y = wp + es * (size_t)i;
+        if (memcmp(x, y, es) == 0)
+          continue;
+        r->bits[k] += (uint64_t)popcount64(verify_elem_bits(x, es) ^ verify_elem_bits(y, es));
+        r->elems[k]++;
+        if (!r->found) {
+          r->found = 1;
+          r->first = (Mismatch){.sample = s, .out = k, .index = i};
+          memcpy(r->first.got, x, es);
+          memcpy(r->first.want, y, es);
+        }
+      }
+    }
+}
+
+/* The most telling line of a log: the first mentioning an error, else the
+ * first non-blank one; paths inside dir are shown relative to it. */
+static const char *log_line(Arena *a, const char *log, const char *dir) {
+  FILE *f = fopen(log, "r");
+  char line[512], *pick = NULL, *first = NULL;
+  while (f && fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\n")] = 0;
+    if (!first && line[strspn(line, " \t")])
+      first = arena_strdup(a, line);
+    if (strstr(line, "error") || strstr(line, "ERROR")) {
+      pick = arena_strdup(a, line);
+      break;
+    }
+  }
+  if (f)
+    fclose(f);
+  char *s = pick ? pick : first ? first : arena_strdup(a, "(no output)");
+  size_t n = strlen(dir);
+  for (char *q; (q = strstr(s, dir)) && q[n] == '/';)
+    memmove(q, q + n + 1, strlen(q + n + 1) + 1);
+  return s;
+}
+
+/* Runs argv (fork + execvp, no shell) with stdin from /dev/null and
+ * stdout + stderr into log, under a TIMEOUT-second alarm.  NULL on exit
+ * status 0, else what went wrong with the log's most telling line. */
+static const char *run_program(Arena *a, char *const *argv, const char *log, const char *dir) {
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0)
+    return arena_printf(a, "cannot fork: %s", strerror(errno));
+  if (pid == 0) {
+    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0666), nul = open("/dev/null", O_RDONLY);
+    if (fd < 0 || nul < 0)
+      _exit(126);
+    dup2(nul, 0);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    close(fd);
+    close(nul);
+    alarm(TIMEOUT);
+    execvp(argv[0], argv);
+    fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+    _exit(127);
+  }
+  int st;
+  while (waitpid(pid, &st, 0) < 0)
+    if (errno != EINTR)
+      return arena_printf(a, "waitpid: %s", strerror(errno));
+  if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+    return NULL;
+  const char *line = log_line(a, log, dir);
+  if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
+    return arena_printf(a, "timed out after %d s", TIMEOUT);
+  if (WIFSIGNALED(st))
+    return arena_printf(a, "killed by signal %d: %s", WTERMSIG(st), line);
+  return arena_printf(a, "exit status %d: %s", WEXITSTATUS(st), line);
+}
+
+/* Appends the blank-separated words of s to argv. */
+static int split_words(Arena *a, const char *s, char **argv, int n, int max) {
+  char *w = arena_strdup(a, s);
+  for (char *tok = strtok(w, " \t"); tok; tok = strtok(NULL, " \t")) {
+    if (n == max)
+      error_at(NULL, NULL, "too many words in CC or CFLAGS");
+    argv[n++] = tok;
+  }
+  return n;
+}
+
+/* Target c: emit_c + emit_c_main into a temporary directory, build with
+ * CC (cc) -std=c99 CFLAGS (-O1), run the bench on the stacked vectors. */
+static void run_c(Verify *v, void *const *got) {
+  Graph *g = v->fix;
+  Arena *a = v->a;
+  const char *tmp = getenv("TMPDIR");
+  tmp = tmp && *tmp ? tmp : "/tmp";
+  char *dir = arena_printf(a, "%s/bibc-verify-XXXXXX", tmp);
+  if (!mkdtemp(dir))
+    error_at(tmp, NULL, "cannot create a temporary directory: %s", strerror(errno));
+  static const char *const fixed_files[] = {"m.c", "m.c.tmp", "m.h", "m.h.tmp", "bench.c",
+                                            "bench.c.tmp", "prog", "cc.log", "run.log"};
+  enum { NFIXED = sizeof fixed_files / sizeof fixed_files[0] };
+  const char *files[NFIXED + 2 * MAXTMP];
+  int nfiles = 0;
+  for (int i = 0; i < NFIXED; i++)
+    files[nfiles++] = arena_printf(a, "%s/%s", dir, fixed_files[i]);
+  for (int k = 0; k < g->ninputs; k++)
+    files[nfiles++] = arena_printf(a, "%s/in%d.npy", dir, k);
+  for (int k = 0; k < g->noutputs; k++)
+    files[nfiles++] = arena_printf(a, "%s/out%d.npy", dir, k);
+  for (int i = 0; i < nfiles; i++)
+    error_remove_on_exit(files[i]);
+  error_remove_on_exit(dir);  /* after its files: error.c removes in order */
+  const char *mc = files[0], *mh = files[2], *bench = files[4], *prog = files[6];
+  const char *cmd = arena_printf(a, "bibc verify --target c %s", v->model);
+  emit_c(g, mc, mh, cmd);
+  emit_c_main(g, bench, mh, c_ident_from_path(a, mc), cmd);
+  for (int k = 0; k < g->ninputs; k++)
+    if (tensor_write_npy(files[NFIXED + k], v->in[k]) != 0)
+      error_at(files[NFIXED + k], NULL, "cannot write a temporary file");
+
+  char *argv[64 + 2 * MAXTMP];
+  const char *cc = getenv("CC"), *cflags = getenv("CFLAGS");
+  int n = split_words(a, cc && *cc ? cc : "cc", argv, 0, 48);
+  argv[n++] = "-std=c99";
+  n = split_words(a, cflags ? cflags : "-O1", argv, n, 56);
+  const char *tail[] = {mc, bench, "-lm", "-o", prog};
+  for (int i = 0; i < 5; i++)
+    argv[n++] = (char *)tail[i];
+  argv[n] = NULL;
+  const char *why = run_program(a, argv, files[7], dir);
+  if (why)
+    error_at(v->model, NULL, "target c: compiling the generated C with %s failed: %s", argv[0], why);
+  n = 0;
+  argv[n++] = (char *)prog;
+  for (int k = 0; k < g->ninputs + g->noutputs; k++)
+    argv[n++] = (char *)files[NFIXED + k];
+  argv[n] = NULL;
+  if ((why = run_program(a, argv, files[8], dir)))
+    error_at(v->model, NULL, "target c: running the generated C failed: %s", why);
+  for (int k = 0; k < g->noutputs; k++) {
+    const Value *o = g->outputs[k];
+    Value *t = tensor_read(a, files[NFIXED + g->ninputs + k]);
+    if (t->dt != o->dt || value_numel(t) != v->n * value_numel(o))
+      error_at(v->model, NULL, "target c: output %d of the test bench is %s%s, want %lld samples "
+               "of %s%s", k, dtype_name(t->dt), shape_str(a, t), (long long)v->n,
+               dtype_name(o->dt), shape_str(a, o));
+    memcpy(got[k], t->data, (size_t)value_numel(t) * dtype_size(t->dt));
+  }
+  for (int i = 0; i < nfiles; i++) {
+    remove(files[i]);
+    error_keep_output(files[i]);
+  }
+  rmdir(dir);
+  error_keep_output(dir);
+}
+
+int cmd_verify(int argc, char **argv) {
+  if (argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+    fputs(help, stdout);
+    return 0;
+  }
+  Verify v = {.a = arena_new(), .nrandom = NRANDOM};
+  parse(&v, argc, argv);
+  v.flt = onnx_import(v.model, v.binds, v.nbinds);
+  pipeline_run(v.flt, default_pipeline, NULL);
+  v.fix = onnx_import(v.model, v.binds, v.nbinds);
+  pipeline_run(v.fix, fixed_pipeline, NULL);
+  if (v.fix->ninputs + v.fix->noutputs > MAXTMP)
+    error_at(v.model, NULL, "bibc verify handles up to %d inputs and outputs together", MAXTMP);
+  prepare_inputs(&v);
+  evaluate(&v);
+  compare_models(&v);
+  int ok = 1;
+  for (int t = 0; t < v.nrep; t++) {
+    Report *r = &v.rep[t];
+    void **got = arena_alloc(v.a, sizeof *got * (size_t)(v.fix->noutputs + 1));
+    for (int k = 0; k < v.fix->noutputs; k++)
+      got[k] = stacked(&v, v.fix->outputs[k]);
+    r->t->run(&v, got);
+    compare_target(&v, r, got);
+    ok &= !r->found;
+  }
+  ASSERT(verify_print(&v, stdout) == ok);
+  if (v.json)
+    verify_write_json(&v, ok);
+  verify_print_errors(&v, stderr);
+  arena_free(v.flt->arena);
+  arena_free(v.fix->arena);
+  arena_free(v.a);
+  return ok ? 0 : 1;
+}
