@@ -1,0 +1,1 @@
+ByJ`ê1@½w“Bè2ATa„Â,GÉÀ[°)ÁƒñÃœ¬~ÂwŸAHV†BÌÄA€ueBþ>ÄAy‘A°ÖÂÑÛBê±?jIÀX)	Â€ueB¡@ÅAP)ÙBØeÃiIQB

@@ -1,0 +1,1 @@
+ByJ´qrusrrtrututsrtwnprmuputtxssyxrsqtpsywvpnptutsqsuswrstvtunrttttstuuttsututk^{tkyxjx|mwtoststssuvttussstoqxqru{tstntrstsvvwxuqlssqsvwrsuuvqwvxyuswuwsstvuutuqtuvstttkwg``eeijiMrrkw
