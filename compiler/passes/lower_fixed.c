@@ -131,7 +131,7 @@ static Value *align(Fixer *F, Node *at, Value *x, int f) {
   node_set_int(F->g, m, "w", 64);
   node_set_ints(F->g, m, "channels", ch, 4);
   infer_node(F->g, m);
-  set_fixed(F, at, m->out[0], f, (__int128)x->qlo << s, (__int128)x->qhi << s);
+  set_fixed(F, at, m->out[0], f, x->qlo * ((__int128)1 << s), x->qhi * ((__int128)1 << s));
   return m->out[0];
 }
 
@@ -248,7 +248,7 @@ static void fix_quant(Fixer *F, Node *n) {
     }
     const int64_t row[4] = {shift, lo_q, hi_q, post};
     memcpy(ch + 4 * c, row, sizeof row);
-    __int128 l = (__int128)clo << post, h = (__int128)chi << post;
+    __int128 l = clo * ((__int128)1 << post), h = chi * ((__int128)1 << post);
     lo = c == 0 || l < lo ? l : lo;
     hi = c == 0 || h > hi ? h : hi;
   }
