@@ -31,20 +31,37 @@ void interp_node(const Node *n, void *const *t);
 void interp_run(Graph *g, void *const *inputs, void *const *outputs);
 
 /* ---- pass.c ---- */
+/* Command-line settings that passes read (zero: unset). */
+typedef struct PassOptions {
+  int fixed;                 /* --fixed: lower a power-of-two quantized graph */
+  int fold_bn;               /* --fold-batchnorm (implied by the three below) */
+  double prune;              /* --prune FRACTION of the weights zeroed (0: none) */
+  const char *precision;     /* --precision fixed<W,I>: post-training quantization */
+  const char *config;        /* --config FILE.yml: per-layer precisions (hls4ml) */
+  const char *calibrate;     /* --calibrate X.npy: integer bits from observed ranges */
+} PassOptions;
 typedef struct Pass {
   const char *name;          /* command-line name = file name = function */
   void (*run)(Graph *g);
   const char *summary;       /* one line */
   const char *help;          /* requires / provides / invalidates */
+  void (*run_opts)(Graph *g, const PassOptions *o);  /* instead of run: reads options */
 } Pass;
 extern const Pass passes[];
 extern const int npasses;
 extern const char *const default_pipeline[];
 extern const char *const fixed_pipeline[];
 const Pass *pass_find(const char *name);
+/* The pipeline the options ask for: post-training quantization if
+ * precision, config or calibrate is set, else fixed_pipeline if fixed,
+ * else the default one (with fold_batchnorm / prune when asked). */
+const char *const *pipeline_for(const PassOptions *o);
 /* Runs a pipeline (NULL-terminated pass names); verifies after each pass;
- * dumps the IR to stdout after the pass named dump_after (NULL: none). */
+ * dumps the IR to stdout after the pass named dump_after (NULL: none).
+ * pipeline_run_opts also hands o (NULL: all unset) to passes that read it. */
 void pipeline_run(Graph *g, const char *const *pipeline, const char *dump_after);
+void pipeline_run_opts(Graph *g, const char *const *pipeline, const char *dump_after,
+                       const PassOptions *o);
 
 /* ---- verify.c ---- */
 /* 'bibc verify MODEL ...': argv as main() got it; returns the exit status. */
@@ -54,5 +71,7 @@ int cmd_verify(int argc, char **argv);
 void infer_shapes(Graph *g);
 void eliminate_dead(Graph *g);
 void lower_fixed(Graph *g);
+void fold_batchnorm(Graph *g);
+void prune(Graph *g, double fraction);
 
 #endif

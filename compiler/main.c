@@ -29,7 +29,7 @@ typedef struct Options {
   int dump_ir;                   /* --dump-ir */
   const char *dump_after;        /* --dump-after PASS */
   const char *main_out;          /* --main FILE.c: test bench */
-  int fixed;                     /* --fixed: run the fixed-point pipeline */
+  PassOptions po;                /* --fixed, --precision, --config, --calibrate, --prune, ... */
 } Options;
 
 static void usage(FILE *f) {
@@ -45,6 +45,12 @@ static void usage(FILE *f) {
         "  --const NAME=FILE  freeze graph input NAME to the tensor in FILE\n"
         "  --fixed            fixed-point pipeline: values between power-of-two quantizers\n"
         "                     become exact integers (with run: the integer reference)\n"
+        "  --precision fixed<W,I>  post-training quantization of a float model to hls4ml\n"
+        "                     types (ufixed<W,I>, fixed<W,I,RND,SAT>); implies the fixed pipeline\n"
+        "  --config FILE.yml  per-layer precisions, hls4ml schema (bibc --help-pass quantize_ptq)\n"
+        "  --calibrate X.npy  integer bits per tensor from the ranges seen on samples X\n"
+        "  --prune FRACTION   zero the FRACTION of all weights with the smallest |w|\n"
+        "  --fold-batchnorm   fold BatchNormalization into the preceding Conv/Gemm/MatMul\n"
         "  --main FILE.c      also write a test bench: FILE.c reads .npy inputs, runs the\n"
         "                     model per sample, writes .npy outputs\n"
         "  --dump-ir          print the IR after the whole pipeline\n"
@@ -83,7 +89,21 @@ static void parse(int argc, char **argv, int first, int is_run, Options *o) {
       o->binds[o->nbinds].name = name;
       o->binds[o->nbinds++].file = eq + 1;
     } else if (strcmp(a, "--fixed") == 0) {
-      o->fixed = 1;
+      o->po.fixed = 1;
+    } else if (strcmp(a, "--precision") == 0) {
+      o->po.precision = need_arg(argc, argv, &i);
+    } else if (strcmp(a, "--config") == 0) {
+      o->po.config = need_arg(argc, argv, &i);
+    } else if (strcmp(a, "--calibrate") == 0) {
+      o->po.calibrate = need_arg(argc, argv, &i);
+    } else if (strcmp(a, "--prune") == 0) {
+      const char *f = need_arg(argc, argv, &i);
+      char *end;
+      o->po.prune = strtod(f, &end);
+      if (end == f || *end || !(o->po.prune >= 0 && o->po.prune < 1))
+        error_at(NULL, NULL, "--prune needs a fraction in [0, 1), got '%s'", f);
+    } else if (strcmp(a, "--fold-batchnorm") == 0) {
+      o->po.fold_bn = 1;
     } else if (strcmp(a, "--main") == 0 && !is_run) {
       o->main_out = need_arg(argc, argv, &i);
     } else if (strcmp(a, "--dump-ir") == 0 && !is_run) {
@@ -125,7 +145,7 @@ static char *join_args(int argc, char **argv) {
 
 static Graph *load(Options *o) {
   Graph *g = onnx_import(o->model, o->binds, o->nbinds);
-  pipeline_run(g, o->fixed ? fixed_pipeline : default_pipeline, o->dump_after);
+  pipeline_run_opts(g, pipeline_for(&o->po), o->dump_after, &o->po);
   return g;
 }
 

@@ -8,6 +8,11 @@
 
 #include "compiler.h"
 
+static void run_prune(Graph *g, const PassOptions *o) {
+  if (o->prune > 0)
+    prune(g, o->prune);
+}
+
 const Pass passes[] = {
   {"infer_shapes", infer_shapes, "infer static shapes, lower nodes to kernels, fold constants",
    "Requires: an imported graph (nodes in topological order).\n"
@@ -15,12 +20,12 @@ const Pass passes[] = {
    "(Node.kernel/ip/fp/targs); nodes whose inputs are all constant are evaluated at\n"
    "compile time and removed (this folds Shape -> Gather -> Unsqueeze -> Concat ->\n"
    "Reshape chains and Constant nodes).\n"
-   "Invalidates: nothing.\n"},
+   "Invalidates: nothing.\n", NULL},
   {"eliminate_dead", eliminate_dead, "remove nodes whose results no output needs",
    "Requires: infer_shapes.\n"
    "Provides: every remaining node contributes to a graph output; values no node\n"
    "reads or writes are left unreferenced (not emitted).\n"
-   "Invalidates: nothing.\n"},
+   "Invalidates: nothing.\n", NULL},
   {"lower_fixed", lower_fixed, "map a power-of-two-quantized graph to fixed-point integers",
    "Requires: infer_shapes.\n"
    "Provides: values between quantizers become fixed point (int64 containers) with\n"
@@ -28,12 +33,38 @@ const Pass passes[] = {
    "--dump-ir); Quant on fixed values becomes an exact integer requantization; Gemm\n"
    "becomes MatMul + Add; ops that compute in float read ToFloat copies, and fixed\n"
    "graph outputs are delivered as float32. Semantics: ir/fixed-point.md.\n"
-   "Invalidates: nothing.\n"},
+   "Invalidates: nothing.\n", NULL},
+  {"fold_batchnorm", fold_batchnorm, "fold BatchNormalization into the preceding Conv/Gemm/MatMul",
+   "Requires: infer_shapes.\n"
+   "Provides: a BatchNormalization (inference mode, constant parameters) that follows a\n"
+   "Conv, Gemm or MatMul with constant weights (possibly through a bias Add and\n"
+   "Reshape/Flatten/Squeeze/Unsqueeze/Identity) is removed; the layer gets weights\n"
+   "W*s and bias (b - mean)*s + B with s = scale/sqrt(var + eps), computed in double\n"
+   "and rounded once to float32. Other BatchNormalizations stay.\n"
+   "Invalidates: nothing.\n", NULL},
+  {"prune", NULL, "global magnitude pruning (--prune FRACTION)",
+   "Requires: infer_shapes.\n"
+   "Provides: the floor(FRACTION * N) weights of smallest |w| among all N constant\n"
+   "weights of Conv, Gemm and MatMul are set to zero (ties: earlier layer, then lower\n"
+   "index, first); biases are kept. Reports the count on stderr. Zero weights add\n"
+   "nothing to the ranges of lower_fixed's interval analysis, and --dump-ir counts\n"
+   "them (nz=). Without --prune the pass does nothing.\n"
+   "Invalidates: nothing.\n", run_prune},
 };
 const int npasses = (int)(sizeof passes / sizeof passes[0]);
 
 const char *const default_pipeline[] = {"infer_shapes", "eliminate_dead", NULL};
 const char *const fixed_pipeline[] = {"infer_shapes", "lower_fixed", "eliminate_dead", NULL};
+static const char *const float_opt_pipeline[] = {"infer_shapes", "fold_batchnorm", "prune",
+                                                 "eliminate_dead", NULL};
+static const char *const fixed_opt_pipeline[] = {"infer_shapes", "fold_batchnorm", "prune",
+                                                 "lower_fixed", "eliminate_dead", NULL};
+
+const char *const *pipeline_for(const PassOptions *o) {
+  if (o->fold_bn || o->prune > 0)
+    return o->fixed ? fixed_opt_pipeline : float_opt_pipeline;
+  return o->fixed ? fixed_pipeline : default_pipeline;
+}
 
 const Pass *pass_find(const char *name) {
   for (int i = 0; i < npasses; i++)
@@ -43,10 +74,19 @@ const Pass *pass_find(const char *name) {
 }
 
 void pipeline_run(Graph *g, const char *const *pipeline, const char *dump_after) {
+  pipeline_run_opts(g, pipeline, dump_after, NULL);
+}
+
+void pipeline_run_opts(Graph *g, const char *const *pipeline, const char *dump_after,
+                       const PassOptions *o) {
+  static const PassOptions unset;
   for (int i = 0; pipeline[i]; i++) {
     const Pass *p = pass_find(pipeline[i]);
     ASSERT(p);
-    p->run(g);
+    if (p->run_opts)
+      p->run_opts(g, o ? o : &unset);
+    else
+      p->run(g);
     ir_verify(g);
     if (dump_after && strcmp(dump_after, p->name) == 0)
       ir_dump(g, stdout);

@@ -26,7 +26,13 @@ static void constant(FILE *f, const Value *v) {
     else
       fprintf(f, "%s%lld", i ? ", " : "", (long long)value_get_i64(v, i));
   }
-  fprintf(f, "%s}\n", n > 8 ? ", ..." : "");
+  int64_t zeros = 0;  /* pruned weights: shown when the list above is cut */
+  for (int64_t i = 0; n > 8 && i < n; i++)
+    zeros += dtype_is_float(v->dt) ? value_get_f64(v, i) == 0 : value_get_i64(v, i) == 0;
+  fprintf(f, "%s}", n > 8 ? ", ..." : "");
+  if (zeros)
+    fprintf(f, "  # %lld of %lld zero", (long long)zeros, (long long)n);
+  fputc('\n', f);
 }
 
 void ir_dump(const Graph *g, FILE *f) {
