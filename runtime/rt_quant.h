@@ -9,10 +9,12 @@
  * gives bit-identical results to QONNX's execution: X/scale, + zeropt,
  * clamp, round, - zeropt, * scale, each rounded to T.  Scale, zero point and
  * out_scale may be any numeric constant type (exporters write float32,
- * float64 or int64); each value is converted to T before use, as numpy's
- * scalar promotion does.  They broadcast to X (per tensor or per channel):
- * the kernels walk X's multi-index and take each parameter at its own
- * strides (0 on broadcast axes), O(rank) per element.
+ * float64 or int64); each value is converted to T before use, as numpy 1.x
+ * promotes the one-value parameters exporters write (a float64 parameter
+ * with dimensions would make numpy compute in float64).  They broadcast to
+ * X (per tensor or per channel): the kernels walk X's multi-index and take
+ * each parameter at its own strides (0 on broadcast axes), O(rank) per
+ * element.
  */
 #ifndef RT_QUANT_H
 #define RT_QUANT_H
