@@ -1,7 +1,7 @@
 /*
  * tensor_io.c - tensors in and out of files: ONNX TensorProto (.pb, via the
  * protobuf-c code generated from onnx.proto) and NumPy .npy (format 1.0-3.0,
- * little-endian, C order, header parsed by hand: it is a fixed Python-dict
+ * little-endian, C or Fortran order (read), header parsed by hand: it is a fixed Python-dict
  * literal, not general Python).  Both directions are exact for every type.
  */
 #include <errno.h>
@@ -152,6 +152,23 @@ static const struct { const char *descr; DType dt; } npy_types[] = {
   {"|b1", DT_BOOL},
 };
 
+/* Copies column-major (Fortran-order) data into v's row-major storage:
+ * element (i0..ir-1) sits at sum_d i_d * prod_{e<d} dims[e] in src. */
+static void from_fortran_order(Value *v, const unsigned char *src) {
+  size_t es = dtype_size(v->dt);
+  int64_t n = value_numel(v), idx[IR_MAXRANK] = {0};
+  for (int64_t i = 0; i < n; i++) {
+    int64_t off = 0, stride = 1;
+    for (int d = 0; d < v->rank; d++) {
+      off += idx[d] * stride;
+      stride *= v->dims[d];
+    }
+    memcpy((unsigned char *)v->data + (size_t)i * es, src + (size_t)off * es, es);
+    for (int d = v->rank - 1; d >= 0 && ++idx[d] == v->dims[d]; d--)
+      idx[d] = 0;
+  }
+}
+
 static Value *read_npy(Arena *a, const char *path) {
   size_t len;
   unsigned char *buf = read_file(path, &len);
@@ -189,10 +206,7 @@ static Value *read_npy(Arena *a, const char *path) {
     free(buf);
     error_at(path, NULL, "unsupported .npy header (need little-endian numeric dtype): %s", h);
   }
-  if (strncmp(fo + 16, " True", 5) == 0) {
-    free(buf);
-    error_at(path, NULL, "Fortran-order .npy arrays are not supported (save with np.ascontiguousarray)");
-  }
+  int fortran = strncmp(fo + 16, " True", 5) == 0;
   int64_t dims[IR_MAXRANK];
   int rank = 0;
   const char *s = strchr(sh, '(');
@@ -223,7 +237,10 @@ static Value *read_npy(Arena *a, const char *path) {
     error_at(path, NULL, ".npy data is truncated: %zu bytes, shape %s of %s needs %zu",
              len - off - hl, shape_str(a, v), dtype_name(dt), need);
   }
-  memcpy(v->data, buf + off + hl, need);
+  if (fortran)
+    from_fortran_order(v, buf + off + hl);
+  else if (need)
+    memcpy(v->data, buf + off + hl, need);
   free(buf);
   return v;
 }

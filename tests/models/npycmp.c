@@ -2,6 +2,7 @@
  * npycmp.c - compares two numeric tensors elementwise, for the model tests.
  *
  *     npycmp [-r] [-v] A B TOL
+ *     npycmp --argmax SCORES LABELS
  *
  * A and B are .npy files or serialized onnx.TensorProto files, in any mix,
  * read with bibc's own tensor_read() (so a file is .npy by its name, a
@@ -13,6 +14,8 @@
  * reference outputs in the hundreds, where one float32 ulp exceeds 1e-4).
  * -v also prints both tensors, one row (last axis) per line, A above B.
  * NaN equals NaN; NaN against a number is an infinite difference.
+ * --argmax: the argmax over the last axis of each row of SCORES must equal
+ * the integer in LABELS (one per row); prints the agreement.
  */
 #include <math.h>
 #include <stdio.h>
@@ -70,8 +73,37 @@ static int compare(const Value *a, const Value *b, double tol, int rel) {
   return 1;
 }
 
+/* --argmax: row-wise argmax of scores against integer labels. */
+static int check_argmax(const Value *scores, const Value *labels) {
+  int64_t row = scores->rank ? scores->dims[scores->rank - 1] : 1;
+  int64_t rows = row ? value_numel(scores) / row : 0, agree = 0;
+  if (rows != value_numel(labels)) {
+    printf("%lld rows of scores, %lld labels\n", (long long)rows, (long long)value_numel(labels));
+    return 1;
+  }
+  for (int64_t r = 0; r < rows; r++) {
+    int64_t best = 0;
+    for (int64_t j = 1; j < row; j++)
+      if (value_get_f64(scores, r * row + j) > value_get_f64(scores, r * row + best))
+        best = j;
+    if (best == (int64_t)value_get_f64(labels, r))
+      agree++;
+    else
+      printf("row %lld: argmax %lld, label %lld\n", (long long)r, (long long)best,
+             (long long)value_get_f64(labels, r));
+  }
+  printf("argmax agrees with the labels on %lld of %lld rows\n", (long long)agree, (long long)rows);
+  return agree == rows ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
   int rel = 0, verbose = 0;
+  if (argc == 4 && strcmp(argv[1], "--argmax") == 0) {
+    Arena *arena = arena_new();
+    int status = check_argmax(tensor_read(arena, argv[2]), tensor_read(arena, argv[3]));
+    arena_free(arena);
+    return status;
+  }
   while (argc > 1 && (strcmp(argv[1], "-r") == 0 || strcmp(argv[1], "-v") == 0)) {
     if (argv[1][1] == 'r')
       rel = 1;
@@ -81,7 +113,8 @@ int main(int argc, char **argv) {
     argc--;
   }
   if (argc != 4) {
-    fputs("usage: npycmp [-r] [-v] A B TOL   (A, B: .npy or TensorProto .pb)\n", stderr);
+    fputs("usage: npycmp [-r] [-v] A B TOL | npycmp --argmax SCORES LABELS   (.npy or .pb)\n",
+          stderr);
     return 2;
   }
   Arena *arena = arena_new();

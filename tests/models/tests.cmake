@@ -19,3 +19,6 @@ foreach(line ${models_lines})
                    --data ${SHARED_TESTDATA} ${models_name})
   set_tests_properties(models/${models_name} PROPERTIES SKIP_RETURN_CODE 77)
 endforeach()
+add_test(NAME models/kwsmlp_class3
+         COMMAND sh ${MODELS_DIR}/kws_class.sh ${BIBC} $<TARGET_FILE:npycmp> ${SHARED_TESTDATA})
+set_tests_properties(models/kwsmlp_class3 PROPERTIES SKIP_RETURN_CODE 77)
