@@ -48,7 +48,7 @@ static const char *const ops[] = {
   "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "Identity", "LeakyRelu", "MatMul",
   "MatMulInteger", "Max", "MaxPool", "Min", "Mul", "PRelu", "Pad", "QLinearConv",
   "QLinearMatMul", "QuantizeLinear", "Relu", "Reshape", "Selu", "Sigmoid", "Sign", "Softmax",
-  "Squeeze", "Sub", "Sum", "Tanh", "Transpose", "Unsqueeze",
+  "Squeeze", "Sub", "Sum", "Tanh", "TopK", "Transpose", "Unsqueeze",
 };
 #define NOPS ((int)(sizeof ops / sizeof ops[0]))
 _Static_assert(sizeof ops / sizeof ops[0] <= 64, "Test.opmask has one bit per operator");
