@@ -1,10 +1,11 @@
 #!/bin/sh
 # install-deps.sh - installs the Debian 12 packages bibc needs, if missing.
-# Build: cmake, gcc, protobuf-c (protoc-c + library), libonnx-dev (onnx.proto).
+# Build: cmake, gcc, protobuf-c (protoc-c + library), libonnx-dev (onnx.proto),
+# libyaml-dev (--config files).
 # Tests: libonnx-testdata (ONNX node tests), python3-onnx/numpy (scripts that
 # make test models).  Later backends: flex, bison, yosys, iverilog, verilator.
 set -e
-pkgs="cmake gcc make protobuf-c-compiler libprotobuf-c-dev libonnx-dev libonnx-testdata \
+pkgs="cmake gcc make protobuf-c-compiler libprotobuf-c-dev libonnx-dev libyaml-dev libonnx-testdata \
 python3-onnx python3-numpy flex bison"
 missing=""
 for p in $pkgs; do

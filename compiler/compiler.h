@@ -63,6 +63,51 @@ void pipeline_run(Graph *g, const char *const *pipeline, const char *dump_after)
 void pipeline_run_opts(Graph *g, const char *const *pipeline, const char *dump_after,
                        const PassOptions *o);
 
+/* ---- ptq_config.c ---- */
+/* Post-training quantization types in hls4ml's vocabulary: fixed<W,I>
+ * (signed, W total bits, I integer bits including the sign) or
+ * ufixed<W,I>, with a rounding and a saturation mode. */
+enum { PTQ_WEIGHT, PTQ_BIAS, PTQ_RESULT, PTQ_ACCUM, PTQ_NVARS };
+typedef struct PtqType {
+  int set;                   /* 0: not given at this level (inherit) */
+  int sgn, w, i;             /* fixed (sgn 1) / ufixed, W, I */
+  int round;                 /* RoundMode, or -1: not in the string */
+  int ovf;                   /* OverflowMode, or -1: not in the string */
+} PtqType;
+typedef struct PtqLevel {
+  const char *key;           /* "Model", op type or node name */
+  int line, col;             /* of the key in the config file (0: none) */
+  PtqType var[PTQ_NVARS];    /* weight, bias, result, accum */
+  int round, ovf;            /* Rounding / Saturation keys, -1: not given */
+  int used;                  /* LayerName: matched a node */
+} PtqLevel;
+typedef struct PtqConfig {
+  const char *file;          /* the YAML file, or NULL */
+  PtqLevel model;            /* Model (and --precision) */
+  PtqLevel *types;           /* LayerType entries (key: ONNX op type or alias) */
+  int ntypes;
+  PtqLevel *layers;          /* LayerName entries (key: node or tensor name) */
+  int nlayers;
+} PtqConfig;
+/* Parses "fixed<16,6>", "ufixed<8,0,RND,SAT>", "ap_fixed<...>", "int<8>";
+ * returns NULL or a message saying what is wrong. */
+const char *ptq_parse_type(Arena *a, const char *s, PtqType *t);
+/* Reads --precision and --config (either may be NULL); any problem is a
+ * user error naming the file, line:column and key. */
+PtqConfig *ptq_config_read(Arena *a, const char *precision, const char *file);
+/* The type of variable var of node n (op type op, name/tensor names), most
+ * specific level first; *explicit_ is set if a LayerName level gave it. */
+PtqType ptq_type_for(PtqConfig *c, OpKind op, const char *name, const char *tensor, int var,
+                     int *explicit_);
+/* Errors for LayerName entries that matched no node. */
+void ptq_config_check_used(Arena *a, const PtqConfig *c);
+
+/* ---- calibrate.c ---- */
+/* Runs the float graph on every sample of file (one graph input; leading
+ * dimension = samples) and returns max |v| per value id (NULL entries for
+ * values not computed).  Wrong shapes are user errors naming the file. */
+double *calibrate(Graph *g, const char *file);
+
 /* ---- verify.c ---- */
 /* 'bibc verify MODEL ...': argv as main() got it; returns the exit status. */
 int cmd_verify(int argc, char **argv);
@@ -73,5 +118,6 @@ void eliminate_dead(Graph *g);
 void lower_fixed(Graph *g);
 void fold_batchnorm(Graph *g);
 void prune(Graph *g, double fraction);
+void quantize_ptq(Graph *g, const PassOptions *o);
 
 #endif

@@ -50,17 +50,35 @@ const Pass passes[] = {
    "nothing to the ranges of lower_fixed's interval analysis, and --dump-ir counts\n"
    "them (nz=). Without --prune the pass does nothing.\n"
    "Invalidates: nothing.\n", run_prune},
+  {"quantize_ptq", NULL, "post-training quantization to hls4ml-style fixed<W,I> types",
+   "Requires: infer_shapes (fold_batchnorm and prune first, if wanted).\n"
+   "Provides: QONNX Quant nodes with power-of-two scales on each graph input, on the\n"
+   "weights and biases of every Conv/Gemm/MatMul (folded by the next infer_shapes),\n"
+   "on the accumulator (only if an accum precision is given) and on each layer's result\n"
+   "(after its activation; Softmax/Sigmoid/Tanh and other float ops are results too).\n"
+   "Types: --precision fixed<W,I> | ufixed<W,I> (W total bits, I integer bits incl.\n"
+   "sign; optional rounding and saturation: fixed<16,6,RND,SAT>), overridden by\n"
+   "--config FILE.yml (hls4ml schema, see README), refined by --calibrate X.npy:\n"
+   "I = the fewest integer bits that hold the largest |value| seen on the samples.\n"
+   "Rounding TRN|TRN_ZERO|RND|RND_ZERO|RND_INF|RND_MIN_INF|RND_CONV, saturation\n"
+   "WRAP|SAT|SAT_SYM map exactly onto bibc's modes (ir/fixed-point.md).\n"
+   "Invalidates: nothing.\n",
+   quantize_ptq},
 };
 const int npasses = (int)(sizeof passes / sizeof passes[0]);
 
 const char *const default_pipeline[] = {"infer_shapes", "eliminate_dead", NULL};
 const char *const fixed_pipeline[] = {"infer_shapes", "lower_fixed", "eliminate_dead", NULL};
+static const char *const ptq_pipeline[] = {"infer_shapes", "fold_batchnorm", "prune",
+                                           "quantize_ptq", "lower_fixed", "eliminate_dead", NULL};
 static const char *const float_opt_pipeline[] = {"infer_shapes", "fold_batchnorm", "prune",
                                                  "eliminate_dead", NULL};
 static const char *const fixed_opt_pipeline[] = {"infer_shapes", "fold_batchnorm", "prune",
                                                  "lower_fixed", "eliminate_dead", NULL};
 
 const char *const *pipeline_for(const PassOptions *o) {
+  if (o->precision || o->config || o->calibrate)
+    return ptq_pipeline;
   if (o->fold_bn || o->prune > 0)
     return o->fixed ? fixed_opt_pipeline : float_opt_pipeline;
   return o->fixed ? fixed_pipeline : default_pipeline;

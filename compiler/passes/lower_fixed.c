@@ -181,6 +181,9 @@ static RoundMode round_mode_of(Fixer *F, Node *n) {
     {"ROUND", RND_HALF_EVEN}, {"CEIL", RND_CEIL}, {"FLOOR", RND_FLOOR}, {"UP", RND_AWAY},
     {"DOWN", RND_TRUNC}, {"HALF_UP", RND_HALF_AWAY}, {"HALF_DOWN", RND_HALF_ZERO},
   };
+  const Attr *b = attr_find(n, "bibc_round");  /* quantize_ptq's exact mode (hls4ml RND, ...) */
+  if (b)
+    return (RoundMode)b->i;
   const char *m = attr_string(n, "rounding_mode", "ROUND");
   for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
     if (strcasecmp(m, modes[i].name) == 0)
@@ -200,6 +203,9 @@ static void fix_quant(Fixer *F, Node *n) {
   int bits = (int)value_get_f64(bw, 0);
   int sgn = (int)attr_int(n, "signed", 1), narrow = (int)attr_int(n, "narrow", 0);
   RoundMode mode = round_mode_of(F, n);  /* read now: the node's attributes are replaced below */
+  int wrap = attr_int(n, "bibc_overflow", OVF_SAT) == OVF_WRAP;
+  if (!is_fixed(x) && (attr_find(n, "bibc_round") || attr_find(n, "bibc_overflow")))
+    die("node %d: bibc_round/bibc_overflow on a Quant of a float value", n->index);
   if (bits == 1 && sgn)
     error_node(g, n, "a 1-bit signed Quant is a bipolar (+1/-1) quantizer, which the fixed-point "
                "pipeline does not map yet; run the model without --fixed");
@@ -243,8 +249,10 @@ static void fix_quant(Fixer *F, Node *n) {
     if (is_fixed(x)) {  /* tighten by the input's range (rounding is monotone) */
       int64_t rlo = rt_fx_round(x->qlo, shift, mode);
       int64_t rhi = rt_fx_round(x->qhi, shift, mode);
-      clo = rlo < lo_q ? lo_q : rlo > hi_q ? hi_q : rlo;
-      chi = rhi < lo_q ? lo_q : rhi > hi_q ? hi_q : rhi;
+      if (!wrap || (rlo >= lo_q && rhi <= hi_q)) {  /* WRAP: only if nothing can wrap */
+        clo = rlo < lo_q ? lo_q : rlo > hi_q ? hi_q : rlo;
+        chi = rhi < lo_q ? lo_q : rhi > hi_q ? hi_q : rhi;
+      }
     }
     const int64_t row[4] = {shift, lo_q, hi_q, post};
     memcpy(ch + 4 * c, row, sizeof row);
@@ -271,7 +279,9 @@ static void fix_quant(Fixer *F, Node *n) {
   n->nin = 1;
   n->nattrs = 0;
   node_set_int(g, n, "mode", mode);
-  node_set_int(g, n, "ovf", OVF_SAT);
+  node_set_int(g, n, "ovf", wrap ? OVF_WRAP : OVF_SAT);
+  node_set_int(g, n, "w", bits);
+  node_set_int(g, n, "sgn", sgn);
   node_set_int(g, n, "axis", axis);
   node_set_ints(g, n, "channels", ch, 4 * (int)nc);
   infer_node(g, n);
