@@ -59,8 +59,8 @@ double *calibrate(Graph *g, const char *file) {
     error_at(file, NULL, "--calibrate needs a float32 graph input; '%s' is %s", gi->name,
              dtype_name(gi->dt));
   Value *x = tensor_read(g->arena, file);
-  int64_t ns = samples_in(g, file, x, gi), per = value_numel(gi);
   const float *data = as_f32(g, file, x);
+  int64_t ns = samples_in(g, file, x, gi), per = value_numel(gi);
   int nv = g->nvalues;
   double *mx = arena_alloc(g->arena, sizeof *mx * (size_t)(nv + 1));
   void **buf = calloc((size_t)nv + 1, sizeof *buf);

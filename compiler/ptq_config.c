@@ -134,8 +134,10 @@ const char *ptq_parse_type(Arena *a, const char *s, PtqType *t) {
     p = e + 1;
   }
   if (*e != '>' || *skip_ws(e + 1) || nf < 2 - is_int)
-    return arena_printf(a, "'%s' is not a precision: expected %s", s,
-                        is_int ? "int<W>" : "fixed<W,I> or ufixed<W,I>");
+    return arena_printf(a, "'%s' is not a precision: expected %s%s", s,
+                        is_int ? "int<W>" : "fixed<W,I> or ufixed<W,I>",
+                        *e ? "" : " (in a YAML flow map {...}, quote a precision: its commas "
+                        "separate entries)");
   if (is_int)
     t->i = t->w;
   if (t->w < 1 + t->sgn || t->w > 32)

@@ -6,10 +6,17 @@
 # The C generated from the fixed-point graph (with its --main bench) must
 # give the same bits again.  Prints the fixed-point types the pipeline chose.
 #
-#   run_fixed.sh --bibc B --randnpy R --npycmp C [--cc CC] [--cflags F] MODEL [N]
+# Post-training quantization (tests/ptq): --flags 'F' replaces --fixed by
+# the bibc options F (e.g. "--precision fixed<16,6>"); the float model then
+# differs from the quantized one, so that comparison only prints the largest
+# difference, and the check is the generated C against 'bibc run F'.
+# --calibrate adds "--calibrate FILE" with other random samples (seed 99).
+#
+#   run_fixed.sh --bibc B --randnpy R --npycmp C [--cc CC] [--cflags F]
+#                [--flags F [--calibrate]] MODEL [N]
 # Exit 77 (skipped) when MODEL does not exist (shared test data absent).
 set -u
-bibc='' randnpy='' npycmp='' cc=${CC:-cc} cflags=-O1
+bibc='' randnpy='' npycmp='' cc=${CC:-cc} cflags=-O1 flags=--fixed calib=0
 while [ $# -gt 1 ]; do
   case $1 in
     --bibc) bibc=$2; shift 2 ;;
@@ -17,6 +24,8 @@ while [ $# -gt 1 ]; do
     --npycmp) npycmp=$2; shift 2 ;;
     --cc) cc=$2; shift 2 ;;
     --cflags) cflags=$2; shift 2 ;;
+    --flags) flags=$2; shift 2 ;;
+    --calibrate) calib=1; shift ;;
     *) break ;;
   esac
 done
@@ -30,7 +39,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-"$bibc" "$model" --fixed --dump-ir > "$work/ir.txt" || fail "bibc --fixed --dump-ir"
+"$bibc" "$model" --dump-ir > "$work/ir.txt" || fail "bibc --dump-ir"
 # One random input per graph input, leading batch dim 1 replaced by N.
 set --
 k=0
@@ -40,25 +49,35 @@ for shape in $(sed -n 's/^input %[^ ]* : float32\[\(.*\)\]$/\1/p' "$work/ir.txt"
   rest=${dims#"$first"}
   [ "$first" = 1 ] && first=$n
   "$randnpy" -r -4 4 "$work/in$k.npy" f4 $((k + 11)) $first $rest || fail "randnpy"
+  if [ $calib = 1 ] && [ $k = 0 ]; then
+    "$randnpy" -r -4 4 "$work/calib.npy" f4 99 $first $rest || fail "randnpy"
+    flags="$flags --calibrate $work/calib.npy"
+  fi
   set -- "$@" -i "$work/in$k.npy"
   k=$((k + 1))
 done
 [ $k -gt 0 ] || fail "no float32 graph input found in the --dump-ir output"
 
 "$bibc" run "$model" "$@" -o "$work/float" || fail "bibc run"
-"$bibc" run --fixed "$model" "$@" -o "$work/fixed" || fail "bibc run --fixed"
+# shellcheck disable=SC2086
+"$bibc" run $flags "$model" "$@" -o "$work/fixed" || fail "bibc run $flags"
+# shellcheck disable=SC2086
+"$bibc" "$model" $flags --dump-ir > "$work/ir.txt" || fail "bibc $flags --dump-ir"
 echo "fixed-point values (format {integer range}):"
 grep -o 'fixed<[^>]*>{[^}]*}' "$work/ir.txt" | sort | uniq -c | sort -rn | head -12
 status=0
 for f in "$work"/float/output_*.npy; do
   out=$(basename "$f")
-  "$npycmp" "$f" "$work/fixed/$out" 0 > "$work/cmp.txt" 2>&1 || status=1
-  echo "$out: float reference vs fixed-point pipeline, $n inputs: $(head -1 "$work/cmp.txt")"
+  tol=0
+  [ "$flags" = --fixed ] || tol=1e30  # quantized on purpose: report only
+  "$npycmp" "$f" "$work/fixed/$out" $tol > "$work/cmp.txt" 2>&1 || status=1
+  echo "$out: float reference vs fixed-point pipeline ($flags), $n inputs: $(head -1 "$work/cmp.txt")"
 done
 [ $status = 0 ] || { cat "$work/cmp.txt"; fail "fixed-point pipeline differs from the float reference"; }
 
 # The C generated from the fixed-point graph computes the same bits.
-"$bibc" "$model" --fixed -o "$work/m.c" --main "$work/main.c" || fail "bibc --fixed -o m.c"
+# shellcheck disable=SC2086
+"$bibc" "$model" $flags -o "$work/m.c" --main "$work/main.c" || fail "bibc $flags -o m.c"
 $cc -std=c99 -Wall -Wextra -Werror -pedantic $cflags "$work/m.c" "$work/main.c" -lm -o "$work/m" \
   || fail "compiling the generated C"
 set --
@@ -69,6 +88,6 @@ for f in "$work"/fixed/output_*.npy; do set -- "$@" "$work/c_$(basename "$f")"; 
 for f in "$work"/fixed/output_*.npy; do
   out=$(basename "$f")
   "$npycmp" "$f" "$work/c_$out" 0 > "$work/cmp.txt" 2>&1 || { cat "$work/cmp.txt"; fail "generated C differs"; }
-  echo "$out: generated C vs bibc run --fixed: $(head -1 "$work/cmp.txt")"
+  echo "$out: generated C vs bibc run $flags: $(head -1 "$work/cmp.txt")"
 done
 exit 0
