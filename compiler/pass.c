@@ -48,12 +48,12 @@ const Pass passes[] = {
    "weights of Conv, Gemm and MatMul are set to zero (ties: earlier layer, then lower\n"
    "index, first); biases are kept. Reports the count on stderr. Zero weights add\n"
    "nothing to the ranges of lower_fixed's interval analysis, and --dump-ir counts\n"
-   "them (nz=). Without --prune the pass does nothing.\n"
+   "them (\"# K of N zero\"). Without --prune the pass does nothing.\n"
    "Invalidates: nothing.\n", run_prune},
   {"quantize_ptq", NULL, "post-training quantization to hls4ml-style fixed<W,I> types",
    "Requires: infer_shapes (fold_batchnorm and prune first, if wanted).\n"
    "Provides: QONNX Quant nodes with power-of-two scales on each graph input, on the\n"
-   "weights and biases of every Conv/Gemm/MatMul (folded by the next infer_shapes),\n"
+   "weights and biases of every Conv/Gemm/MatMul (rounded now, at compile time),\n"
    "on the accumulator (only if an accum precision is given) and on each layer's result\n"
    "(after its activation; Softmax/Sigmoid/Tanh and other float ops are results too).\n"
    "Types: --precision fixed<W,I> | ufixed<W,I> (W total bits, I integer bits incl.\n"
@@ -61,7 +61,15 @@ const Pass passes[] = {
    "--config FILE.yml (hls4ml schema, see README), refined by --calibrate X.npy:\n"
    "I = the fewest integer bits that hold the largest |value| seen on the samples.\n"
    "Rounding TRN|TRN_ZERO|RND|RND_ZERO|RND_INF|RND_MIN_INF|RND_CONV, saturation\n"
-   "WRAP|SAT|SAT_SYM map exactly onto bibc's modes (ir/fixed-point.md).\n"
+   "WRAP|SAT|SAT_SYM map exactly onto bibc's modes (ir/fixed-point.md); hls4ml's\n"
+   "defaults are TRN and WRAP. Config schema (YAML, optionally under HLSConfig:):\n"
+   "  Model: {Precision: 'fixed<16,6>', Rounding: RND, Saturation: SAT}\n"
+   "  LayerType: {Dense: {Precision: {weight: 'fixed<8,2>'}}}   # or an ONNX op type\n"
+   "  LayerName:                              # ONNX node, output or input tensor name\n"
+   "    fc1: {Precision: {weight: ..., bias: ..., result: ..., accum: ...},\n"
+   "          Rounding: ..., Saturation: ..., ReuseFactor: 1, Strategy: Latency}\n"
+   "A string Precision sets weight, bias and result; accum is exact unless named.\n"
+   "Unknown keys, layer types and layer names are errors (file:line:column).\n"
    "Invalidates: nothing.\n",
    quantize_ptq},
 };
