@@ -14,7 +14,9 @@
  *
  * Zero weights then cost nothing in the fixed-point pipeline's interval
  * analysis (a zero product adds nothing to an accumulator's range), and
- * --dump-ir shows each constant's nonzero count.
+ * --dump-ir shows each constant's zero count.  The portable C backend's
+ * kernels are dense, so it still multiplies by them (the note says so);
+ * skipping them there needs a sparse kernel.
  *
  * Requires: infer_shapes.  Provides: the pruned weights.  Invalidates:
  * nothing.  Cost: O(N log N) for the sort.
@@ -104,6 +106,7 @@ void prune(Graph *g, double fraction) {
     }
   }
   graph_count_uses(g);
-  note(g->file, "prune: %lld of %lld weights are zero now (%lld were before), |w| <= %g",
-       (long long)k, (long long)total, (long long)zero_before, cut);
+  note(g->file, "prune: %lld of %lld weights are zero now (%lld were before), |w| <= %g; they "
+       "add nothing to fixed-point ranges, but the portable C kernels are dense and still "
+       "multiply by them", (long long)k, (long long)total, (long long)zero_before, cut);
 }
