@@ -9,7 +9,17 @@ Output: tests/ptq/models/*.onnx (committed).
              -> Gemm(transB) ; plus a standalone BN on the input (stays)
   jet_mlp    16 -> 32 -> 32 -> 5 Gemm/Relu/Softmax, weights scaled like a
              trained jet tagger (for the accuracy test)
+  identity   x -> Identity: --precision quantizes only the input, so the
+             output shows the rounding and saturation modes themselves;
+             data/ties.npy holds ties, near-ties and out-of-range values and
+             data/ties_MODE.npy what fixed<8,4,MODE> must give (computed here
+             from the definitions, in exact rational arithmetic)
+  tie_weights  x[1,1] -> MatMul by the constant data/ties.npy: with x = 1
+             (data/one.npy) the output is the weights as --precision rounds
+             them at compile time, so the same expected files apply
 """
+from fractions import Fraction
+import math
 import os
 import numpy as np
 import onnx
@@ -91,8 +101,57 @@ def jet_mlp():
     b.save("jet_mlp", "x", [1, 16], h, [1, 5])
 
 
+def tie_weights():
+    b = Builder(5)
+    w = b.const("W", np.load(os.path.join(HERE, "data", "ties.npy")))
+    y = b.node("MatMul", ["x", w], name="dense")
+    b.save("tie_weights", "x", [1, 1], y, [1, 10])
+
+
+def identity():
+    b = Builder(4)
+    y = b.node("Identity", ["x"], name="id")
+    b.save("identity", "x", [1, 10], y, [1, 10])
+
+
+# hls4ml rounding of a rational q (in LSBs) and overflow of the integer v.
+ROUND = {
+    "TRN": lambda q: math.floor(q),
+    "TRN_ZERO": lambda q: math.trunc(q),
+    "RND": lambda q: math.floor(q + Fraction(1, 2)),
+    "RND_MIN_INF": lambda q: math.ceil(q - Fraction(1, 2)),
+    "RND_INF": lambda q: math.floor(q + Fraction(1, 2)) if q >= 0 else math.ceil(q - Fraction(1, 2)),
+    "RND_ZERO": lambda q: math.ceil(q - Fraction(1, 2)) if q >= 0 else math.floor(q + Fraction(1, 2)),
+    "RND_CONV": lambda q: round(q),  # Fraction rounds half to even
+}
+
+
+def overflow(v, mode, w=8):
+    lo, hi = -2 ** (w - 1), 2 ** (w - 1) - 1
+    if mode == "WRAP":
+        return (v - lo) % 2 ** w + lo
+    return min(max(v, lo + (mode == "SAT_SYM")), hi)
+
+
+def ties():
+    data = os.path.join(HERE, "data")
+    os.makedirs(data, exist_ok=True)
+    lsb = 2.0 ** -4
+    x = np.array([[0.5 * lsb, -0.5 * lsb, 1.5 * lsb, -1.5 * lsb, 0.49999997 * lsb, -2.5 * lsb,
+                   0.3, -0.3, 100.0, -100.0]], dtype=np.float32)
+    np.save(os.path.join(data, "ties.npy"), x)
+    np.save(os.path.join(data, "one.npy"), np.ones((1, 1), dtype=np.float32))
+    for rnd in ROUND:
+        for sat in ("SAT", "WRAP", "SAT_SYM"):
+            y = [overflow(ROUND[rnd](Fraction(float(v)) * 16), sat) / 16 for v in x[0]]
+            np.save(os.path.join(data, f"ties_{rnd}_{sat}.npy"), np.array([y], dtype=np.float32))
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
+    identity()
+    ties()
+    tie_weights()
     bn_mlp()
     bn_conv()
     jet_mlp()

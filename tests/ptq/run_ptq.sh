@@ -14,6 +14,12 @@
 #       bibc run FLAGS against the float model on 2000 random inputs in
 #       [-4, 4): max |error| <= MAXERR and argmax agreement >= MINAGREE;
 #       with 'calibrate', --calibrate gets 2000 other samples.
+#   run_ptq.sh TOOLS modes
+#       models/identity.onnx with --precision fixed<8,4,R,S> turns
+#       data/ties.npy into data/ties_R_S.npy exactly, for every hls4ml
+#       rounding R and saturation S (the expected files are computed by
+#       make_models.py from the definitions); so does models/tie_weights.onnx
+#       (weights data/ties.npy, rounded at compile time) on data/one.npy.
 #   run_ptq.sh TOOLS errors
 #       each line of errors.txt fails with exit status 1 and the one line
 #       of expected/NAME.stderr (--update rewrites those files).
@@ -103,6 +109,29 @@ accuracy)
   echo "$flags:"
   "$ptqcmp" "$work/float/output_0.npy" "$work/fixed/output_0.npy" "$maxerr" "$minagree" \
     || fail "quantized model too far from the float model"
+  ;;
+modes)
+  cd "$here" || exit 2
+  total=0 passed=0
+  for exp in data/ties_*.npy; do
+    rs=${exp#data/ties_}
+    rs=${rs%.npy}
+    sat=${rs##*_}
+    case $rs in *_SAT_SYM) sat=SAT_SYM ;; esac
+    rnd=${rs%_"$sat"}
+    for m in identity:ties tie_weights:one; do
+      total=$((total + 1))
+      if "$bibc" run "models/${m%:*}.onnx" --precision "fixed<8,4,$rnd,$sat>" -i "data/${m#*:}.npy" \
+           -o "$work/$rs" && "$npycmp" "$work/$rs/output_0.npy" "$exp" 0 > "$work/cmp.txt" 2>&1; then
+        passed=$((passed + 1))
+      else
+        echo "FAIL ${m%:*} fixed<8,4,$rnd,$sat>:"
+        "$npycmp" -v "$work/$rs/output_0.npy" "$exp" 0
+      fi
+    done
+  done
+  echo "$passed/$total passed"
+  [ $passed = $total ] || exit 1
   ;;
 errors)
   cd "$here" || exit 2

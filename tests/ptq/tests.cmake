@@ -3,7 +3,8 @@
 #   ptq/closure_*   the generated C gives the bits of 'bibc run FLAGS'
 #                   (tests/fixed/run_fixed.sh --flags);
 #   ptq/accuracy_*  16-bit types stay close to the float model;
-#   ptq/fold_*, ptq/prune_*, ptq/errors (run_ptq.sh).
+#   ptq/fold_*, ptq/prune_*, ptq/rounding_and_saturation_modes, ptq/errors
+#                   (run_ptq.sh).
 set(PTQ_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(PTQ_MODELS ${PTQ_DIR}/models)
 set(PTQ_KERAS ${SHARED_TESTDATA}/models/example-models/onnx/three_layer_keras.onnx)
@@ -62,4 +63,5 @@ set_tests_properties(ptq/fold_pytorch PROPERTIES SKIP_RETURN_CODE 77)
 # floor(0.4 * 1696) = 678 of jet_mlp's weights; floor(0.5 * 420) = 210 of bn_conv's.
 add_test(NAME ptq/prune_jet COMMAND sh ${PTQ_DIR}/run_ptq.sh ${PTQ_TOOLS} prune ${PTQ_MODELS}/jet_mlp.onnx 0.4 678)
 add_test(NAME ptq/prune_bn_conv COMMAND sh ${PTQ_DIR}/run_ptq.sh ${PTQ_TOOLS} prune ${PTQ_MODELS}/bn_conv.onnx 0.5 210)
+add_test(NAME ptq/rounding_and_saturation_modes COMMAND sh ${PTQ_DIR}/run_ptq.sh ${PTQ_TOOLS} modes)
 add_test(NAME ptq/errors COMMAND sh ${PTQ_DIR}/run_ptq.sh ${PTQ_TOOLS} errors)
