@@ -392,15 +392,15 @@ static void fix_conv(Fixer *F, Node *n) {
     float_op(F, n);
     return;
   }
-  w = n->in[1] = fixed_const(F, n, w, -64);
+  int fb = b ? exact_frac(b) : INT32_MIN;
+  if (b && fb == INT32_MIN)
+    error_node(g, n, "bias '%s' is not on a power-of-two grid; the fixed-point pipeline needs "
+               "power-of-two quantization scales", b->name);
+  /* Weights get enough fraction bits for the products to hold the bias exactly. */
+  w = n->in[1] = fixed_const(F, n, w, b ? fb - x->fx.f : -64);
   int f = x->fx.f + w->fx.f;
-  if (b) {
-    int fb = exact_frac(b);
-    if (fb == INT32_MIN || fb > f)
-      error_node(g, n, "the bias needs more fraction bits than the products (2^-%d); the "
-                 "fixed-point pipeline cannot add it exactly", f);
+  if (b)
     b = n->in[2] = const_to_fixed(F, n, b, f);
-  }
   int64_t nm = w->dims[0], per = value_numel(w) / nm;
   const int64_t *wq = w->data;
   __int128 lo = 0, hi = 0;

@@ -44,8 +44,7 @@
  * every tensor that is quantized gets the fewest integer bits I that hold
  * its largest observed |v| (signed: 2^(I-1) > max|v|, unsigned: 2^I >
  * max|v|), W kept; weights and biases use their own largest |w|.  Types a
- * LayerName entry gives explicitly are kept as written.  A Conv bias gets
- * at most the products' fraction bits (lower_fixed adds it exactly).
+ * LayerName entry gives explicitly are kept as written.
  *
  * Requires: infer_shapes on a float graph without quantizers.  Provides:
  * the quantized float graph (QONNX semantics), ready for lower_fixed.
@@ -65,7 +64,7 @@ typedef struct Ptq {
   PtqConfig *cfg;
   double *range;             /* --calibrate: max |v| per value id < nold, or NULL */
   int nold;                  /* values before this pass */
-  int *frac;                 /* per value id: fraction bits once lowered, or NOFIX */
+  int *frac;                 /* per value id: NOFIX if float once lowered, else ~F */
   int cap;                   /* entries in frac */
   char *done;                /* per value id < nold: its quantizer is placed */
 } Ptq;
@@ -353,8 +352,6 @@ static void quantize_layer(Ptq *P, int pos, Node *n) {
   if ((n->op == OP_CONV || n->op == OP_GEMM) && n->nin > 2 && n->in[2] && n->in[2]->data) {
     double beta = n->op == OP_GEMM ? attr_float(n, "beta", 1) : 1;
     PtqType t = type_at(P, n->op, nm, tn, PTQ_BIAS, P->range ? max_abs_const(n->in[2], beta) : -1);
-    if (n->op == OP_CONV && fp != NOFIX && t.w - t.i > fp)
-      t.i = t.w - fp;  /* the integer convolution adds the bias at the products' format */
     n->in[2] = quantize_const(P, n, n->in[2], &t, "bias", beta);
     fp = fp != NOFIX && t.w - t.i > fp ? t.w - t.i : fp;
     for (int k = 0; k < n->nattrs && n->op == OP_GEMM; k++)
