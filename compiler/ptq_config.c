@@ -118,8 +118,9 @@ const char *ptq_parse_type(Arena *a, const char *s, PtqType *t) {
       if (m < 0)
         return arena_printf(a, "'%s': unknown %s mode '%.*s' (%s)", s,
                             nf == 2 - is_int ? "rounding" : "saturation", (int)(qe - q), q,
-                            nf == 2 - is_int ? "TRN, TRN_ZERO, RND, RND_ZERO, RND_INF, RND_MIN_INF, "
-                                               "RND_CONV" : "WRAP, SAT, SAT_SYM");
+                            nf == 2 - is_int
+                                ? "TRN, TRN_ZERO, RND, RND_ZERO, RND_INF, RND_MIN_INF, RND_CONV"
+                                : "WRAP, SAT, SAT_SYM");
       *(nf == 2 - is_int ? &t->round : &t->ovf) = m;
     } else {
       ok = 0;
@@ -204,7 +205,8 @@ static void parse_level(Reader *r, yaml_node_t *map, const char *path, PtqLevel 
       }
       need_map(r, vn, where);
       PtqType dflt = {0};
-      for (yaml_node_pair_t *q = vn->data.mapping.pairs.start; q < vn->data.mapping.pairs.top; q++) {
+      yaml_node_pair_t *q0 = vn->data.mapping.pairs.start, *qn = vn->data.mapping.pairs.top;
+      for (yaml_node_pair_t *q = q0; q < qn; q++) {
         yaml_node_t *k2 = yaml_document_get_node(&r->doc, q->key);
         yaml_node_t *v2 = yaml_document_get_node(&r->doc, q->value);
         const char *name = scalar(r, k2, "a key");
@@ -283,7 +285,8 @@ static int is_project_key(const char *k) {
 
 static void parse_root(Reader *r, PtqConfig *c, yaml_node_t *root, int top) {
   need_map(r, root, top ? "the config file" : "HLSConfig");
-  for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+  yaml_node_pair_t *p0 = root->data.mapping.pairs.start, *pn = root->data.mapping.pairs.top;
+  for (yaml_node_pair_t *p = p0; p < pn; p++) {
     yaml_node_t *kn = yaml_document_get_node(&r->doc, p->key);
     yaml_node_t *vn = yaml_document_get_node(&r->doc, p->value);
     const char *k = scalar(r, kn, "a key");

@@ -197,7 +197,8 @@ static int fold_matmul(Graph *g, Fold *f, const double *s, const double *t, int 
   Value *w2 = new_const(g, arena_printf(g->arena, "%s.bnfold", w->name), 2, w->dims);
   for (int64_t i = 0; i < w->dims[0]; i++)
     for (int64_t j = 0; j < w->dims[1]; j++)
-      ((float *)w2->data)[i * w->dims[1] + j] = (float)(value_get_f64(w, i * w->dims[1] + j) * s[j]);
+      ((float *)w2->data)[i * w->dims[1] + j] =
+          (float)(value_get_f64(w, i * w->dims[1] + j) * s[j]);
   n->in[1] = w2;
   Value *b = f->add ? f->add->in[f->add_bias] : NULL;
   Value *b2 = new_const(g, arena_printf(g->arena, "%s.bnfold_bias", n->out[0]->name), 1, &f->nc);

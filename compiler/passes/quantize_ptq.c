@@ -402,7 +402,8 @@ static void quantize_arith(Ptq *P, Node *n) {
     Value *v = n->in[k];
     if (v->data) {
       int var = n->op == OP_MUL ? PTQ_WEIGHT : PTQ_BIAS;
-      PtqType t = type_at(P, n->op, n->name, n->out[0]->name, var, P->range ? max_abs_const(v, 1) : -1);
+      PtqType t = type_at(P, n->op, n->name, n->out[0]->name, var,
+                          P->range ? max_abs_const(v, 1) : -1);
       n->in[k] = quantize_const(P, n, v, &t, var == PTQ_WEIGHT ? "weight" : "bias", 1);
       int fk = t.w - t.i;
       f = f == NOFIX ? fk : n->op == OP_MUL ? f + fk : (fk > f ? fk : f);
