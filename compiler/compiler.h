@@ -56,6 +56,10 @@ const Pass *pass_find(const char *name);
  * precision, config or calibrate is set, else fixed_pipeline if fixed,
  * else the default one (with fold_batchnorm / prune when asked). */
 const char *const *pipeline_for(const PassOptions *o);
+/* Reads the pass option at argv[*i] (--fixed, --fold-batchnorm, --precision,
+ * --config, --calibrate, --prune) into po, advancing *i past its argument;
+ * returns 0 if argv[*i] is not one of them. */
+int pass_options_parse(PassOptions *po, int argc, char **argv, int *i);
 /* Runs a pipeline (NULL-terminated pass names); verifies after each pass;
  * dumps the IR to stdout after the pass named dump_after (NULL: none).
  * pipeline_run_opts also hands o (NULL: all unset) to passes that read it. */

@@ -88,22 +88,8 @@ static void parse(int argc, char **argv, int first, int is_run, Options *o) {
       name[eq - b] = 0;
       o->binds[o->nbinds].name = name;
       o->binds[o->nbinds++].file = eq + 1;
-    } else if (strcmp(a, "--fixed") == 0) {
-      o->po.fixed = 1;
-    } else if (strcmp(a, "--precision") == 0) {
-      o->po.precision = need_arg(argc, argv, &i);
-    } else if (strcmp(a, "--config") == 0) {
-      o->po.config = need_arg(argc, argv, &i);
-    } else if (strcmp(a, "--calibrate") == 0) {
-      o->po.calibrate = need_arg(argc, argv, &i);
-    } else if (strcmp(a, "--prune") == 0) {
-      const char *f = need_arg(argc, argv, &i);
-      char *end;
-      o->po.prune = strtod(f, &end);
-      if (end == f || *end || !(o->po.prune >= 0 && o->po.prune < 1))
-        error_at(NULL, NULL, "--prune needs a fraction in [0, 1), got '%s'", f);
-    } else if (strcmp(a, "--fold-batchnorm") == 0) {
-      o->po.fold_bn = 1;
+    } else if (pass_options_parse(&o->po, argc, argv, &i)) {
+      continue;
     } else if (strcmp(a, "--main") == 0 && !is_run) {
       o->main_out = need_arg(argc, argv, &i);
     } else if (strcmp(a, "--dump-ir") == 0 && !is_run) {

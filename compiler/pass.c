@@ -4,6 +4,7 @@
  * after every pass, so a pass that breaks an invariant is caught where it
  * happens, not in a backend.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "compiler.h"
@@ -117,4 +118,33 @@ void pipeline_run_opts(Graph *g, const char *const *pipeline, const char *dump_a
     if (dump_after && strcmp(dump_after, p->name) == 0)
       ir_dump(g, stdout);
   }
+}
+
+int pass_options_parse(PassOptions *po, int argc, char **argv, int *i) {
+  const char *a = argv[*i];
+  if (strcmp(a, "--fixed") == 0) {
+    po->fixed = 1;
+  } else if (strcmp(a, "--fold-batchnorm") == 0) {
+    po->fold_bn = 1;
+  } else if (strcmp(a, "--precision") == 0 || strcmp(a, "--config") == 0 ||
+             strcmp(a, "--calibrate") == 0 || strcmp(a, "--prune") == 0) {
+    if (*i + 1 >= argc)
+      error_at(NULL, NULL, "option %s needs an argument (see 'bibc --help')", a);
+    const char *v = argv[++*i];
+    if (a[2] == 'p' && a[3] == 'r' && a[4] == 'e')
+      po->precision = v;
+    else if (a[2] == 'c' && a[3] == 'o')
+      po->config = v;
+    else if (a[2] == 'c')
+      po->calibrate = v;
+    else {
+      char *end;
+      po->prune = strtod(v, &end);
+      if (end == v || *end || !(po->prune >= 0 && po->prune < 1))
+        error_at(NULL, NULL, "--prune needs a fraction in [0, 1), got '%s'", v);
+    }
+  } else {
+    return 0;
+  }
+  return 1;
 }

@@ -64,6 +64,10 @@ static const char help[] =
   "  --target c|hls     backend to check (repeatable; default c)\n"
   "  --const NAME=FILE  freeze graph input NAME to the tensor in FILE\n"
   "  --json FILE        also write the figures as JSON\n"
+  "  --precision T, --config FILE, --calibrate X.npy, --prune F, --fold-batchnorm\n"
+  "                     make the fixed-point model by post-training quantization\n"
+  "                     (as for compiling); without them it is the model's own\n"
+  "                     power-of-two quantizers (--fixed)\n"
   "environment: CC (default cc) and CFLAGS (default -O1) build the generated C.\n";
 
 static const char *need_arg(int argc, char **argv, int *i) {
@@ -95,6 +99,8 @@ static void add_target(Verify *v, const char *name) {
 static void parse(Verify *v, int argc, char **argv) {
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
+    if (pass_options_parse(&v->po, argc, argv, &i))
+      continue;
     if (strcmp(a, "--data") == 0) {
       if (v->ndata == MAXFILES)
         error_at(NULL, NULL, "too many --data files");
@@ -549,7 +555,8 @@ int cmd_verify(int argc, char **argv) {
   v.flt = onnx_import(v.model, v.binds, v.nbinds);
   pipeline_run(v.flt, default_pipeline, NULL);
   v.fix = onnx_import(v.model, v.binds, v.nbinds);
-  pipeline_run(v.fix, fixed_pipeline, NULL);
+  v.po.fixed = 1;  /* the fixed model: QONNX's quantizers, or --precision/--config */
+  pipeline_run_opts(v.fix, pipeline_for(&v.po), NULL, &v.po);
   if (v.fix->ninputs + v.fix->noutputs > MAXTMP)
     error_at(v.model, NULL, "bibc verify handles up to %d inputs and outputs together", MAXTMP);
   prepare_inputs(&v);

@@ -41,6 +41,7 @@ typedef struct Report {
 struct Verify {
   Arena *a;
   const char *model;
+  PassOptions po;            /* --precision, --config, --calibrate, --prune: the fixed model */
   const char *json;          /* --json FILE */
   const char *data[MAXFILES];  /* --data files, in graph-input order */
   int ndata;
