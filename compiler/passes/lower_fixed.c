@@ -42,6 +42,8 @@ typedef struct Fixer {
 } Fixer;
 
 static int is_fixed(const Value *v) { return v && v->fx.w > 0; }
+static __int128 min2(__int128 a, __int128 b) { return a < b ? a : b; }
+static __int128 max2(__int128 a, __int128 b) { return a > b ? a : b; }
 
 static int bits_of(uint64_t x) {
   int b = 0;
@@ -192,6 +194,70 @@ static RoundMode round_mode_of(Fixer *F, Node *n) {
              "HALF_DOWN)", m);
 }
 
+/* The fraction bits of each channel of a power-of-two scale (fc[c]) and the
+ * channel axis of x (-1: per tensor); the largest goes to *fmax. */
+static int *po2_fracs(Fixer *F, Node *n, const Value *scale, const Value *x, int *axis, int *fmax) {
+  Graph *g = F->g;
+  int64_t nc = value_numel(scale);
+  *axis = -1;
+  if (nc > 1)
+    for (int d = 0; d < scale->rank; d++)
+      if (scale->dims[d] != 1) {
+        if (*axis >= 0)
+          error_node(g, n, "scale %s varies along more than one axis", shape_str(g->arena, scale));
+        *axis = x->rank - scale->rank + d;
+      }
+  int *fc = arena_alloc(g->arena, sizeof *fc * (size_t)nc);
+  *fmax = INT32_MIN;
+  for (int64_t c = 0; c < nc; c++) {
+    int e;
+    double sc = value_get_f64(scale, c), m = frexp(sc, &e);
+    if (m != 0.5)
+      error_node(g, n, "scale %g is not a power of two; the fixed-point pipeline needs "
+                 "power-of-two scales", sc);
+    fc[c] = 1 - e;
+    *fmax = fc[c] > *fmax ? fc[c] : *fmax;
+  }
+  return fc;
+}
+
+/* After a float quantizer n whose output lies on the 2^-f grid: FromFloat
+ * reads it exactly as integers in [lo, hi]; later nodes use that. */
+static void read_float_quantizer(Fixer *F, Node *n, int f, __int128 lo, __int128 hi) {
+  Graph *g = F->g;
+  Node *m = node_insert(g, F->pos + 1, OP_FROMFLOAT, 1, 1);
+  m->index = n->index;
+  m->name = n->name;
+  m->in[0] = n->out[0];
+  m->out[0] = value_new(g, arena_printf(g->arena, "%s.fixed", n->out[0]->name));
+  m->out[0]->producer = m;
+  node_set_int(g, m, "f", f);
+  infer_node(g, m);
+  set_fixed(F, n, m->out[0], f, lo, hi);
+  replace_uses(g, n->out[0], m->out[0], F->pos + 2);
+  F->pos++;
+}
+
+/* BipolarQuant(X, scale), and Quant with 1 bit signed: y = (x >= 0 ? 1 : -1)
+ * * scale.  A sign is no requantization, so a fixed input is read back as
+ * its (exact) float value and the float quantizer runs; its +-1 codes enter
+ * the integer pipeline at the scale's fraction bits. */
+static void fix_bipolar(Fixer *F, Node *n) {
+  Value *x = n->in[0], *scale = n->in[1];
+  if (!scale->data)
+    error_node(F->g, n, "scale must be a constant");
+  if (is_fixed(x)) {
+    n->in[0] = to_float(F, n, x);
+    infer_node(F->g, n);
+  }
+  int axis, f;
+  int *fc = po2_fracs(F, n, scale, n->in[0], &axis, &f);
+  __int128 m = 1;
+  for (int64_t c = 0; c < value_numel(scale); c++)
+    m = max2(m, (__int128)1 << (f - fc[c]));
+  read_float_quantizer(F, n, f, -m, m);
+}
+
 /* Quant(X, scale, zeropt, bitwidth) with power-of-two scales.  The stored
  * integer is q - zeropt, clamped to [min_int - zp, max_int - zp]; channel c
  * has f_c fraction bits and is stored at the tensor's f = max f_c. */
@@ -206,9 +272,10 @@ static void fix_quant(Fixer *F, Node *n) {
   int wrap = attr_int(n, "bibc_overflow", OVF_SAT) == OVF_WRAP;
   if (!is_fixed(x) && (attr_find(n, "bibc_round") || attr_find(n, "bibc_overflow")))
     die("node %d: bibc_round/bibc_overflow on a Quant of a float value", n->index);
-  if (bits == 1 && sgn)
-    error_node(g, n, "a 1-bit signed Quant is a bipolar (+1/-1) quantizer, which the fixed-point "
-               "pipeline does not map yet; run the model without --fixed");
+  if (bits == 1 && sgn) {
+    fix_bipolar(F, n);
+    return;
+  }
   double z = value_get_f64(zp, 0);
   for (int64_t i = 0; i < value_numel(zp); i++)
     if (value_get_f64(zp, i) != z || z != floor(z))
@@ -216,28 +283,9 @@ static void fix_quant(Fixer *F, Node *n) {
   int64_t min_int = sgn ? -((int64_t)1 << (bits - 1)) + narrow : 0;
   int64_t max_int = sgn ? ((int64_t)1 << (bits - 1)) - 1 : ((int64_t)1 << bits) - 1 - narrow;
   int64_t lo_q = min_int - (int64_t)z, hi_q = max_int - (int64_t)z;
-  /* Channel axis: the one axis along which scale varies. */
-  int axis = -1;
+  int axis, f;
   int64_t nc = value_numel(scale);
-  if (nc > 1) {
-    for (int d = 0; d < scale->rank; d++)
-      if (scale->dims[d] != 1) {
-        if (axis >= 0)
-          error_node(g, n, "scale %s varies along more than one axis", shape_str(g->arena, scale));
-        axis = x->rank - scale->rank + d;
-      }
-  }
-  int *fc = arena_alloc(g->arena, sizeof *fc * (size_t)nc);
-  int f = INT32_MIN;
-  for (int64_t c = 0; c < nc; c++) {
-    int e;
-    double s = value_get_f64(scale, c), m = frexp(s, &e);
-    if (m != 0.5)
-      error_node(g, n, "scale %g is not a power of two; the fixed-point pipeline needs "
-                 "power-of-two scales", s);
-    fc[c] = 1 - e;
-    f = fc[c] > f ? fc[c] : f;
-  }
+  int *fc = po2_fracs(F, n, scale, x, &axis, &f);
   int64_t *ch = arena_alloc(g->arena, sizeof *ch * 4 * (size_t)nc);
   __int128 lo = 0, hi = 0;
   for (int64_t c = 0; c < nc; c++) {
@@ -260,19 +308,8 @@ static void fix_quant(Fixer *F, Node *n) {
     lo = c == 0 || l < lo ? l : lo;
     hi = c == 0 || h > hi ? h : hi;
   }
-  if (!is_fixed(x)) {
-    /* A float value: keep the float quantizer, read its exact result. */
-    Node *m = node_insert(g, F->pos + 1, OP_FROMFLOAT, 1, 1);
-    m->index = n->index;
-    m->name = n->name;
-    m->in[0] = n->out[0];
-    m->out[0] = value_new(g, arena_printf(g->arena, "%s.fixed", n->out[0]->name));
-    m->out[0]->producer = m;
-    node_set_int(g, m, "f", f);
-    infer_node(g, m);
-    set_fixed(F, n, m->out[0], f, lo, hi);
-    replace_uses(g, n->out[0], m->out[0], F->pos + 2);
-    F->pos++;
+  if (!is_fixed(x)) {  /* a float value: keep the float quantizer, read its exact result */
+    read_float_quantizer(F, n, f, lo, hi);
     return;
   }
   n->op = OP_REQUANT;
@@ -290,8 +327,6 @@ static void fix_quant(Fixer *F, Node *n) {
 
 /* ---- products and sums ---- */
 
-static __int128 min2(__int128 a, __int128 b) { return a < b ? a : b; }
-static __int128 max2(__int128 a, __int128 b) { return a > b ? a : b; }
 
 /* Y = A B with A fixed [.., K] and B a constant [K, N] (converted to
  * integers), or both fixed.  Range per output column: the sum over k of
@@ -481,6 +516,7 @@ void lower_fixed(Graph *g) {
     Node *n = g->nodes[F.pos];
     switch (n->op) {
     case OP_QUANT: case OP_INTQUANT: fix_quant(&F, n); break;
+    case OP_BIPOLARQUANT: fix_bipolar(&F, n); break;
     case OP_MATMUL: fix_matmul(&F, n); break;
     case OP_GEMM: fix_gemm(&F, n); break;
     case OP_CONV: fix_conv(&F, n); break;
