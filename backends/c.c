@@ -3,12 +3,15 @@
  *
  * Output: NAME.h declares  void NAME_run(const T *in0, ..., T *out0, ...)
  * and documents each argument's element type and shape (row-major, C
- * order); NAME.c holds the runtime kernels the graph needs (copied from
+ * order); NAME.c holds the runtime kernels the graph calls (copied from
  * runtime/, so the arithmetic is the interpreter's), the constants as static
  * const arrays, one static buffer per intermediate value, and NAME_run, a
  * straight sequence of kernel calls.  No malloc, no I/O, only <stdint.h> and
  * <math.h>.  Not reentrant (static buffers).  Deterministic: values are
- * named by id, floats printed exactly (%.9g / %.17g round-trip).
+ * named by id, floats printed exactly (%.9g / %.17g round-trip).  A graph
+ * with fixed-point values goes to c_int.c first (integer-only NAME.c plus a
+ * float wrapper); the cgen_* functions here write the parts of a file that
+ * every C backend shares, for the nodes it selects.
  */
 #include <ctype.h>
 #include <math.h>
@@ -16,13 +19,6 @@
 
 #include "backends.h"
 #include "../compiler/compiler.h"
-
-typedef struct Emitter {
-  Graph *g;
-  FILE *f;
-  const char *prefix;        /* identifier prefix from the file name */
-  char **vname;              /* C expression for each value's storage */
-} Emitter;
 
 char *c_ident_from_path(Arena *a, const char *path) {
   const char *base = strrchr(path, '/');
@@ -39,7 +35,7 @@ char *c_ident_from_path(Arena *a, const char *path) {
 
 /* Model-supplied names go into comments only, with comment terminators and
  * control characters removed. */
-static void comment_text(FILE *f, const char *s) {
+void c_comment(FILE *f, const char *s) {
   for (; *s; s++) {
     if (s[0] == '*' && s[1] == '/')
       fputs("* /", f), s++;
@@ -48,7 +44,7 @@ static void comment_text(FILE *f, const char *s) {
   }
 }
 
-static void shape_comment(FILE *f, const Value *v) {
+void c_shape_comment(FILE *f, const Value *v) {
   fprintf(f, "%s[", dtype_name(v->dt));
   for (int d = 0; d < v->rank; d++)
     fprintf(f, "%s%lld", d ? "," : "", (long long)v->dims[d]);
@@ -73,7 +69,7 @@ static void print_float(FILE *f, double x, int is_f32) {
     fputc('f', f);
 }
 
-static void print_int(FILE *f, int64_t x) {
+void c_print_int(FILE *f, int64_t x) {
   if (x == INT64_MIN)
     fputs("(-9223372036854775807LL - 1)", f);
   else
@@ -86,70 +82,163 @@ static void print_elem(FILE *f, const Value *v, int64_t i) {
   case DT_F64: print_float(f, ((const double *)v->data)[i], 0); break;
   case DT_U64: fprintf(f, "%lluULL", (unsigned long long)((const uint64_t *)v->data)[i]); break;
   case DT_U32: fprintf(f, "%luUL", (unsigned long)((const uint32_t *)v->data)[i]); break;
-  case DT_I64: print_int(f, ((const int64_t *)v->data)[i]); break;
+  case DT_I64: c_print_int(f, ((const int64_t *)v->data)[i]); break;
   default: fprintf(f, "%lld", (long long)value_get_i64(v, i)); break;
   }
 }
 
-static void emit_runtime(Emitter *e) {
-  char used[64] = {0};
-  for (int i = 0; i < e->g->nnodes; i++) {
-    const Node *n = e->g->nodes[i];
-    if (!n->kernel)
+void cgen_init(CGen *c, Graph *g, FILE *f, const char *want, int intonly, int graph_io) {
+  *c = (CGen){.g = g, .f = f, .want = want, .intonly = intonly};
+  c->vname = arena_alloc(g->arena, sizeof *c->vname * (size_t)(g->nvalues + 1));
+  c->reads = arena_alloc(g->arena, (size_t)g->nvalues + 1);
+  for (int i = 0; i < g->nnodes; i++)
+    for (int k = 0; want[i] && k < g->nodes[i]->ntargs; k++)
+      if (g->nodes[i]->targs[k])
+        c->reads[g->nodes[i]->targs[k]->id] = 1;
+  if (!graph_io)
+    return;
+  for (int i = 0; i < g->ninputs; i++)
+    c->vname[g->inputs[i]->id] = arena_printf(g->arena, "(void *)in%d", i);
+  for (int i = 0; i < g->noutputs; i++)
+    if (g->outputs[i]->producer)
+      c->vname[g->outputs[i]->id] = arena_printf(g->arena, "out%d", i);
+}
+
+void cgen_runtime(CGen *c, const char *const *extra, int nextra) {
+  Graph *g = c->g;
+  const char **names = arena_alloc(g->arena, sizeof *names * (size_t)(g->nnodes + nextra + 1));
+  int n = 0;
+  for (int i = 0; i < g->nnodes; i++) {
+    const char *k = g->nodes[i]->kernel;
+    int seen = !c->want[i] || !k;
+    for (int j = 0; j < n && !seen; j++)
+      seen = strcmp(names[j], k) == 0;
+    if (!seen)
+      names[n++] = k;
+  }
+  for (int j = 0; j < nextra; j++)
+    names[n++] = extra[j];
+  rt_text_emit(c->f, names, n, c->intonly ? "int" : "float");
+}
+
+/* Constants that a selected kernel reads (a Reshape's shape, say, is
+ * consumed at compile time), and constant graph outputs if io is set. */
+void cgen_constants(CGen *c, int io) {
+  Graph *g = c->g;
+  fputs("/* ---- constants ---- */\n", c->f);
+  for (int i = 0; i < g->nvalues; i++) {
+    Value *v = g->values[i];
+    if (!v->data || !(c->reads[i] || (io && v->output_index >= 0)))
       continue;
-    const KernelInfo *k = kernel_find(n->kernel);
-    if (!k)
-      die("no runtime kernel named %s", n->kernel);
-    used[k->family] = 1;
-  }
-  /* Runtime text minus its #include "..." lines (everything is inlined). */
-  const char *texts[65];
-  int nt = 0;
-  texts[nt++] = rt_common_text;
-  for (int fam = 0; fam < rt_nfamilies; fam++)
-    if (used[fam])
-      texts[nt++] = rt_families[fam].text;
-  for (int i = 0; i < nt; i++) {
-    for (const char *s = texts[i]; *s;) {
-      const char *eol = strchr(s, '\n');
-      size_t len = eol ? (size_t)(eol - s + 1) : strlen(s);
-      if (strncmp(s, "#include \"", 10) != 0)
-        fwrite(s, 1, len, e->f);
-      s += len;
+    int64_t n = value_numel(v);
+    fputs("/* %", c->f);
+    c_comment(c->f, v->name);
+    fputs(" : ", c->f);
+    c_shape_comment(c->f, v);
+    fprintf(c->f, " */\nstatic const %s c%d[%lld] = {", dtype_ctype(v->dt), v->id,
+            (long long)(n ? n : 1));
+    for (int64_t k = 0; k < n; k++) {
+      fputs(k % 8 ? ", " : (k ? ",\n  " : "\n  "), c->f);
+      print_elem(c->f, v, k);
     }
-    fputc('\n', e->f);
+    fputs(n ? "\n};\n" : "0};\n", c->f);
+    c->vname[v->id] = arena_printf(g->arena, "(void *)c%d", v->id);
   }
 }
 
-static void emit_constant(Emitter *e, const Value *v) {
-  int64_t n = value_numel(v);
-  fputs("/* %", e->f);
-  comment_text(e->f, v->name);
-  fputs(" : ", e->f);
-  shape_comment(e->f, v);
-  fprintf(e->f, " */\nstatic const %s c%d[%lld] = {", dtype_ctype(v->dt), v->id,
-          (long long)(n ? n : 1));
-  for (int64_t i = 0; i < n; i++) {
-    fputs(i % 8 ? ", " : (i ? ",\n  " : "\n  "), e->f);
-    print_elem(e->f, v, i);
+/* One static buffer per output of a selected node that has no storage yet. */
+void cgen_buffers(CGen *c) {
+  Graph *g = c->g;
+  fputs("\n/* ---- intermediate buffers ---- */\n", c->f);
+  for (int i = 0; i < g->nnodes; i++) {
+    const Node *n = g->nodes[i];
+    for (int k = 0; c->want[i] && k < n->nout; k++) {
+      const Value *v = n->out[k];
+      if (!v || c->vname[v->id])
+        continue;
+      int64_t cnt = value_numel(v);
+      fprintf(c->f, "static %s b%d[%lld]; /* %%", dtype_ctype(v->dt), v->id,
+              (long long)(cnt ? cnt : 1));
+      c_comment(c->f, v->name);
+      fputs(" : ", c->f);
+      c_shape_comment(c->f, v);
+      fputs(" */\n", c->f);
+      c->vname[v->id] = arena_printf(g->arena, "b%d", v->id);
+    }
   }
-  fputs(n ? "\n};\n" : "0};\n", e->f);
-  e->vname[v->id] = arena_printf(e->g->arena, "(void *)c%d", v->id);
 }
 
-static void emit_params(Emitter *e, const Node *n, int idx) {
-  fprintf(e->f, "static const int64_t ip%d[%d] = {", idx, n->nip ? n->nip : 1);
-  for (int k = 0; k < n->nip; k++) {
-    fputs(k ? ", " : "", e->f);
-    print_int(e->f, n->ip[k]);
+/* ipN and fpN of each selected node N (fp as int64_t in integer-only code;
+ * the caller has checked that those parameters are integers). */
+void cgen_params(CGen *c) {
+  Graph *g = c->g;
+  FILE *f = c->f;
+  fputs("\n/* ---- kernel parameters ---- */\n", f);
+  for (int i = 0; i < g->nnodes; i++) {
+    const Node *n = g->nodes[i];
+    if (!c->want[i])
+      continue;
+    fprintf(f, "static const int64_t ip%d[%d] = {", i, n->nip ? n->nip : 1);
+    for (int k = 0; k < n->nip; k++) {
+      fputs(k ? ", " : "", f);
+      c_print_int(f, n->ip[k]);
+    }
+    fprintf(f, "%s};\n", n->nip ? "" : "0");
+    fprintf(f, "static const %s fp%d[%d] = {", c->intonly ? "int64_t" : "double", i,
+            n->nfp ? n->nfp : 1);
+    for (int k = 0; k < n->nfp; k++) {
+      fputs(k ? ", " : "", f);
+      if (!c->intonly)
+        print_float(f, n->fp[k], 0);
+      else if (n->fp[k] == (double)(int64_t)n->fp[k])
+        c_print_int(f, (int64_t)n->fp[k]);
+      else
+        die("fractional parameter %g of %s in integer-only code", n->fp[k], n->kernel);
+    }
+    fprintf(f, "%s};\n", n->nfp ? "" : "0");
   }
-  fprintf(e->f, "%s};\n", n->nip ? "" : "0");
-  fprintf(e->f, "static const double fp%d[%d] = {", idx, n->nfp ? n->nfp : 1);
-  for (int k = 0; k < n->nfp; k++) {
-    fputs(k ? ", " : "", e->f);
-    print_float(e->f, n->fp[k], 0);
+}
+
+/* The selected nodes' kernel calls, one block each, in graph order. */
+void cgen_calls(CGen *c) {
+  Graph *g = c->g;
+  for (int i = 0; i < g->nnodes; i++) {
+    const Node *n = g->nodes[i];
+    if (!c->want[i])
+      continue;
+    fprintf(c->f, "  { /* node %d: %s \"", n->index, op_name(n->op));
+    c_comment(c->f, n->name);
+    fputs("\" */\n    void *const t[] = {", c->f);
+    for (int k = 0; k < n->ntargs; k++) {
+      const Value *v = n->targs[k];
+      fprintf(c->f, "%s%s", k ? ", " : "", v ? c->vname[v->id] : "0");
+      if (v && !c->vname[v->id])
+        die("value %s has no storage", v->name);
+    }
+    fprintf(c->f, "};\n    %s(ip%d, fp%d, t);\n  }\n", n->kernel, i, i);
   }
-  fprintf(e->f, "%s};\n", n->nfp ? "" : "0");
+}
+
+/* "const float *in0, ..., float *out0, ..." of the graph's float entry. */
+void c_float_args(FILE *f, const Graph *g) {
+  for (int i = 0; i < g->ninputs; i++)
+    fprintf(f, "%sconst %s *in%d", i ? ", " : "", dtype_ctype(g->inputs[i]->dt), i);
+  for (int i = 0; i < g->noutputs; i++)
+    fprintf(f, "%s%s *out%d", i || g->ninputs ? ", " : "", dtype_ctype(g->outputs[i]->dt), i);
+}
+
+/* Copies of graph outputs that this file does not compute (constants and
+ * graph inputs), and (void) for graph inputs nothing reads. */
+void cgen_passthrough(CGen *c) {
+  Graph *g = c->g;
+  for (int i = 0; i < g->noutputs; i++) {
+    Value *v = g->outputs[i];
+    if (v->producer)
+      continue;
+    fprintf(c->f, "  { /* output %d is %s */\n    int64_t i;\n    for (i = 0; i < %lldLL; i++)\n"
+            "      out%d[i] = ((const %s *)%s)[i];\n  }\n", i, v->data ? "a constant" : "an input",
+            (long long)value_numel(v), i, dtype_ctype(v->dt), c->vname[v->id]);
+  }
 }
 
 static void emit_header(Graph *g, const char *hpath, const char *prefix, const char *cmdline) {
@@ -157,22 +246,22 @@ static void emit_header(Graph *g, const char *hpath, const char *prefix, const c
   out_open(&o, hpath);
   FILE *f = o.f;
   fprintf(f, "/* Generated by bibc %s: ", BIBC_VERSION);
-  comment_text(f, cmdline);
+  c_comment(f, cmdline);
   fputs(" */\n", f);
   fprintf(f, "#ifndef %s_H\n#define %s_H\n#include <stdint.h>\n\n", prefix, prefix);
   fputs("/*\n * Arrays are row-major (C order), with the element types and shapes below.\n", f);
   for (int i = 0; i < g->ninputs; i++) {
     fprintf(f, " * input  %d (in%d): ", i, i);
-    comment_text(f, g->inputs[i]->name);
+    c_comment(f, g->inputs[i]->name);
     fputs(" ", f);
-    shape_comment(f, g->inputs[i]);
+    c_shape_comment(f, g->inputs[i]);
     fputc('\n', f);
   }
   for (int i = 0; i < g->noutputs; i++) {
     fprintf(f, " * output %d (out%d): ", i, i);
-    comment_text(f, g->outputs[i]->name);
+    c_comment(f, g->outputs[i]->name);
     fputs(" ", f);
-    shape_comment(f, g->outputs[i]);
+    c_shape_comment(f, g->outputs[i]);
     fputc('\n', f);
   }
   fputs(" * Not reentrant: intermediate results live in static buffers.\n */\n", f);
@@ -181,99 +270,41 @@ static void emit_header(Graph *g, const char *hpath, const char *prefix, const c
   for (int i = 0; i < g->noutputs; i++)
     fprintf(f, "#define %s_OUT%d_SIZE %lld\n", prefix, i, (long long)value_numel(g->outputs[i]));
   fprintf(f, "\nvoid %s_run(", prefix);
-  for (int i = 0; i < g->ninputs; i++)
-    fprintf(f, "%sconst %s *in%d", i ? ", " : "", dtype_ctype(g->inputs[i]->dt), i);
-  for (int i = 0; i < g->noutputs; i++)
-    fprintf(f, "%s%s *out%d", i || g->ninputs ? ", " : "", dtype_ctype(g->outputs[i]->dt), i);
+  c_float_args(f, g);
   fputs(");\n\n#endif\n", f);
   out_close(&o);
 }
 
-void emit_c(Graph *g, const char *cpath, const char *hpath, const char *cmdline) {
+const char *emit_c(Graph *g, const char *cpath, const char *hpath, const char *cmdline) {
+  const char *wrapper = emit_c_int(g, cpath, hpath, cmdline);
+  if (wrapper)
+    return wrapper;
   const char *prefix = c_ident_from_path(g->arena, cpath);
   emit_header(g, hpath, prefix, cmdline);
   OutFile o;
   out_open(&o, cpath);
-  Emitter e = {.g = g, .f = o.f, .prefix = prefix};
-  e.vname = arena_alloc(g->arena, sizeof *e.vname * (size_t)(g->nvalues + 1));
   FILE *f = o.f;
   const char *hbase = strrchr(hpath, '/');
   fprintf(f, "/* Generated by bibc %s: ", BIBC_VERSION);
-  comment_text(f, cmdline);
+  c_comment(f, cmdline);
   fprintf(f, " */\n#include \"%s\"\n\n", hbase ? hbase + 1 : hpath);
-  emit_runtime(&e);
-
-  for (int i = 0; i < g->ninputs; i++)
-    e.vname[g->inputs[i]->id] = arena_printf(g->arena, "(void *)in%d", i);
-  for (int i = 0; i < g->noutputs; i++) {
-    Value *v = g->outputs[i];
-    if (v->producer)
-      e.vname[v->id] = arena_printf(g->arena, "out%d", i);
-  }
-  /* Only constants a kernel reads (a Reshape's shape, say, is consumed at
-   * compile time) or that are graph outputs. */
-  char *needed = arena_alloc(g->arena, (size_t)g->nvalues + 1);
-  for (int i = 0; i < g->nnodes; i++)
-    for (int k = 0; k < g->nodes[i]->ntargs; k++)
-      if (g->nodes[i]->targs[k])
-        needed[g->nodes[i]->targs[k]->id] = 1;
-  fputs("/* ---- constants ---- */\n", f);
-  for (int i = 0; i < g->nvalues; i++) {
-    Value *v = g->values[i];
-    if (v->data && (needed[i] || v->output_index >= 0))
-      emit_constant(&e, v);
-  }
-  fputs("\n/* ---- intermediate buffers ---- */\n", f);
-  for (int i = 0; i < g->nnodes; i++) {
-    const Node *n = g->nodes[i];
-    for (int k = 0; k < n->nout; k++) {
-      const Value *v = n->out[k];
-      if (!v || e.vname[v->id])
-        continue;
-      int64_t cnt = value_numel(v);
-      fprintf(f, "static %s b%d[%lld]; /* %%", dtype_ctype(v->dt), v->id, (long long)(cnt ? cnt : 1));
-      comment_text(f, v->name);
-      fputs(" : ", f);
-      shape_comment(f, v);
-      fputs(" */\n", f);
-      e.vname[v->id] = arena_printf(g->arena, "b%d", v->id);
-    }
-  }
-  fputs("\n/* ---- kernel parameters ---- */\n", f);
-  for (int i = 0; i < g->nnodes; i++)
-    emit_params(&e, g->nodes[i], i);
-
+  char *all = arena_alloc(g->arena, (size_t)g->nnodes + 1);
+  memset(all, 1, (size_t)g->nnodes);
+  CGen c;
+  cgen_init(&c, g, f, all, 0, 1);
+  cgen_runtime(&c, NULL, 0);
+  cgen_constants(&c, 1);
+  cgen_buffers(&c);
+  cgen_params(&c);
   fprintf(f, "\nvoid %s_run(", prefix);
-  for (int i = 0; i < g->ninputs; i++)
-    fprintf(f, "%sconst %s *in%d", i ? ", " : "", dtype_ctype(g->inputs[i]->dt), i);
-  for (int i = 0; i < g->noutputs; i++)
-    fprintf(f, "%s%s *out%d", i || g->ninputs ? ", " : "", dtype_ctype(g->outputs[i]->dt), i);
+  c_float_args(f, g);
   fputs(") {\n", f);
   for (int i = 0; i < g->ninputs; i++)  /* inputs the outputs do not depend on */
-    if (!needed[g->inputs[i]->id] && g->inputs[i]->output_index < 0)
+    if (!c.reads[g->inputs[i]->id] && g->inputs[i]->output_index < 0)
       fprintf(f, "  (void)in%d;\n", i);
-  for (int i = 0; i < g->nnodes; i++) {
-    const Node *n = g->nodes[i];
-    fprintf(f, "  { /* node %d: %s \"", n->index, op_name(n->op));
-    comment_text(f, n->name);
-    fputs("\" */\n    void *const t[] = {", f);
-    for (int k = 0; k < n->ntargs; k++) {
-      const Value *v = n->targs[k];
-      fprintf(f, "%s%s", k ? ", " : "", v ? e.vname[v->id] : "0");
-      if (v && !e.vname[v->id])
-        die("value %s has no storage", v->name);
-    }
-    fprintf(f, "};\n    %s(ip%d, fp%d, t);\n  }\n", n->kernel, i, i);
-  }
-  /* Outputs that no node computes here (constants, or graph inputs). */
-  for (int i = 0; i < g->noutputs; i++) {
-    Value *v = g->outputs[i];
-    if (v->producer)
-      continue;
-    fprintf(f, "  { /* output %d is %s */\n    int64_t i;\n    for (i = 0; i < %lldLL; i++)\n"
-            "      out%d[i] = ((const %s *)%s)[i];\n  }\n", i, v->data ? "a constant" : "an input",
-            (long long)value_numel(v), i, dtype_ctype(v->dt), e.vname[v->id]);
-  }
+  cgen_calls(&c);
+  cgen_passthrough(&c);
   fprintf(f, "  (void)0;\n}\n");
   out_close(&o);
+  return NULL;
 }

@@ -488,7 +488,8 @@ static void run_c(Verify *v, void *const *got) {
   if (!mkdtemp(dir))
     error_at(tmp, NULL, "cannot create a temporary directory: %s", strerror(errno));
   static const char *const fixed_files[] = {"m.c", "m.c.tmp", "m.h", "m.h.tmp", "bench.c",
-                                            "bench.c.tmp", "prog", "cc.log", "run.log"};
+                                            "bench.c.tmp", "prog", "cc.log", "run.log",
+                                            "m_float.c", "m_float.c.tmp"};
   enum { NFIXED = sizeof fixed_files / sizeof fixed_files[0] };
   const char *files[NFIXED + 2 * MAXTMP];
   int nfiles = 0;
@@ -503,7 +504,7 @@ static void run_c(Verify *v, void *const *got) {
   error_remove_on_exit(dir);  /* after its files: error.c removes in order */
   const char *mc = files[0], *mh = files[2], *bench = files[4], *prog = files[6];
   const char *cmd = arena_printf(a, "bibc verify --target c %s", v->model);
-  emit_c(g, mc, mh, cmd);
+  const char *wrapper = emit_c(g, mc, mh, cmd);  /* m_float.c for an integer-only m.c */
   emit_c_main(g, bench, mh, c_ident_from_path(a, mc), cmd);
   for (int k = 0; k < g->ninputs; k++)
     if (tensor_write_npy(files[NFIXED + k], v->in[k]) != 0)
@@ -514,6 +515,8 @@ static void run_c(Verify *v, void *const *got) {
   int n = split_words(a, cc && *cc ? cc : "cc", argv, 0, 48);
   argv[n++] = "-std=c99";
   n = split_words(a, cflags ? cflags : "-O1", argv, n, 56);
+  if (wrapper)
+    argv[n++] = (char *)wrapper;
   const char *tail[] = {mc, bench, "-lm", "-o", prog};
   for (int i = 0; i < 5; i++)
     argv[n++] = (char *)tail[i];

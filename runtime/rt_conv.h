@@ -12,6 +12,7 @@
 #define RT_CONV_H
 #include "rt_common.h"
 
+/*@ rt_conv_* */
 /* rt_conv_SUF: grouped direct convolution
  *   Y[n,m,o] = B[m] + sum_{c<C/G} sum_k X[n, g*C/G+c, o*s - p + k*d] * W[m,c,k]
  * with g = m / (M/G) and taps that fall into the padding skipped.
@@ -66,10 +67,15 @@
             } \
       } \
   }
+/*@ rt_conv_f32 */
 RT_DEFINE_CONV(f32, float)
+/*@ rt_conv_f64 */
 RT_DEFINE_CONV(f64, double)
+/*@ rt_conv_i64 */
 RT_DEFINE_CONV(i64, int64_t)  /* fixed point: interval analysis rules out overflow */
 
+/*@ bibc */
 #define RT_CONV_KERNELS(X) X(rt_conv_f32) X(rt_conv_f64) X(rt_conv_i64)
+/*@ */
 
 #endif

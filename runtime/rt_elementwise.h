@@ -6,15 +6,18 @@
 #define RT_ELEMENTWISE_H
 #include "rt_common.h"
 
+/*@ rt_nary_* */
 /* n-ary opcodes (ip[0] of rt_nary) */
 enum { RT_ADD, RT_SUB, RT_MUL, RT_DIV, RT_MAX, RT_MIN, RT_PRELU, RT_POW };
 
 /* rt_nary_SUF: Y = X0 op X1 op ... op Xk-1, left to right, numpy broadcast.
  * ip = [op, rank, k, dims[rank], strides[k][rank]] (stride 0 on broadcast
  * axes), t = [X0 .. Xk-1, Y].  Integer Div truncates toward zero; x/0 = 0
- * for integers (ONNX leaves it undefined; C would trap).  Pow (float types
- * only) is computed in double and rounded to the element type. */
-#define RT_DEFINE_NARY(SUF, T, FLT, NEG) \
+ * for integers (ONNX leaves it undefined; C would trap).  POW(T, a, b)
+ * computes Pow: in double, rounded to T, for the float types (RT_POW_F);
+ * inference allows Pow on float types only (RT_POW_NONE elsewhere). */
+#define RT_POW_NONE(T, a, b) ((T)0)
+#define RT_DEFINE_NARY(SUF, T, FLT, NEG, POW) \
   RT_KERNEL(rt_nary_##SUF) { \
     (void)fp; \
     int64_t op = ip[0], rank = ip[1], k = ip[2]; \
@@ -42,16 +45,39 @@ enum { RT_ADD, RT_SUB, RT_MUL, RT_DIV, RT_MAX, RT_MIN, RT_PRELU, RT_POW };
         case RT_MAX: acc = (acc >= b || acc != acc) ? acc : b; break; \
         case RT_MIN: acc = (acc <= b || acc != acc) ? acc : b; break; \
         case RT_PRELU: acc = NEG(acc) ? (T)(FLT ? acc * b : (T)((uint64_t)acc * (uint64_t)b)) : acc; break; \
-        case RT_POW: acc = (T)pow((double)acc, (double)b); break; /* float types only */ \
+        case RT_POW: acc = POW(T, acc, b); break; \
         } \
       } \
       y[i] = acc; \
     } \
   }
-#define X(SUF, T, FLT, NEG) RT_DEFINE_NARY(SUF, T, FLT, NEG)
-RT_ALL_TYPES(X)
-#undef X
+/*@ rt_nary_f32 rt_nary_f64 */
+#define RT_POW_F(T, a, b) ((T)pow((double)(a), (double)(b)))
+/*@ rt_nary_f32 */
+RT_DEFINE_NARY(f32, float, 1, RT_NEG_S, RT_POW_F)
+/*@ rt_nary_f64 */
+RT_DEFINE_NARY(f64, double, 1, RT_NEG_S, RT_POW_F)
+/*@ rt_nary_i8 */
+RT_DEFINE_NARY(i8, int8_t, 0, RT_NEG_S, RT_POW_NONE)
+/*@ rt_nary_i16 */
+RT_DEFINE_NARY(i16, int16_t, 0, RT_NEG_S, RT_POW_NONE)
+/*@ rt_nary_i32 */
+RT_DEFINE_NARY(i32, int32_t, 0, RT_NEG_S, RT_POW_NONE)
+/*@ rt_nary_i64 */
+RT_DEFINE_NARY(i64, int64_t, 0, RT_NEG_S, RT_POW_NONE)
+/*@ rt_nary_u8 */
+RT_DEFINE_NARY(u8, uint8_t, 0, RT_NEG_U, RT_POW_NONE)
+/*@ rt_nary_u16 */
+RT_DEFINE_NARY(u16, uint16_t, 0, RT_NEG_U, RT_POW_NONE)
+/*@ rt_nary_u32 */
+RT_DEFINE_NARY(u32, uint32_t, 0, RT_NEG_U, RT_POW_NONE)
+/*@ rt_nary_u64 */
+RT_DEFINE_NARY(u64, uint64_t, 0, RT_NEG_U, RT_POW_NONE)
+/*@ rt_nary_b8 */
+RT_DEFINE_NARY(b8, uint8_t, 0, RT_NEG_U, RT_POW_NONE)
 
+
+/*@ rt_unary_* */
 /* unary opcodes (ip[0] of rt_unary) */
 enum { RT_RELU, RT_LEAKYRELU, RT_ELU, RT_SELU, RT_SIGMOID, RT_HARDSIGMOID, RT_TANH, RT_SIGN };
 
@@ -82,13 +108,22 @@ enum { RT_RELU, RT_LEAKYRELU, RT_ELU, RT_SELU, RT_SIGMOID, RT_HARDSIGMOID, RT_TA
       y[i] = v; \
     } \
   }
-RT_DEFINE_UNARY(f32, float, 1, expf, tanhf)
-RT_DEFINE_UNARY(f64, double, 1, exp, tanh)
 #define RT_INT_EXP(v) (v)
-#define X(SUF, T, FLT) RT_DEFINE_UNARY(SUF, T, FLT, RT_INT_EXP, RT_INT_EXP)
-X(i8, int8_t, 0) X(i16, int16_t, 0) X(i32, int32_t, 0) X(i64, int64_t, 0)
-#undef X
+/*@ rt_unary_f32 */
+RT_DEFINE_UNARY(f32, float, 1, expf, tanhf)
+/*@ rt_unary_f64 */
+RT_DEFINE_UNARY(f64, double, 1, exp, tanh)
+/*@ rt_unary_i8 */
+RT_DEFINE_UNARY(i8, int8_t, 0, RT_INT_EXP, RT_INT_EXP)
+/*@ rt_unary_i16 */
+RT_DEFINE_UNARY(i16, int16_t, 0, RT_INT_EXP, RT_INT_EXP)
+/*@ rt_unary_i32 */
+RT_DEFINE_UNARY(i32, int32_t, 0, RT_INT_EXP, RT_INT_EXP)
+/*@ rt_unary_i64 */
+RT_DEFINE_UNARY(i64, int64_t, 0, RT_INT_EXP, RT_INT_EXP)
 
+
+/*@ rt_clip_* */
 /* rt_clip_SUF: Y = min(max(X, lo), hi).  ip = [n, lomode, himode], mode 0 =
  * unbounded, 1 = scalar tensor t[1] (lo) / t[2] (hi), 2 = fp[0] (lo) /
  * fp[1] (hi) (opset < 11 attributes).  t = [X, lo?, hi?, Y]. */
@@ -107,10 +142,31 @@ X(i8, int8_t, 0) X(i16, int16_t, 0) X(i32, int32_t, 0) X(i64, int64_t, 0)
       y[i] = v; \
     } \
   }
-#define X(SUF, T, FLT, NEG) RT_DEFINE_CLIP(SUF, T, FLT)
-RT_ALL_TYPES(X)
-#undef X
+/*@ rt_clip_f32 */
+RT_DEFINE_CLIP(f32, float, 1)
+/*@ rt_clip_f64 */
+RT_DEFINE_CLIP(f64, double, 1)
+/*@ rt_clip_i8 */
+RT_DEFINE_CLIP(i8, int8_t, 0)
+/*@ rt_clip_i16 */
+RT_DEFINE_CLIP(i16, int16_t, 0)
+/*@ rt_clip_i32 */
+RT_DEFINE_CLIP(i32, int32_t, 0)
+/*@ rt_clip_i64 */
+RT_DEFINE_CLIP(i64, int64_t, 0)
+/*@ rt_clip_u8 */
+RT_DEFINE_CLIP(u8, uint8_t, 0)
+/*@ rt_clip_u16 */
+RT_DEFINE_CLIP(u16, uint16_t, 0)
+/*@ rt_clip_u32 */
+RT_DEFINE_CLIP(u32, uint32_t, 0)
+/*@ rt_clip_u64 */
+RT_DEFINE_CLIP(u64, uint64_t, 0)
+/*@ rt_clip_b8 */
+RT_DEFINE_CLIP(b8, uint8_t, 0)
 
+
+/*@ rt_copy */
 /* rt_copy: Y = X bytewise (Identity, Reshape, Flatten, Squeeze, Unsqueeze,
  * Dropout).  ip = [nbytes], t = [X, Y]. */
 RT_KERNEL(rt_copy) {
@@ -122,6 +178,7 @@ RT_KERNEL(rt_copy) {
       y[i] = x[i];
 }
 
+/*@ rt_dropout */
 /* rt_dropout: inference-mode Dropout: Y = X, mask = all true.
  * ip = [nbytes of X, n], t = [X, ratio?, training_mode?, Y, mask?]. */
 RT_KERNEL(rt_dropout) {
@@ -135,6 +192,7 @@ RT_KERNEL(rt_dropout) {
       mask[i] = 1;
 }
 
+/*@ rt_cast */
 /* rt_cast: Y = (to)X with C conversion semantics; integer to integer goes
  * through 64 bits (wraps), anything involving a float through double, float
  * to bool is x != 0.  Float to integer truncates toward zero; NaN gives 0
@@ -199,6 +257,7 @@ RT_KERNEL(rt_cast) {
   }
 }
 
+/*@ bibc */
 #define RT_ELEMENTWISE_KERNELS(X) \
   X(rt_nary_f32) X(rt_nary_f64) X(rt_nary_i8) X(rt_nary_i16) X(rt_nary_i32) X(rt_nary_i64) \
   X(rt_nary_u8) X(rt_nary_u16) X(rt_nary_u32) X(rt_nary_u64) X(rt_nary_b8) \
@@ -206,5 +265,6 @@ RT_KERNEL(rt_cast) {
   X(rt_clip_f32) X(rt_clip_f64) X(rt_clip_i8) X(rt_clip_i16) X(rt_clip_i32) X(rt_clip_i64) \
   X(rt_clip_u8) X(rt_clip_u16) X(rt_clip_u32) X(rt_clip_u64) X(rt_clip_b8) \
   X(rt_copy) X(rt_dropout) X(rt_cast)
+/*@ */
 
 #endif

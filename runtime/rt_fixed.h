@@ -15,6 +15,7 @@
 #define RT_FIXED_H
 #include "rt_common.h"
 
+/*@ rt_requant rt_fx_* */
 /* Rounding modes of x / 2^s (ORDER RoundMode in ir/ir.h).
  *   FLOOR      toward -inf (hls4ml TRN, QONNX FLOOR)
  *   CEIL       toward +inf (QONNX CEIL)
@@ -75,6 +76,7 @@ RT_INLINE int64_t rt_fx_wrap(int64_t y, int64_t w, int64_t sgn) {
   return (int64_t)u;
 }
 
+/*@ rt_requant */
 /* Loads element i of a tensor of type code dt as int64 (integer types). */
 RT_INLINE int64_t rt_fx_load(const void *p, int64_t dt, int64_t i) {
   switch (dt) {
@@ -130,6 +132,7 @@ RT_KERNEL(rt_requant) {
     }
 }
 
+/*@ rt_fromfloat_f32 */
 /* rt_fromfloat_f32: Y = X * 2^F as int64, for X already on the 2^-F grid
  * (the output of a float quantizer), so the product is an exact integer.
  * NaN gives 0.  ip = [n, F], t = [X (float), Y (int64)]. */
@@ -143,6 +146,7 @@ RT_KERNEL(rt_fromfloat_f32) {
   }
 }
 
+/*@ rt_tofloat_f32 */
 /* rt_tofloat_f32: Y = X * 2^-F as float32 (exact while |X| < 2^24).
  * ip = [n, F], t = [X (int64), Y (float)]. */
 RT_KERNEL(rt_tofloat_f32) {
@@ -153,6 +157,8 @@ RT_KERNEL(rt_tofloat_f32) {
     y[i] = ldexpf((float)x[i], (int)-ip[1]);
 }
 
+/*@ bibc */
 #define RT_FIXED_KERNELS(X) X(rt_requant) X(rt_fromfloat_f32) X(rt_tofloat_f32)
+/*@ */
 
 #endif

@@ -12,12 +12,14 @@
 #define RT_LAYOUT_H
 #include "rt_common.h"
 
+/*@ rt_transpose rt_gather */
 /* Copies one element of es bytes. */
 RT_INLINE void rt_copy_elem(unsigned char *dst, const unsigned char *src, int64_t es) {
   for (int64_t b = 0; b < es; b++)
     dst[b] = src[b];
 }
 
+/*@ rt_transpose */
 /* rt_transpose: Y[i0..ir-1] = X[sum_d i_d * str[d]] in row-major order of Y.
  * ip = [esize, rank, ydims[rank], str[rank]] where str[d] is X's stride (in
  * elements) of axis perm[d], t = [X, Y].  Cost: O(rank) per element. */
@@ -36,6 +38,7 @@ RT_KERNEL(rt_transpose) {
   }
 }
 
+/*@ rt_concat */
 /* rt_concat: Y = X0 .. Xk-1 joined along an axis.  Each Xj is viewed as
  * [outer, chunk_j bytes] (chunk_j = its axis length * product of the later
  * dims * esize); Y's row o is the rows o of X0 .. Xk-1 in turn.
@@ -53,6 +56,7 @@ RT_KERNEL(rt_concat) {
     }
 }
 
+/*@ rt_gather */
 /* rt_gather: Y[o, j, i] = X[o, idx[j], i], X viewed as [outer, axis_dim,
  * inner] and the indices flattened to [nidx]; a negative index counts from
  * the end.  An index outside [-axis_dim, axis_dim) yields zero bytes (ONNX
@@ -79,6 +83,7 @@ RT_KERNEL(rt_gather) {
     }
 }
 
+/*@ rt_pad_* */
 /* Pad modes (ip[1] of rt_pad). */
 enum { RT_PAD_CONSTANT, RT_PAD_EDGE, RT_PAD_REFLECT, RT_PAD_WRAP };
 
@@ -132,13 +137,34 @@ RT_INLINE int64_t rt_pad_src(int64_t o, int64_t d, int64_t pb, int64_t mode) {
       y[i] = d < rank ? fill : x[off]; \
     } \
   }
-#define X(SUF, T, FLT, NEG) RT_DEFINE_PAD(SUF, T)
-RT_ALL_TYPES(X)
-#undef X
+/*@ rt_pad_f32 */
+RT_DEFINE_PAD(f32, float)
+/*@ rt_pad_f64 */
+RT_DEFINE_PAD(f64, double)
+/*@ rt_pad_i8 */
+RT_DEFINE_PAD(i8, int8_t)
+/*@ rt_pad_i16 */
+RT_DEFINE_PAD(i16, int16_t)
+/*@ rt_pad_i32 */
+RT_DEFINE_PAD(i32, int32_t)
+/*@ rt_pad_i64 */
+RT_DEFINE_PAD(i64, int64_t)
+/*@ rt_pad_u8 */
+RT_DEFINE_PAD(u8, uint8_t)
+/*@ rt_pad_u16 */
+RT_DEFINE_PAD(u16, uint16_t)
+/*@ rt_pad_u32 */
+RT_DEFINE_PAD(u32, uint32_t)
+/*@ rt_pad_u64 */
+RT_DEFINE_PAD(u64, uint64_t)
+/*@ rt_pad_b8 */
+RT_DEFINE_PAD(b8, uint8_t)
 
+/*@ bibc */
 #define RT_LAYOUT_KERNELS(X) \
   X(rt_transpose) X(rt_concat) X(rt_gather) \
   X(rt_pad_f32) X(rt_pad_f64) X(rt_pad_i8) X(rt_pad_i16) X(rt_pad_i32) X(rt_pad_i64) \
   X(rt_pad_u8) X(rt_pad_u16) X(rt_pad_u32) X(rt_pad_u64) X(rt_pad_b8)
+/*@ */
 
 #endif

@@ -7,6 +7,7 @@
 #define RT_LINALG_H
 #include "rt_common.h"
 
+/*@ rt_gemm_* */
 /* rt_gemm_SUF: Y[i,j] = alpha * sum_k A'[i,k] B'[k,j] + beta * C[i,j]
  * where A' = transA ? A^T : A (A stored (M,K) or (K,M)), likewise B' (B
  * stored (K,N) or (N,K)), and C is broadcast through its strides: C[i,j] =
@@ -34,9 +35,12 @@
         y[i * n + j] = acc; \
       } \
   }
+/*@ rt_gemm_f32 */
 RT_DEFINE_GEMM(f32, float)
+/*@ rt_gemm_f64 */
 RT_DEFINE_GEMM(f64, double)
 
+/*@ rt_matmul_* */
 /* rt_matmul_SUF: Y[b] = A[b] B[b] for every batch index b of Y, where A[b]
  * is (M,K) and B[b] is (K,N), row-major; a 1-D A is (1,K) and a 1-D B is
  * (K,1).  Batch axes broadcast through strides (in elements, 0 on a
@@ -72,16 +76,24 @@ RT_DEFINE_GEMM(f64, double)
         } \
     } \
   }
+/*@ rt_matmul_f32 */
 RT_DEFINE_MATMUL(f32, float, 1)
+/*@ rt_matmul_f64 */
 RT_DEFINE_MATMUL(f64, double, 1)
+/*@ rt_matmul_i32 */
 RT_DEFINE_MATMUL(i32, int32_t, 0)
+/*@ rt_matmul_i64 */
 RT_DEFINE_MATMUL(i64, int64_t, 0)
+/*@ rt_matmul_u32 */
 RT_DEFINE_MATMUL(u32, uint32_t, 0)
+/*@ rt_matmul_u64 */
 RT_DEFINE_MATMUL(u64, uint64_t, 0)
 
+/*@ bibc */
 #define RT_LINALG_KERNELS(X) \
   X(rt_gemm_f32) X(rt_gemm_f64) \
   X(rt_matmul_f32) X(rt_matmul_f64) X(rt_matmul_i32) X(rt_matmul_i64) \
   X(rt_matmul_u32) X(rt_matmul_u64)
+/*@ */
 
 #endif

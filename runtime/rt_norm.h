@@ -9,6 +9,7 @@
 #define RT_NORM_H
 #include "rt_common.h"
 
+/*@ rt_batchnorm_* */
 /* rt_batchnorm_SUF: Y = (X - mean) / sqrt(var + eps) * scale + B, X viewed
  * as [N, C, S] (S = product of the spatial dims).
  * ip = [N, C, S, per_elem, training], fp = [epsilon, momentum],
@@ -62,9 +63,12 @@
         } \
     } \
   }
+/*@ rt_batchnorm_f32 */
 RT_DEFINE_BATCHNORM(f32, float, sqrtf)
+/*@ rt_batchnorm_f64 */
 RT_DEFINE_BATCHNORM(f64, double, sqrt)
 
+/*@ rt_softmax_* */
 /* rt_softmax_SUF: Y = exp(X - max) / sum(exp(X - max)) over the middle
  * extent of X viewed as [outer, n, inner].  ip = [outer, n, inner],
  * t = [X, Y].  exp in the element type (expf for f32). */
@@ -91,9 +95,12 @@ RT_DEFINE_BATCHNORM(f64, double, sqrt)
           ys[k * inner] /= sum; \
       } \
   }
+/*@ rt_softmax_f32 */
 RT_DEFINE_SOFTMAX(f32, float, expf)
+/*@ rt_softmax_f64 */
 RT_DEFINE_SOFTMAX(f64, double, exp)
 
+/*@ rt_argmax_* */
 /* rt_argmax_SUF: Y = index of the largest element along the middle extent
  * of X viewed as [outer, n, inner] (n >= 1), as int64.  ip = [outer, n,
  * inner, select_last], t = [X, Y].  Ties go to the first index, or the last
@@ -121,17 +128,32 @@ RT_DEFINE_SOFTMAX(f64, double, exp)
         y[o * inner + i] = bi; \
       } \
   }
-#define RT_ARGMAX_TYPES(X) \
-  X(f32, float, 1) X(f64, double, 1) X(i8, int8_t, 0) X(i16, int16_t, 0) \
-  X(i32, int32_t, 0) X(i64, int64_t, 0) X(u8, uint8_t, 0) X(u16, uint16_t, 0) \
-  X(u32, uint32_t, 0) X(u64, uint64_t, 0)
-#define X(SUF, T, FLT) RT_DEFINE_ARGMAX(SUF, T, FLT)
-RT_ARGMAX_TYPES(X)
-#undef X
+/*@ rt_argmax_f32 */
+RT_DEFINE_ARGMAX(f32, float, 1)
+/*@ rt_argmax_f64 */
+RT_DEFINE_ARGMAX(f64, double, 1)
+/*@ rt_argmax_i8 */
+RT_DEFINE_ARGMAX(i8, int8_t, 0)
+/*@ rt_argmax_i16 */
+RT_DEFINE_ARGMAX(i16, int16_t, 0)
+/*@ rt_argmax_i32 */
+RT_DEFINE_ARGMAX(i32, int32_t, 0)
+/*@ rt_argmax_i64 */
+RT_DEFINE_ARGMAX(i64, int64_t, 0)
+/*@ rt_argmax_u8 */
+RT_DEFINE_ARGMAX(u8, uint8_t, 0)
+/*@ rt_argmax_u16 */
+RT_DEFINE_ARGMAX(u16, uint16_t, 0)
+/*@ rt_argmax_u32 */
+RT_DEFINE_ARGMAX(u32, uint32_t, 0)
+/*@ rt_argmax_u64 */
+RT_DEFINE_ARGMAX(u64, uint64_t, 0)
 
+/*@ bibc */
 #define RT_NORM_KERNELS(X) \
   X(rt_batchnorm_f32) X(rt_batchnorm_f64) X(rt_softmax_f32) X(rt_softmax_f64) \
   X(rt_argmax_f32) X(rt_argmax_f64) X(rt_argmax_i8) X(rt_argmax_i16) X(rt_argmax_i32) \
   X(rt_argmax_i64) X(rt_argmax_u8) X(rt_argmax_u16) X(rt_argmax_u32) X(rt_argmax_u64)
+/*@ */
 
 #endif

@@ -14,6 +14,7 @@
 #define RT_POOL_H
 #include "rt_common.h"
 
+/*@ rt_maxpool_* rt_avgpool_* */
 /* Shared parameter layout of rt_maxpool and rt_avgpool: ip[0] = N*C, then
  * in[3], kernel[3], out[3], strides[3], dilations[3], pads_begin[3]. */
 #define RT_POOL_WINDOW \
@@ -22,6 +23,7 @@
                 *pd = ip + 16; \
   int64_t isz = in[0] * in[1] * in[2], osz = out[0] * out[1] * out[2]
 
+/*@ rt_maxpool_* */
 /* rt_maxpool_SUF: Y = max over the window, ignoring padding; Indices (int64)
  * = flat index into X of the first maximum (row-major scan; NaN never
  * replaces a value and is kept only if it comes first), with the spatial
@@ -76,12 +78,18 @@
           } \
     } \
   }
+/*@ rt_maxpool_f32 */
 RT_DEFINE_MAXPOOL(f32, float, -HUGE_VALF)
+/*@ rt_maxpool_f64 */
 RT_DEFINE_MAXPOOL(f64, double, -HUGE_VAL)
+/*@ rt_maxpool_i8 */
 RT_DEFINE_MAXPOOL(i8, int8_t, INT8_MIN)
+/*@ rt_maxpool_u8 */
 RT_DEFINE_MAXPOOL(u8, uint8_t, 0)
+/*@ rt_maxpool_i64 */
 RT_DEFINE_MAXPOOL(i64, int64_t, INT64_MIN)
 
+/*@ rt_avgpool_* */
 /* rt_avgpool_SUF: Y = (sum of the window's input elements) / count, where
  * count is the number of taps inside the input (count_include_pad = 0) or
  * inside the explicitly padded input [-pads_begin, in + pads_end)
@@ -125,9 +133,12 @@ RT_DEFINE_MAXPOOL(i64, int64_t, INT64_MIN)
           } \
     } \
   }
+/*@ rt_avgpool_f32 */
 RT_DEFINE_AVGPOOL(f32, float)
+/*@ rt_avgpool_f64 */
 RT_DEFINE_AVGPOOL(f64, double)
 
+/*@ rt_globalpool_* */
 /* rt_globalpool_SUF: Y[p] = mean (op 0) or max (op 1) of the S elements of
  * plane p of X (p < N*C).  Mean: sum in the element type from 0 in memory
  * order, divided by S.  Max: as rt_maxpool (first element, then strictly
@@ -151,11 +162,15 @@ RT_DEFINE_AVGPOOL(f64, double)
       y[p] = op ? acc : s ? (T)(acc / (T)s) : (T)NAN; \
     } \
   }
+/*@ rt_globalpool_f32 */
 RT_DEFINE_GLOBALPOOL(f32, float, -HUGE_VALF)
+/*@ rt_globalpool_f64 */
 RT_DEFINE_GLOBALPOOL(f64, double, -HUGE_VAL)
 
+/*@ bibc */
 #define RT_POOL_KERNELS(X) \
   X(rt_maxpool_f32) X(rt_maxpool_f64) X(rt_maxpool_i8) X(rt_maxpool_u8) X(rt_maxpool_i64) \
   X(rt_avgpool_f32) X(rt_avgpool_f64) X(rt_globalpool_f32) X(rt_globalpool_f64)
+/*@ */
 
 #endif

@@ -32,6 +32,7 @@
 #define RT_QCDQ_H
 #include "rt_common.h"
 
+/*@ rt_quantize_linear_* rt_dequantize_linear_* rt_qmatmul_* rt_qconv_* */
 /* v mod 2^32 as int32, without implementation-defined conversions. */
 RT_INLINE int32_t rt_qc_wrap32(int64_t v) {
   uint32_t u = (uint32_t)(uint64_t)v;
@@ -78,6 +79,7 @@ RT_INLINE void rt_qc_store(void *y, int64_t yt, int64_t e, int32_t c, float m, i
     ((int8_t *)y)[e] = (int8_t)rt_qc_clamp(q, z, -128, 127);
 }
 
+/*@ rt_quantize_linear_* */
 /* rt_quantize_linear_SUF: Y = saturate(rint(X / scale) + zp), SUF = Y's
  * type (u8, i8, u16, i16); X and scale are float32 or int32.
  * ip = [outer, A, inner, B, so, sa, si, xtype, scaletype, div_f32] (layout
@@ -100,11 +102,16 @@ RT_INLINE void rt_qc_store(void *y, int64_t yt, int64_t e, int32_t c, float m, i
           y[e] = (T)rt_qc_clamp(rint(v) + (double)z, z, LO, HI); \
         } \
   }
+/*@ rt_quantize_linear_u8 */
 RT_DEFINE_QUANTIZE(u8, uint8_t, 0, 255)
+/*@ rt_quantize_linear_i8 */
 RT_DEFINE_QUANTIZE(i8, int8_t, -128, 127)
+/*@ rt_quantize_linear_u16 */
 RT_DEFINE_QUANTIZE(u16, uint16_t, 0, 65535)
+/*@ rt_quantize_linear_i16 */
 RT_DEFINE_QUANTIZE(i16, int16_t, -32768, 32767)
 
+/*@ rt_dequantize_linear_* */
 /* rt_dequantize_linear_SUF: Y (float32) = (X - zp) * scale, SUF = X's type
  * (u8, i8, u16, i16, i32); scale is float32.
  * ip = [outer, A, inner, B, so, sa, si] (layout above),
@@ -126,12 +133,18 @@ RT_DEFINE_QUANTIZE(i16, int16_t, -32768, 32767)
           y[e] = (float)(d * (double)sc[s]); \
         } \
   }
+/*@ rt_dequantize_linear_u8 */
 RT_DEFINE_DEQUANTIZE(u8, uint8_t, 0)
+/*@ rt_dequantize_linear_i8 */
 RT_DEFINE_DEQUANTIZE(i8, int8_t, 0)
+/*@ rt_dequantize_linear_u16 */
 RT_DEFINE_DEQUANTIZE(u16, uint16_t, 0)
+/*@ rt_dequantize_linear_i16 */
 RT_DEFINE_DEQUANTIZE(i16, int16_t, 0)
+/*@ rt_dequantize_linear_i32 */
 RT_DEFINE_DEQUANTIZE(i32, int32_t, 1)
 
+/*@ rt_qmatmul_* */
 /* rt_qmatmul_SASB: MatMulInteger (yt == RT_I32) and QLinearMatMul (yt
  * RT_U8 / RT_I8) for A of type SA and B of type SB (u8 or i8):
  *   acc[b,i,j] = sum_k (A[b,i,k] - a_zp[b,i]) * (B[b,k,j] - b_zp[b,j])
@@ -181,11 +194,16 @@ RT_DEFINE_DEQUANTIZE(i32, int32_t, 1)
         } \
     } \
   }
+/*@ rt_qmatmul_u8u8 */
 RT_DEFINE_QMATMUL(u8, uint8_t, u8, uint8_t)
+/*@ rt_qmatmul_u8i8 */
 RT_DEFINE_QMATMUL(u8, uint8_t, i8, int8_t)
+/*@ rt_qmatmul_i8u8 */
 RT_DEFINE_QMATMUL(i8, int8_t, u8, uint8_t)
+/*@ rt_qmatmul_i8i8 */
 RT_DEFINE_QMATMUL(i8, int8_t, i8, int8_t)
 
+/*@ rt_qconv_* */
 /* rt_qconv_SXSW: ConvInteger (yt == RT_I32) and QLinearConv (yt RT_U8 /
  * RT_I8) for X of type SX and W of type SW (u8 or i8): rt_conv's grouped
  * direct convolution of (X - x_zp) and (W - w_zp[m]), taps in the padding
@@ -248,11 +266,16 @@ RT_DEFINE_QMATMUL(i8, int8_t, i8, int8_t)
             } \
       } \
   }
+/*@ rt_qconv_u8u8 */
 RT_DEFINE_QCONV(u8, uint8_t, u8, uint8_t)
+/*@ rt_qconv_u8i8 */
 RT_DEFINE_QCONV(u8, uint8_t, i8, int8_t)
+/*@ rt_qconv_i8u8 */
 RT_DEFINE_QCONV(i8, int8_t, u8, uint8_t)
+/*@ rt_qconv_i8i8 */
 RT_DEFINE_QCONV(i8, int8_t, i8, int8_t)
 
+/*@ bibc */
 #define RT_QCDQ_KERNELS(X) \
   X(rt_quantize_linear_u8) X(rt_quantize_linear_i8) X(rt_quantize_linear_u16) \
   X(rt_quantize_linear_i16) \
@@ -260,5 +283,6 @@ RT_DEFINE_QCONV(i8, int8_t, i8, int8_t)
   X(rt_dequantize_linear_i16) X(rt_dequantize_linear_i32) \
   X(rt_qmatmul_u8u8) X(rt_qmatmul_u8i8) X(rt_qmatmul_i8u8) X(rt_qmatmul_i8i8) \
   X(rt_qconv_u8u8) X(rt_qconv_u8i8) X(rt_qconv_i8u8) X(rt_qconv_i8i8)
+/*@ */
 
 #endif

@@ -20,6 +20,7 @@
 #define RT_QUANT_H
 #include "rt_common.h"
 
+/*@ rt_quant_* rt_bipolar_quant_* rt_trunc_* */
 /* QONNX rounding modes (ip "mode" of rt_quant and rt_trunc), as numpy
  * computes them in T; sign(x) is numpy's (0 for +-0, NaN for NaN):
  *   ROUND      rint(x): nearest, ties to even (also "HALF_EVEN")
@@ -70,9 +71,12 @@ RT_INLINE int64_t rt_q_off(const int64_t *idx, const int64_t *str, int64_t rank)
     default: return (T)(s * CEIL((T)(FABS(x) - (T)0.5))); \
     } \
   }
+/*@ rt_quant_f32 rt_trunc_f32 */
 RT_DEFINE_QROUND(f32, float, rintf, ceilf, floorf, truncf, fabsf)
+/*@ rt_quant_f64 rt_trunc_f64 */
 RT_DEFINE_QROUND(f64, double, rint, ceil, floor, trunc, fabs)
 
+/*@ rt_quant_* */
 /* rt_quant_SUF: QONNX Quant / IntQuant.
  *   q = X/scale + zeropt
  *   q = bipolar ? (q >= 0 ? 1 : -1) : round_mode(clamp(q, min_int, max_int))
@@ -106,9 +110,12 @@ RT_DEFINE_QROUND(f64, double, rint, ceil, floor, trunc, fabs)
       y[i] = (T)(q * s); \
     } \
   }
+/*@ rt_quant_f32 */
 RT_DEFINE_QUANT(f32, float)
+/*@ rt_quant_f64 */
 RT_DEFINE_QUANT(f64, double)
 
+/*@ rt_bipolar_quant_* */
 /* rt_bipolar_quant_SUF: QONNX BipolarQuant, Y = (X >= 0 ? 1 : -1) * scale
  * (0 -> +1, NaN -> -1).  ip = [rank, scale dt, dims[rank], scale
  * strides[rank]], t = [X, scale, Y]. */
@@ -126,9 +133,12 @@ RT_DEFINE_QUANT(f64, double)
       y[i] = (T)(q * s); \
     } \
   }
+/*@ rt_bipolar_quant_f32 */
 RT_DEFINE_BIPOLAR_QUANT(f32, float)
+/*@ rt_bipolar_quant_f64 */
 RT_DEFINE_BIPOLAR_QUANT(f64, double)
 
+/*@ rt_trunc_* */
 /* rt_trunc_SUF: QONNX Trunc.
  *   v1: y = rint(X/scale + zeropt); y = y / fp[0] (= 2^(in_bw - out_bw));
  *       y = round_mode(y); Y = (y - zeropt) * scale
@@ -164,9 +174,12 @@ RT_DEFINE_BIPOLAR_QUANT(f64, double)
       y[i] = (T)(q * os); \
     } \
   }
+/*@ rt_trunc_f32 */
 RT_DEFINE_TRUNC(f32, float, rintf, log2f, exp2f)
+/*@ rt_trunc_f64 */
 RT_DEFINE_TRUNC(f64, double, rint, log2, exp2)
 
+/*@ rt_multithreshold_* */
 /* rt_multithreshold_SUF: QONNX MultiThreshold,
  *   Y = out_scale * #{b : X >= T[c, b]} + out_bias
  * with X viewed as [outer, C, inner] around its channel axis and T as
@@ -191,9 +204,12 @@ RT_DEFINE_TRUNC(f64, double, rint, log2, exp2)
         } \
       } \
   }
+/*@ rt_multithreshold_f32 */
 RT_DEFINE_MULTITHRESHOLD(f32, float)
+/*@ rt_multithreshold_f64 */
 RT_DEFINE_MULTITHRESHOLD(f64, double)
 
+/*@ rt_topk_* */
 /* rt_topk_SUF: ONNX TopK along the middle extent of X viewed as [outer, n,
  * inner]: the k largest (largest = 1) or smallest elements, in order, with
  * their int64 indices; outputs are [outer, k, inner].  Equal values keep
@@ -247,15 +263,33 @@ RT_DEFINE_MULTITHRESHOLD(f64, double)
 #define RT_TOPK_BETTER(v, w, largest) \
   ((largest) ? ((v) > (w) || ((v) != (v) && (w) == (w))) \
              : ((v) < (w) || ((v) == (v) && (w) != (w))))
-#define X(SUF, T, FLT, NEG) RT_DEFINE_TOPK(SUF, T)
-RT_SIGNED_TYPES(X)
-X(u8, uint8_t, 0, 0) X(u16, uint16_t, 0, 0) X(u32, uint32_t, 0, 0) X(u64, uint64_t, 0, 0)
-#undef X
+/*@ rt_topk_f32 */
+RT_DEFINE_TOPK(f32, float)
+/*@ rt_topk_f64 */
+RT_DEFINE_TOPK(f64, double)
+/*@ rt_topk_i8 */
+RT_DEFINE_TOPK(i8, int8_t)
+/*@ rt_topk_i16 */
+RT_DEFINE_TOPK(i16, int16_t)
+/*@ rt_topk_i32 */
+RT_DEFINE_TOPK(i32, int32_t)
+/*@ rt_topk_i64 */
+RT_DEFINE_TOPK(i64, int64_t)
+/*@ rt_topk_u8 */
+RT_DEFINE_TOPK(u8, uint8_t)
+/*@ rt_topk_u16 */
+RT_DEFINE_TOPK(u16, uint16_t)
+/*@ rt_topk_u32 */
+RT_DEFINE_TOPK(u32, uint32_t)
+/*@ rt_topk_u64 */
+RT_DEFINE_TOPK(u64, uint64_t)
 
+/*@ bibc */
 #define RT_QUANT_KERNELS(X) \
   X(rt_quant_f32) X(rt_quant_f64) X(rt_bipolar_quant_f32) X(rt_bipolar_quant_f64) \
   X(rt_trunc_f32) X(rt_trunc_f64) X(rt_multithreshold_f32) X(rt_multithreshold_f64) \
   X(rt_topk_f32) X(rt_topk_f64) X(rt_topk_i8) X(rt_topk_i16) X(rt_topk_i32) X(rt_topk_i64) \
   X(rt_topk_u8) X(rt_topk_u16) X(rt_topk_u32) X(rt_topk_u64)
+/*@ */
 
 #endif

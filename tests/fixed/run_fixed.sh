@@ -12,11 +12,19 @@
 # difference, and the check is the generated C against 'bibc run F'.
 # --calibrate adds "--calibrate FILE" with other random samples (seed 99).
 #
+# --check LIST (comma-separated, default float,c) picks the checks:
+#   float  the float reference against the fixed-point pipeline (above)
+#   c      the generated C (NAME.c, plus NAME_float.c if written) with its
+#          --main bench against 'bibc run --fixed', bit for bit
+#   int    as c, and the model must have an integer-only form: NAME.c has
+#          no floating-point type, literal or math call (comments aside)
+#          and compiles alone (tests/backends)
+#
 #   run_fixed.sh --bibc B --randnpy R --npycmp C [--cc CC] [--cflags F]
-#                [--flags F [--calibrate]] MODEL [N]
+#                [--flags F [--calibrate]] [--check LIST] MODEL [N]
 # Exit 77 (skipped) when MODEL does not exist (shared test data absent).
 set -u
-bibc='' randnpy='' npycmp='' cc=${CC:-cc} cflags=-O1 flags=--fixed calib=0
+bibc='' randnpy='' npycmp='' cc=${CC:-cc} cflags=-O1 flags=--fixed calib=0 check=float,c
 while [ $# -gt 1 ]; do
   case $1 in
     --bibc) bibc=$2; shift 2 ;;
@@ -26,6 +34,7 @@ while [ $# -gt 1 ]; do
     --cflags) cflags=$2; shift 2 ;;
     --flags) flags=$2; shift 2 ;;
     --calibrate) calib=1; shift ;;
+    --check) check=,$2,; shift 2 ;;
     *) break ;;
   esac
 done
@@ -38,6 +47,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+checks() { case ,$check, in *,$1,*) return 0 ;; esac; return 1; }
 
 "$bibc" "$model" --dump-ir > "$work/ir.txt" || fail "bibc --dump-ir"
 # One random input per graph input, leading batch dim 1 replaced by N.
@@ -58,7 +68,9 @@ for shape in $(sed -n 's/^input %[^ ]* : float32\[\(.*\)\]$/\1/p' "$work/ir.txt"
 done
 [ $k -gt 0 ] || fail "no float32 graph input found in the --dump-ir output"
 
-"$bibc" run "$model" "$@" -o "$work/float" || fail "bibc run"
+if checks float; then
+  "$bibc" run "$model" "$@" -o "$work/float" || fail "bibc run"
+fi
 # shellcheck disable=SC2086
 "$bibc" run $flags "$model" "$@" -o "$work/fixed" || fail "bibc run $flags"
 # shellcheck disable=SC2086
@@ -67,6 +79,7 @@ echo "fixed-point values (format {integer range}):"
 grep -o 'fixed<[^>]*>{[^}]*}' "$work/ir.txt" | sort | uniq -c | sort -rn | head -12
 status=0
 for f in "$work"/float/output_*.npy; do
+  [ -f "$f" ] || continue
   out=$(basename "$f")
   tol=0
   [ "$flags" = --fixed ] || tol=1e30  # quantized on purpose: report only
@@ -75,11 +88,29 @@ for f in "$work"/float/output_*.npy; do
 done
 [ $status = 0 ] || { cat "$work/cmp.txt"; fail "fixed-point pipeline differs from the float reference"; }
 
+checks c || checks int || exit 0
 # The C generated from the fixed-point graph computes the same bits.
 # shellcheck disable=SC2086
 "$bibc" "$model" $flags -o "$work/m.c" --main "$work/main.c" || fail "bibc $flags -o m.c"
-$cc -std=c99 -Wall -Wextra -Werror -pedantic $cflags "$work/m.c" "$work/main.c" -lm -o "$work/m" \
-  || fail "compiling the generated C"
+wrapper=
+[ -f "$work/m_float.c" ] && wrapper=$work/m_float.c
+if checks int; then
+  [ -n "$wrapper" ] || fail "no integer-only C (see the note above)"
+  # Code without comments must not mention a float type, literal or math call.
+  perl -0777 -pe 's{/\*.*?\*/}{}gs' "$work/m.c" > "$work/core.txt"
+  pat='\b(float|double|ldexpf?|powf?|expf?|sqrtf?|tanhf?|rintf?|floorf?|ceilf?|fabsf?|NAN|INFINITY|HUGE_VALF?)\b'
+  pat="$pat|math\\.h|[0-9]\\.[0-9]*|\\.[0-9]|\\b[0-9]+[eE][-+]?[0-9]"
+  if grep -nE "$pat" "$work/core.txt" > "$work/float.txt"; then
+    head -5 "$work/float.txt"
+    fail "the integer-only C mentions floating point"
+  fi
+  $cc -std=c99 -Wall -Wextra -Werror -pedantic $cflags -c "$work/m.c" -o "$work/core.o" \
+    || fail "compiling the integer-only C alone"
+  echo "integer-only C: $(wc -l < "$work/core.txt") lines without comments, no floating point"
+fi
+# shellcheck disable=SC2086
+$cc -std=c99 -Wall -Wextra -Werror -pedantic $cflags "$work/m.c" $wrapper "$work/main.c" -lm \
+  -o "$work/m" || fail "compiling the generated C"
 set --
 i=0
 while [ $i -lt $k ]; do set -- "$@" "$work/in$i.npy"; i=$((i + 1)); done

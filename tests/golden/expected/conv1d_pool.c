@@ -16,28 +16,47 @@
  *
  * Only <stdint.h> and <math.h>; no allocation, no I/O.  Integer arithmetic
  * wraps (it is done in uint64_t and converted back), never overflows in C.
+ *
+ * Pieces.  The C backend copies only the text the generated code needs
+ * (backends/rt_text.c).  A line holding just a marker comment, slash-star-@
+ * KEYS star-slash, starts a piece that runs to the next marker; it is copied
+ * only if one of its KEYS (globs over kernel names, e.g. rt_nary_i64 or
+ * rt_maxpool_*) names a kernel the generated file calls, or is the word
+ * "float" (code with floating point) or "int" (the integer-only code written
+ * for fixed-point graphs), whichever the file is; an empty KEYS always
+ * matches, and "bibc" marks tables only bibc itself reads.  Text before a
+ * header's first marker goes with the header, which is copied when one of
+ * its kernels is called.  So each kernel instance stands on its own line
+ * under its own marker, and its templates and helpers are keyed by the
+ * kernels that use them.
  */
 #ifndef RT_COMMON_H
 #define RT_COMMON_H
-#include <math.h>
 #include <stdint.h>
+#include <math.h>
 
 #define RT_MAXRANK 8
 
-/* Kernels and helpers are RT_INLINE and marked unused: a generated file
- * carries whole kernel families, and clang would warn about the kernels this
- * model does not call. */
+/* Kernels and helpers are RT_INLINE and marked unused: a generated file may
+ * carry helpers this model does not call, and clang would warn about them. */
 #if defined(__GNUC__) || defined(__clang__)
 #define RT_INLINE static inline __attribute__((unused))
 #else
 #define RT_INLINE static inline
 #endif
-#define RT_KERNEL(name) RT_INLINE void name(const int64_t *ip, const double *fp, void *const *t)
+/* fp's element type is double; integer-only generated code has no float
+ * type at all, so there fp is int64_t (the backend checks that every such
+ * parameter is an integer).  bibc itself compiles both pieces. */
+#define RT_FP double
+#define RT_KERNEL(name) RT_INLINE void name(const int64_t *ip, const RT_FP *fp, void *const *t)
 
-/* X(suffix, C type, is_float, NEG) for every element type a kernel may
- * take.  NEG(v) tests v < 0 without tripping -Wtype-limits on unsigned types. */
+/* NEG(v) tests v < 0 without tripping -Wtype-limits on unsigned types. */
 #define RT_NEG_S(v) ((v) < 0)
 #define RT_NEG_U(v) 0
+
+/* X(suffix, C type, is_float, NEG) for every element type a kernel may
+ * take.  (The runtime writes each instance on its own line, under its own
+ * marker, so generated integer-only code needs no list.) */
 #define RT_SIGNED_TYPES(X) \
   X(f32, float, 1, RT_NEG_S) X(f64, double, 1, RT_NEG_S) \
   X(i8, int8_t, 0, RT_NEG_S) X(i16, int16_t, 0, RT_NEG_S) X(i32, int32_t, 0, RT_NEG_S) \
@@ -77,52 +96,6 @@ enum { RT_F32 = 1, RT_U8 = 2, RT_I8 = 3, RT_U16 = 4, RT_I16 = 5, RT_I32 = 6, RT_
 #ifndef RT_ELEMENTWISE_H
 #define RT_ELEMENTWISE_H
 
-/* n-ary opcodes (ip[0] of rt_nary) */
-enum { RT_ADD, RT_SUB, RT_MUL, RT_DIV, RT_MAX, RT_MIN, RT_PRELU, RT_POW };
-
-/* rt_nary_SUF: Y = X0 op X1 op ... op Xk-1, left to right, numpy broadcast.
- * ip = [op, rank, k, dims[rank], strides[k][rank]] (stride 0 on broadcast
- * axes), t = [X0 .. Xk-1, Y].  Integer Div truncates toward zero; x/0 = 0
- * for integers (ONNX leaves it undefined; C would trap).  Pow (float types
- * only) is computed in double and rounded to the element type. */
-#define RT_DEFINE_NARY(SUF, T, FLT, NEG) \
-  RT_KERNEL(rt_nary_##SUF) { \
-    (void)fp; \
-    int64_t op = ip[0], rank = ip[1], k = ip[2]; \
-    const int64_t *dims = ip + 3, *str = ip + 3 + rank; \
-    T *y = (T *)t[k]; \
-    int64_t idx[RT_MAXRANK] = {0}, n = rt_numel(dims, rank); \
-    for (int64_t i = 0; i < n; i++, rt_next_index(idx, dims, rank)) { \
-      T acc = 0; \
-      for (int64_t j = 0; j < k; j++) { \
-        int64_t off = 0; \
-        for (int64_t d = 0; d < rank; d++) \
-          off += idx[d] * str[j * rank + d]; \
-        T b = ((const T *)t[j])[off]; \
-        if (j == 0) { acc = b; continue; } \
-        switch (op) { \
-        case RT_ADD: acc = FLT ? (T)(acc + b) : (T)((uint64_t)acc + (uint64_t)b); break; \
-        case RT_SUB: acc = FLT ? (T)(acc - b) : (T)((uint64_t)acc - (uint64_t)b); break; \
-        case RT_MUL: acc = FLT ? (T)(acc * b) : (T)((uint64_t)acc * (uint64_t)b); break; \
-        case RT_DIV: \
-          if (FLT) acc = (T)(acc / b); \
-          else if (b == 0) acc = 0; \
-          else if (NEG((T)-1) && b == (T)-1) acc = (T)(0 - (uint64_t)acc); \
-          else acc = (T)(acc / b); \
-          break; \
-        case RT_MAX: acc = (acc >= b || acc != acc) ? acc : b; break; \
-        case RT_MIN: acc = (acc <= b || acc != acc) ? acc : b; break; \
-        case RT_PRELU: acc = NEG(acc) ? (T)(FLT ? acc * b : (T)((uint64_t)acc * (uint64_t)b)) : acc; break; \
-        case RT_POW: acc = (T)pow((double)acc, (double)b); break; /* float types only */ \
-        } \
-      } \
-      y[i] = acc; \
-    } \
-  }
-#define X(SUF, T, FLT, NEG) RT_DEFINE_NARY(SUF, T, FLT, NEG)
-RT_ALL_TYPES(X)
-#undef X
-
 /* unary opcodes (ip[0] of rt_unary) */
 enum { RT_RELU, RT_LEAKYRELU, RT_ELU, RT_SELU, RT_SIGMOID, RT_HARDSIGMOID, RT_TANH, RT_SIGN };
 
@@ -153,34 +126,8 @@ enum { RT_RELU, RT_LEAKYRELU, RT_ELU, RT_SELU, RT_SIGMOID, RT_HARDSIGMOID, RT_TA
       y[i] = v; \
     } \
   }
-RT_DEFINE_UNARY(f32, float, 1, expf, tanhf)
-RT_DEFINE_UNARY(f64, double, 1, exp, tanh)
 #define RT_INT_EXP(v) (v)
-#define X(SUF, T, FLT) RT_DEFINE_UNARY(SUF, T, FLT, RT_INT_EXP, RT_INT_EXP)
-X(i8, int8_t, 0) X(i16, int16_t, 0) X(i32, int32_t, 0) X(i64, int64_t, 0)
-#undef X
-
-/* rt_clip_SUF: Y = min(max(X, lo), hi).  ip = [n, lomode, himode], mode 0 =
- * unbounded, 1 = scalar tensor t[1] (lo) / t[2] (hi), 2 = fp[0] (lo) /
- * fp[1] (hi) (opset < 11 attributes).  t = [X, lo?, hi?, Y]. */
-#define RT_DEFINE_CLIP(SUF, T, FLT) \
-  RT_KERNEL(rt_clip_##SUF) { \
-    int64_t n = ip[0]; \
-    const T *x = (const T *)t[0]; \
-    T *y = (T *)t[3]; \
-    int hasl = ip[1] != 0, hash = ip[2] != 0; \
-    T lo = ip[1] == 1 ? *(const T *)t[1] : ip[1] == 2 ? (T)fp[0] : 0; \
-    T hi = ip[2] == 1 ? *(const T *)t[2] : ip[2] == 2 ? (T)fp[1] : 0; \
-    for (int64_t i = 0; i < n; i++) { \
-      T v = x[i]; \
-      if (hasl && v < lo) v = lo; \
-      if (hash && v > hi) v = hi; \
-      y[i] = v; \
-    } \
-  }
-#define X(SUF, T, FLT, NEG) RT_DEFINE_CLIP(SUF, T, FLT)
-RT_ALL_TYPES(X)
-#undef X
+RT_DEFINE_UNARY(f32, float, 1, expf, tanhf)
 
 /* rt_copy: Y = X bytewise (Identity, Reshape, Flatten, Squeeze, Unsqueeze,
  * Dropout).  ip = [nbytes], t = [X, Y]. */
@@ -192,91 +139,6 @@ RT_KERNEL(rt_copy) {
     for (int64_t i = 0; i < ip[0]; i++)
       y[i] = x[i];
 }
-
-/* rt_dropout: inference-mode Dropout: Y = X, mask = all true.
- * ip = [nbytes of X, n], t = [X, ratio?, training_mode?, Y, mask?]. */
-RT_KERNEL(rt_dropout) {
-  (void)fp;
-  const unsigned char *x = (const unsigned char *)t[0];
-  unsigned char *y = (unsigned char *)t[3], *mask = (unsigned char *)t[4];
-  for (int64_t i = 0; i < ip[0]; i++)
-    y[i] = x[i];
-  if (mask)
-    for (int64_t i = 0; i < ip[1]; i++)
-      mask[i] = 1;
-}
-
-/* rt_cast: Y = (to)X with C conversion semantics; integer to integer goes
- * through 64 bits (wraps), anything involving a float through double, float
- * to bool is x != 0.  Float to integer truncates toward zero; NaN gives 0
- * and values beyond the 64-bit range saturate there (C leaves both
- * undefined) before wrapping to the target width.
- * ip = [n, from, to] (RT_* type codes), t = [X, Y]. */
-RT_INLINE uint64_t rt_f2u(double d) {
-  if (d != d)
-    return 0;
-  if (d < 0)
-    return d < -9223372036854775808.0 ? (uint64_t)1 << 63 : (uint64_t)(int64_t)d;
-  return d >= 18446744073709551616.0 ? UINT64_MAX : (uint64_t)d;
-}
-RT_INLINE double rt_load_f(const void *p, int64_t dt, int64_t i) {
-  switch (dt) {
-  case RT_F32: return ((const float *)p)[i];
-  case RT_F64: return ((const double *)p)[i];
-  case RT_U8: case RT_B8: return ((const uint8_t *)p)[i];
-  case RT_I8: return ((const int8_t *)p)[i];
-  case RT_U16: return ((const uint16_t *)p)[i];
-  case RT_I16: return ((const int16_t *)p)[i];
-  case RT_U32: return ((const uint32_t *)p)[i];
-  case RT_I32: return ((const int32_t *)p)[i];
-  case RT_U64: return (double)((const uint64_t *)p)[i];
-  default: return (double)((const int64_t *)p)[i];
-  }
-}
-RT_INLINE uint64_t rt_load_u(const void *p, int64_t dt, int64_t i) {
-  switch (dt) {
-  case RT_U8: case RT_B8: return ((const uint8_t *)p)[i];
-  case RT_I8: return (uint64_t)(int64_t)((const int8_t *)p)[i];
-  case RT_U16: return ((const uint16_t *)p)[i];
-  case RT_I16: return (uint64_t)(int64_t)((const int16_t *)p)[i];
-  case RT_U32: return ((const uint32_t *)p)[i];
-  case RT_I32: return (uint64_t)(int64_t)((const int32_t *)p)[i];
-  case RT_U64: return ((const uint64_t *)p)[i];
-  default: return (uint64_t)((const int64_t *)p)[i];
-  }
-}
-RT_KERNEL(rt_cast) {
-  (void)fp;
-  int64_t n = ip[0], from = ip[1], to = ip[2];
-  int fromf = from == RT_F32 || from == RT_F64;
-  for (int64_t i = 0; i < n; i++) {
-    double d = fromf ? rt_load_f(t[0], from, i) : 0;
-    uint64_t u = fromf ? 0 : rt_load_u(t[0], from, i);
-    if (fromf && to != RT_F32 && to != RT_F64 && to != RT_B8)
-      u = rt_f2u(d);
-    switch (to) {
-    case RT_F32: ((float *)t[1])[i] = fromf ? (float)d : (from == RT_U64 ? (float)u : (float)(int64_t)u); break;
-    case RT_F64: ((double *)t[1])[i] = fromf ? d : (from == RT_U64 ? (double)u : (double)(int64_t)u); break;
-    case RT_B8: ((uint8_t *)t[1])[i] = fromf ? d != 0 : u != 0; break;
-    case RT_U8: ((uint8_t *)t[1])[i] = (uint8_t)u; break;
-    case RT_I8: ((int8_t *)t[1])[i] = (int8_t)u; break;
-    case RT_U16: ((uint16_t *)t[1])[i] = (uint16_t)u; break;
-    case RT_I16: ((int16_t *)t[1])[i] = (int16_t)u; break;
-    case RT_U32: ((uint32_t *)t[1])[i] = (uint32_t)u; break;
-    case RT_I32: ((int32_t *)t[1])[i] = (int32_t)u; break;
-    case RT_U64: ((uint64_t *)t[1])[i] = u; break;
-    default: ((int64_t *)t[1])[i] = (int64_t)u; break;
-    }
-  }
-}
-
-#define RT_ELEMENTWISE_KERNELS(X) \
-  X(rt_nary_f32) X(rt_nary_f64) X(rt_nary_i8) X(rt_nary_i16) X(rt_nary_i32) X(rt_nary_i64) \
-  X(rt_nary_u8) X(rt_nary_u16) X(rt_nary_u32) X(rt_nary_u64) X(rt_nary_b8) \
-  X(rt_unary_f32) X(rt_unary_f64) X(rt_unary_i8) X(rt_unary_i16) X(rt_unary_i32) X(rt_unary_i64) \
-  X(rt_clip_f32) X(rt_clip_f64) X(rt_clip_i8) X(rt_clip_i16) X(rt_clip_i32) X(rt_clip_i64) \
-  X(rt_clip_u8) X(rt_clip_u16) X(rt_clip_u32) X(rt_clip_u64) X(rt_clip_b8) \
-  X(rt_copy) X(rt_dropout) X(rt_cast)
 
 #endif
 
@@ -316,54 +178,6 @@ RT_KERNEL(rt_cast) {
       } \
   }
 RT_DEFINE_GEMM(f32, float)
-RT_DEFINE_GEMM(f64, double)
-
-/* rt_matmul_SUF: Y[b] = A[b] B[b] for every batch index b of Y, where A[b]
- * is (M,K) and B[b] is (K,N), row-major; a 1-D A is (1,K) and a 1-D B is
- * (K,1).  Batch axes broadcast through strides (in elements, 0 on a
- * broadcast axis); Y is contiguous (batch..., M, N).  The dot product
- * accumulates in the element type from 0 over k = 0..K-1; integers wrap.
- * ip = [M, N, K, r, bdims[r], astrides[r], bstrides[r]], t = [A, B, Y]. */
-#define RT_DEFINE_MATMUL(SUF, T, FLT) \
-  RT_KERNEL(rt_matmul_##SUF) { \
-    (void)fp; \
-    int64_t m = ip[0], n = ip[1], kk = ip[2], r = ip[3]; \
-    const int64_t *bd = ip + 4, *as = ip + 4 + r, *bs = ip + 4 + 2 * r; \
-    const T *a = (const T *)t[0], *b = (const T *)t[1]; \
-    T *y = (T *)t[2]; \
-    int64_t idx[RT_MAXRANK] = {0}, nb = rt_numel(bd, r); \
-    for (int64_t q = 0; q < nb; q++, rt_next_index(idx, bd, r)) { \
-      int64_t ao = 0, bo = 0; \
-      for (int64_t d = 0; d < r; d++) { \
-        ao += idx[d] * as[d]; \
-        bo += idx[d] * bs[d]; \
-      } \
-      const T *ap = a + ao, *bp = b + bo; \
-      T *yp = y + q * m * n; \
-      for (int64_t i = 0; i < m; i++) \
-        for (int64_t j = 0; j < n; j++) { \
-          T acc = 0; \
-          for (int64_t k = 0; k < kk; k++) { \
-            if (FLT) \
-              acc += ap[i * kk + k] * bp[k * n + j]; \
-            else \
-              acc = (T)((uint64_t)acc + (uint64_t)ap[i * kk + k] * (uint64_t)bp[k * n + j]); \
-          } \
-          yp[i * n + j] = acc; \
-        } \
-    } \
-  }
-RT_DEFINE_MATMUL(f32, float, 1)
-RT_DEFINE_MATMUL(f64, double, 1)
-RT_DEFINE_MATMUL(i32, int32_t, 0)
-RT_DEFINE_MATMUL(i64, int64_t, 0)
-RT_DEFINE_MATMUL(u32, uint32_t, 0)
-RT_DEFINE_MATMUL(u64, uint64_t, 0)
-
-#define RT_LINALG_KERNELS(X) \
-  X(rt_gemm_f32) X(rt_gemm_f64) \
-  X(rt_matmul_f32) X(rt_matmul_f64) X(rt_matmul_i32) X(rt_matmul_i64) \
-  X(rt_matmul_u32) X(rt_matmul_u64)
 
 #endif
 
@@ -435,10 +249,6 @@ RT_DEFINE_MATMUL(u64, uint64_t, 0)
       } \
   }
 RT_DEFINE_CONV(f32, float)
-RT_DEFINE_CONV(f64, double)
-RT_DEFINE_CONV(i64, int64_t)  /* fixed point: interval analysis rules out overflow */
-
-#define RT_CONV_KERNELS(X) X(rt_conv_f32) X(rt_conv_f64) X(rt_conv_i64)
 
 #endif
 
@@ -520,86 +330,6 @@ RT_DEFINE_CONV(i64, int64_t)  /* fixed point: interval analysis rules out overfl
     } \
   }
 RT_DEFINE_MAXPOOL(f32, float, -HUGE_VALF)
-RT_DEFINE_MAXPOOL(f64, double, -HUGE_VAL)
-RT_DEFINE_MAXPOOL(i8, int8_t, INT8_MIN)
-RT_DEFINE_MAXPOOL(u8, uint8_t, 0)
-RT_DEFINE_MAXPOOL(i64, int64_t, INT64_MIN)
-
-/* rt_avgpool_SUF: Y = (sum of the window's input elements) / count, where
- * count is the number of taps inside the input (count_include_pad = 0) or
- * inside the explicitly padded input [-pads_begin, in + pads_end)
- * (count_include_pad = 1; taps past that, from ceil_mode, never count).
- * The sum is in the element type, from 0, row-major over the window; a
- * window with count 0 gives NaN.
- * ip = [N*C, in[3], kernel[3], out[3], strides[3], dilations[3],
- *       pads_begin[3], pads_end[3], count_include_pad], t = [X, Y]. */
-#define RT_DEFINE_AVGPOOL(SUF, T) \
-  RT_KERNEL(rt_avgpool_##SUF) { \
-    (void)fp; \
-    RT_POOL_WINDOW; \
-    const int64_t *pe = ip + 19; \
-    int64_t incl = ip[22]; \
-    const T *x = (const T *)t[0]; \
-    T *y = (T *)t[1]; \
-    for (int64_t p = 0; p < nc; p++) { \
-      const T *xp = x + p * isz; \
-      for (int64_t o0 = 0; o0 < out[0]; o0++) \
-        for (int64_t o1 = 0; o1 < out[1]; o1++) \
-          for (int64_t o2 = 0; o2 < out[2]; o2++) { \
-            T sum = 0; \
-            int64_t cnt = 0; \
-            for (int64_t k0 = 0; k0 < ks[0]; k0++) { \
-              int64_t i0 = o0 * st[0] - pd[0] + k0 * dl[0]; \
-              int in0 = i0 >= 0 && i0 < in[0], pad0 = i0 >= -pd[0] && i0 < in[0] + pe[0]; \
-              for (int64_t k1 = 0; k1 < ks[1]; k1++) { \
-                int64_t i1 = o1 * st[1] - pd[1] + k1 * dl[1]; \
-                int in1 = i1 >= 0 && i1 < in[1], pad1 = i1 >= -pd[1] && i1 < in[1] + pe[1]; \
-                for (int64_t k2 = 0; k2 < ks[2]; k2++) { \
-                  int64_t i2 = o2 * st[2] - pd[2] + k2 * dl[2]; \
-                  int in2 = i2 >= 0 && i2 < in[2], pad2 = i2 >= -pd[2] && i2 < in[2] + pe[2]; \
-                  if (in0 && in1 && in2) \
-                    sum += xp[(i0 * in[1] + i1) * in[2] + i2]; \
-                  if (incl ? pad0 && pad1 && pad2 : in0 && in1 && in2) \
-                    cnt++; \
-                } \
-              } \
-            } \
-            y[p * osz + (o0 * out[1] + o1) * out[2] + o2] = cnt ? (T)(sum / (T)cnt) : (T)NAN; \
-          } \
-    } \
-  }
-RT_DEFINE_AVGPOOL(f32, float)
-RT_DEFINE_AVGPOOL(f64, double)
-
-/* rt_globalpool_SUF: Y[p] = mean (op 0) or max (op 1) of the S elements of
- * plane p of X (p < N*C).  Mean: sum in the element type from 0 in memory
- * order, divided by S.  Max: as rt_maxpool (first element, then strictly
- * greater ones).  S = 0 gives NaN (mean) or -inf (max).
- * ip = [op, N*C, S], t = [X, Y]. */
-#define RT_DEFINE_GLOBALPOOL(SUF, T, LOWEST) \
-  RT_KERNEL(rt_globalpool_##SUF) { \
-    (void)fp; \
-    int64_t op = ip[0], nc = ip[1], s = ip[2]; \
-    const T *x = (const T *)t[0]; \
-    T *y = (T *)t[1]; \
-    for (int64_t p = 0; p < nc; p++) { \
-      const T *xp = x + p * s; \
-      T acc = op ? LOWEST : 0; \
-      for (int64_t i = 0; i < s; i++) { \
-        if (!op) \
-          acc += xp[i]; \
-        else if (i == 0 || xp[i] > acc) \
-          acc = xp[i]; \
-      } \
-      y[p] = op ? acc : s ? (T)(acc / (T)s) : (T)NAN; \
-    } \
-  }
-RT_DEFINE_GLOBALPOOL(f32, float, -HUGE_VALF)
-RT_DEFINE_GLOBALPOOL(f64, double, -HUGE_VAL)
-
-#define RT_POOL_KERNELS(X) \
-  X(rt_maxpool_f32) X(rt_maxpool_f64) X(rt_maxpool_i8) X(rt_maxpool_u8) X(rt_maxpool_i64) \
-  X(rt_avgpool_f32) X(rt_avgpool_f64) X(rt_globalpool_f32) X(rt_globalpool_f64)
 
 #endif
 

@@ -16,28 +16,47 @@
  *
  * Only <stdint.h> and <math.h>; no allocation, no I/O.  Integer arithmetic
  * wraps (it is done in uint64_t and converted back), never overflows in C.
+ *
+ * Pieces.  The C backend copies only the text the generated code needs
+ * (backends/rt_text.c).  A line holding just a marker comment, slash-star-@
+ * KEYS star-slash, starts a piece that runs to the next marker; it is copied
+ * only if one of its KEYS (globs over kernel names, e.g. rt_nary_i64 or
+ * rt_maxpool_*) names a kernel the generated file calls, or is the word
+ * "float" (code with floating point) or "int" (the integer-only code written
+ * for fixed-point graphs), whichever the file is; an empty KEYS always
+ * matches, and "bibc" marks tables only bibc itself reads.  Text before a
+ * header's first marker goes with the header, which is copied when one of
+ * its kernels is called.  So each kernel instance stands on its own line
+ * under its own marker, and its templates and helpers are keyed by the
+ * kernels that use them.
  */
 #ifndef RT_COMMON_H
 #define RT_COMMON_H
-#include <math.h>
 #include <stdint.h>
+#include <math.h>
 
 #define RT_MAXRANK 8
 
-/* Kernels and helpers are RT_INLINE and marked unused: a generated file
- * carries whole kernel families, and clang would warn about the kernels this
- * model does not call. */
+/* Kernels and helpers are RT_INLINE and marked unused: a generated file may
+ * carry helpers this model does not call, and clang would warn about them. */
 #if defined(__GNUC__) || defined(__clang__)
 #define RT_INLINE static inline __attribute__((unused))
 #else
 #define RT_INLINE static inline
 #endif
-#define RT_KERNEL(name) RT_INLINE void name(const int64_t *ip, const double *fp, void *const *t)
+/* fp's element type is double; integer-only generated code has no float
+ * type at all, so there fp is int64_t (the backend checks that every such
+ * parameter is an integer).  bibc itself compiles both pieces. */
+#define RT_FP double
+#define RT_KERNEL(name) RT_INLINE void name(const int64_t *ip, const RT_FP *fp, void *const *t)
 
-/* X(suffix, C type, is_float, NEG) for every element type a kernel may
- * take.  NEG(v) tests v < 0 without tripping -Wtype-limits on unsigned types. */
+/* NEG(v) tests v < 0 without tripping -Wtype-limits on unsigned types. */
 #define RT_NEG_S(v) ((v) < 0)
 #define RT_NEG_U(v) 0
+
+/* X(suffix, C type, is_float, NEG) for every element type a kernel may
+ * take.  (The runtime writes each instance on its own line, under its own
+ * marker, so generated integer-only code needs no list.) */
 #define RT_SIGNED_TYPES(X) \
   X(f32, float, 1, RT_NEG_S) X(f64, double, 1, RT_NEG_S) \
   X(i8, int8_t, 0, RT_NEG_S) X(i16, int16_t, 0, RT_NEG_S) X(i32, int32_t, 0, RT_NEG_S) \
@@ -77,52 +96,6 @@ enum { RT_F32 = 1, RT_U8 = 2, RT_I8 = 3, RT_U16 = 4, RT_I16 = 5, RT_I32 = 6, RT_
 #ifndef RT_ELEMENTWISE_H
 #define RT_ELEMENTWISE_H
 
-/* n-ary opcodes (ip[0] of rt_nary) */
-enum { RT_ADD, RT_SUB, RT_MUL, RT_DIV, RT_MAX, RT_MIN, RT_PRELU, RT_POW };
-
-/* rt_nary_SUF: Y = X0 op X1 op ... op Xk-1, left to right, numpy broadcast.
- * ip = [op, rank, k, dims[rank], strides[k][rank]] (stride 0 on broadcast
- * axes), t = [X0 .. Xk-1, Y].  Integer Div truncates toward zero; x/0 = 0
- * for integers (ONNX leaves it undefined; C would trap).  Pow (float types
- * only) is computed in double and rounded to the element type. */
-#define RT_DEFINE_NARY(SUF, T, FLT, NEG) \
-  RT_KERNEL(rt_nary_##SUF) { \
-    (void)fp; \
-    int64_t op = ip[0], rank = ip[1], k = ip[2]; \
-    const int64_t *dims = ip + 3, *str = ip + 3 + rank; \
-    T *y = (T *)t[k]; \
-    int64_t idx[RT_MAXRANK] = {0}, n = rt_numel(dims, rank); \
-    for (int64_t i = 0; i < n; i++, rt_next_index(idx, dims, rank)) { \
-      T acc = 0; \
-      for (int64_t j = 0; j < k; j++) { \
-        int64_t off = 0; \
-        for (int64_t d = 0; d < rank; d++) \
-          off += idx[d] * str[j * rank + d]; \
-        T b = ((const T *)t[j])[off]; \
-        if (j == 0) { acc = b; continue; } \
-        switch (op) { \
-        case RT_ADD: acc = FLT ? (T)(acc + b) : (T)((uint64_t)acc + (uint64_t)b); break; \
-        case RT_SUB: acc = FLT ? (T)(acc - b) : (T)((uint64_t)acc - (uint64_t)b); break; \
-        case RT_MUL: acc = FLT ? (T)(acc * b) : (T)((uint64_t)acc * (uint64_t)b); break; \
-        case RT_DIV: \
-          if (FLT) acc = (T)(acc / b); \
-          else if (b == 0) acc = 0; \
-          else if (NEG((T)-1) && b == (T)-1) acc = (T)(0 - (uint64_t)acc); \
-          else acc = (T)(acc / b); \
-          break; \
-        case RT_MAX: acc = (acc >= b || acc != acc) ? acc : b; break; \
-        case RT_MIN: acc = (acc <= b || acc != acc) ? acc : b; break; \
-        case RT_PRELU: acc = NEG(acc) ? (T)(FLT ? acc * b : (T)((uint64_t)acc * (uint64_t)b)) : acc; break; \
-        case RT_POW: acc = (T)pow((double)acc, (double)b); break; /* float types only */ \
-        } \
-      } \
-      y[i] = acc; \
-    } \
-  }
-#define X(SUF, T, FLT, NEG) RT_DEFINE_NARY(SUF, T, FLT, NEG)
-RT_ALL_TYPES(X)
-#undef X
-
 /* unary opcodes (ip[0] of rt_unary) */
 enum { RT_RELU, RT_LEAKYRELU, RT_ELU, RT_SELU, RT_SIGMOID, RT_HARDSIGMOID, RT_TANH, RT_SIGN };
 
@@ -153,130 +126,8 @@ enum { RT_RELU, RT_LEAKYRELU, RT_ELU, RT_SELU, RT_SIGMOID, RT_HARDSIGMOID, RT_TA
       y[i] = v; \
     } \
   }
-RT_DEFINE_UNARY(f32, float, 1, expf, tanhf)
-RT_DEFINE_UNARY(f64, double, 1, exp, tanh)
 #define RT_INT_EXP(v) (v)
-#define X(SUF, T, FLT) RT_DEFINE_UNARY(SUF, T, FLT, RT_INT_EXP, RT_INT_EXP)
-X(i8, int8_t, 0) X(i16, int16_t, 0) X(i32, int32_t, 0) X(i64, int64_t, 0)
-#undef X
-
-/* rt_clip_SUF: Y = min(max(X, lo), hi).  ip = [n, lomode, himode], mode 0 =
- * unbounded, 1 = scalar tensor t[1] (lo) / t[2] (hi), 2 = fp[0] (lo) /
- * fp[1] (hi) (opset < 11 attributes).  t = [X, lo?, hi?, Y]. */
-#define RT_DEFINE_CLIP(SUF, T, FLT) \
-  RT_KERNEL(rt_clip_##SUF) { \
-    int64_t n = ip[0]; \
-    const T *x = (const T *)t[0]; \
-    T *y = (T *)t[3]; \
-    int hasl = ip[1] != 0, hash = ip[2] != 0; \
-    T lo = ip[1] == 1 ? *(const T *)t[1] : ip[1] == 2 ? (T)fp[0] : 0; \
-    T hi = ip[2] == 1 ? *(const T *)t[2] : ip[2] == 2 ? (T)fp[1] : 0; \
-    for (int64_t i = 0; i < n; i++) { \
-      T v = x[i]; \
-      if (hasl && v < lo) v = lo; \
-      if (hash && v > hi) v = hi; \
-      y[i] = v; \
-    } \
-  }
-#define X(SUF, T, FLT, NEG) RT_DEFINE_CLIP(SUF, T, FLT)
-RT_ALL_TYPES(X)
-#undef X
-
-/* rt_copy: Y = X bytewise (Identity, Reshape, Flatten, Squeeze, Unsqueeze,
- * Dropout).  ip = [nbytes], t = [X, Y]. */
-RT_KERNEL(rt_copy) {
-  (void)fp;
-  const unsigned char *x = (const unsigned char *)t[0];
-  unsigned char *y = (unsigned char *)t[1];
-  if (x != y)
-    for (int64_t i = 0; i < ip[0]; i++)
-      y[i] = x[i];
-}
-
-/* rt_dropout: inference-mode Dropout: Y = X, mask = all true.
- * ip = [nbytes of X, n], t = [X, ratio?, training_mode?, Y, mask?]. */
-RT_KERNEL(rt_dropout) {
-  (void)fp;
-  const unsigned char *x = (const unsigned char *)t[0];
-  unsigned char *y = (unsigned char *)t[3], *mask = (unsigned char *)t[4];
-  for (int64_t i = 0; i < ip[0]; i++)
-    y[i] = x[i];
-  if (mask)
-    for (int64_t i = 0; i < ip[1]; i++)
-      mask[i] = 1;
-}
-
-/* rt_cast: Y = (to)X with C conversion semantics; integer to integer goes
- * through 64 bits (wraps), anything involving a float through double, float
- * to bool is x != 0.  Float to integer truncates toward zero; NaN gives 0
- * and values beyond the 64-bit range saturate there (C leaves both
- * undefined) before wrapping to the target width.
- * ip = [n, from, to] (RT_* type codes), t = [X, Y]. */
-RT_INLINE uint64_t rt_f2u(double d) {
-  if (d != d)
-    return 0;
-  if (d < 0)
-    return d < -9223372036854775808.0 ? (uint64_t)1 << 63 : (uint64_t)(int64_t)d;
-  return d >= 18446744073709551616.0 ? UINT64_MAX : (uint64_t)d;
-}
-RT_INLINE double rt_load_f(const void *p, int64_t dt, int64_t i) {
-  switch (dt) {
-  case RT_F32: return ((const float *)p)[i];
-  case RT_F64: return ((const double *)p)[i];
-  case RT_U8: case RT_B8: return ((const uint8_t *)p)[i];
-  case RT_I8: return ((const int8_t *)p)[i];
-  case RT_U16: return ((const uint16_t *)p)[i];
-  case RT_I16: return ((const int16_t *)p)[i];
-  case RT_U32: return ((const uint32_t *)p)[i];
-  case RT_I32: return ((const int32_t *)p)[i];
-  case RT_U64: return (double)((const uint64_t *)p)[i];
-  default: return (double)((const int64_t *)p)[i];
-  }
-}
-RT_INLINE uint64_t rt_load_u(const void *p, int64_t dt, int64_t i) {
-  switch (dt) {
-  case RT_U8: case RT_B8: return ((const uint8_t *)p)[i];
-  case RT_I8: return (uint64_t)(int64_t)((const int8_t *)p)[i];
-  case RT_U16: return ((const uint16_t *)p)[i];
-  case RT_I16: return (uint64_t)(int64_t)((const int16_t *)p)[i];
-  case RT_U32: return ((const uint32_t *)p)[i];
-  case RT_I32: return (uint64_t)(int64_t)((const int32_t *)p)[i];
-  case RT_U64: return ((const uint64_t *)p)[i];
-  default: return (uint64_t)((const int64_t *)p)[i];
-  }
-}
-RT_KERNEL(rt_cast) {
-  (void)fp;
-  int64_t n = ip[0], from = ip[1], to = ip[2];
-  int fromf = from == RT_F32 || from == RT_F64;
-  for (int64_t i = 0; i < n; i++) {
-    double d = fromf ? rt_load_f(t[0], from, i) : 0;
-    uint64_t u = fromf ? 0 : rt_load_u(t[0], from, i);
-    if (fromf && to != RT_F32 && to != RT_F64 && to != RT_B8)
-      u = rt_f2u(d);
-    switch (to) {
-    case RT_F32: ((float *)t[1])[i] = fromf ? (float)d : (from == RT_U64 ? (float)u : (float)(int64_t)u); break;
-    case RT_F64: ((double *)t[1])[i] = fromf ? d : (from == RT_U64 ? (double)u : (double)(int64_t)u); break;
-    case RT_B8: ((uint8_t *)t[1])[i] = fromf ? d != 0 : u != 0; break;
-    case RT_U8: ((uint8_t *)t[1])[i] = (uint8_t)u; break;
-    case RT_I8: ((int8_t *)t[1])[i] = (int8_t)u; break;
-    case RT_U16: ((uint16_t *)t[1])[i] = (uint16_t)u; break;
-    case RT_I16: ((int16_t *)t[1])[i] = (int16_t)u; break;
-    case RT_U32: ((uint32_t *)t[1])[i] = (uint32_t)u; break;
-    case RT_I32: ((int32_t *)t[1])[i] = (int32_t)u; break;
-    case RT_U64: ((uint64_t *)t[1])[i] = u; break;
-    default: ((int64_t *)t[1])[i] = (int64_t)u; break;
-    }
-  }
-}
-
-#define RT_ELEMENTWISE_KERNELS(X) \
-  X(rt_nary_f32) X(rt_nary_f64) X(rt_nary_i8) X(rt_nary_i16) X(rt_nary_i32) X(rt_nary_i64) \
-  X(rt_nary_u8) X(rt_nary_u16) X(rt_nary_u32) X(rt_nary_u64) X(rt_nary_b8) \
-  X(rt_unary_f32) X(rt_unary_f64) X(rt_unary_i8) X(rt_unary_i16) X(rt_unary_i32) X(rt_unary_i64) \
-  X(rt_clip_f32) X(rt_clip_f64) X(rt_clip_i8) X(rt_clip_i16) X(rt_clip_i32) X(rt_clip_i64) \
-  X(rt_clip_u8) X(rt_clip_u16) X(rt_clip_u32) X(rt_clip_u64) X(rt_clip_b8) \
-  X(rt_copy) X(rt_dropout) X(rt_cast)
+RT_DEFINE_UNARY(f32, float, 1, expf, tanhf)
 
 #endif
 
@@ -316,54 +167,6 @@ RT_KERNEL(rt_cast) {
       } \
   }
 RT_DEFINE_GEMM(f32, float)
-RT_DEFINE_GEMM(f64, double)
-
-/* rt_matmul_SUF: Y[b] = A[b] B[b] for every batch index b of Y, where A[b]
- * is (M,K) and B[b] is (K,N), row-major; a 1-D A is (1,K) and a 1-D B is
- * (K,1).  Batch axes broadcast through strides (in elements, 0 on a
- * broadcast axis); Y is contiguous (batch..., M, N).  The dot product
- * accumulates in the element type from 0 over k = 0..K-1; integers wrap.
- * ip = [M, N, K, r, bdims[r], astrides[r], bstrides[r]], t = [A, B, Y]. */
-#define RT_DEFINE_MATMUL(SUF, T, FLT) \
-  RT_KERNEL(rt_matmul_##SUF) { \
-    (void)fp; \
-    int64_t m = ip[0], n = ip[1], kk = ip[2], r = ip[3]; \
-    const int64_t *bd = ip + 4, *as = ip + 4 + r, *bs = ip + 4 + 2 * r; \
-    const T *a = (const T *)t[0], *b = (const T *)t[1]; \
-    T *y = (T *)t[2]; \
-    int64_t idx[RT_MAXRANK] = {0}, nb = rt_numel(bd, r); \
-    for (int64_t q = 0; q < nb; q++, rt_next_index(idx, bd, r)) { \
-      int64_t ao = 0, bo = 0; \
-      for (int64_t d = 0; d < r; d++) { \
-        ao += idx[d] * as[d]; \
-        bo += idx[d] * bs[d]; \
-      } \
-      const T *ap = a + ao, *bp = b + bo; \
-      T *yp = y + q * m * n; \
-      for (int64_t i = 0; i < m; i++) \
-        for (int64_t j = 0; j < n; j++) { \
-          T acc = 0; \
-          for (int64_t k = 0; k < kk; k++) { \
-            if (FLT) \
-              acc += ap[i * kk + k] * bp[k * n + j]; \
-            else \
-              acc = (T)((uint64_t)acc + (uint64_t)ap[i * kk + k] * (uint64_t)bp[k * n + j]); \
-          } \
-          yp[i * n + j] = acc; \
-        } \
-    } \
-  }
-RT_DEFINE_MATMUL(f32, float, 1)
-RT_DEFINE_MATMUL(f64, double, 1)
-RT_DEFINE_MATMUL(i32, int32_t, 0)
-RT_DEFINE_MATMUL(i64, int64_t, 0)
-RT_DEFINE_MATMUL(u32, uint32_t, 0)
-RT_DEFINE_MATMUL(u64, uint64_t, 0)
-
-#define RT_LINALG_KERNELS(X) \
-  X(rt_gemm_f32) X(rt_gemm_f64) \
-  X(rt_matmul_f32) X(rt_matmul_f64) X(rt_matmul_i32) X(rt_matmul_i64) \
-  X(rt_matmul_u32) X(rt_matmul_u64)
 
 #endif
 
@@ -376,62 +179,6 @@ RT_DEFINE_MATMUL(u64, uint64_t, 0)
  */
 #ifndef RT_NORM_H
 #define RT_NORM_H
-
-/* rt_batchnorm_SUF: Y = (X - mean) / sqrt(var + eps) * scale + B, X viewed
- * as [N, C, S] (S = product of the spatial dims).
- * ip = [N, C, S, per_elem, training], fp = [epsilon, momentum],
- * t = [X, scale, B, mean, var, Y, running_mean?, running_var?].
- * per_elem = 0: the four parameter tensors are [C] (spatial=1); 1: they are
- * [C, S] (opset < 9 spatial=0).  training = 1 (opset 14+ training_mode,
- * per_elem = 0 only): mean and var are replaced by the batch statistics of
- * each channel (population variance, accumulated in double) and the running
- * outputs are mean * momentum + batch_mean * (1 - momentum), likewise var.
- * training = 0: running outputs, if present, are copies of mean and var.
- * Arithmetic is in the element type (sqrtf for f32). */
-#define RT_DEFINE_BATCHNORM(SUF, T, SQRT) \
-  RT_KERNEL(rt_batchnorm_##SUF) { \
-    int64_t nb = ip[0], nc = ip[1], ns = ip[2], per_elem = ip[3], training = ip[4]; \
-    const T *x = (const T *)t[0], *scale = (const T *)t[1], *bias = (const T *)t[2]; \
-    const T *mean = (const T *)t[3], *var = (const T *)t[4]; \
-    T *y = (T *)t[5], *rmean = (T *)t[6], *rvar = (T *)t[7]; \
-    T eps = (T)fp[0], mom = (T)fp[1]; \
-    for (int64_t c = 0; c < nc; c++) { \
-      T m = mean[c], v = var[c]; \
-      if (training) { \
-        double sum = 0, sq = 0, cnt = (double)(nb * ns); \
-        for (int64_t b = 0; b < nb; b++) \
-          for (int64_t s = 0; s < ns; s++) \
-            sum += (double)x[(b * nc + c) * ns + s]; \
-        m = (T)(cnt > 0 ? sum / cnt : 0); \
-        for (int64_t b = 0; b < nb; b++) \
-          for (int64_t s = 0; s < ns; s++) { \
-            double d = (double)x[(b * nc + c) * ns + s] - (double)m; \
-            sq += d * d; \
-          } \
-        v = (T)(cnt > 0 ? sq / cnt : 0); \
-      } \
-      if (rmean) \
-        rmean[c] = training ? (T)(mean[c] * mom + m * (1 - mom)) : mean[c]; \
-      if (rvar) \
-        rvar[c] = training ? (T)(var[c] * mom + v * (1 - mom)) : var[c]; \
-      if (per_elem) { \
-        for (int64_t b = 0; b < nb; b++) \
-          for (int64_t s = 0; s < ns; s++) { \
-            int64_t p = c * ns + s, i = (b * nc + c) * ns + s; \
-            y[i] = (T)((x[i] - mean[p]) / SQRT(var[p] + eps) * scale[p] + bias[p]); \
-          } \
-        continue; \
-      } \
-      T den = SQRT(v + eps); \
-      for (int64_t b = 0; b < nb; b++) \
-        for (int64_t s = 0; s < ns; s++) { \
-          int64_t i = (b * nc + c) * ns + s; \
-          y[i] = (T)((x[i] - m) / den * scale[c] + bias[c]); \
-        } \
-    } \
-  }
-RT_DEFINE_BATCHNORM(f32, float, sqrtf)
-RT_DEFINE_BATCHNORM(f64, double, sqrt)
 
 /* rt_softmax_SUF: Y = exp(X - max) / sum(exp(X - max)) over the middle
  * extent of X viewed as [outer, n, inner].  ip = [outer, n, inner],
@@ -460,47 +207,6 @@ RT_DEFINE_BATCHNORM(f64, double, sqrt)
       } \
   }
 RT_DEFINE_SOFTMAX(f32, float, expf)
-RT_DEFINE_SOFTMAX(f64, double, exp)
-
-/* rt_argmax_SUF: Y = index of the largest element along the middle extent
- * of X viewed as [outer, n, inner] (n >= 1), as int64.  ip = [outer, n,
- * inner, select_last], t = [X, Y].  Ties go to the first index, or the last
- * if select_last.  A NaN counts as larger than every number (numpy's
- * argmax): the first NaN wins, or the last one if select_last. */
-#define RT_DEFINE_ARGMAX(SUF, T, FLT) \
-  RT_KERNEL(rt_argmax_##SUF) { \
-    (void)fp; \
-    int64_t outer = ip[0], n = ip[1], inner = ip[2], last = ip[3]; \
-    const T *x = (const T *)t[0]; \
-    int64_t *y = (int64_t *)t[1]; \
-    for (int64_t o = 0; o < outer; o++) \
-      for (int64_t i = 0; i < inner; i++) { \
-        const T *xs = x + o * n * inner + i; \
-        T best = xs[0]; \
-        int64_t bi = 0; \
-        for (int64_t k = 1; k < n; k++) { \
-          T v = xs[k * inner]; \
-          int vnan = FLT && v != v, bnan = FLT && best != best; \
-          if (bnan ? (last && vnan) : (vnan || v > best || (last && v == best))) { \
-            best = v; \
-            bi = k; \
-          } \
-        } \
-        y[o * inner + i] = bi; \
-      } \
-  }
-#define RT_ARGMAX_TYPES(X) \
-  X(f32, float, 1) X(f64, double, 1) X(i8, int8_t, 0) X(i16, int16_t, 0) \
-  X(i32, int32_t, 0) X(i64, int64_t, 0) X(u8, uint8_t, 0) X(u16, uint16_t, 0) \
-  X(u32, uint32_t, 0) X(u64, uint64_t, 0)
-#define X(SUF, T, FLT) RT_DEFINE_ARGMAX(SUF, T, FLT)
-RT_ARGMAX_TYPES(X)
-#undef X
-
-#define RT_NORM_KERNELS(X) \
-  X(rt_batchnorm_f32) X(rt_batchnorm_f64) X(rt_softmax_f32) X(rt_softmax_f64) \
-  X(rt_argmax_f32) X(rt_argmax_f64) X(rt_argmax_i8) X(rt_argmax_i16) X(rt_argmax_i32) \
-  X(rt_argmax_i64) X(rt_argmax_u8) X(rt_argmax_u16) X(rt_argmax_u32) X(rt_argmax_u64)
 
 #endif
 
