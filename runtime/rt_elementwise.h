@@ -14,8 +14,8 @@ enum { RT_ADD, RT_SUB, RT_MUL, RT_DIV, RT_MAX, RT_MIN, RT_PRELU, RT_POW };
  * ip = [op, rank, k, dims[rank], strides[k][rank]] (stride 0 on broadcast
  * axes), t = [X0 .. Xk-1, Y].  Integer Div truncates toward zero; x/0 = 0
  * for integers (ONNX leaves it undefined; C would trap).  POW(T, a, b)
- * computes Pow: in double, rounded to T, for the float types (RT_POW_F);
- * inference allows Pow on float types only (RT_POW_NONE elsewhere). */
+ * computes Pow: powf for float32 (as numpy's float32 power), pow for
+ * float64; inference allows Pow on float types only (RT_POW_NONE elsewhere). */
 #define RT_POW_NONE(T, a, b) ((T)0)
 #define RT_DEFINE_NARY(SUF, T, FLT, NEG, POW) \
   RT_KERNEL(rt_nary_##SUF) { \
@@ -51,11 +51,11 @@ enum { RT_ADD, RT_SUB, RT_MUL, RT_DIV, RT_MAX, RT_MIN, RT_PRELU, RT_POW };
       y[i] = acc; \
     } \
   }
-/*@ rt_nary_f32 rt_nary_f64 */
-#define RT_POW_F(T, a, b) ((T)pow((double)(a), (double)(b)))
 /*@ rt_nary_f32 */
-RT_DEFINE_NARY(f32, float, 1, RT_NEG_S, RT_POW_F)
+#define RT_POWF(T, a, b) ((T)powf((float)(a), (float)(b)))
+RT_DEFINE_NARY(f32, float, 1, RT_NEG_S, RT_POWF)
 /*@ rt_nary_f64 */
+#define RT_POW_F(T, a, b) ((T)pow((double)(a), (double)(b)))
 RT_DEFINE_NARY(f64, double, 1, RT_NEG_S, RT_POW_F)
 /*@ rt_nary_i8 */
 RT_DEFINE_NARY(i8, int8_t, 0, RT_NEG_S, RT_POW_NONE)
