@@ -188,8 +188,9 @@ static int64_t read_data(Verify *v, int k) {
 }
 
 /* The range of input k's vectors: the union of the ranges of the
- * quantizers reading it (FromFloat after Quant in the fixed graph), else
- * [-4, 4] (clipped to an integer type's range). */
+ * quantizers reading it (FromFloat after Quant in the fixed graph, and the
+ * Requant that may follow), else [-4, 4] (clipped to an integer type's
+ * range). */
 static void input_range(Verify *v, int k) {
   const Value *x = v->fix->inputs[k];
   int uns = x->dt == DT_BOOL || x->dt == DT_U8 || x->dt == DT_U16 || x->dt == DT_U32 ||
@@ -202,6 +203,11 @@ static void input_range(Verify *v, int k) {
     if (!q || (q->op != OP_QUANT && q->op != OP_INTQUANT) || q->in[0] != x)
       continue;
     const Value *y = m->out[0];
+    for (int j = i + 1; j < v->fix->nnodes; j++)  /* --precision quantizes in two steps */
+      if (v->fix->nodes[j]->op == OP_REQUANT && v->fix->nodes[j]->in[0] == y) {
+        y = v->fix->nodes[j]->out[0];
+        break;
+      }
     double lo = ldexp((double)y->qlo, -y->fx.f), hi = ldexp((double)y->qhi, -y->fx.f);
     v->lo[k] = v->quant[k] && v->lo[k] < lo ? v->lo[k] : lo;
     v->hi[k] = v->quant[k] && v->hi[k] > hi ? v->hi[k] : hi;

@@ -5,7 +5,9 @@
  * are node attributes, so a dump or a re-run of inference reproduces them:
  *   Requant:   mode, ovf, w, sgn (ints), axis (-1: per tensor),
  *              channels = [shift, lo, hi, post] per channel;
- *   FromFloat, ToFloat: f (the fixed-point side's fraction bits).
+ *   FromFloat, ToFloat: f (the fixed-point side's fraction bits);
+ *   SparseMatMul: n (columns of B); inputs A [.., K], values [nnz],
+ *   index [N + 1 column starts, then nnz rows] (see rt_spmatmul_i64).
  * Fixed-point data is held in int64 containers.
  */
 #include "infer.h"
@@ -47,4 +49,22 @@ void infer_fix_convert(Graph *g, Node *n) {
   lower(g, n, to_float ? "rt_tofloat_f32" : "rt_fromfloat_f32", DT_UNDEF);
   push_ip(g, n, value_numel(x));
   push_ip(g, n, attr_int(n, "f", 0));
+}
+
+void infer_spmatmul(Graph *g, Node *n) {
+  need_inputs(g, n, 3, 3);
+  Value *a = n->in[0], *vals = n->in[1], *idx = n->in[2];
+  int64_t cols = attr_int(n, "n", -1);
+  if (a->dt != DT_I64 || a->rank < 1 || !vals->data || !idx->data || cols < 1 ||
+      value_numel(idx) != cols + 1 + value_numel(vals))
+    die("malformed SparseMatMul node %d", n->index);
+  int64_t dims[IR_MAXRANK], k = a->dims[a->rank - 1];
+  for (int d = 0; d < a->rank - 1; d++)
+    dims[d] = a->dims[d];
+  dims[a->rank - 1] = cols;
+  set_output(n, 0, DT_I64, a->rank, dims);
+  lower(g, n, "rt_spmatmul_i64", DT_UNDEF);
+  push_ip(g, n, k ? value_numel(a) / k : 0);
+  push_ip(g, n, cols);
+  push_ip(g, n, k);
 }

@@ -77,4 +77,5 @@
 #define IR_INTERNAL_OPS(X) \
   X(REQUANT,     "bibc.Requant",       infer_requant,    "Y = ovf(round(X / 2^shift_c)) * 2^post_c per channel") \
   X(FROMFLOAT,   "bibc.FromFloat",     infer_fix_convert, "Y = X * 2^F (X on the grid: exact)") \
-  X(TOFLOAT,     "bibc.ToFloat",       infer_fix_convert, "Y = X * 2^-F as float32")
+  X(TOFLOAT,     "bibc.ToFloat",       infer_fix_convert, "Y = X * 2^-F as float32") \
+  X(SPMATMUL,    "bibc.SparseMatMul",  infer_spmatmul,   "Y = A B, B's nonzeros stored by column (values, index)")

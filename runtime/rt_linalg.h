@@ -89,11 +89,33 @@ RT_DEFINE_MATMUL(u32, uint32_t, 0)
 /*@ rt_matmul_u64 */
 RT_DEFINE_MATMUL(u64, uint64_t, 0)
 
+/*@ rt_spmatmul_i64 */
+/* rt_spmatmul_i64: Y = A B for a constant B of which only the nonzeros are
+ * stored, column by column (pruned weights cost nothing: K*N - nnz fewer
+ * multiply-adds per row of A).  The fixed-point pipeline uses it; interval
+ * analysis guarantees that no sum overflows.
+ * ip = [M, N, K], t = [A (M,K) int64, values (nnz) int64, index int64 =
+ * [N+1 column starts into values, then the row k of each value], Y (M,N)]. */
+RT_KERNEL(rt_spmatmul_i64) {
+  (void)fp;
+  int64_t m = ip[0], n = ip[1], kk = ip[2];
+  const int64_t *a = (const int64_t *)t[0], *w = (const int64_t *)t[1];
+  const int64_t *start = (const int64_t *)t[2], *row = start + n + 1;
+  int64_t *y = (int64_t *)t[3];
+  for (int64_t i = 0; i < m; i++)
+    for (int64_t j = 0; j < n; j++) {
+      int64_t acc = 0;
+      for (int64_t e = start[j]; e < start[j + 1]; e++)
+        acc += a[i * kk + row[e]] * w[e];
+      y[i * n + j] = acc;
+    }
+}
+
 /*@ bibc */
 #define RT_LINALG_KERNELS(X) \
   X(rt_gemm_f32) X(rt_gemm_f64) \
   X(rt_matmul_f32) X(rt_matmul_f64) X(rt_matmul_i32) X(rt_matmul_i64) \
-  X(rt_matmul_u32) X(rt_matmul_u64)
+  X(rt_matmul_u32) X(rt_matmul_u64) X(rt_spmatmul_i64)
 /*@ */
 
 #endif

@@ -328,6 +328,53 @@ static void fix_quant(Fixer *F, Node *n) {
 /* ---- products and sums ---- */
 
 
+/* A MatMul by a constant B with at least a quarter zeros (pruned weights)
+ * becomes SparseMatMul, which stores and multiplies the nonzeros only. */
+static void sparsify(Fixer *F, Node *n) {
+  Graph *g = F->g;
+  Value *b = n->in[1];
+  if (!b->data || b->rank != 2 || b->dt != DT_I64)
+    return;
+  int64_t K = b->dims[0], N = b->dims[1], nnz = 0;
+  const int64_t *w = b->data;
+  for (int64_t i = 0; i < K * N; i++)
+    nnz += w[i] != 0;
+  if (nnz == 0 || 4 * (K * N - nnz) < K * N)
+    return;
+  int64_t len = N + 1 + nnz;
+  Value *vals = value_new(g, arena_printf(g->arena, "%s.nz", b->name));
+  Value *idx = value_new(g, arena_printf(g->arena, "%s.index", b->name));
+  vals->dt = idx->dt = DT_I64;
+  vals->rank = idx->rank = 1;
+  vals->dims[0] = nnz;
+  idx->dims[0] = len;
+  vals->shape_known = idx->shape_known = 1;
+  vals->fx = b->fx;
+  vals->qlo = b->qlo;
+  vals->qhi = b->qhi;
+  int64_t *v = vals->data = arena_alloc(g->arena, sizeof *v * (size_t)(nnz + 1));
+  int64_t *x = idx->data = arena_alloc(g->arena, sizeof *x * (size_t)(len + 1));
+  int64_t e = 0;
+  for (int64_t j = 0; j < N; j++) {
+    x[j] = e;
+    for (int64_t k = 0; k < K; k++)
+      if (w[k * N + j]) {
+        v[e] = w[k * N + j];
+        x[N + 1 + e++] = k;
+      }
+  }
+  x[N] = e;
+  Value *a = n->in[0];
+  n->op = OP_SPMATMUL;
+  n->nin = 3;
+  n->in = arena_alloc(g->arena, sizeof *n->in * 3);
+  n->in[0] = a;
+  n->in[1] = vals;
+  n->in[2] = idx;
+  n->nattrs = 0;
+  node_set_int(g, n, "n", N);
+}
+
 /* Y = A B with A fixed [.., K] and B a constant [K, N] (converted to
  * integers), or both fixed.  Range per output column: the sum over k of
  * the extreme products b_kj * a for a in [a.qlo, a.qhi]. */
@@ -365,6 +412,7 @@ static void fix_matmul(Fixer *F, Node *n) {
     lo = min2(min2(p[0], p[1]), min2(p[2], p[3])) * K;
     hi = max2(max2(p[0], p[1]), max2(p[2], p[3])) * K;
   }
+  sparsify(F, n);
   infer_node(g, n);
   set_fixed(F, n, n->out[0], a->fx.f + b->fx.f, lo, hi);
 }
