@@ -34,6 +34,8 @@ ptq_closure(jet_layers ${PTQ_MODELS}/jet_mlp.onnx "--config ${PTQ_DIR}/configs/j
 ptq_closure(jet_calibrated ${PTQ_MODELS}/jet_mlp.onnx "--precision fixed<16,6,RND,SAT>" calibrate)
 ptq_closure(bn_mlp_hls4ml ${PTQ_MODELS}/bn_mlp.onnx "--config ${PTQ_DIR}/configs/hls4ml_wrapped.yml")
 ptq_closure(bn_conv_pruned ${PTQ_MODELS}/bn_conv.onnx "--precision fixed<16,6,RND_CONV,SAT> --prune 0.5")
+# Pruned MatMuls become SparseMatMul (nonzeros only): C and interpreter must still agree.
+ptq_closure(jet_pruned_sparse ${PTQ_MODELS}/jet_mlp.onnx "--precision fixed<16,6,RND,SAT> --prune 0.5")
 ptq_closure(bn_conv_calibrated ${PTQ_MODELS}/bn_conv.onnx "--precision fixed<12,4> --prune 0.3" calibrate)
 ptq_closure(keras_calibrated ${PTQ_KERAS} "--precision fixed<16,6>" calibrate)
 
