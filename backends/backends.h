@@ -44,6 +44,54 @@ void c_print_int(FILE *f, int64_t x);              /* an int64_t literal */
  * the wrapper's path, or NULL having written nothing when the graph has no
  * fixed-point value or no integer-only form (a note says why). */
 const char *emit_c_int(Graph *g, const char *cpath, const char *hpath, const char *cmdline);
+/* The split of a fixed-point graph into float prologue, integer core and
+ * float tail (c_int.c explains it); shared with the HLS backend. */
+typedef struct IntSplit {
+  Graph *g;
+  char *core, *pre, *post;   /* per node position: in the core / before it / after it */
+  Value **qin, **qout;       /* the core's arguments: integer codes in and out */
+  int nqin, nqout;
+  const Node *why_node;      /* no integer-only form: the node that prevents it */
+  const char *why;           /* and why; NULL when the graph has no fixed point */
+} IntSplit;
+int int_split(IntSplit *s, Graph *g);              /* 1 if there is an integer core */
+const char *int_ctype(const FixType *t);           /* narrowest standard type: "int8_t" */
+char *c_float_path(Arena *a, const char *cpath);   /* DIR/NAME.x.c -> DIR/NAME_float.c */
+void emit_int_header(const IntSplit *s, const char *hpath, const char *prefix, const char *core_file,
+                     const char *cmdline);
+void emit_float_wrapper(const IntSplit *s, const char *wpath, const char *hpath, const char *prefix,
+                        const char *cmdline);
+
+/* ---- hls.c ---- */
+/* Writes path (Vitis HLS C: NAME_top, and NAME_run_int), hpath (as for the
+ * integer C) and NAME_float.c; returns the wrapper's path.  User error if the
+ * graph has no integer core or uses an op the backend does not map. */
+const char *emit_hls(Graph *g, const char *path, const char *hpath, const char *cmdline);
+
+/* ---- hls_expr.c ---- */
+/* round(x / 2^s) of rt_fx_round as floor((x + bias) / 2^s), bias = (x < 0 ?
+ * neg : pos) + (lsb ? floor(x / 2^s) & 1 : 0); s <= 0: x * 2^-s. */
+typedef struct HlsRound {
+  int64_t s, pos, neg;
+  int lsb;
+} HlsRound;
+HlsRound hls_round_plan(int64_t s, int64_t mode);
+int64_t hls_round_eval(const HlsRound *p, int64_t x);       /* the printed formula */
+void hls_round_print(FILE *f, const HlsRound *p, const char *x);
+/* c + sum of coef * x (* y): C element expressions and their max |value|. */
+typedef struct HlsTerm {
+  __int128 coef;
+  const char *x, *y;         /* y NULL: a product with a constant only */
+} HlsTerm;
+typedef struct HlsSum {
+  HlsTerm *t;
+  int n, cap;
+  __int128 c;                /* constant part */
+  __int128 bound;            /* sum of the terms' max |value| */
+} HlsSum;
+void hls_sum_add(Arena *a, HlsSum *s, __int128 coef, const char *x, int64_t xmax, const char *y,
+                 int64_t ymax);
+int hls_sum_print(FILE *f, const HlsSum *s);       /* 0: could overflow int64 */
 
 /* ---- rt_text.c ---- */
 /* Copies the runtime text for the kernels (and rt_fx_* helpers) in names,

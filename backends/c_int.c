@@ -32,39 +32,27 @@
 
 enum { PRE, CORE, POST, CONST };
 
-typedef struct Split {
-  Graph *g;
-  char *stage;               /* per value id */
-  const Node **culprit;      /* per POST value id: first float node after a ToFloat */
-  char *core, *pre, *post;   /* per node position: in NAME_run_int / before it / after it */
-  Value **qin, **qout;       /* NAME_run_int's arguments */
-  int nqin, nqout;
-} Split;
-
 static int is_fixed(const Value *v) { return v && v->fx.w > 0; }
 
-/* The narrowest standard C type holding fixed-point type t. */
-static const char *int_ctype(const FixType *t) {
+const char *int_ctype(const FixType *t) {
   static const char *const s[] = {"int8_t", "int16_t", "int32_t", "int64_t"};
   static const char *const u[] = {"uint8_t", "uint16_t", "uint32_t", "uint64_t"};
   int k = t->w <= 8 ? 0 : t->w <= 16 ? 1 : t->w <= 32 ? 2 : 3;
   return t->sgn ? s[k] : u[k];
 }
 
-/* Why n keeps the graph from splitting, as a note; returns 0. */
-static int no_split(Graph *g, const Node *n, const char *why) {
-  note(g->file, "node %d (%s \"%s\") %s, so the model has no integer-only form; writing mixed "
-       "float/integer C", n->index, op_name(n->op), n->name ? n->name : "", why);
+/* Records why n keeps the graph from splitting; returns 0. */
+static int no_split(IntSplit *s, const Node *n, const char *why) {
+  s->why_node = n;
+  s->why = why;
   return 0;
 }
 
-/* Assigns stages and collects NAME_run_int's arguments; 0 if the graph
- * has no fixed-point node or no integer-only form. */
-static int split(Split *s, Graph *g) {
+int int_split(IntSplit *s, Graph *g) {
   Arena *a = g->arena;
-  s->g = g;
-  s->stage = arena_alloc(a, (size_t)g->nvalues + 1);
-  s->culprit = arena_alloc(a, sizeof *s->culprit * (size_t)(g->nvalues + 1));
+  *s = (IntSplit){.g = g};
+  char *stage = arena_alloc(a, (size_t)g->nvalues + 1);
+  const Node **culprit = arena_alloc(a, sizeof *culprit * (size_t)(g->nvalues + 1));
   s->core = arena_alloc(a, (size_t)g->nnodes + 1);
   s->pre = arena_alloc(a, (size_t)g->nnodes + 1);
   s->post = arena_alloc(a, (size_t)g->nnodes + 1);
@@ -72,28 +60,28 @@ static int split(Split *s, Graph *g) {
   s->qout = arena_alloc(a, sizeof *s->qout * (size_t)(g->nnodes + 1));
   int any = 0;
   for (int i = 0; i < g->nvalues; i++)
-    s->stage[i] = g->values[i]->data ? CONST : PRE;
+    stage[i] = g->values[i]->data ? CONST : PRE;
   for (int i = 0; i < g->nnodes; i++) {
     Node *n = g->nodes[i];
     int fixed_out = 0, st = PRE;
     for (int k = 0; k < n->nout; k++)
       fixed_out |= is_fixed(n->out[k]);
     for (int k = 0; k < n->nin; k++)
-      if (n->in[k] && s->stage[n->in[k]->id] != CONST && s->stage[n->in[k]->id] > st)
-        st = s->stage[n->in[k]->id];
+      if (n->in[k] && stage[n->in[k]->id] != CONST && stage[n->in[k]->id] > st)
+        st = stage[n->in[k]->id];
     if (n->op == OP_FROMFLOAT) {
       if (st == POST)
-        return no_split(g, s->culprit[n->in[0]->id] ? s->culprit[n->in[0]->id] : n,
+        return no_split(s, culprit[n->in[0]->id] ? culprit[n->in[0]->id] : n,
                         "computes in float between fixed-point regions");
       s->pre[i] = 1;
-      s->stage[n->out[0]->id] = CORE;
+      stage[n->out[0]->id] = CORE;
       s->qin[s->nqin++] = n->out[0];
       any = 1;
       continue;
     }
     if (n->op == OP_TOFLOAT) {
       s->post[i] = 1;
-      s->stage[n->out[0]->id] = POST;
+      stage[n->out[0]->id] = POST;
       int seen = 0;
       for (int k = 0; k < s->nqout; k++)
         seen |= s->qout[k] == n->in[0];
@@ -109,30 +97,30 @@ static int split(Split *s, Graph *g) {
         for (int j = 0; j < n->nout; j++)
           out |= v == n->out[j];
         if (v && (dtype_is_float(v->dt) ||
-                  (!out && s->stage[v->id] != CORE && s->stage[v->id] != CONST)))
-          return no_split(g, n, "reads a floating-point value in its integer arithmetic");
+                  (!out && stage[v->id] != CORE && stage[v->id] != CONST)))
+          return no_split(s, n, "reads a floating-point value in its integer arithmetic");
       }
       for (int k = 0; k < n->nfp; k++)
         if (n->fp[k] != (double)(int64_t)n->fp[k])
-          return no_split(g, n, "has a fractional parameter in its integer arithmetic");
+          return no_split(s, n, "has a fractional parameter in its integer arithmetic");
       s->core[i] = 1;
       for (int k = 0; k < n->nout; k++)
         if (n->out[k])
-          s->stage[n->out[k]->id] = CORE;
+          stage[n->out[k]->id] = CORE;
       any = 1;
       continue;
     }
     if (st == CORE)
-      return no_split(g, n, "reads a fixed-point value as a float");
+      return no_split(s, n, "reads a fixed-point value as a float");
     (st == PRE ? s->pre : s->post)[i] = 1;
     for (int k = 0; k < n->nout; k++) {
       if (!n->out[k])
         continue;
-      s->stage[n->out[k]->id] = (char)st;
+      stage[n->out[k]->id] = (char)st;
       for (int j = 0; j < n->nin && st == POST; j++) {
         Value *v = n->in[j];
-        if (v && s->stage[v->id] == POST && !s->culprit[n->out[k]->id])
-          s->culprit[n->out[k]->id] = v->producer && v->producer->op == OP_TOFLOAT ? n : s->culprit[v->id];
+        if (v && stage[v->id] == POST && !culprit[n->out[k]->id])
+          culprit[n->out[k]->id] = v->producer && v->producer->op == OP_TOFLOAT ? n : culprit[v->id];
       }
     }
   }
@@ -147,7 +135,7 @@ static void fix_comment(FILE *f, const Value *v) {
   fputs("]", f);
 }
 
-static void int_args(FILE *f, const Split *s) {
+static void int_args(FILE *f, const IntSplit *s) {
   for (int i = 0; i < s->nqin; i++)
     fprintf(f, "%sconst %s *in%d", i ? ", " : "", int_ctype(&s->qin[i]->fx), i);
   for (int i = 0; i < s->nqout; i++)
@@ -156,7 +144,8 @@ static void int_args(FILE *f, const Split *s) {
     fputs("void", f);
 }
 
-static void emit_header(const Split *s, const char *hpath, const char *prefix, const char *cmdline) {
+void emit_int_header(const IntSplit *s, const char *hpath, const char *prefix, const char *core_file,
+                     const char *cmdline) {
   Graph *g = s->g;
   OutFile o;
   out_open(&o, hpath);
@@ -164,11 +153,11 @@ static void emit_header(const Split *s, const char *hpath, const char *prefix, c
   fprintf(f, "/* Generated by bibc %s: ", BIBC_VERSION);
   c_comment(f, cmdline);
   fprintf(f, " */\n#ifndef %s_H\n#define %s_H\n#include <stdint.h>\n\n", prefix, prefix);
-  fprintf(f, "/*\n * Integer entry, %s.c: integer-only C (no floating-point type, no <math.h>),\n"
+  fprintf(f, "/*\n * Integer entry, %s: integer-only C (no floating-point type, no <math.h>),\n"
           " * compiles alone.  Each argument holds the integer codes q of a fixed-point\n"
           " * tensor fixed<S,W,F> (S: s signed, u unsigned; W bits; F fraction bits):\n"
           " * an element's real value is q * 2^-F.  Its C type is the narrowest\n"
-          " * standard integer type holding W bits; q stays in the range shown.\n", prefix);
+          " * standard integer type holding W bits; q stays in the range shown.\n", core_file);
   for (int i = 0; i < s->nqin; i++) {
     const Value *q = s->qin[i]->producer->in[0];  /* the float quantizer's output */
     fprintf(f, " *   in%d: ", i);
@@ -221,11 +210,11 @@ static void emit_header(const Split *s, const char *hpath, const char *prefix, c
     fprintf(f, "#define %s_INT_IN%d_SIZE %lld\n", prefix, i, (long long)value_numel(s->qin[i]));
   for (int i = 0; i < s->nqout; i++)
     fprintf(f, "#define %s_INT_OUT%d_SIZE %lld\n", prefix, i, (long long)value_numel(s->qout[i]));
-  fprintf(f, "\nvoid %s_run_int(", prefix);
+  fprintf(f, "\n#ifdef __cplusplus\nextern \"C\" {\n#endif\nvoid %s_run_int(", prefix);
   int_args(f, s);
   fprintf(f, ");\nvoid %s_run(", prefix);
   c_float_args(f, g);
-  fputs(");\n\n#endif\n", f);
+  fputs(");\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n", f);
   out_close(&o);
 }
 
@@ -250,7 +239,7 @@ static void copy_loop(FILE *f, int64_t n, const char *dst, const char *cast, con
           (long long)n, dst, cast, src);
 }
 
-static void emit_core(const Split *s, const char *cpath, const char *hpath, const char *prefix,
+static void emit_core(const IntSplit *s, const char *cpath, const char *hpath, const char *prefix,
                       const char *cmdline) {
   Graph *g = s->g;
   OutFile o;
@@ -291,8 +280,8 @@ static void emit_core(const Split *s, const char *cpath, const char *hpath, cons
   out_close(&o);
 }
 
-static void emit_wrapper(const Split *s, const char *wpath, const char *hpath, const char *prefix,
-                         const char *cmdline) {
+void emit_float_wrapper(const IntSplit *s, const char *wpath, const char *hpath, const char *prefix,
+                        const char *cmdline) {
   Graph *g = s->g;
   OutFile o;
   out_open(&o, wpath);
@@ -346,16 +335,26 @@ static void emit_wrapper(const Split *s, const char *wpath, const char *hpath, c
   out_close(&o);
 }
 
+char *c_float_path(Arena *a, const char *cpath) {
+  const char *base = strrchr(cpath, '/');
+  base = base ? base + 1 : cpath;
+  size_t n = (size_t)(base - cpath) + strcspn(base, ".");
+  return arena_printf(a, "%.*s_float.c", (int)n, cpath);
+}
+
 const char *emit_c_int(Graph *g, const char *cpath, const char *hpath, const char *cmdline) {
-  Split s = {0};
-  if (!split(&s, g))
+  IntSplit s;
+  if (!int_split(&s, g)) {
+    if (s.why)
+      note(g->file, "node %d (%s \"%s\") %s, so the model has no integer-only form; writing mixed "
+           "float/integer C", s.why_node->index, op_name(s.why_node->op),
+           s.why_node->name ? s.why_node->name : "", s.why);
     return NULL;
-  const char *prefix = c_ident_from_path(g->arena, cpath);
-  size_t n = strlen(cpath);
-  ASSERT(n > 2 && strcmp(cpath + n - 2, ".c") == 0);
-  char *wpath = arena_printf(g->arena, "%.*s_float.c", (int)(n - 2), cpath);
-  emit_header(&s, hpath, prefix, cmdline);
+  }
+  const char *prefix = c_ident_from_path(g->arena, cpath), *base = strrchr(cpath, '/');
+  char *wpath = c_float_path(g->arena, cpath);
+  emit_int_header(&s, hpath, prefix, base ? base + 1 : cpath, cmdline);
   emit_core(&s, cpath, hpath, prefix, cmdline);
-  emit_wrapper(&s, wpath, hpath, prefix, cmdline);
+  emit_float_wrapper(&s, wpath, hpath, prefix, cmdline);
   return wpath;
 }

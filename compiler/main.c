@@ -29,6 +29,7 @@ typedef struct Options {
   int dump_ir;                   /* --dump-ir */
   const char *dump_after;        /* --dump-after PASS */
   const char *main_out;          /* --main FILE.c: test bench */
+  int hls;                       /* --target hls, or -o NAME.hls.c / NAME.hls.cpp */
   PassOptions po;                /* --fixed, --precision, --config, --calibrate, --prune, ... */
 } Options;
 
@@ -39,7 +40,11 @@ static void usage(FILE *f) {
         "                                                  closure report (bibc verify --help)\n"
         "       bibc --list-ops | --help-pass PASS | --version\n"
         "options:\n"
-        "  -o FILE            output (.c: portable C; run: output directory, default '.')\n"
+        "  -o FILE            output (.c: portable C; .hls.c or .hls.cpp: Vitis HLS C;\n"
+        "                     run: output directory, default '.').  A fixed-point model gives\n"
+        "                     integer-only NAME.c (NAME_run_int) + NAME_float.c (NAME_run)\n"
+        "  --target c|hls     backend, if the -o name does not say; hls implies --fixed and\n"
+        "                     writes NAME_top in NAME.hls.c, NAME.h and NAME_float.c\n"
         "  -i FILE            run: input tensor (.pb TensorProto or .npy), in graph-input order;\n"
         "                     a leading dimension N > 1 on a batch-1 model runs N samples\n"
         "  --const NAME=FILE  freeze graph input NAME to the tensor in FILE\n"
@@ -90,6 +95,11 @@ static void parse(int argc, char **argv, int first, int is_run, Options *o) {
       o->binds[o->nbinds++].file = eq + 1;
     } else if (pass_options_parse(&o->po, argc, argv, &i)) {
       continue;
+    } else if (strcmp(a, "--target") == 0 && !is_run) {
+      const char *t = need_arg(argc, argv, &i);
+      if (strcmp(t, "c") != 0 && strcmp(t, "hls") != 0)
+        error_at(NULL, NULL, "--target: unknown backend '%s' (c or hls)", t);
+      o->hls = strcmp(t, "hls") == 0;
     } else if (strcmp(a, "--main") == 0 && !is_run) {
       o->main_out = need_arg(argc, argv, &i);
     } else if (strcmp(a, "--dump-ir") == 0 && !is_run) {
@@ -135,9 +145,31 @@ static Graph *load(Options *o) {
   return g;
 }
 
+/* DIR/NAME.x.y -> DIR/NAME + ext, malloc'ed. */
+static char *sibling(const char *path, const char *ext) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  size_t n = (size_t)(base - path) + strcspn(base, ".");
+  char *s = malloc(n + strlen(ext) + 1);
+  if (!s)
+    die("out of memory");
+  memcpy(s, path, n);
+  strcpy(s + n, ext);
+  return s;
+}
+
+static int ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), k = strlen(suffix);
+  return n > k && strcmp(s + n - k, suffix) == 0;
+}
+
 static int cmd_compile(int argc, char **argv) {
   Options o = {0};
   parse(argc, argv, 1, 0, &o);
+  if (o.out && (ends_with(o.out, ".hls.c") || ends_with(o.out, ".hls.cpp")))
+    o.hls = 1;
+  if (o.hls && !o.po.precision && !o.po.config && !o.po.calibrate)
+    o.po.fixed = 1;  /* HLS code is the integer core */
   if (!o.out && !o.dump_ir && !o.dump_after)
     error_at(NULL, NULL, "no output given: use -o NAME.c (or --dump-ir)");
   if (o.main_out && !o.out)
@@ -154,15 +186,23 @@ static int cmd_compile(int argc, char **argv) {
     ir_dump(g, stdout);
   if (o.out) {
     size_t n = strlen(o.out);
-    if (n < 3 || strcmp(o.out + n - 2, ".c") != 0)
-      error_at(o.out, NULL, "unknown output kind: name the output NAME.c (portable C)");
+    if (!ends_with(o.out, ".c") && !(o.hls && ends_with(o.out, ".cpp")))
+      error_at(o.out, NULL, "unknown output kind: name the output NAME.c (portable C) or "
+               "NAME.hls.c / NAME.hls.cpp (HLS)");
     char *h = malloc(n + 1);
     if (!h)
       die("out of memory");
     memcpy(h, o.out, n + 1);
     h[n - 1] = 'h';
+    if (o.hls) {
+      free(h);
+      h = sibling(o.out, ".h");
+    }
     char *cmd = join_args(argc, argv);
-    emit_c(g, o.out, h, cmd);
+    if (o.hls)
+      emit_hls(g, o.out, h, cmd);
+    else
+      emit_c(g, o.out, h, cmd);
     if (o.main_out)
       emit_c_main(g, o.main_out, h, c_ident_from_path(g->arena, o.out), cmd);
     free(cmd);

@@ -19,12 +19,17 @@
 #   int    as c, and the model must have an integer-only form: NAME.c has
 #          no floating-point type, literal or math call (comments aside)
 #          and compiles alone (tests/backends)
+#   hls    the HLS C (NAME.hls.c, NAME_float.c, bench) the same way, compiled
+#          as C99 and, if a C++ compiler (CXX, default c++) exists, as C++
+#          and as C++ with -D__SYNTHESIS__ against tests/backends/mock's
+#          ap_int.h; it must hold the HLS pragmas and ap_int types
 #
 #   run_fixed.sh --bibc B --randnpy R --npycmp C [--cc CC] [--cflags F]
-#                [--flags F [--calibrate]] [--check LIST] MODEL [N]
+#                [--flags F [--calibrate]] [--check LIST] [--cxx CXX] MODEL [N]
 # Exit 77 (skipped) when MODEL does not exist (shared test data absent).
 set -u
 bibc='' randnpy='' npycmp='' cc=${CC:-cc} cflags=-O1 flags=--fixed calib=0 check=float,c
+cxx=${CXX:-c++}
 while [ $# -gt 1 ]; do
   case $1 in
     --bibc) bibc=$2; shift 2 ;;
@@ -35,6 +40,7 @@ while [ $# -gt 1 ]; do
     --flags) flags=$2; shift 2 ;;
     --calibrate) calib=1; shift ;;
     --check) check=,$2,; shift 2 ;;
+    --cxx) cxx=$2; shift 2 ;;
     *) break ;;
   esac
 done
@@ -88,37 +94,86 @@ for f in "$work"/float/output_*.npy; do
 done
 [ $status = 0 ] || { cat "$work/cmp.txt"; fail "fixed-point pipeline differs from the float reference"; }
 
-checks c || checks int || exit 0
-# The C generated from the fixed-point graph computes the same bits.
-# shellcheck disable=SC2086
-"$bibc" "$model" $flags -o "$work/m.c" --main "$work/main.c" || fail "bibc $flags -o m.c"
-wrapper=
-[ -f "$work/m_float.c" ] && wrapper=$work/m_float.c
-if checks int; then
-  [ -n "$wrapper" ] || fail "no integer-only C (see the note above)"
-  # Code without comments must not mention a float type, literal or math call.
-  perl -0777 -pe 's{/\*.*?\*/}{}gs' "$work/m.c" > "$work/core.txt"
-  pat='\b(float|double|ldexpf?|powf?|expf?|sqrtf?|tanhf?|rintf?|floorf?|ceilf?|fabsf?|NAN|INFINITY|HUGE_VALF?)\b'
-  pat="$pat|math\\.h|[0-9]\\.[0-9]*|\\.[0-9]|\\b[0-9]+[eE][-+]?[0-9]"
-  if grep -nE "$pat" "$work/core.txt" > "$work/float.txt"; then
-    head -5 "$work/float.txt"
-    fail "the integer-only C mentions floating point"
+# bench PROG LABEL: runs a compiled bench on the inputs; its outputs must
+# equal 'bibc run $flags' bit for bit.
+bench() {
+  prog=$work/$1 label=$2
+  set --
+  i=0
+  while [ $i -lt $k ]; do set -- "$@" "$work/in$i.npy"; i=$((i + 1)); done
+  for f in "$work"/fixed/output_*.npy; do set -- "$@" "$work/c_$(basename "$f")"; done
+  "$prog" "$@" || fail "running the $label"
+  for f in "$work"/fixed/output_*.npy; do
+    out=$(basename "$f")
+    "$npycmp" "$f" "$work/c_$out" 0 > "$work/cmp.txt" 2>&1 || { cat "$work/cmp.txt"; fail "$label differs"; }
+    echo "$out: $label vs bibc run $flags: $(head -1 "$work/cmp.txt")"
+  done
+}
+
+if checks c || checks int; then
+  # The C generated from the fixed-point graph computes the same bits.
+  # shellcheck disable=SC2086
+  "$bibc" "$model" $flags -o "$work/m.c" --main "$work/main.c" || fail "bibc $flags -o m.c"
+  wrapper=
+  [ -f "$work/m_float.c" ] && wrapper=$work/m_float.c
+  if checks int; then
+    [ -n "$wrapper" ] || fail "no integer-only C (see the note above)"
+    # Code without comments must not mention a float type, literal or math call.
+    perl -0777 -pe 's{/\*.*?\*/}{}gs' "$work/m.c" > "$work/core.txt"
+    pat='\b(float|double|ldexpf?|powf?|expf?|sqrtf?|tanhf?|rintf?|floorf?|ceilf?|fabsf?|NAN|INFINITY|HUGE_VALF?)\b'
+    pat="$pat|math\\.h|[0-9]\\.[0-9]*|\\.[0-9]|\\b[0-9]+[eE][-+]?[0-9]"
+    if grep -nE "$pat" "$work/core.txt" > "$work/float.txt"; then
+      head -5 "$work/float.txt"
+      fail "the integer-only C mentions floating point"
+    fi
+    $cc -std=c99 -Wall -Wextra -Werror -pedantic $cflags -c "$work/m.c" -o "$work/core.o" \
+      || fail "compiling the integer-only C alone"
+    echo "integer-only C: $(wc -l < "$work/core.txt") lines without comments, no floating point"
   fi
-  $cc -std=c99 -Wall -Wextra -Werror -pedantic $cflags -c "$work/m.c" -o "$work/core.o" \
-    || fail "compiling the integer-only C alone"
-  echo "integer-only C: $(wc -l < "$work/core.txt") lines without comments, no floating point"
+  # shellcheck disable=SC2086
+  $cc -std=c99 -Wall -Wextra -Werror -pedantic $cflags "$work/m.c" $wrapper "$work/main.c" -lm \
+    -o "$work/m" || fail "compiling the generated C"
+  bench m "generated C"
 fi
-# shellcheck disable=SC2086
-$cc -std=c99 -Wall -Wextra -Werror -pedantic $cflags "$work/m.c" $wrapper "$work/main.c" -lm \
-  -o "$work/m" || fail "compiling the generated C"
-set --
-i=0
-while [ $i -lt $k ]; do set -- "$@" "$work/in$i.npy"; i=$((i + 1)); done
-for f in "$work"/fixed/output_*.npy; do set -- "$@" "$work/c_$(basename "$f")"; done
-"$work/m" "$@" || fail "running the generated C"
-for f in "$work"/fixed/output_*.npy; do
-  out=$(basename "$f")
-  "$npycmp" "$f" "$work/c_$out" 0 > "$work/cmp.txt" 2>&1 || { cat "$work/cmp.txt"; fail "generated C differs"; }
-  echo "$out: generated C vs bibc run $flags: $(head -1 "$work/cmp.txt")"
-done
+
+if checks hls; then
+  rm -f "$work/m.h" "$work/m_float.c" "$work/main.c"
+  # shellcheck disable=SC2086
+  "$bibc" "$model" $flags -o "$work/m.hls.c" --main "$work/main.c" || fail "bibc -o m.hls.c"
+  h=$work/m.hls.c
+  for p in '^#pragma HLS pipeline II=1$' '^#pragma HLS array_partition variable=in0 complete$' \
+           '^void m_top('; do
+    grep -q "$p" "$h" || fail "m.hls.c lacks $p"
+  done
+  sed -n '/^#ifdef __SYNTHESIS__$/,/^#else$/p' "$h" > "$work/synth.txt"
+  grep -q '^#include <ap_int.h>$' "$work/synth.txt" || fail "no <ap_int.h> under __SYNTHESIS__"
+  grep -q '^typedef ap_u\{0,1\}int<[0-9]*> t_' "$work/synth.txt" || fail "no ap_int types under __SYNTHESIS__"
+  echo "HLS C: $(wc -c < "$h") bytes, $(grep -c '^HLS_NODE' "$h") node functions, $(grep -c ap_ "$work/synth.txt") ap_int types"
+  warn="-Wall -Wextra -Werror -Wno-unknown-pragmas"
+  # shellcheck disable=SC2086
+  $cc -std=c99 $warn -pedantic $cflags -c "$work/m_float.c" -o "$work/wrap.o" && \
+    $cc -std=c99 $warn -pedantic $cflags -c "$work/main.c" -o "$work/main.o" || fail "compiling the float wrapper"
+  # shellcheck disable=SC2086
+  $cc -std=c99 $warn -pedantic $cflags -c "$h" -o "$work/hls.o" || fail "compiling the HLS C as C99"
+  # shellcheck disable=SC2086
+  $cc $cflags "$work/hls.o" "$work/wrap.o" "$work/main.o" -lm -o "$work/mh" || fail "linking the HLS C"
+  bench mh "HLS C (C99)"
+  if command -v "$cxx" > /dev/null 2>&1; then
+    mock=$(cd "$(dirname "$0")/../backends/mock" && pwd)
+    # shellcheck disable=SC2086
+    $cxx -x c++ -std=c++11 $warn $cflags -c "$h" -o "$work/hlsxx.o" || fail "compiling the HLS C as C++"
+    # shellcheck disable=SC2086
+    $cxx $cflags "$work/hlsxx.o" "$work/wrap.o" "$work/main.o" -lm -o "$work/mhxx" || fail "linking the C++"
+    bench mhxx "HLS C (C++)"
+    # shellcheck disable=SC2086
+    $cxx -x c++ -std=c++11 -D__SYNTHESIS__ -I"$mock" $warn $cflags -c "$h" -o "$work/hlsap.o" \
+      || fail "compiling the HLS C with -D__SYNTHESIS__ (mock ap_int)"
+    # shellcheck disable=SC2086
+    $cxx $cflags "$work/hlsap.o" "$work/wrap.o" "$work/main.o" -lm -o "$work/mhap" \
+      || fail "linking the ap_int build"
+    bench mhap "HLS C (ap_int types, mock)"
+  else
+    echo "note: no C++ compiler '$cxx'; the C++ and ap_int builds were not checked"
+  fi
+fi
 exit 0

@@ -1,0 +1,62 @@
+#!/bin/sh
+# cli.sh - the command line of the integer C and HLS backends, one check
+# per case below; prints "N/M passed".
+#   mixed_c_note     a float op between fixed-point regions: -o m.c writes
+#                    mixed C (no m_float.c) with a note naming the node
+#   hls_no_int_form  the same model with -o m.hls.c: error naming the node,
+#                    exit 1, no file left behind
+#   hls_float_model  a float model with --target hls: error, exit 1
+#   bad_target       --target vhdl: error, exit 1
+#   hls_cpp_name     -o m.hls.cpp writes m.hls.cpp, m.h, m_float.c
+#   target_hls       --target hls -o t.c writes HLS C (t_top) to t.c
+#   deterministic    two runs give byte-identical files (C and HLS)
+#
+#   cli.sh --bibc B [--cc CC]
+set -u
+bibc='' cc=${CC:-cc}
+while [ $# -gt 0 ]; do
+  case $1 in
+    --bibc) bibc=$2; shift 2 ;;
+    --cc) cc=$2; shift 2 ;;
+    *) echo "usage: cli.sh --bibc B [--cc CC]" >&2; exit 2 ;;
+  esac
+done
+here=$(cd "$(dirname "$0")" && pwd)
+between=$here/models/float_between.onnx
+jet=$here/../fixed/models/jet_like.onnx
+float=$here/../../examples/jet_mlp.onnx
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0 total=0
+
+# check NAME CONDITION-COMMAND...: runs it in a fresh directory.
+check() {
+  name=$1
+  shift
+  total=$((total + 1))
+  rm -rf "$work/d" && mkdir "$work/d"
+  if (cd "$work/d" && eval "$*") > "$work/log" 2>&1; then
+    pass=$((pass + 1))
+  else
+    echo "FAIL $name"
+    sed 's/^/    /' "$work/log" | head -10
+  fi
+}
+
+check mixed_c_note '"$bibc" "$between" --fixed -o m.c --main main.c 2> err &&
+  grep -q "node [0-9]* (Sigmoid \"Sigmoid_[0-9]*\") computes in float between fixed-point regions" err &&
+  [ ! -e m_float.c ] && "$cc" -std=c99 -Wall -Wextra -Werror m.c main.c -lm -o m'
+check hls_no_int_form '! "$bibc" "$between" -o m.hls.c 2> err && cat err &&
+  grep -q "node [0-9]* (Sigmoid \"Sigmoid_[0-9]*\"): error: computes in float between fixed-point regions" err &&
+  [ "$(ls)" = err ]'
+check hls_float_model '! "$bibc" "$float" --target hls -o m.c 2> err && cat err &&
+  grep -q "no fixed-point part" err && [ "$(ls)" = err ]'
+check bad_target '! "$bibc" "$jet" --target vhdl -o m.c 2> err && grep -q "unknown backend" err'
+check hls_cpp_name '"$bibc" "$jet" -o m.hls.cpp && [ -f m.hls.cpp ] && [ -f m.h ] && [ -f m_float.c ] &&
+  grep -q "^void m_top(" m.hls.cpp'
+check target_hls '"$bibc" "$jet" --target hls -o t.c && grep -q "^void t_top(" t.c &&
+  grep -q "^#pragma HLS pipeline II=1" t.c && [ -f t_float.c ] && [ -f t.h ]'
+check deterministic 'mkdir a b && for d in a b; do (cd $d && "$bibc" "$jet" --fixed -o m.c &&
+  "$bibc" "$jet" -o m.hls.c) || exit 1; done && diff -r a b'
+echo "$pass/$total passed"
+[ $pass = $total ]

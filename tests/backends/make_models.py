@@ -1,0 +1,52 @@
+#!/usr/bin/python3
+"""Makes the test models of tests/backends (run with /usr/bin/python3, which
+has python3-onnx and python3-numpy), with tests/fixed/make_models.py's
+Builder.  Weights are random (fixed seeds).  Output: tests/backends/models/
+*.onnx (committed)."""
+import os
+import sys
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "fixed"))
+import make_models as fm  # noqa: E402
+
+fm.OUT = os.path.join(HERE, "models")
+
+
+def layout_sparse():
+    """Transpose and Reshape (element references in the HLS code), a MatMul
+    whose weights are 60 % zeros (SparseMatMul), Add of a value to itself,
+    Mul of two fixed values, Sub of a constant, two rounding modes."""
+    b = fm.Builder(11)
+    h = b.quant("x", 2.0 ** -4, 8)
+    h = b.node("Transpose", [h], perm=[0, 2, 1, 3])
+    h = b.node("Reshape", [h, b.const(b.fresh("shape"), np.array([1, 24], dtype=np.int64))])
+    w = b.rng.integers(-32, 32, size=(24, 10)).astype(np.float32)
+    w[b.rng.random(w.shape) < 0.6] = 0
+    w = b.quant(b.const(b.fresh("W"), w * np.float32(2.0 ** -5)), 2.0 ** -5, 6)
+    bias = b.quant(b.weights((10,), 6, 8), 2.0 ** -6, 8)
+    h = b.node("Add", [b.node("MatMul", [h, w]), bias])
+    h = b.quant(b.node("Relu", [h]), 2.0 ** -3, 6, signed=0, mode="FLOOR")
+    h = b.node("Add", [h, h])
+    h = b.node("Mul", [h, b.quant(b.node("Relu", [h]), 2.0 ** -2, 4, signed=0, mode="HALF_UP")])
+    h = b.node("Sub", [h, b.const(b.fresh("c"), np.full((10,), 0.75, np.float32))])
+    y = b.quant(h, 2.0 ** -1, 8, mode="HALF_DOWN")
+    b.save("layout_sparse", "x", [1, 2, 3, 4], y, [1, 10])
+
+
+def float_between():
+    """A Sigmoid between two fixed-point regions: no integer-only form."""
+    b = fm.Builder(12)
+    h = b.quant("x", 2.0 ** -4, 8)
+    h = b.node("Sigmoid", [fm.dense(b, h, 8, 8, 5, 6, 5)])
+    h = b.quant(h, 2.0 ** -7, 8, signed=0)
+    y = b.quant(fm.dense(b, h, 8, 4, 5, 6, 5), 2.0 ** -4, 8)
+    b.save("float_between", "x", [1, 8], y, [1, 4])
+
+
+if __name__ == "__main__":
+    os.makedirs(fm.OUT, exist_ok=True)
+    layout_sparse()
+    float_between()
