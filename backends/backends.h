@@ -78,6 +78,17 @@ typedef struct HlsRound {
 HlsRound hls_round_plan(int64_t s, int64_t mode);
 int64_t hls_round_eval(const HlsRound *p, int64_t x);       /* the printed formula */
 void hls_round_print(FILE *f, const HlsRound *p, const char *x);
+/* rt_requant for one channel, with the clamp or wrap only where inputs in
+ * [xlo, xhi] need it. */
+typedef struct HlsRequant {
+  HlsRound round;
+  int sat, wrap;             /* clamp to [lo, hi]; keep the low w bits (signed if sgn) */
+  int64_t lo, hi, w, sgn, post;
+} HlsRequant;
+HlsRequant hls_requant_plan(int64_t shift, int64_t mode, int sat, int64_t lo, int64_t hi,
+                            int64_t w, int64_t sgn, int64_t post, int64_t xlo, int64_t xhi);
+int64_t hls_requant_eval(const HlsRequant *r, int64_t x);  /* the printed formula */
+void hls_requant_print(FILE *f, const HlsRequant *r, const char *x);
 /* c + sum of coef * x (* y): C element expressions and their max |value|. */
 typedef struct HlsTerm {
   __int128 coef;
@@ -93,7 +104,7 @@ void hls_sum_add(Arena *a, HlsSum *s, __int128 coef, const char *x, int64_t xmax
                  int64_t ymax);
 int hls_sum_print(FILE *f, const HlsSum *s);       /* 0: could overflow int64 */
 
-/* ---- rt_text.c ---- */
+/* ---- c.c (runtime text) ---- */
 /* Copies the runtime text for the kernels (and rt_fx_* helpers) in names,
  * in mode "float" or "int" (runtime/rt_common.h: pieces). */
 void rt_text_emit(FILE *f, const char *const *names, int n, const char *mode);

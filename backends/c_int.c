@@ -9,7 +9,7 @@
  *
  *   NAME.c        NAME_run_int: the CORE nodes only, integer-only C: no
  *                 floating-point type or literal, no <math.h> (the runtime
- *                 text is copied in "int" mode, rt_text.c).  Its arguments
+ *                 text is copied in "int" mode, rt_text_emit).  Its arguments
  *                 are the integer codes q of the FromFloat outputs (inputs)
  *                 and of the values the ToFloat nodes read (outputs), each in
  *                 the narrowest standard C type holding its W bits.

@@ -269,46 +269,22 @@ static void gen_maxpool(Hls *h, const Node *n) {
 /* Y = post(ovf(round(X / 2^shift))) per channel (rt_requant). */
 static void gen_requant(Hls *h, const Node *n) {
   const int64_t *ip = n->ip, *ch = ip + 9;
-  int64_t outer = ip[0], nc = ip[1], inner = ip[2], mode = ip[5], ovf = ip[6], w = ip[7], sgn = ip[8];
+  int64_t outer = ip[0], nc = ip[1], inner = ip[2];
   const Value *xv = n->targs[0], *y = n->targs[1];
   Ref *x = refs_of(h, xv);
   for (int64_t o = 0; o < outer; o++)
     for (int64_t c = 0; c < nc; c++) {
-      int64_t shift = ch[4 * c], lo = ch[4 * c + 1], hi = ch[4 * c + 2], post = ch[4 * c + 3];
-      HlsRound plan = hls_round_plan(shift, mode);
-      /* rounding is monotone: the input range bounds the rounded values */
-      int64_t rlo = rt_fx_round(xv->qlo, shift, mode), rhi = rt_fx_round(xv->qhi, shift, mode);
-      int sat = ovf == RT_OVF_SAT && (rlo < lo || rhi > hi);
-      int wrap = ovf != RT_OVF_SAT && w < 64;
-      if (wrap) {
-        int64_t wlo = sgn ? -((int64_t)1 << (w - 1)) : 0;
-        int64_t whi = sgn ? ((int64_t)1 << (w - 1)) - 1 : w == 63 ? INT64_MAX : ((int64_t)1 << w) - 1;
-        wrap = rlo < wlo || rhi > whi;
-      }
+      const int64_t *row = ch + 4 * c;
+      HlsRequant r = hls_requant_plan(row[0], ip[5], ip[6] == RT_OVF_SAT, row[1], row[2], ip[7],
+                                      ip[8], row[3], xv->qlo, xv->qhi);
       for (int64_t k = 0; k < inner; k++) {
         int64_t i = (o * nc + c) * inner + k;
         Ref e = x[i];
         assign_begin(h, y, i);
-        if (e.v->data) {
-          int64_t v = rt_fx_round(value_get_i64(e.v, e.i), shift, mode);
-          v = ovf == RT_OVF_SAT ? (v < lo ? lo : v > hi ? hi : v) : rt_fx_wrap(v, w, sgn);
-          fprintf(h->f, "%lldLL);\n", (long long)rt_fx_shl(v, post));
-          continue;
-        }
-        const char *xe = arena_printf(h->g->arena, "HLS_W(%s)", elem(h, e));
-        if (post)
-          fputc('(', h->f);
-        if (sat)
-          fputs("hls_sat(", h->f);
-        if (wrap)
-          fputs("rt_fx_wrap(", h->f);
-        hls_round_print(h->f, &plan, xe);
-        if (sat)
-          fprintf(h->f, ", %lldLL, %lldLL)", (long long)lo, (long long)hi);
-        if (wrap)
-          fprintf(h->f, ", %lld, %lld)", (long long)w, (long long)sgn);
-        if (post)
-          fprintf(h->f, ") * %lldLL", (long long)((int64_t)1 << post));
+        if (e.v->data)
+          fprintf(h->f, "%lldLL", (long long)hls_requant_eval(&r, value_get_i64(e.v, e.i)));
+        else
+          hls_requant_print(h->f, &r, arena_printf(h->g->arena, "HLS_W(%s)", elem(h, e)));
         fputs(");\n", h->f);
         h->nterms++;
       }

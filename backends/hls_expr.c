@@ -12,6 +12,10 @@
  * checks it against rt_fx_round for every mode, shift and many x, so the
  * printed code and the interpreter cannot disagree.
  *
+ * Requantization adds the clamp (SAT) or wrap only where the input range
+ * can reach past the bounds, then the per-channel left shift (post);
+ * hls_requant_eval() is the printed formula on one value.
+ *
  * Sums.  A Sum is a constant plus terms coef * a (* b); constant operands
  * are folded, zero coefficients dropped.  It is printed as a balanced
  * binary tree of additions (depth log2 n), which is the adder tree HLS
@@ -63,6 +67,47 @@ void hls_round_print(FILE *f, const HlsRound *p, const char *x) {
   if (p->lsb)
     fprintf(f, " + (HLS_SHR(%s, %lld) & 1)", x, (long long)p->s);
   fprintf(f, ", %lld)", (long long)p->s);
+}
+
+HlsRequant hls_requant_plan(int64_t shift, int64_t mode, int sat, int64_t lo, int64_t hi,
+                            int64_t w, int64_t sgn, int64_t post, int64_t xlo, int64_t xhi) {
+  HlsRequant r = {.round = hls_round_plan(shift, mode), .lo = lo, .hi = hi, .w = w, .sgn = sgn,
+                  .post = post};
+  /* rounding is monotone: the input range bounds the rounded values */
+  int64_t rlo = hls_round_eval(&r.round, xlo), rhi = hls_round_eval(&r.round, xhi);
+  r.sat = sat && (rlo < lo || rhi > hi);
+  r.wrap = !sat && w < 64;
+  if (r.wrap) {
+    int64_t wlo = sgn ? -((int64_t)1 << (w - 1)) : 0;
+    int64_t whi = sgn ? ((int64_t)1 << (w - 1)) - 1 : w == 63 ? INT64_MAX : ((int64_t)1 << w) - 1;
+    r.wrap = rlo < wlo || rhi > whi;
+  }
+  return r;
+}
+
+int64_t hls_requant_eval(const HlsRequant *r, int64_t x) {
+  int64_t v = hls_round_eval(&r->round, x);
+  if (r->sat)
+    v = v < r->lo ? r->lo : v > r->hi ? r->hi : v;
+  if (r->wrap)
+    v = rt_fx_wrap(v, r->w, r->sgn);
+  return rt_fx_shl(v, r->post);
+}
+
+void hls_requant_print(FILE *f, const HlsRequant *r, const char *x) {
+  if (r->post)
+    fputc('(', f);
+  if (r->sat)
+    fputs("hls_sat(", f);
+  if (r->wrap)
+    fputs("rt_fx_wrap(", f);
+  hls_round_print(f, &r->round, x);
+  if (r->sat)
+    fprintf(f, ", %lldLL, %lldLL)", (long long)r->lo, (long long)r->hi);
+  if (r->wrap)
+    fprintf(f, ", %lld, %lld)", (long long)r->w, (long long)r->sgn);
+  if (r->post)
+    fprintf(f, ") * %lldLL", (long long)((int64_t)1 << r->post));
 }
 
 /* ---- sums ---- */

@@ -15,16 +15,16 @@
  * wraps (it is done in uint64_t and converted back), never overflows in C.
  *
  * Pieces.  The C backend copies only the text the generated code needs
- * (backends/rt_text.c).  A line holding just a marker comment, slash-star-@
- * KEYS star-slash, starts a piece that runs to the next marker; it is copied
- * only if one of its KEYS (globs over kernel names, e.g. rt_nary_i64 or
- * rt_maxpool_*) names a kernel the generated file calls, or is the word
- * "float" (code with floating point) or "int" (the integer-only code written
- * for fixed-point graphs), whichever the file is; an empty KEYS always
- * matches, and "bibc" marks tables only bibc itself reads.  Text before a
- * header's first marker goes with the header, which is copied when one of
- * its kernels is called.  So each kernel instance stands on its own line
- * under its own marker, and its templates and helpers are keyed by the
+ * (rt_text_emit in backends/c.c).  A line holding just a marker comment,
+ * slash-star-@ KEYS star-slash, starts a piece that runs to the next marker;
+ * it is copied only if one of its KEYS (globs over kernel names, e.g.
+ * rt_nary_i64 or rt_maxpool_*) names a kernel the generated file calls, or
+ * is the word "float" (code with floating point) or "int" (the integer-only
+ * code written for fixed-point graphs), whichever the file is; an empty KEYS
+ * always matches, and "bibc" marks tables only bibc itself reads.  Text
+ * before a header's first marker goes with the header, which is copied when
+ * one of its kernels is called.  So each kernel instance stands on its own
+ * line under its own marker, and its templates and helpers are keyed by the
  * kernels that use them.
  */
 #ifndef RT_COMMON_H
