@@ -96,9 +96,10 @@ int int_split(IntSplit *s, Graph *g) {
         int out = 0;
         for (int j = 0; j < n->nout; j++)
           out |= v == n->out[j];
-        if (v && (dtype_is_float(v->dt) ||
-                  (!out && stage[v->id] != CORE && stage[v->id] != CONST)))
+        if (v && dtype_is_float(v->dt))
           return no_split(s, n, "reads a floating-point value in its integer arithmetic");
+        if (v && !out && stage[v->id] != CORE && stage[v->id] != CONST)
+          return no_split(s, n, "reads a value that is not fixed point in its integer arithmetic");
       }
       for (int k = 0; k < n->nfp; k++)
         if (n->fp[k] != (double)(int64_t)n->fp[k])
