@@ -45,10 +45,11 @@
 #define MAXTMP 40                         /* inputs + outputs (error.c's file list) */
 
 static void run_c(Verify *v, void *const *got);
+static void run_hls(Verify *v, void *const *got);
 
 static const Target targets[] = {
   {"c", run_c, NULL},
-  {"hls", NULL, "no HLS backend yet"},
+  {"hls", run_hls, NULL},
 };
 #define NTARGETS ((int)(sizeof targets / sizeof targets[0]))
 
@@ -483,9 +484,10 @@ static int split_words(Arena *a, const char *s, char **argv, int n, int max) {
   return n;
 }
 
-/* Target c: emit_c + emit_c_main into a temporary directory, build with
- * CC (cc) -std=c99 CFLAGS (-O1), run the bench on the stacked vectors. */
-static void run_c(Verify *v, void *const *got) {
+/* Targets c and hls: emit_c (or emit_hls) + emit_c_main into a temporary
+ * directory, build with CC (cc) -std=c99 CFLAGS (-O1) (HLS C also with
+ * -Wno-unknown-pragmas), run the bench on the stacked vectors. */
+static void run_target(Verify *v, void *const *got, int hls) {
   Graph *g = v->fix;
   Arena *a = v->a;
   const char *tmp = getenv("TMPDIR");
@@ -495,7 +497,8 @@ static void run_c(Verify *v, void *const *got) {
     error_at(tmp, NULL, "cannot create a temporary directory: %s", strerror(errno));
   static const char *const fixed_files[] = {"m.c", "m.c.tmp", "m.h", "m.h.tmp", "bench.c",
                                             "bench.c.tmp", "prog", "cc.log", "run.log",
-                                            "m_float.c", "m_float.c.tmp"};
+                                            "m_float.c", "m_float.c.tmp", "m.hls.c",
+                                            "m.hls.c.tmp"};
   enum { NFIXED = sizeof fixed_files / sizeof fixed_files[0] };
   const char *files[NFIXED + 2 * MAXTMP];
   int nfiles = 0;
@@ -508,9 +511,11 @@ static void run_c(Verify *v, void *const *got) {
   for (int i = 0; i < nfiles; i++)
     error_remove_on_exit(files[i]);
   error_remove_on_exit(dir);  /* after its files: error.c removes in order */
-  const char *mc = files[0], *mh = files[2], *bench = files[4], *prog = files[6];
-  const char *cmd = arena_printf(a, "bibc verify --target c %s", v->model);
-  const char *wrapper = emit_c(g, mc, mh, cmd);  /* m_float.c for an integer-only m.c */
+  const char *mc = files[hls ? 11 : 0], *mh = files[2], *bench = files[4], *prog = files[6];
+  const char *name = hls ? "hls" : "c";
+  const char *cmd = arena_printf(a, "bibc verify --target %s %s", name, v->model);
+  /* m_float.c: the float entry around an integer-only core */
+  const char *wrapper = hls ? emit_hls(g, mc, mh, cmd) : emit_c(g, mc, mh, cmd);
   emit_c_main(g, bench, mh, c_ident_from_path(a, mc), cmd);
   for (int k = 0; k < g->ninputs; k++)
     if (tensor_write_npy(files[NFIXED + k], v->in[k]) != 0)
@@ -521,6 +526,8 @@ static void run_c(Verify *v, void *const *got) {
   int n = split_words(a, cc && *cc ? cc : "cc", argv, 0, 48);
   argv[n++] = "-std=c99";
   n = split_words(a, cflags ? cflags : "-O1", argv, n, 56);
+  if (hls)
+    argv[n++] = "-Wno-unknown-pragmas";
   if (wrapper)
     argv[n++] = (char *)wrapper;
   const char *tail[] = {mc, bench, "-lm", "-o", prog};
@@ -529,20 +536,21 @@ static void run_c(Verify *v, void *const *got) {
   argv[n] = NULL;
   const char *why = run_program(a, argv, files[7], dir);
   if (why)
-    error_at(v->model, NULL, "target c: compiling the generated C with %s failed: %s", argv[0], why);
+    error_at(v->model, NULL, "target %s: compiling the generated C with %s failed: %s", name,
+             argv[0], why);
   n = 0;
   argv[n++] = (char *)prog;
   for (int k = 0; k < g->ninputs + g->noutputs; k++)
     argv[n++] = (char *)files[NFIXED + k];
   argv[n] = NULL;
   if ((why = run_program(a, argv, files[8], dir)))
-    error_at(v->model, NULL, "target c: running the generated C failed: %s", why);
+    error_at(v->model, NULL, "target %s: running the generated C failed: %s", name, why);
   for (int k = 0; k < g->noutputs; k++) {
     const Value *o = g->outputs[k];
     Value *t = tensor_read(a, files[NFIXED + g->ninputs + k]);
     if (t->dt != o->dt || value_numel(t) != v->n * value_numel(o))
-      error_at(v->model, NULL, "target c: output %d of the test bench is %s%s, want %lld samples "
-               "of %s%s", k, dtype_name(t->dt), shape_str(a, t), (long long)v->n,
+      error_at(v->model, NULL, "target %s: output %d of the test bench is %s%s, want %lld samples "
+               "of %s%s", name, k, dtype_name(t->dt), shape_str(a, t), (long long)v->n,
                dtype_name(o->dt), shape_str(a, o));
     memcpy(got[k], t->data, (size_t)value_numel(t) * dtype_size(t->dt));
   }
@@ -553,6 +561,9 @@ static void run_c(Verify *v, void *const *got) {
   rmdir(dir);
   error_keep_output(dir);
 }
+
+static void run_c(Verify *v, void *const *got) { run_target(v, got, 0); }
+static void run_hls(Verify *v, void *const *got) { run_target(v, got, 1); }
 
 int cmd_verify(int argc, char **argv) {
   if (argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {

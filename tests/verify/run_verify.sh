@@ -5,7 +5,7 @@
 #   flipped MODEL  the bench is built by flip_bit_cc.sh, which flips one bit:
 #                  exit 1, exactly 1 mismatching bit, first mismatch named
 #   bad_shape MODEL  --data of the wrong shape: one-line error, exit 1
-#   no_hls MODEL   --target hls: "no HLS backend yet", exit 1
+#   hls MODEL      --target c --target hls: both bit-exact, exit 0
 # In every case no temporary file may be left behind (TMPDIR is checked),
 # and a failing run leaves no JSON file.
 #
@@ -90,11 +90,11 @@ case $case in
     [ "$(wc -l < "$work/err.txt")" = 1 ] || fail "the error is not one line"
     [ ! -e "$work/v.json" ] || fail "JSON written on error"
     ;;
-  no_hls)
-    verify --target c --target hls --json "$work/v.json"
-    [ $rc = 1 ] || fail "bibc verify --target hls exited $rc, want 1"
-    grep -q '^bibc: error: --target hls: no HLS backend yet$' "$work/err.txt" || fail "wrong error"
-    [ ! -s "$work/out.txt" ] && [ ! -e "$work/v.json" ] || fail "output written on error"
+  hls)
+    verify --target c --target hls --samples 500 --json "$work/v.json"
+    [ $rc = 0 ] || fail "bibc verify --target c --target hls exited $rc, want 0"
+    grep -q '^  hls  ' "$work/out.txt" || fail "no hls row in the report"
+    grep -q '"hls"' "$work/v.json" || fail "no hls entry in the JSON"
     ;;
   *) fail "unknown case $case" ;;
 esac
