@@ -84,15 +84,8 @@ static void parse(int argc, char **argv, int first, int is_run, Options *o) {
         error_at(NULL, NULL, "too many -i files");
       o->inputs[o->ninputs++] = need_arg(argc, argv, &i);
     } else if (strcmp(a, "--const") == 0) {
-      const char *b = need_arg(argc, argv, &i), *eq = strchr(b, '=');
-      if (!eq || eq == b || !eq[1])
-        error_at(NULL, NULL, "--const needs NAME=FILE, got '%s'", b);
-      if (o->nbinds == MAXFILES)
-        error_at(NULL, NULL, "too many --const bindings");
-      char *name = argv[i];  /* split NAME=FILE in place: argv strings are writable */
-      name[eq - b] = 0;
-      o->binds[o->nbinds].name = name;
-      o->binds[o->nbinds++].file = eq + 1;
+      need_arg(argc, argv, &i);  /* argv strings are writable: split in place */
+      const_binding_add(o->binds, &o->nbinds, MAXFILES, argv[i]);
     } else if (pass_options_parse(&o->po, argc, argv, &i)) {
       continue;
     } else if (strcmp(a, "--target") == 0 && !is_run) {

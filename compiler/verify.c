@@ -121,14 +121,8 @@ static void parse(Verify *v, int argc, char **argv) {
       v->nrandom = k;
       v->samples_given = 1;
     } else if (strcmp(a, "--const") == 0) {
-      const char *b = need_arg(argc, argv, &i), *eq = strchr(b, '=');
-      if (!eq || eq == b || !eq[1])
-        error_at(NULL, NULL, "--const needs NAME=FILE, got '%s'", b);
-      if (v->nbinds == MAXFILES)
-        error_at(NULL, NULL, "too many --const bindings");
-      argv[i][eq - b] = 0;  /* split NAME=FILE in place: argv strings are writable */
-      v->binds[v->nbinds].name = argv[i];
-      v->binds[v->nbinds++].file = eq + 1;
+      need_arg(argc, argv, &i);  /* argv strings are writable: split in place */
+      const_binding_add(v->binds, &v->nbinds, MAXFILES, argv[i]);
     } else if (a[0] == '-' && a[1]) {
       error_at(NULL, NULL, "unknown option '%s' (see 'bibc verify --help')", a);
     } else if (!v->model) {

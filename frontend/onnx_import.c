@@ -248,6 +248,17 @@ static void import_input(Importer *im, const Onnx__ValueInfoProto *vi) {
   g->inputs[g->ninputs++] = v;
 }
 
+void const_binding_add(ConstBinding *binds, int *n, int max, char *arg) {
+  char *eq = strchr(arg, '=');
+  if (!eq || eq == arg || !eq[1])
+    error_at(NULL, NULL, "--const needs NAME=FILE, got '%s'", arg);
+  if (*n == max)
+    error_at(NULL, NULL, "too many --const bindings");
+  *eq = 0;
+  binds[*n].name = arg;
+  binds[(*n)++].file = eq + 1;
+}
+
 /* A --const tensor must have the declared element type and shape (a
  * symbolic declared size matches anything). */
 static void check_binding(Graph *g, const Onnx__ValueInfoProto *vi, const Value *c, const char *file) {
