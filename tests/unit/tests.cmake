@@ -3,3 +3,8 @@ add_executable(unit_tests ${CMAKE_CURRENT_LIST_DIR}/unit.c)
 target_link_libraries(unit_tests PRIVATE bibccore)
 file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/unit_work)
 add_test(NAME unit COMMAND unit_tests ${CMAKE_CURRENT_BINARY_DIR}/unit_work)
+
+# Exact dyadic arithmetic (compiler/exact.c) against __int128 and identities.
+add_executable(exact_tests ${CMAKE_CURRENT_LIST_DIR}/exact_test.c)
+target_link_libraries(exact_tests PRIVATE bibccore)
+add_test(NAME unit_exact COMMAND exact_tests)
