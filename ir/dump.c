@@ -7,8 +7,19 @@
 
 static void type(FILE *f, const Value *v) {
   if (v->fx.w)
-    fprintf(f, "fixed<%s,%d,%d>{%lld..%lld} in ", v->fx.sgn ? "s" : "u", v->fx.w, v->fx.f,
+    fprintf(f, "fixed<%s,%d,%d>{%lld..%lld}", v->fx.sgn ? "s" : "u", v->fx.w, v->fx.f,
             (long long)v->qlo, (long long)v->qhi);
+  if (v->fx.w && v->rscale) {  /* scaled integer: the first scales */
+    if (v->nrscale > 1)
+      fprintf(f, "* scale(axis %d){", v->rscale_axis);
+    else
+      fputs("* scale{", f);
+    for (int64_t c = 0; c < v->nrscale && c < 4; c++)
+      fprintf(f, "%s%.9g", c ? ", " : "", v->rscale[c]);
+    fputs(v->nrscale > 4 ? ", ...}" : "}", f);
+  }
+  if (v->fx.w)
+    fputs(" in ", f);
   fprintf(f, "%s[", dtype_name(v->dt));
   for (int d = 0; d < v->rank; d++)
     fprintf(f, "%s%lld", d ? "," : "", (long long)v->dims[d]);

@@ -96,6 +96,14 @@ void node_set_ints(Graph *g, Node *n, const char *name, const int64_t *v, int k)
   memcpy(a->ints, v, sizeof *v * (size_t)k);
 }
 
+void node_set_floats(Graph *g, Node *n, const char *name, const double *v, int k) {
+  Attr *a = attr_add(g, n, name);
+  a->kind = ATTR_FLOATS;
+  a->n = k;
+  a->floats = arena_alloc(g->arena, sizeof *a->floats * (size_t)(k ? k : 1));
+  memcpy(a->floats, v, sizeof *v * (size_t)k);
+}
+
 void graph_count_uses(Graph *g) {
   for (int i = 0; i < g->nvalues; i++)
     g->values[i]->nuses = 0;

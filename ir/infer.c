@@ -157,9 +157,20 @@ void lower(Graph *g, Node *n, const char *family, DType dt) {
     n->targs[n->ntargs++] = n->out[k];
 }
 
+/* The parameter arrays start with IP_CAP / FP_CAP entries and double
+ * whenever full (per-channel parameters of wide layers need more). */
+static void *grow_params(Graph *g, void *p, int n, size_t es) {
+  void *q = arena_alloc(g->arena, es * (size_t)n * 2);
+  memcpy(q, p, es * (size_t)n);
+  return q;
+}
+
 void push_ip(Graph *g, Node *n, int64_t v) {
-  if (n->nip == IP_CAP)
-    error_node(g, n, "too many kernel parameters (rank or input count too large)");
+  if (n->nip >= IP_CAP && (n->nip & (n->nip - 1)) == 0) {
+    if (n->nip >= (1 << 24))
+      error_node(g, n, "too many kernel parameters (rank or input count too large)");
+    n->ip = grow_params(g, n->ip, n->nip, sizeof *n->ip);
+  }
   n->ip[n->nip++] = v;
 }
 
@@ -169,8 +180,11 @@ void push_ips(Graph *g, Node *n, const int64_t *v, int k) {
 }
 
 void push_fp(Graph *g, Node *n, double v) {
-  (void)g;
-  ASSERT(n->nfp < FP_CAP);
+  if (n->nfp >= FP_CAP && (n->nfp & (n->nfp - 1)) == 0) {
+    if (n->nfp >= (1 << 24))
+      error_node(g, n, "too many kernel parameters");
+    n->fp = grow_params(g, n->fp, n->nfp, sizeof *n->fp);
+  }
   n->fp[n->nfp++] = v;
 }
 

@@ -5,7 +5,10 @@
  * are node attributes, so a dump or a re-run of inference reproduces them:
  *   Requant:   mode, ovf, w, sgn (ints), axis (-1: per tensor),
  *              channels = [shift, lo, hi, post] per channel;
- *   FromFloat, ToFloat: f (the fixed-point side's fraction bits);
+ *   FromFloat, ToFloat: f (the fixed-point side's fraction bits), or for
+ *              scaled integers scale = [s_c] (floats) along axis;
+ *   Threshold: k (levels), axis, rows = [sign, base, step, T[0..k-1]] per
+ *              channel (see rt_threshold);
  *   SparseMatMul: n (columns of B); inputs A [.., K], values [nnz],
  *   index [N + 1 column starts, then nnz rows] (see rt_spmatmul_i64).
  * Fixed-point data is held in int64 containers.
@@ -39,16 +42,62 @@ void infer_requant(Graph *g, Node *n) {
   push_ips(g, n, ch->ints, ch->n);
 }
 
+/* [outer, C, inner] of x for per-channel parameters along axis (-1: C = 1). */
+static void channel_view(const Node *n, const Value *x, int64_t axis, int64_t nc, int64_t v[3]) {
+  v[0] = v[2] = 1;
+  v[1] = nc;
+  if (axis < 0) {
+    if (nc != 1)
+      die("node %d: %lld channels but no axis", n->index, (long long)nc);
+    v[2] = value_numel(x);
+    return;
+  }
+  if (axis >= x->rank || x->dims[axis] != nc)
+    die("node %d: %lld channels do not match axis %lld", n->index, (long long)nc, (long long)axis);
+  for (int d = 0; d < axis; d++)
+    v[0] *= x->dims[d];
+  for (int d = (int)axis + 1; d < x->rank; d++)
+    v[2] *= x->dims[d];
+}
+
 void infer_fix_convert(Graph *g, Node *n) {
   need_inputs(g, n, 1, 1);
   Value *x = n->in[0];
   int to_float = n->op == OP_TOFLOAT;
-  if (x->dt != (to_float ? DT_I64 : DT_F32))
+  const Attr *sc = attr_find(n, "scale");
+  if (x->dt != (to_float ? DT_I64 : DT_F32) || (sc && (sc->kind != ATTR_FLOATS || !sc->n)))
     die("%s node %d has input type %s", op_name(n->op), n->index, dtype_name(x->dt));
   set_output(n, 0, to_float ? DT_F32 : DT_I64, x->rank, x->dims);
-  lower(g, n, to_float ? "rt_tofloat_f32" : "rt_fromfloat_f32", DT_UNDEF);
-  push_ip(g, n, value_numel(x));
-  push_ip(g, n, attr_int(n, "f", 0));
+  if (!sc) {
+    lower(g, n, to_float ? "rt_tofloat_f32" : "rt_fromfloat_f32", DT_UNDEF);
+    push_ip(g, n, value_numel(x));
+    push_ip(g, n, attr_int(n, "f", 0));
+    return;
+  }
+  int64_t view[3];
+  channel_view(n, x, attr_int(n, "axis", -1), sc->n, view);
+  lower(g, n, to_float ? "rt_tofloat_scaled_f32" : "rt_fromfloat_scaled_f32", DT_UNDEF);
+  push_ips(g, n, view, 3);
+  if (to_float)
+    push_ip(g, n, attr_int(n, "f", 0));
+  for (int c = 0; c < sc->n; c++)
+    push_fp(g, n, sc->floats[c]);
+}
+
+void infer_threshold(Graph *g, Node *n) {
+  need_inputs(g, n, 1, 1);
+  Value *x = n->in[0];
+  const Attr *rows = attr_find(n, "rows");
+  int64_t nk = attr_int(n, "k", -1);
+  if (x->dt != DT_I64 || !rows || rows->kind != ATTR_INTS || nk < 0 || rows->n % (3 + nk) != 0)
+    die("malformed Threshold node %d", n->index);
+  int64_t view[3];
+  channel_view(n, x, attr_int(n, "axis", -1), rows->n / (3 + nk), view);
+  set_output(n, 0, DT_I64, x->rank, x->dims);
+  lower(g, n, "rt_threshold", DT_UNDEF);
+  push_ips(g, n, view, 3);
+  push_ip(g, n, nk);
+  push_ips(g, n, rows->ints, rows->n);
 }
 
 void infer_spmatmul(Graph *g, Node *n) {

@@ -97,6 +97,15 @@ typedef struct Value {
   int shape_known;           /* dims are valid (set by import or inference) */
   FixType fx;                /* fixed-point format of integer data (fx.w > 0) */
   int64_t qlo, qhi;          /* range of the stored integers, from interval analysis */
+  /* Scaled integers (non-power-of-two quantization scales): the real value
+   * is q * 2^-f * rscale[c], c the index along rscale_axis (-1: one scale
+   * for the tensor).  rscale == NULL: 1.  Every rscale[c] is > 0. */
+  const double *rscale;
+  int64_t nrscale;
+  int rscale_axis;
+  const struct Value *qscale; /* a constant made by folding a float quantizer (and data
+                              * movement): its scale per element (float32, same shape),
+                              * so data / qscale are the quantizer's integer codes */
 } Value;
 
 typedef enum AttrKind {
@@ -183,6 +192,7 @@ Node *node_new(Graph *g, OpKind op, int nin, int nout);     /* appended */
 Node *node_insert(Graph *g, int pos, OpKind op, int nin, int nout);
 void node_set_int(Graph *g, Node *n, const char *name, int64_t v);
 void node_set_ints(Graph *g, Node *n, const char *name, const int64_t *v, int k);
+void node_set_floats(Graph *g, Node *n, const char *name, const double *v, int k);
 void graph_count_uses(Graph *g);
 int64_t value_numel(const Value *v);
 /* Element count of dims, or -1 if it exceeds IR_MAXELEMS (or overflows). */

@@ -157,8 +157,66 @@ RT_KERNEL(rt_tofloat_f32) {
     y[i] = ldexpf((float)x[i], (int)-ip[1]);
 }
 
+/*@ rt_fromfloat_scaled_f32 */
+/* rt_fromfloat_scaled_f32: Y = rint(X / scale_c) as int64, for X the
+ * output (q - z) * scale_c of a float quantizer with a scale that is not a
+ * power of two: X is q - z times scale_c rounded to float32, so the
+ * quotient is within |q - z| * 2^-23 of the code and rounds back to it
+ * exactly (bibc allows |q - z| < 2^21).  NaN gives 0.
+ * ip = [outer, C, inner], fp = [scale_c per channel], t = [X (float), Y]. */
+RT_KERNEL(rt_fromfloat_scaled_f32) {
+  const float *x = (const float *)t[0];
+  int64_t *y = (int64_t *)t[1];
+  for (int64_t o = 0; o < ip[0]; o++)
+    for (int64_t c = 0; c < ip[1]; c++)
+      for (int64_t k = 0; k < ip[2]; k++) {
+        int64_t i = (o * ip[1] + c) * ip[2] + k;
+        double v = rint((double)x[i] / fp[c]);
+        y[i] = v == v ? (int64_t)v : 0;
+      }
+}
+
+/*@ rt_tofloat_scaled_f32 */
+/* rt_tofloat_scaled_f32: Y = X * 2^-F * scale_c, computed in double and
+ * rounded to float32.  ip = [outer, C, inner, F], fp = [scale_c],
+ * t = [X (int64), Y (float)]. */
+RT_KERNEL(rt_tofloat_scaled_f32) {
+  const int64_t *x = (const int64_t *)t[0];
+  float *y = (float *)t[1];
+  for (int64_t o = 0; o < ip[0]; o++)
+    for (int64_t c = 0; c < ip[1]; c++)
+      for (int64_t k = 0; k < ip[2]; k++) {
+        int64_t i = (o * ip[1] + c) * ip[2] + k;
+        y[i] = (float)(ldexp((double)x[i], (int)-ip[3]) * fp[c]);
+      }
+}
+
+/*@ rt_threshold */
+/* rt_threshold: integer multi-threshold (a quantizer that follows an
+ * affine or monotone chain, folded to comparisons on the accumulator):
+ * Y = base_c + step_c * #{k : sign_c * X >= T_c[k]}.
+ * ip = [outer, C, inner, K, then per channel c: sign_c, base_c, step_c,
+ *       T_c[0..K-1]];  X and Y are int64 [outer, C, inner].  t = [X, Y]. */
+RT_KERNEL(rt_threshold) {
+  (void)fp;
+  int64_t outer = ip[0], nc = ip[1], inner = ip[2], nk = ip[3];
+  const int64_t *x = (const int64_t *)t[0];
+  int64_t *y = (int64_t *)t[1];
+  for (int64_t o = 0; o < outer; o++)
+    for (int64_t c = 0; c < nc; c++) {
+      const int64_t *row = ip + 4 + c * (3 + nk);
+      for (int64_t k = 0; k < inner; k++) {
+        int64_t i = (o * nc + c) * inner + k, v = row[0] < 0 ? -x[i] : x[i], cnt = 0;
+        for (int64_t j = 0; j < nk; j++)
+          cnt += v >= row[3 + j];
+        y[i] = row[1] + row[2] * cnt;
+      }
+    }
+}
+
 /*@ bibc */
-#define RT_FIXED_KERNELS(X) X(rt_requant) X(rt_fromfloat_f32) X(rt_tofloat_f32)
+#define RT_FIXED_KERNELS(X) X(rt_requant) X(rt_fromfloat_f32) X(rt_tofloat_f32) \
+  X(rt_fromfloat_scaled_f32) X(rt_tofloat_scaled_f32) X(rt_threshold)
 /*@ */
 
 #endif

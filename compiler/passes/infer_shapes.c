@@ -10,7 +10,69 @@
  *           plus the work of the folded kernels.
  * Invalidates: nothing.
  */
+#include <string.h>
+
 #include "../compiler.h"
+
+/* Remembers, for a folded float quantizer, its scale per element (the
+ * scale input broadcast to the output's shape) and carries it through
+ * folded data movement (the node's own kernel moves the scales as it moved
+ * the data).  lower_fixed reads the
+ * integer codes of quantized weights back from it. */
+static void keep_scale(Graph *g, Node *n, void **t) {
+  Value *y = n->out[0];
+  if (!y || y->dt != DT_F32)
+    return;
+  if (n->op == OP_QUANT || n->op == OP_INTQUANT || n->op == OP_BIPOLARQUANT) {
+    Value *s = n->in[1];
+    if (!s || s->rank > y->rank)
+      return;
+    Value *q = value_new(g, arena_printf(g->arena, "%s.scale", y->name));
+    q->dt = DT_F32;
+    q->rank = y->rank;
+    memcpy(q->dims, y->dims, sizeof q->dims);
+    q->shape_known = 1;
+    int64_t cnt = value_numel(y), idx[IR_MAXRANK] = {0};
+    float *d = q->data = arena_alloc(g->arena, sizeof(float) * (size_t)(cnt ? cnt : 1));
+    for (int64_t i = 0; i < cnt; i++) {
+      int64_t off = 0, str = 1;
+      for (int k = s->rank - 1; k >= 0; k--) {  /* numpy broadcast of s against y */
+        int dy = y->rank - s->rank + k;
+        off += (s->dims[k] == 1 ? 0 : idx[dy]) * str;
+        str *= s->dims[k];
+      }
+      d[i] = (float)value_get_f64(s, off);
+      for (int k = y->rank - 1; k >= 0 && ++idx[k] == y->dims[k]; k--)
+        idx[k] = 0;
+    }
+    y->qscale = q;
+    return;
+  }
+  int mover = n->op == OP_TRANSPOSE || n->op == OP_RESHAPE || n->op == OP_FLATTEN ||
+              n->op == OP_SQUEEZE || n->op == OP_UNSQUEEZE || n->op == OP_IDENTITY;
+  if (!mover || !n->in[0] || !n->in[0]->qscale || n->in[0]->dt != DT_F32)
+    return;
+  int ti = -1, to = -1;
+  for (int k = 0; k < n->ntargs; k++) {
+    ti = n->targs[k] == n->in[0] && ti < 0 ? k : ti;
+    to = n->targs[k] == y ? k : to;
+  }
+  if (ti < 0 || to < 0)
+    return;
+  Value *q = value_new(g, arena_printf(g->arena, "%s.scale", y->name));
+  q->dt = DT_F32;
+  q->rank = y->rank;
+  memcpy(q->dims, y->dims, sizeof q->dims);
+  q->shape_known = 1;
+  q->data = arena_alloc(g->arena, sizeof(float) * (size_t)(value_numel(y) + 1));
+  void *sv = t[ti], *so = t[to];
+  t[ti] = n->in[0]->qscale->data;
+  t[to] = q->data;
+  interp_node(n, t);
+  t[ti] = sv;
+  t[to] = so;
+  y->qscale = q;
+}
 
 void infer_shapes(Graph *g) {
   int keep = 0;
@@ -36,6 +98,7 @@ void infer_shapes(Graph *g) {
       for (int k = 0; k < n->ntargs; k++)
         t[k] = n->targs[k] ? n->targs[k]->data : NULL;
       interp_node(n, t);
+      keep_scale(g, n, t);
     }
     int all_const = 1;
     for (int k = 0; k < n->nout; k++)

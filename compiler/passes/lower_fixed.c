@@ -29,19 +29,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../compiler.h"
+#include "lower_fixed.h"
 #include "../../runtime/rt_fixed.h"
 
 #define RANGE_LIMIT ((int64_t)1 << 62)
 
-typedef struct Fixer {
-  Graph *g;
-  int pos;                   /* index of the node being rewritten */
-  Value **as_float;          /* per value id: its ToFloat copy, if made */
-  int cap;                   /* entries in as_float */
-} Fixer;
-
-static int is_fixed(const Value *v) { return v && v->fx.w > 0; }
 static __int128 min2(__int128 a, __int128 b) { return a < b ? a : b; }
 static __int128 max2(__int128 a, __int128 b) { return a > b ? a : b; }
 
@@ -54,7 +46,7 @@ static int bits_of(uint64_t x) {
 
 /* Gives v format f and integer range [lo, hi]; the width follows from the
  * range (unsigned if lo >= 0). */
-static void set_fixed(Fixer *F, Node *n, Value *v, int f, __int128 lo, __int128 hi) {
+void set_fixed(Fixer *F, Node *n, Value *v, int f, __int128 lo, __int128 hi) {
   if (lo < -RANGE_LIMIT || hi >= RANGE_LIMIT)
     error_node(F->g, n, "the fixed-point range of '%s' needs more than 63 bits; bibc's integer "
                "pipeline cannot represent it (quantize it more coarsely)", v->name);
@@ -69,7 +61,7 @@ static void set_fixed(Fixer *F, Node *n, Value *v, int f, __int128 lo, __int128 
 
 /* Smallest f in [-64, 62] with every element * 2^f an integer below 2^53
  * in magnitude; INT32_MIN if there is none (not on a power-of-two grid). */
-static int exact_frac(const Value *c) {
+int exact_frac(const Value *c) {
   int64_t n = value_numel(c);
   for (int f = -64; f <= 62; f++) {
     int ok = 1;
@@ -84,7 +76,7 @@ static int exact_frac(const Value *c) {
 }
 
 /* A new int64 constant holding c * 2^f, with format and range. */
-static Value *const_to_fixed(Fixer *F, Node *n, Value *c, int f) {
+Value *const_to_fixed(Fixer *F, Node *n, Value *c, int f) {
   Value *q = value_new(F->g, arena_printf(F->g->arena, "%s.q%d", c->name, f));
   q->dt = DT_I64;
   q->rank = c->rank;
@@ -102,7 +94,7 @@ static Value *const_to_fixed(Fixer *F, Node *n, Value *c, int f) {
   return q;
 }
 
-static Value *fixed_const(Fixer *F, Node *n, Value *c, int fmin) {
+Value *fixed_const(Fixer *F, Node *n, Value *c, int fmin) {
   int f = exact_frac(c);
   if (f == INT32_MIN)
     error_node(F->g, n, "constant '%s' is not on a power-of-two grid; the fixed-point pipeline "
@@ -111,7 +103,7 @@ static Value *fixed_const(Fixer *F, Node *n, Value *c, int fmin) {
 }
 
 /* Inserts a node before the one being rewritten; returns it. */
-static Node *insert_before(Fixer *F, Node *at, OpKind op, Value *in, const char *suffix) {
+Node *insert_before(Fixer *F, Node *at, OpKind op, Value *in, const char *suffix) {
   Node *m = node_insert(F->g, F->pos++, op, 1, 1);
   m->index = at->index;
   m->name = at->name;
@@ -123,7 +115,7 @@ static Node *insert_before(Fixer *F, Node *at, OpKind op, Value *in, const char 
 }
 
 /* x at f >= x->fx.f fraction bits: an exact left shift (a Requant). */
-static Value *align(Fixer *F, Node *at, Value *x, int f) {
+Value *align(Fixer *F, Node *at, Value *x, int f) {
   if (x->fx.f == f)
     return x;
   int s = f - x->fx.f;
@@ -137,13 +129,29 @@ static Value *align(Fixer *F, Node *at, Value *x, int f) {
   return m->out[0];
 }
 
+/* ToFloat m of x: fraction bits, and x's real scale if it has one. */
+static void convert_attrs(Graph *g, Node *m, const Value *x) {
+  node_set_int(g, m, "f", x->fx.f);
+  if (x->rscale) {
+    node_set_floats(g, m, "scale", x->rscale, (int)x->nrscale);
+    node_set_int(g, m, "axis", x->rscale_axis);
+  }
+  infer_node(g, m);
+}
+
+/* Gives y x's real scale (per tensor, or per channel along axis). */
+static void copy_scale(Value *y, const Value *x) {
+  y->rscale = x->rscale;
+  y->nrscale = x->nrscale;
+  y->rscale_axis = x->rscale_axis;
+}
+
 /* The float32 value of fixed x, for ops that compute in float. */
-static Value *to_float(Fixer *F, Node *at, Value *x) {
+Value *to_float(Fixer *F, Node *at, Value *x) {
   if (x->id < F->cap && F->as_float[x->id])
     return F->as_float[x->id];
   Node *m = insert_before(F, at, OP_TOFLOAT, x, "float");
-  node_set_int(F->g, m, "f", x->fx.f);
-  infer_node(F->g, m);
+  convert_attrs(F->g, m, x);
   if (x->id >= F->cap) {  /* x was made by this pass: grow the cache */
     Value **a = arena_alloc(F->g->arena, sizeof *a * (size_t)(2 * F->g->nvalues + 1));
     memcpy(a, F->as_float, sizeof *a * (size_t)F->cap);
@@ -154,7 +162,7 @@ static Value *to_float(Fixer *F, Node *at, Value *x) {
 }
 
 /* Node inputs that are fixed but the op computes in float get ToFloat. */
-static void float_op(Fixer *F, Node *n) {
+void float_op(Fixer *F, Node *n) {
   int changed = 0;
   for (int k = 0; k < n->nin; k++)
     if (is_fixed(n->in[k]))
@@ -163,7 +171,7 @@ static void float_op(Fixer *F, Node *n) {
     infer_node(F->g, n);
 }
 
-static void replace_uses(Graph *g, Value *from, Value *to, int start) {
+void replace_uses(Graph *g, Value *from, Value *to, int start) {
   for (int i = start; i < g->nnodes; i++)
     for (int k = 0; k < g->nodes[i]->nin; k++)
       if (g->nodes[i]->in[k] == from)
@@ -174,155 +182,6 @@ static void replace_uses(Graph *g, Value *from, Value *to, int start) {
       to->output_index = i;
       from->output_index = -1;
     }
-}
-
-/* ---- quantizers ---- */
-
-static RoundMode round_mode_of(Fixer *F, Node *n) {
-  static const struct { const char *name; RoundMode mode; } modes[] = {
-    {"ROUND", RND_HALF_EVEN}, {"CEIL", RND_CEIL}, {"FLOOR", RND_FLOOR}, {"UP", RND_AWAY},
-    {"DOWN", RND_TRUNC}, {"HALF_UP", RND_HALF_AWAY}, {"HALF_DOWN", RND_HALF_ZERO},
-  };
-  const Attr *b = attr_find(n, "bibc_round");  /* quantize_ptq's exact mode (hls4ml RND, ...) */
-  if (b)
-    return (RoundMode)b->i;
-  const char *m = attr_string(n, "rounding_mode", "ROUND");
-  for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
-    if (strcasecmp(m, modes[i].name) == 0)
-      return modes[i].mode;
-  error_node(F->g, n, "unknown rounding_mode \"%s\" (ROUND, CEIL, FLOOR, UP, DOWN, HALF_UP, "
-             "HALF_DOWN)", m);
-}
-
-/* The fraction bits of each channel of a power-of-two scale (fc[c]) and the
- * channel axis of x (-1: per tensor); the largest goes to *fmax. */
-static int *po2_fracs(Fixer *F, Node *n, const Value *scale, const Value *x, int *axis, int *fmax) {
-  Graph *g = F->g;
-  int64_t nc = value_numel(scale);
-  *axis = -1;
-  if (nc > 1)
-    for (int d = 0; d < scale->rank; d++)
-      if (scale->dims[d] != 1) {
-        if (*axis >= 0)
-          error_node(g, n, "scale %s varies along more than one axis", shape_str(g->arena, scale));
-        *axis = x->rank - scale->rank + d;
-      }
-  int *fc = arena_alloc(g->arena, sizeof *fc * (size_t)nc);
-  *fmax = INT32_MIN;
-  for (int64_t c = 0; c < nc; c++) {
-    int e;
-    double sc = value_get_f64(scale, c), m = frexp(sc, &e);
-    if (m != 0.5)
-      error_node(g, n, "scale %g is not a power of two; the fixed-point pipeline needs "
-                 "power-of-two scales", sc);
-    fc[c] = 1 - e;
-    *fmax = fc[c] > *fmax ? fc[c] : *fmax;
-  }
-  return fc;
-}
-
-/* After a float quantizer n whose output lies on the 2^-f grid: FromFloat
- * reads it exactly as integers in [lo, hi]; later nodes use that. */
-static void read_float_quantizer(Fixer *F, Node *n, int f, __int128 lo, __int128 hi) {
-  Graph *g = F->g;
-  Node *m = node_insert(g, F->pos + 1, OP_FROMFLOAT, 1, 1);
-  m->index = n->index;
-  m->name = n->name;
-  m->in[0] = n->out[0];
-  m->out[0] = value_new(g, arena_printf(g->arena, "%s.fixed", n->out[0]->name));
-  m->out[0]->producer = m;
-  node_set_int(g, m, "f", f);
-  infer_node(g, m);
-  set_fixed(F, n, m->out[0], f, lo, hi);
-  replace_uses(g, n->out[0], m->out[0], F->pos + 2);
-  F->pos++;
-}
-
-/* BipolarQuant(X, scale), and Quant with 1 bit signed: y = (x >= 0 ? 1 : -1)
- * * scale.  A sign is no requantization, so a fixed input is read back as
- * its (exact) float value and the float quantizer runs; its +-1 codes enter
- * the integer pipeline at the scale's fraction bits. */
-static void fix_bipolar(Fixer *F, Node *n) {
-  Value *x = n->in[0], *scale = n->in[1];
-  if (!scale->data)
-    error_node(F->g, n, "scale must be a constant");
-  if (is_fixed(x)) {
-    n->in[0] = to_float(F, n, x);
-    infer_node(F->g, n);
-  }
-  int axis, f;
-  int *fc = po2_fracs(F, n, scale, n->in[0], &axis, &f);
-  __int128 m = 1;
-  for (int64_t c = 0; c < value_numel(scale); c++)
-    m = max2(m, (__int128)1 << (f - fc[c]));
-  read_float_quantizer(F, n, f, -m, m);
-}
-
-/* Quant(X, scale, zeropt, bitwidth) with power-of-two scales.  The stored
- * integer is q - zeropt, clamped to [min_int - zp, max_int - zp]; channel c
- * has f_c fraction bits and is stored at the tensor's f = max f_c. */
-static void fix_quant(Fixer *F, Node *n) {
-  Graph *g = F->g;
-  Value *x = n->in[0], *scale = n->in[1], *zp = n->in[2], *bw = n->in[3];
-  if (!scale->data || !zp->data || !bw->data)
-    error_node(g, n, "scale, zeropt and bitwidth must be constants");
-  int bits = (int)value_get_f64(bw, 0);
-  int sgn = (int)attr_int(n, "signed", 1), narrow = (int)attr_int(n, "narrow", 0);
-  RoundMode mode = round_mode_of(F, n);  /* read now: the node's attributes are replaced below */
-  int wrap = attr_int(n, "bibc_overflow", OVF_SAT) == OVF_WRAP;
-  if (!is_fixed(x) && (attr_find(n, "bibc_round") || attr_find(n, "bibc_overflow")))
-    die("node %d: bibc_round/bibc_overflow on a Quant of a float value", n->index);
-  if (bits == 1 && sgn) {
-    fix_bipolar(F, n);
-    return;
-  }
-  double z = value_get_f64(zp, 0);
-  for (int64_t i = 0; i < value_numel(zp); i++)
-    if (value_get_f64(zp, i) != z || z != floor(z))
-      error_node(g, n, "zeropt must be one integer for the fixed-point pipeline");
-  int64_t min_int = sgn ? -((int64_t)1 << (bits - 1)) + narrow : 0;
-  int64_t max_int = sgn ? ((int64_t)1 << (bits - 1)) - 1 : ((int64_t)1 << bits) - 1 - narrow;
-  int64_t lo_q = min_int - (int64_t)z, hi_q = max_int - (int64_t)z;
-  int axis, f;
-  int64_t nc = value_numel(scale);
-  int *fc = po2_fracs(F, n, scale, x, &axis, &f);
-  int64_t *ch = arena_alloc(g->arena, sizeof *ch * 4 * (size_t)nc);
-  __int128 lo = 0, hi = 0;
-  for (int64_t c = 0; c < nc; c++) {
-    int64_t shift = is_fixed(x) ? x->fx.f - fc[c] : 0, post = f - fc[c];
-    if (shift > 62 || post > 62)
-      error_node(g, n, "scale 2^%d is too far from the input's 2^%d for 64-bit arithmetic", -fc[c],
-                 is_fixed(x) ? -x->fx.f : 0);
-    int64_t clo = lo_q, chi = hi_q;
-    if (is_fixed(x)) {  /* tighten by the input's range (rounding is monotone) */
-      int64_t rlo = rt_fx_round(x->qlo, shift, mode);
-      int64_t rhi = rt_fx_round(x->qhi, shift, mode);
-      if (!wrap || (rlo >= lo_q && rhi <= hi_q)) {  /* WRAP: only if nothing can wrap */
-        clo = rlo < lo_q ? lo_q : rlo > hi_q ? hi_q : rlo;
-        chi = rhi < lo_q ? lo_q : rhi > hi_q ? hi_q : rhi;
-      }
-    }
-    const int64_t row[4] = {shift, lo_q, hi_q, post};
-    memcpy(ch + 4 * c, row, sizeof row);
-    __int128 l = clo * ((__int128)1 << post), h = chi * ((__int128)1 << post);
-    lo = c == 0 || l < lo ? l : lo;
-    hi = c == 0 || h > hi ? h : hi;
-  }
-  if (!is_fixed(x)) {  /* a float value: keep the float quantizer, read its exact result */
-    read_float_quantizer(F, n, f, lo, hi);
-    return;
-  }
-  n->op = OP_REQUANT;
-  n->nin = 1;
-  n->nattrs = 0;
-  node_set_int(g, n, "mode", mode);
-  node_set_int(g, n, "ovf", wrap ? OVF_WRAP : OVF_SAT);
-  node_set_int(g, n, "w", bits);
-  node_set_int(g, n, "sgn", sgn);
-  node_set_int(g, n, "axis", axis);
-  node_set_ints(g, n, "channels", ch, 4 * (int)nc);
-  infer_node(g, n);
-  set_fixed(F, n, n->out[0], f, lo, hi);
 }
 
 /* ---- products and sums ---- */
@@ -375,6 +234,48 @@ static void sparsify(Fixer *F, Node *n) {
   node_set_int(g, n, "n", N);
 }
 
+/* The integer codes of a constant B [K, N] that a folded quantizer with a
+ * per-column (or per-tensor) scale that is not a power of two made
+ * (B.qscale): codes c with B == float32(c * s_j) exactly, |c| < 2^24.
+ * *sw gets s_j per column.  NULL if B is not such a constant. */
+static Value *weight_codes(Fixer *F, Node *n, Value *b, const double **sw) {
+  const Value *qs = b->qscale;
+  if (!qs || b->dt != DT_F32 || b->rank != 2)
+    return NULL;
+  int64_t K = b->dims[0], N = b->dims[1];
+  const float *w = b->data, *s = qs->data;
+  int po2 = 1;
+  for (int64_t i = 0; i < K * N; i++) {
+    int e;
+    po2 &= frexp(s[i], &e) == 0.5;
+    if (s[i] != s[i % N] || !(s[i] > 0))
+      return NULL;  /* the scale varies along K: no per-column factor */
+  }
+  if (po2)
+    return NULL;
+  Value *q = value_new(F->g, arena_printf(F->g->arena, "%s.codes", b->name));
+  q->dt = DT_I64;
+  q->rank = 2;
+  q->dims[0] = K;
+  q->dims[1] = N;
+  q->shape_known = 1;
+  int64_t *c = q->data = arena_alloc(F->g->arena, sizeof *c * (size_t)(K * N + 1)), lo = 0, hi = 0;
+  for (int64_t i = 0; i < K * N; i++) {
+    double r = rint((double)w[i] / (double)s[i]);
+    if (!(fabs(r) < 16777216.0) || (float)((float)r * s[i]) != w[i])
+      return NULL;
+    c[i] = (int64_t)r;
+    lo = i == 0 || c[i] < lo ? c[i] : lo;
+    hi = i == 0 || c[i] > hi ? c[i] : hi;
+  }
+  set_fixed(F, n, q, 0, lo, hi);
+  double *d = arena_alloc(F->g->arena, sizeof *d * (size_t)N);
+  for (int64_t j = 0; j < N; j++)
+    d[j] = s[j];
+  *sw = d;
+  return q;
+}
+
 /* Y = A B with A fixed [.., K] and B a constant [K, N] (converted to
  * integers), or both fixed.  Range per output column: the sum over k of
  * the extreme products b_kj * a for a in [a.qlo, a.qhi]. */
@@ -388,11 +289,21 @@ static void fix_matmul(Fixer *F, Node *n) {
     return;
   }
   __int128 lo = 0, hi = 0;
+  const double *sw = NULL;   /* per-column scale of B's codes (scaled weights) */
+  if (b->rscale || (a->rscale && a->nrscale > 1)) {  /* the scale would vary along K */
+    float_op(F, n);
+    return;
+  }
   if (!is_fixed(b)) {
     if (b->rank != 2)
       error_node(g, n, "fixed-point MatMul needs a 2-D constant operand, got %s",
                  shape_str(g->arena, b));
-    b = n->in[1] = fixed_const(F, n, b, -64);
+    Value *codes = weight_codes(F, n, b, &sw);
+    if (!codes && exact_frac(b) == INT32_MIN) {
+      float_op(F, n);  /* neither on a grid nor a quantizer's output: the float model's MatMul */
+      return;
+    }
+    b = n->in[1] = codes ? codes : fixed_const(F, n, b, -64);
     int64_t K = b->dims[0], N = b->dims[1];
     const int64_t *w = b->data;
     for (int64_t j = 0; j < N; j++) {
@@ -412,9 +323,44 @@ static void fix_matmul(Fixer *F, Node *n) {
     lo = min2(min2(p[0], p[1]), min2(p[2], p[3])) * K;
     hi = max2(max2(p[0], p[1]), max2(p[2], p[3])) * K;
   }
+  double *sy = NULL;
+  int64_t N = n->in[1]->dims[n->in[1]->rank - 1], ns = sw || a->rscale ? (sw ? N : 1) : 0;
+  if (ns) {  /* output scale: A's times B's column scale, exact in double */
+    sy = arena_alloc(g->arena, sizeof *sy * (size_t)ns);
+    for (int64_t j = 0; j < ns; j++) {
+      double x = a->rscale ? a->rscale[0] : 1, y = sw ? sw[j] : 1;
+      sy[j] = x * y;
+      if (fma(x, y, -sy[j]) != 0) {
+        error_node(g, n, "the product of the scales %.9g and %.9g is not exact in double "
+                   "precision; bibc has no exact integer form for it", x, y);
+      }
+    }
+  }
   sparsify(F, n);
   infer_node(g, n);
   set_fixed(F, n, n->out[0], a->fx.f + b->fx.f, lo, hi);
+  if (sy) {
+    n->out[0]->rscale = sy;
+    n->out[0]->nrscale = ns;
+    n->out[0]->rscale_axis = ns > 1 ? n->out[0]->rank - 1 : -1;
+  }
+}
+
+/* A new constant: 2-D b transposed. */
+static Value *transpose2d(Graph *g, const Value *b) {
+  Value *bt = value_new(g, arena_printf(g->arena, "%s.T", b->name));
+  bt->dt = b->dt;
+  bt->rank = 2;
+  bt->dims[0] = b->dims[1];
+  bt->dims[1] = b->dims[0];
+  bt->shape_known = 1;
+  size_t es = dtype_size(b->dt);
+  bt->data = arena_alloc(g->arena, es * (size_t)value_numel(b) + 1);
+  for (int64_t i = 0; i < b->dims[0]; i++)
+    for (int64_t j = 0; j < b->dims[1]; j++)
+      memcpy((char *)bt->data + es * (size_t)(j * b->dims[0] + i),
+             (char *)b->data + es * (size_t)(i * b->dims[1] + j), es);
+  return bt;
 }
 
 /* Gemm = MatMul (B transposed at compile time if transB) + Add of C. */
@@ -430,19 +376,10 @@ static void fix_gemm(Fixer *F, Node *n) {
     error_node(g, n, "the fixed-point pipeline maps Gemm with constant B, transA=0, alpha=1 and "
                "beta=1 only");
   if (attr_int(n, "transB", 0)) {
-    Value *bt = value_new(g, arena_printf(g->arena, "%s.T", b->name));
-    bt->dt = b->dt;
-    bt->rank = 2;
-    bt->dims[0] = b->dims[1];
-    bt->dims[1] = b->dims[0];
-    bt->shape_known = 1;
-    size_t es = dtype_size(b->dt);
-    bt->data = arena_alloc(g->arena, es * (size_t)value_numel(b) + 1);
-    for (int64_t i = 0; i < b->dims[0]; i++)
-      for (int64_t j = 0; j < b->dims[1]; j++)
-        memcpy((char *)bt->data + es * (size_t)(j * b->dims[0] + i),
-               (char *)b->data + es * (size_t)(i * b->dims[1] + j), es);
-    b = bt;
+    const Value *qs = b->qscale;
+    b = transpose2d(g, b);
+    if (qs)
+      b->qscale = transpose2d(g, qs);
   }
   n->op = OP_MATMUL;
   n->nin = 2;
@@ -471,7 +408,7 @@ static void fix_gemm(Fixer *F, Node *n) {
 static void fix_conv(Fixer *F, Node *n) {
   Graph *g = F->g;
   Value *x = n->in[0], *w = n->in[1], *b = n->nin > 2 ? n->in[2] : NULL;
-  if (!is_fixed(x) || !w->data || is_fixed(w) || (b && !b->data)) {
+  if (!is_fixed(x) || !w->data || is_fixed(w) || (b && !b->data) || x->rscale) {
     float_op(F, n);
     return;
   }
@@ -508,7 +445,7 @@ static void fix_arith(Fixer *F, Node *n) {
   int fa = is_fixed(a), fb = is_fixed(b);
   if (!fa && !fb)
     return;
-  if ((fa && !fb && !b->data) || (fb && !fa && !a->data)) {
+  if ((fa && !fb && !b->data) || (fb && !fa && !a->data) || a->rscale || b->rscale) {
     float_op(F, n);
     return;
   }
@@ -540,7 +477,9 @@ static void fix_arith(Fixer *F, Node *n) {
 /* Relu and data movement keep the format; Relu clips the range at 0. */
 static void fix_passthrough(Fixer *F, Node *n) {
   Value *x = n->in[0];
-  if (!is_fixed(x)) {
+  int moves = n->op != OP_RELU && n->op != OP_MAXPOOL && n->op != OP_IDENTITY &&
+              n->op != OP_DROPOUT;  /* the channel axis may move: one scale only */
+  if (!is_fixed(x) || (x->rscale && x->nrscale > 1 && moves)) {
     float_op(F, n);
     return;
   }
@@ -554,6 +493,7 @@ static void fix_passthrough(Fixer *F, Node *n) {
     hi = hi > 0 ? hi : 0;
   }
   set_fixed(F, n, n->out[0], x->fx.f, lo, hi);
+  copy_scale(n->out[0], x);
 }
 
 
@@ -588,8 +528,7 @@ void lower_fixed(Graph *g) {
     m->out[0] = value_new(g, v->name);
     m->out[0]->producer = m;
     v->name = arena_printf(g->arena, "%s.fixed", v->name);
-    node_set_int(g, m, "f", v->fx.f);
-    infer_node(g, m);
+    convert_attrs(g, m, v);
     g->outputs[i] = m->out[0];
     m->out[0]->output_index = i;
     v->output_index = -1;

@@ -1,0 +1,34 @@
+/*
+ * lower_fixed.h - shared by the two files of the lower_fixed pass:
+ * lower_fixed.c (the sweep, products and sums) and lower_fixed_quant.c
+ * (quantizers).
+ */
+#ifndef BIBC_LOWER_FIXED_H
+#define BIBC_LOWER_FIXED_H
+#include "../compiler.h"
+
+typedef struct Fixer {
+  Graph *g;
+  int pos;                   /* index of the node being rewritten */
+  Value **as_float;          /* per value id: its ToFloat copy, if made */
+  int cap;                   /* entries in as_float */
+} Fixer;
+
+static inline int is_fixed(const Value *v) { return v && v->fx.w > 0; }
+/* Gives v format f and integer range [lo, hi] (user error beyond 63 bits). */
+void set_fixed(Fixer *F, Node *n, Value *v, int f, __int128 lo, __int128 hi);
+/* Smallest f with every element of c times 2^f an integer (INT32_MIN: none). */
+int exact_frac(const Value *c);
+Value *const_to_fixed(Fixer *F, Node *n, Value *c, int f);
+Value *fixed_const(Fixer *F, Node *n, Value *c, int fmin);
+Node *insert_before(Fixer *F, Node *at, OpKind op, Value *in, const char *suffix);
+Value *align(Fixer *F, Node *at, Value *x, int f);
+Value *to_float(Fixer *F, Node *at, Value *x);   /* ToFloat of x, made once */
+void float_op(Fixer *F, Node *n);                /* fixed inputs of n read as float */
+void replace_uses(Graph *g, Value *from, Value *to, int start);
+
+/* lower_fixed_quant.c */
+void fix_quant(Fixer *F, Node *n);
+void fix_bipolar(Fixer *F, Node *n);
+
+#endif

@@ -1,0 +1,208 @@
+/*
+ * lower_fixed_quant.c - the quantizers of the lower_fixed pass (see
+ * lower_fixed.c): Quant/IntQuant and BipolarQuant on float or fixed
+ * values.  Power-of-two scales give exact fixed point; other scales give
+ * scaled integers (Value.rscale): the float quantizer runs and FromFloat
+ * reads its integer codes back exactly.
+ */
+#include <math.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lower_fixed.h"
+#include "../../runtime/rt_fixed.h"
+
+/* ---- quantizers ---- */
+
+static RoundMode round_mode_of(Fixer *F, Node *n) {
+  static const struct { const char *name; RoundMode mode; } modes[] = {
+    {"ROUND", RND_HALF_EVEN}, {"CEIL", RND_CEIL}, {"FLOOR", RND_FLOOR}, {"UP", RND_AWAY},
+    {"DOWN", RND_TRUNC}, {"HALF_UP", RND_HALF_AWAY}, {"HALF_DOWN", RND_HALF_ZERO},
+  };
+  const Attr *b = attr_find(n, "bibc_round");  /* quantize_ptq's exact mode (hls4ml RND, ...) */
+  if (b)
+    return (RoundMode)b->i;
+  const char *m = attr_string(n, "rounding_mode", "ROUND");
+  for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+    if (strcasecmp(m, modes[i].name) == 0)
+      return modes[i].mode;
+  error_node(F->g, n, "unknown rounding_mode \"%s\" (ROUND, CEIL, FLOOR, UP, DOWN, HALF_UP, "
+             "HALF_DOWN)", m);
+}
+
+static __int128 max2(__int128 a, __int128 b) { return a > b ? a : b; }
+
+/* The fraction bits of each channel of a power-of-two scale (fc[c]) and the
+ * channel axis of x (-1: per tensor); the largest goes to *fmax.  NULL if
+ * some scale is not a power of two (then *axis is still set). */
+static int *po2_fracs(Fixer *F, Node *n, const Value *scale, const Value *x, int *axis, int *fmax) {
+  Graph *g = F->g;
+  int64_t nc = value_numel(scale);
+  *axis = -1;
+  if (nc > 1)
+    for (int d = 0; d < scale->rank; d++)
+      if (scale->dims[d] != 1) {
+        if (*axis >= 0)
+          error_node(g, n, "scale %s varies along more than one axis", shape_str(g->arena, scale));
+        *axis = x->rank - scale->rank + d;
+      }
+  int *fc = arena_alloc(g->arena, sizeof *fc * (size_t)nc);
+  *fmax = INT32_MIN;
+  for (int64_t c = 0; c < nc; c++) {
+    int e;
+    double sc = value_get_f64(scale, c), m = frexp(sc, &e);
+    if (m != 0.5)
+      return NULL;
+    fc[c] = 1 - e;
+    *fmax = fc[c] > *fmax ? fc[c] : *fmax;
+  }
+  return fc;
+}
+
+/* After a float quantizer n whose output lies on the 2^-f grid: FromFloat
+ * reads it exactly as integers in [lo, hi]; later nodes use that. */
+static void read_float_quantizer(Fixer *F, Node *n, int f, __int128 lo, __int128 hi) {
+  Graph *g = F->g;
+  Node *m = node_insert(g, F->pos + 1, OP_FROMFLOAT, 1, 1);
+  m->index = n->index;
+  m->name = n->name;
+  m->in[0] = n->out[0];
+  m->out[0] = value_new(g, arena_printf(g->arena, "%s.fixed", n->out[0]->name));
+  m->out[0]->producer = m;
+  node_set_int(g, m, "f", f);
+  infer_node(g, m);
+  set_fixed(F, n, m->out[0], f, lo, hi);
+  replace_uses(g, n->out[0], m->out[0], F->pos + 2);
+  F->pos++;
+}
+
+/* After a float quantizer n whose scale is not a power of two: FromFloat
+ * reads its integer codes q - zeropt in [lo, hi] back exactly (rt_fromfloat
+ * _scaled_f32 needs |code| < 2^21); the codes carry the scale (rscale). */
+static void read_scaled_quantizer(Fixer *F, Node *n, int axis, int64_t lo, int64_t hi) {
+  Graph *g = F->g;
+  Value *scale = n->in[1];
+  int64_t nc = value_numel(scale);
+  if (lo <= -((int64_t)1 << 21) || hi >= (int64_t)1 << 21)
+    error_node(g, n, "a %lld-level quantizer with a scale that is not a power of two has no exact "
+               "integer form in bibc (at most 2^21 levels each side of the zero point)",
+               (long long)(hi - lo + 1));
+  double *sc = arena_alloc(g->arena, sizeof *sc * (size_t)nc);
+  for (int64_t c = 0; c < nc; c++)
+    sc[c] = (double)(float)value_get_f64(scale, c);  /* the kernel's float32 scale */
+  Node *m = node_insert(g, F->pos + 1, OP_FROMFLOAT, 1, 1);
+  m->index = n->index;
+  m->name = n->name;
+  m->in[0] = n->out[0];
+  m->out[0] = value_new(g, arena_printf(g->arena, "%s.codes", n->out[0]->name));
+  m->out[0]->producer = m;
+  node_set_floats(g, m, "scale", sc, (int)nc);
+  node_set_int(g, m, "axis", axis);
+  infer_node(g, m);
+  set_fixed(F, n, m->out[0], 0, lo, hi);
+  m->out[0]->rscale = sc;
+  m->out[0]->nrscale = nc;
+  m->out[0]->rscale_axis = axis;
+  replace_uses(g, n->out[0], m->out[0], F->pos + 2);
+  F->pos++;
+}
+
+/* BipolarQuant(X, scale), and Quant with 1 bit signed: y = (x >= 0 ? 1 : -1)
+ * * scale.  A sign is no requantization, so a fixed input is read back as
+ * its (exact) float value and the float quantizer runs; its +-1 codes enter
+ * the integer pipeline at the scale's fraction bits. */
+void fix_bipolar(Fixer *F, Node *n) {
+  Value *x = n->in[0], *scale = n->in[1];
+  if (!scale->data)
+    error_node(F->g, n, "scale must be a constant");
+  if (is_fixed(x)) {
+    n->in[0] = to_float(F, n, x);
+    infer_node(F->g, n);
+  }
+  int axis, f;
+  int *fc = po2_fracs(F, n, scale, n->in[0], &axis, &f);
+  if (!fc) {
+    read_scaled_quantizer(F, n, axis, -1, 1);
+    return;
+  }
+  __int128 m = 1;
+  for (int64_t c = 0; c < value_numel(scale); c++)
+    m = max2(m, (__int128)1 << (f - fc[c]));
+  read_float_quantizer(F, n, f, -m, m);
+}
+
+/* Quant(X, scale, zeropt, bitwidth) with power-of-two scales.  The stored
+ * integer is q - zeropt, clamped to [min_int - zp, max_int - zp]; channel c
+ * has f_c fraction bits and is stored at the tensor's f = max f_c. */
+void fix_quant(Fixer *F, Node *n) {
+  Graph *g = F->g;
+  Value *x = n->in[0], *scale = n->in[1], *zp = n->in[2], *bw = n->in[3];
+  if (!scale->data || !zp->data || !bw->data)
+    error_node(g, n, "scale, zeropt and bitwidth must be constants");
+  int bits = (int)value_get_f64(bw, 0);
+  int sgn = (int)attr_int(n, "signed", 1), narrow = (int)attr_int(n, "narrow", 0);
+  RoundMode mode = round_mode_of(F, n);  /* read now: the node's attributes are replaced below */
+  int wrap = attr_int(n, "bibc_overflow", OVF_SAT) == OVF_WRAP;
+  if (!is_fixed(x) && (attr_find(n, "bibc_round") || attr_find(n, "bibc_overflow")))
+    die("node %d: bibc_round/bibc_overflow on a Quant of a float value", n->index);
+  if (bits == 1 && sgn) {
+    fix_bipolar(F, n);
+    return;
+  }
+  double z = value_get_f64(zp, 0);
+  for (int64_t i = 0; i < value_numel(zp); i++)
+    if (value_get_f64(zp, i) != z || z != floor(z))
+      error_node(g, n, "zeropt must be one integer for the fixed-point pipeline");
+  int64_t min_int = sgn ? -((int64_t)1 << (bits - 1)) + narrow : 0;
+  int64_t max_int = sgn ? ((int64_t)1 << (bits - 1)) - 1 : ((int64_t)1 << bits) - 1 - narrow;
+  int64_t lo_q = min_int - (int64_t)z, hi_q = max_int - (int64_t)z;
+  int axis, f;
+  int64_t nc = value_numel(scale);
+  int *fc = po2_fracs(F, n, scale, x, &axis, &f);
+  if (!fc) {  /* not a power of two: the float quantizer runs, its codes are read back */
+    if (is_fixed(x)) {
+      n->in[0] = to_float(F, n, x);
+      infer_node(g, n);
+    }
+    read_scaled_quantizer(F, n, axis, lo_q, hi_q);
+    return;
+  }
+  int64_t *ch = arena_alloc(g->arena, sizeof *ch * 4 * (size_t)nc);
+  __int128 lo = 0, hi = 0;
+  for (int64_t c = 0; c < nc; c++) {
+    int64_t shift = is_fixed(x) ? x->fx.f - fc[c] : 0, post = f - fc[c];
+    if (shift > 62 || post > 62)
+      error_node(g, n, "scale 2^%d is too far from the input's 2^%d for 64-bit arithmetic", -fc[c],
+                 is_fixed(x) ? -x->fx.f : 0);
+    int64_t clo = lo_q, chi = hi_q;
+    if (is_fixed(x)) {  /* tighten by the input's range (rounding is monotone) */
+      int64_t rlo = rt_fx_round(x->qlo, shift, mode);
+      int64_t rhi = rt_fx_round(x->qhi, shift, mode);
+      if (!wrap || (rlo >= lo_q && rhi <= hi_q)) {  /* WRAP: only if nothing can wrap */
+        clo = rlo < lo_q ? lo_q : rlo > hi_q ? hi_q : rlo;
+        chi = rhi < lo_q ? lo_q : rhi > hi_q ? hi_q : rhi;
+      }
+    }
+    const int64_t row[4] = {shift, lo_q, hi_q, post};
+    memcpy(ch + 4 * c, row, sizeof row);
+    __int128 l = clo * ((__int128)1 << post), h = chi * ((__int128)1 << post);
+    lo = c == 0 || l < lo ? l : lo;
+    hi = c == 0 || h > hi ? h : hi;
+  }
+  if (!is_fixed(x)) {  /* a float value: keep the float quantizer, read its exact result */
+    read_float_quantizer(F, n, f, lo, hi);
+    return;
+  }
+  n->op = OP_REQUANT;
+  n->nin = 1;
+  n->nattrs = 0;
+  node_set_int(g, n, "mode", mode);
+  node_set_int(g, n, "ovf", wrap ? OVF_WRAP : OVF_SAT);
+  node_set_int(g, n, "w", bits);
+  node_set_int(g, n, "sgn", sgn);
+  node_set_int(g, n, "axis", axis);
+  node_set_ints(g, n, "channels", ch, 4 * (int)nc);
+  infer_node(g, n);
+  set_fixed(F, n, n->out[0], f, lo, hi);
+}
+
