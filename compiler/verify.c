@@ -28,14 +28,12 @@
  * last.  The report itself (table, JSON) is verify_report.c.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "spawn.h"
 #include "verify.h"
 #include "../backends/backends.h"
 
@@ -431,40 +429,11 @@ static const char *log_line(Arena *a, const char *log, const char *dir) {
   return s;
 }
 
-/* Runs argv (fork + execvp, no shell) with stdin from /dev/null and
- * stdout + stderr into log, under a TIMEOUT-second alarm.  NULL on exit
- * status 0, else what went wrong with the log's most telling line. */
+/* Runs argv (spawn.c) with its output in log; NULL on exit status 0, else
+ * what went wrong with the log's most telling line. */
 static const char *run_program(Arena *a, char *const *argv, const char *log, const char *dir) {
-  fflush(NULL);
-  pid_t pid = fork();
-  if (pid < 0)
-    return arena_printf(a, "cannot fork: %s", strerror(errno));
-  if (pid == 0) {
-    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0666), nul = open("/dev/null", O_RDONLY);
-    if (fd < 0 || nul < 0)
-      _exit(126);
-    dup2(nul, 0);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    close(fd);
-    close(nul);
-    alarm(TIMEOUT);
-    execvp(argv[0], argv);
-    fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
-    _exit(127);
-  }
-  int st;
-  while (waitpid(pid, &st, 0) < 0)
-    if (errno != EINTR)
-      return arena_printf(a, "waitpid: %s", strerror(errno));
-  if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-    return NULL;
-  const char *line = log_line(a, log, dir);
-  if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
-    return arena_printf(a, "timed out after %d s", TIMEOUT);
-  if (WIFSIGNALED(st))
-    return arena_printf(a, "killed by signal %d: %s", WTERMSIG(st), line);
-  return arena_printf(a, "exit status %d: %s", WEXITSTATUS(st), line);
+  int st = spawn(argv, log, TIMEOUT);
+  return spawn_why(a, st, TIMEOUT, st > 0 ? log_line(a, log, dir) : NULL);
 }
 
 /* Appends the blank-separated words of s to argv. */

@@ -10,24 +10,21 @@
  * NaN), integers and bools exactly.  When bibc's error asks for a graph
  * input to be frozen ("--const NAME=FILE.pb"), that input's test value is
  * passed with --const from then on (for both paths) and bibc is rerun.
- * Programs are started with fork + execvp from argv arrays (no shell),
- * stdout and stderr going to a log in the work directory, under a
- * TIMEOUT-second alarm.  Runs in a worker process of its own, so an exit
- * from deep inside libbibccore (tensor_read on a bad file) only ends the
- * worker; the scheduler reports it.
+ * Programs are started with spawn() (compiler/spawn.c: fork + execvp from
+ * argv arrays, no shell), stdout and stderr going to a log in the work
+ * directory, under a TIMEOUT-second alarm.  Runs in a worker process of
+ * its own, so an exit from deep inside libbibccore (tensor_read on a bad
+ * file) only ends the worker; the scheduler reports it.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "conformance.h"
 #include "onnx.pb-c.h"
+#include "../../compiler/spawn.h"
 
 typedef struct Job {
   const Config *c;
@@ -53,35 +50,6 @@ static void fail(Job *j, const char *fmt, ...) {
 
 static const char *data_file(Job *j, const char *kind, int k) {
   return arena_printf(j->a, "%s/test_data_set_0/%s_%d.pb", j->t->dir, kind, k);
-}
-
-/* Runs argv with stdout and stderr going to logfile, under an alarm;
- * returns the wait status, or -1 if it could not be started. */
-static int spawn(char *const *argv, const char *logfile) {
-  fflush(NULL);
-  pid_t pid = fork();
-  if (pid < 0)
-    return -1;
-  if (pid == 0) {
-    int fd = open(logfile, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    int nul = open("/dev/null", O_RDONLY);
-    if (fd < 0 || nul < 0)
-      _exit(126);
-    dup2(nul, 0);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    close(fd);
-    close(nul);
-    alarm(TIMEOUT);
-    execvp(argv[0], argv);
-    fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
-    _exit(127);
-  }
-  int st;
-  while (waitpid(pid, &st, 0) < 0)
-    if (errno != EINTR)
-      return -1;
-  return st;
 }
 
 /* Copy of line with the test and work directory prefixes taken out of
@@ -134,19 +102,13 @@ static const char *log_line(Job *j, const char *logfile, const char **all) {
   return r;
 }
 
-/* Describes a wait status; NULL for success. */
-static const char *status_why(Job *j, int st, const char *logfile, const char **all) {
+/* Runs argv (spawn.c) with its output in logfile; NULL on exit status 0,
+ * else what went wrong with the log's most telling line.  *all receives
+ * the whole log. */
+static const char *run_program(Job *j, char *const *argv, const char *logfile, const char **all) {
+  int st = spawn(argv, logfile, TIMEOUT);
   *all = "";
-  if (st == -1)
-    return arena_printf(j->a, "cannot start: %s", strerror(errno));
-  if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-    return NULL;
-  const char *line = log_line(j, logfile, all);
-  if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
-    return arena_printf(j->a, "timed out after %d s", TIMEOUT);
-  if (WIFSIGNALED(st))
-    return arena_printf(j->a, "killed by signal %d: %s", WTERMSIG(st), line);
-  return arena_printf(j->a, "exit %d: %s", WEXITSTATUS(st), line);
+  return spawn_why(j->a, st, TIMEOUT, st > 0 ? log_line(j, logfile, all) : NULL);
 }
 
 /* The graph input bibc asks to freeze ("--const NAME=FILE.pb" in its
@@ -193,7 +155,7 @@ static int run_bibc(Job *j, int interp) {
       }
     }
     argv[n] = NULL;
-    const char *all, *why = status_why(j, spawn(argv, log), log, &all);
+    const char *all, *why = run_program(j, argv, log, &all);
     if (!why)
       return 1;
     int k = wants_const(j, all);
@@ -293,7 +255,7 @@ static int path_c(Job *j) {
   argv[n++] = arena_printf(j->a, "%s/prog", j->work);
   argv[n] = NULL;
   const char *log = arena_printf(j->a, "%s/cc.log", j->work), *all;
-  const char *why = status_why(j, spawn(argv, log), log, &all);
+  const char *why = run_program(j, argv, log, &all);
   if (why) {
     fail(j, "compiling the generated code: %s", why);
     return 0;
@@ -316,7 +278,7 @@ static int path_c(Job *j) {
     argv[n++] = arena_printf(j->a, "%s/out_%d.npy", j->work, k);
   argv[n] = NULL;
   log = arena_printf(j->a, "%s/prog.log", j->work);
-  why = status_why(j, spawn(argv, log), log, &all);
+  why = run_program(j, argv, log, &all);
   if (why) {
     fail(j, "running the test bench: %s", why);
     return 0;

@@ -1,0 +1,55 @@
+/*
+ * spawn.c - running another program under a timeout, for 'bibc verify' and
+ * the conformance runner (see spawn.h).  fork + execvp from an argv array,
+ * so no shell quoting; the child's stdout and stderr go to a log file the
+ * caller reads for the reason of a failure, and an alarm() set before the
+ * exec (it survives execvp) bounds a program that hangs.  The parent's
+ * stdio is flushed first so buffered output is not written twice.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "spawn.h"
+
+int spawn(char *const *argv, const char *log, int timeout) {
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0)
+    return -1;
+  if (pid == 0) {
+    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0666), nul = open("/dev/null", O_RDONLY);
+    if (fd < 0 || nul < 0)
+      _exit(126);
+    dup2(nul, 0);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    close(fd);
+    close(nul);
+    alarm((unsigned)timeout);
+    execvp(argv[0], argv);
+    fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+    _exit(127);
+  }
+  int st;
+  while (waitpid(pid, &st, 0) < 0)
+    if (errno != EINTR)
+      return -1;
+  return st;
+}
+
+const char *spawn_why(Arena *a, int st, int timeout, const char *line) {
+  if (st == -1)
+    return arena_printf(a, "cannot start: %s", strerror(errno));
+  if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+    return NULL;
+  if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
+    return arena_printf(a, "timed out after %d s", timeout);
+  if (WIFSIGNALED(st))
+    return arena_printf(a, "killed by signal %d: %s", WTERMSIG(st), line);
+  return arena_printf(a, "exit status %d: %s", WEXITSTATUS(st), line);
+}

@@ -1,0 +1,23 @@
+/*
+ * spawn.h - running another program, for 'bibc verify' (the C compiler and
+ * the generated test bench) and the conformance runner (bibc, the C
+ * compiler, the test bench): spawn() starts it with its output in a log
+ * under a timeout, spawn_why() says in one line why a run failed.
+ */
+#ifndef BIBC_SPAWN_H
+#define BIBC_SPAWN_H
+#include "../ir/ir.h"
+
+/* Runs argv (fork + execvp, no shell) with stdin from /dev/null and stdout
+ * + stderr into log (truncated), killed by SIGALRM after timeout seconds;
+ * waits for it.  Returns the wait status, or -1 with errno set if it could
+ * not be started or waited for. */
+int spawn(char *const *argv, const char *log, int timeout);
+
+/* What a spawn() status means: NULL for exit status 0, else "cannot start:
+ * ERR" (st == -1, read errno before anything changes it), "timed out after
+ * N s", "killed by signal N: LINE" or "exit status N: LINE", where LINE is
+ * the caller's pick from the log (unused in the first two). */
+const char *spawn_why(Arena *a, int st, int timeout, const char *line);
+
+#endif
