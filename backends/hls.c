@@ -23,7 +23,8 @@
  * element of an array (or a constant), resolved at generation time.  The
  * arithmetic follows the runtime kernels' definitions element by element:
  * MatMul, SparseMatMul, Conv and Add/Sub/Mul as exact sums (hls_expr.c), Relu and MaxPool
- * as maxima, Requant with the rounding plan of hls_expr.c, saturation
+ * as maxima, Threshold as a sum of comparisons, Requant with the
+ * rounding plan of hls_expr.c, saturation
  * (skipped when the input range cannot reach the bounds) or wrap, and the
  * per-channel left shift.  Anything else is a user error naming the node.
  * Cost: linear in the number of terms; the unrolled form is refused beyond
@@ -291,6 +292,40 @@ static void gen_requant(Hls *h, const Node *n) {
     }
 }
 
+/* Threshold: y = base + step * (number of comparisons that hold); levels
+ * that the input range decides are folded into base. */
+static void gen_threshold(Hls *h, const Node *n) {
+  const int64_t *ip = n->ip;
+  int64_t outer = ip[0], nc = ip[1], inner = ip[2], nk = ip[3];
+  const Value *xv = n->targs[0], *y = n->targs[1];
+  Ref *x = refs_of(h, xv);
+  for (int64_t o = 0; o < outer; o++)
+    for (int64_t c = 0; c < nc; c++) {
+      const int64_t *row = ip + 4 + c * (3 + nk);
+      for (int64_t k = 0; k < inner; k++) {
+        int64_t i = (o * nc + c) * inner + k, known = 0, any = 0;
+        int64_t lo = row[0] > 0 ? xv->qlo : -xv->qhi, hi = row[0] > 0 ? xv->qhi : -xv->qlo;
+        if (x[i].v->data)
+          lo = hi = row[0] * value_get_i64(x[i].v, x[i].i);
+        for (int64_t j = 0; j < nk; j++)
+          known += row[3 + j] <= lo;
+        assign_begin(h, y, i);
+        fprintf(h->f, "%lldLL", (long long)(row[1] + row[2] * known));
+        for (int64_t j = 0; j < nk; j++)
+          if (row[3 + j] > lo && row[3 + j] <= hi) {
+            if (!any++)
+              fprintf(h->f, " + %lldLL * (", (long long)row[2]);
+            else
+              fputs(" + ", h->f);
+            fprintf(h->f, "(HLS_W(%s) %s %lldLL)", elem(h, x[i]), row[0] > 0 ? ">=" : "<=",
+                    (long long)(row[0] > 0 ? row[3 + j] : -row[3 + j]));
+            h->nterms++;
+          }
+        fputs(any ? "));\n" : ");\n", h->f);
+      }
+    }
+}
+
 /* Data movement: Y's elements refer to X's (no code). */
 static void gen_alias(Hls *h, const Node *n, const Value *x, const Value *y) {
   Ref *rx = refs_of(h, x), *ry = arena_alloc(h->g->arena, sizeof *ry * (size_t)(value_numel(y) + 1));
@@ -324,6 +359,8 @@ static void gen_body(Hls *h, const Node *n) {
     gen_maxpool(h, n);
   else if (!strcmp(k, "rt_requant"))
     gen_requant(h, n);
+  else if (!strcmp(k, "rt_threshold"))
+    gen_threshold(h, n);
   else if (!strcmp(k, "rt_unary_i64") && n->ip[0] == RT_RELU)
     for (int64_t i = 0; i < n->ip[1]; i++)
       gen_max(h, n->targs[1], i, &refs_of(h, n->targs[0])[i], 1, 1);

@@ -118,6 +118,7 @@ int cmd_verify(int argc, char **argv);
 
 /* ---- passes/ ---- */
 void infer_shapes(Graph *g);
+void fold_thresholds(Graph *g);
 void eliminate_dead(Graph *g);
 void lower_fixed(Graph *g);
 void fold_batchnorm(Graph *g);

@@ -35,6 +35,16 @@ const Pass passes[] = {
    "becomes MatMul + Add; ops that compute in float read ToFloat copies, and fixed\n"
    "graph outputs are delivered as float32. Semantics: ir/fixed-point.md.\n"
    "Invalidates: nothing.\n", NULL},
+  {"fold_thresholds", fold_thresholds, "fold float sections between integers and quantizers into thresholds",
+   "Requires: lower_fixed.\n"
+   "Provides: each ToFloat -> (Add/Sub/Mul/Div by constants, BatchNormalization, Relu)\n"
+   "-> Quant/BipolarQuant -> FromFloat section becomes one integer Threshold node\n"
+   "(codes = base + step * count(sign * x >= T_k)). Power-of-two inputs: thresholds\n"
+   "found by bisection on the section's own float kernels and checked against them,\n"
+   "so the result is bit-exact with the float model. Scaled integers (scales that\n"
+   "are not powers of two): thresholds of the exact real-number semantics, computed\n"
+   "with exact dyadic arithmetic. Sections that do not fit are left in float.\n"
+   "Invalidates: nothing.\n", NULL},
   {"fold_batchnorm", fold_batchnorm, "fold BatchNormalization into the preceding Conv/Gemm/MatMul",
    "Requires: infer_shapes.\n"
    "Provides: a BatchNormalization (inference mode, constant parameters) that follows a\n"
@@ -77,13 +87,16 @@ const Pass passes[] = {
 const int npasses = (int)(sizeof passes / sizeof passes[0]);
 
 const char *const default_pipeline[] = {"infer_shapes", "eliminate_dead", NULL};
-const char *const fixed_pipeline[] = {"infer_shapes", "lower_fixed", "eliminate_dead", NULL};
+const char *const fixed_pipeline[] = {"infer_shapes", "lower_fixed", "fold_thresholds",
+                                     "eliminate_dead", NULL};
 static const char *const ptq_pipeline[] = {"infer_shapes", "fold_batchnorm", "prune",
-                                           "quantize_ptq", "lower_fixed", "eliminate_dead", NULL};
+                                           "quantize_ptq", "lower_fixed", "fold_thresholds",
+                                           "eliminate_dead", NULL};
 static const char *const float_opt_pipeline[] = {"infer_shapes", "fold_batchnorm", "prune",
                                                  "eliminate_dead", NULL};
 static const char *const fixed_opt_pipeline[] = {"infer_shapes", "fold_batchnorm", "prune",
-                                                 "lower_fixed", "eliminate_dead", NULL};
+                                                 "lower_fixed", "fold_thresholds",
+                                                 "eliminate_dead", NULL};
 
 const char *const *pipeline_for(const PassOptions *o) {
   if (o->precision || o->config || o->calibrate)

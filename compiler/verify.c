@@ -201,7 +201,11 @@ static void input_range(Verify *v, int k) {
         y = v->fix->nodes[j]->out[0];
         break;
       }
-    double lo = ldexp((double)y->qlo, -y->fx.f), hi = ldexp((double)y->qhi, -y->fx.f);
+    double lo = ldexp((double)y->qlo, -y->fx.f), hi = ldexp((double)y->qhi, -y->fx.f), s = 0;
+    for (int64_t c = 0; y->rscale && c < y->nrscale; c++)  /* scaled codes: the widest channel */
+      s = y->rscale[c] > s ? y->rscale[c] : s;
+    lo *= y->rscale ? s : 1;
+    hi *= y->rscale ? s : 1;
     v->lo[k] = v->quant[k] && v->lo[k] < lo ? v->lo[k] : lo;
     v->hi[k] = v->quant[k] && v->hi[k] > hi ? v->hi[k] : hi;
     v->quant[k] = y;

@@ -85,8 +85,8 @@ int verify_print(Verify *v, FILE *f) {
       fprintf(f, "  input %d '%s' %s%s: uniform in [%.9g, %.9g]", k, clean(a, x->name),
               dtype_name(x->dt), shape_str(a, x), v->lo[k], v->hi[k]);
       if (q)
-        fprintf(f, ", the range of its quantizer (fixed<%s,%d,%d>)\n", q->fx.sgn ? "s" : "u",
-                q->fx.w, q->fx.f);
+        fprintf(f, ", the range of its quantizer (fixed<%s,%d,%d>%s)\n", q->fx.sgn ? "s" : "u",
+                q->fx.w, q->fx.f, q->rscale ? " * scale" : "");
       else
         fputs(", default range (no input quantizer)\n", f);
     }

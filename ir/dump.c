@@ -11,9 +11,9 @@ static void type(FILE *f, const Value *v) {
             (long long)v->qlo, (long long)v->qhi);
   if (v->fx.w && v->rscale) {  /* scaled integer: the first scales */
     if (v->nrscale > 1)
-      fprintf(f, "* scale(axis %d){", v->rscale_axis);
+      fprintf(f, " * scale(axis %d){", v->rscale_axis);
     else
-      fputs("* scale{", f);
+      fputs(" * scale{", f);
     for (int64_t c = 0; c < v->nrscale && c < 4; c++)
       fprintf(f, "%s%.9g", c ? ", " : "", v->rscale[c]);
     fputs(v->nrscale > 4 ? ", ...}" : "}", f);
