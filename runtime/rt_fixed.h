@@ -177,9 +177,12 @@ RT_KERNEL(rt_fromfloat_scaled_f32) {
 }
 
 /*@ rt_tofloat_scaled_f32 */
-/* rt_tofloat_scaled_f32: Y = X * 2^-F * scale_c, computed in double and
- * rounded to float32.  ip = [outer, C, inner, F], fp = [scale_c],
- * t = [X (int64), Y (float)]. */
+/* rt_tofloat_scaled_f32: Y = X * 2^-F * scale_c rounded once to float32
+ * (nearest, ties to even), exact for |X| < 2^53: the double product p has
+ * the exact error e = fma(x, s, -p); rounding p to float32 is the correct
+ * rounding of p + e unless p lies exactly halfway between two float32
+ * values and e != 0, where e's sign picks the neighbour.
+ * ip = [outer, C, inner, F], fp = [scale_c], t = [X (int64), Y (float)]. */
 RT_KERNEL(rt_tofloat_scaled_f32) {
   const int64_t *x = (const int64_t *)t[0];
   float *y = (float *)t[1];
@@ -187,7 +190,11 @@ RT_KERNEL(rt_tofloat_scaled_f32) {
     for (int64_t c = 0; c < ip[1]; c++)
       for (int64_t k = 0; k < ip[2]; k++) {
         int64_t i = (o * ip[1] + c) * ip[2] + k;
-        y[i] = (float)(ldexp((double)x[i], (int)-ip[3]) * fp[c]);
+        double v = ldexp((double)x[i], (int)-ip[3]), p = v * fp[c], e = fma(v, fp[c], -p);
+        float r = (float)p, r2 = nextafterf(r, p > (double)r ? HUGE_VALF : -HUGE_VALF);
+        if (e != 0 && (double)r != p && p - (double)r == (double)r2 - p && (e > 0) == (r2 > r))
+          r = r2;
+        y[i] = r;
       }
 }
 

@@ -22,3 +22,14 @@ endforeach()
 add_test(NAME models/kwsmlp_class3
          COMMAND sh ${MODELS_DIR}/kws_class.sh ${BIBC} $<TARGET_FILE:npycmp> ${SHARED_TESTDATA})
 set_tests_properties(models/kwsmlp_class3 PROPERTIES SKIP_RETURN_CODE 77)
+add_test(NAME models/kwsmlp_class3_fixed
+         COMMAND sh ${MODELS_DIR}/kws_class.sh ${BIBC} $<TARGET_FILE:npycmp> ${SHARED_TESTDATA} --fixed)
+set_tests_properties(models/kwsmlp_class3_fixed PROPERTIES SKIP_RETURN_CODE 77)
+# kwsmlp_w3a3's scales are not powers of two: scaled integers and exact
+# thresholds give an integer-only C, bit-exact with 'bibc run --fixed'.
+add_test(NAME models/kwsmlp_int
+         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/fixed/run_fixed.sh --bibc ${BIBC}
+                 --randnpy $<TARGET_FILE:randnpy> --npycmp $<TARGET_FILE:npycmp>
+                 --cc ${CMAKE_C_COMPILER} --cflags "${GEN_CFLAGS}" --check int
+                 ${SHARED_TESTDATA}/models/QONNX_model_zoo/models/GSCV2/kwsmlp_w3a3/kwsmlp_w3a3.onnx 300)
+set_tests_properties(models/kwsmlp_int PROPERTIES SKIP_RETURN_CODE 77)

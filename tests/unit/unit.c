@@ -154,12 +154,62 @@ static void test_requant(void) {
         y[2], y[3], y[4], y[5]);
 }
 
+/* x * s rounded once to float32 (nearest, ties to even), exactly: x * m
+ * (m = s's 53-bit mantissa) in 128 bits, its top 24 bits rounded. */
+static float exact_scaled(int64_t x, double s) {
+  int e;
+  double fm = frexp(s, &e);
+  __int128 p = (__int128)x * (int64_t)ldexp(fm, 53);
+  int neg = p < 0, bits = 0;
+  unsigned __int128 u = neg ? -(unsigned __int128)p : (unsigned __int128)p;
+  for (unsigned __int128 t = u; t; t >>= 1)
+    bits++;
+  int drop = bits > 24 ? bits - 24 : 0;
+  unsigned __int128 q = u >> drop, r = drop ? u & (((unsigned __int128)1 << drop) - 1) : 0;
+  unsigned __int128 half = drop ? (unsigned __int128)1 << (drop - 1) : 1;
+  if (drop && (r > half || (r == half && (q & 1))))
+    q++;
+  float y = ldexpf((float)(uint64_t)q, drop + e - 53);
+  return neg ? -y : y;
+}
+
+/* rt_tofloat_scaled_f32 rounds x * 2^-F * s once: random operands, and a
+ * product that double rounds onto a float32 tie (the naive (float)(x * s)
+ * gets it wrong). */
+static void test_tofloat_scaled(void) {
+  uint64_t st = 12345;
+  int bad = 0;
+  for (int i = 0; i < 200000; i++) {
+    st = st * 6364136223846793005u + 1442695040888963407u;
+    int64_t x = (int64_t)(st >> 11) >> (st % 40);
+    float a = (float)ldexp(1 + (double)((st >> 7) % 1000003) / 1000003.0, (int)(st % 17) - 8);
+    float b = 0.1f + (float)((st >> 23) % 9973) / 997.0f;
+    double s = (double)a * (double)b;
+    int64_t ip[4] = {1, 1, 1, 0};
+    float y;
+    void *t[2] = {&x, &y};
+    rt_tofloat_scaled_f32(ip, &s, t);
+    bad += y != exact_scaled(x, s);
+  }
+  CHECK(bad == 0, "rt_tofloat_scaled_f32: %d of 200000 random products misrounded", bad);
+  for (int sg = -1; sg <= 1; sg += 2) {
+    int64_t x = sg * ((((int64_t)1 << 24) + 1) * ((int64_t)1 << 28) - 32), ip[4] = {1, 1, 1, 0};
+    double s = 1 + ldexp(1, -47);
+    float y, want = (float)(sg * ldexp(((int64_t)1 << 24) + 2, 28));
+    void *t[2] = {&x, &y};
+    rt_tofloat_scaled_f32(ip, &s, t);
+    CHECK(y == want && exact_scaled(x, s) == want && (float)((double)x * s) != want,
+          "rt_tofloat_scaled_f32 on a double-rounding tie: %.9g, want %.9g", y, want);
+  }
+}
+
 int main(int argc, char **argv) {
   test_tensor_roundtrip(argc > 1 ? argv[1] : ".");
   test_tables();
   test_broadcast_add();
   test_fixed_rounding();
   test_requant();
+  test_tofloat_scaled();
   printf("%d passed, %d failed\n", npassed, nfailed);
   return nfailed ? 1 : 0;
 }
