@@ -234,48 +234,6 @@ static void sparsify(Fixer *F, Node *n) {
   node_set_int(g, n, "n", N);
 }
 
-/* The integer codes of a constant B [K, N] that a folded quantizer with a
- * per-column (or per-tensor) scale that is not a power of two made
- * (B.qscale): codes c with B == float32(c * s_j) exactly, |c| < 2^24.
- * *sw gets s_j per column.  NULL if B is not such a constant. */
-static Value *weight_codes(Fixer *F, Node *n, Value *b, const double **sw) {
-  const Value *qs = b->qscale;
-  if (!qs || b->dt != DT_F32 || b->rank != 2)
-    return NULL;
-  int64_t K = b->dims[0], N = b->dims[1];
-  const float *w = b->data, *s = qs->data;
-  int po2 = 1;
-  for (int64_t i = 0; i < K * N; i++) {
-    int e;
-    po2 &= frexp(s[i], &e) == 0.5;
-    if (s[i] != s[i % N] || !(s[i] > 0))
-      return NULL;  /* the scale varies along K: no per-column factor */
-  }
-  if (po2)
-    return NULL;
-  Value *q = value_new(F->g, arena_printf(F->g->arena, "%s.codes", b->name));
-  q->dt = DT_I64;
-  q->rank = 2;
-  q->dims[0] = K;
-  q->dims[1] = N;
-  q->shape_known = 1;
-  int64_t *c = q->data = arena_alloc(F->g->arena, sizeof *c * (size_t)(K * N + 1)), lo = 0, hi = 0;
-  for (int64_t i = 0; i < K * N; i++) {
-    double r = rint((double)w[i] / (double)s[i]);
-    if (!(fabs(r) < 16777216.0) || (float)((float)r * s[i]) != w[i])
-      return NULL;
-    c[i] = (int64_t)r;
-    lo = i == 0 || c[i] < lo ? c[i] : lo;
-    hi = i == 0 || c[i] > hi ? c[i] : hi;
-  }
-  set_fixed(F, n, q, 0, lo, hi);
-  double *d = arena_alloc(F->g->arena, sizeof *d * (size_t)N);
-  for (int64_t j = 0; j < N; j++)
-    d[j] = s[j];
-  *sw = d;
-  return q;
-}
-
 /* Y = A B with A fixed [.., K] and B a constant [K, N] (converted to
  * integers), or both fixed.  Range per output column: the sum over k of
  * the extreme products b_kj * a for a in [a.qlo, a.qhi]. */
@@ -298,7 +256,7 @@ static void fix_matmul(Fixer *F, Node *n) {
     if (b->rank != 2)
       error_node(g, n, "fixed-point MatMul needs a 2-D constant operand, got %s",
                  shape_str(g->arena, b));
-    Value *codes = weight_codes(F, n, b, &sw);
+    Value *codes = weight_codes(F, n, b, 1, &sw);
     if (!codes && exact_frac(b) == INT32_MIN) {
       float_op(F, n);  /* neither on a grid nor a quantizer's output: the float model's MatMul */
       return;
@@ -323,27 +281,12 @@ static void fix_matmul(Fixer *F, Node *n) {
     lo = min2(min2(p[0], p[1]), min2(p[2], p[3])) * K;
     hi = max2(max2(p[0], p[1]), max2(p[2], p[3])) * K;
   }
-  double *sy = NULL;
-  int64_t N = n->in[1]->dims[n->in[1]->rank - 1], ns = sw || a->rscale ? (sw ? N : 1) : 0;
-  if (ns) {  /* output scale: A's times B's column scale, exact in double */
-    sy = arena_alloc(g->arena, sizeof *sy * (size_t)ns);
-    for (int64_t j = 0; j < ns; j++) {
-      double x = a->rscale ? a->rscale[0] : 1, y = sw ? sw[j] : 1;
-      sy[j] = x * y;
-      if (fma(x, y, -sy[j]) != 0) {
-        error_node(g, n, "the product of the scales %.9g and %.9g is not exact in double "
-                   "precision; bibc has no exact integer form for it", x, y);
-      }
-    }
-  }
+  int64_t ns;
+  double *sy = product_scale(F, n, a, sw, n->in[1]->dims[n->in[1]->rank - 1], &ns);
   sparsify(F, n);
   infer_node(g, n);
   set_fixed(F, n, n->out[0], a->fx.f + b->fx.f, lo, hi);
-  if (sy) {
-    n->out[0]->rscale = sy;
-    n->out[0]->nrscale = ns;
-    n->out[0]->rscale_axis = ns > 1 ? n->out[0]->rank - 1 : -1;
-  }
+  set_scale(n->out[0], sy, ns, n->out[0]->rank - 1);
 }
 
 /* A new constant: 2-D b transposed. */
@@ -401,26 +344,11 @@ static void fix_gemm(Fixer *F, Node *n) {
   fix_matmul(F, n);
 }
 
-/* Conv with fixed X and constant W (and B): integer convolution at
- * F_x + F_w fraction bits.  Range per output channel m: B[m] plus, per
- * weight, the extreme products taken together with 0 (a tap that falls in
- * the padding contributes nothing). */
-static void fix_conv(Fixer *F, Node *n) {
-  Graph *g = F->g;
-  Value *x = n->in[0], *w = n->in[1], *b = n->nin > 2 ? n->in[2] : NULL;
-  if (!is_fixed(x) || !w->data || is_fixed(w) || (b && !b->data) || x->rscale) {
-    float_op(F, n);
-    return;
-  }
-  int fb = b ? exact_frac(b) : INT32_MIN;
-  if (b && fb == INT32_MIN)
-    error_node(g, n, "bias '%s' is not on a power-of-two grid; the fixed-point pipeline needs "
-               "power-of-two quantization scales", b->name);
-  /* Weights get enough fraction bits for the products to hold the bias exactly. */
-  w = n->in[1] = fixed_const(F, n, w, b ? fb - x->fx.f : -64);
-  int f = x->fx.f + w->fx.f;
-  if (b)
-    b = n->in[2] = const_to_fixed(F, n, b, f);
+/* Sets the range of Conv n's output at f fraction bits, per output channel
+ * m: B[m] plus, per weight, the extreme products taken together with 0 (a
+ * tap that falls in the padding contributes nothing). */
+static void conv_range(Fixer *F, Node *n, int f) {
+  const Value *x = n->in[0], *w = n->in[1], *b = n->nin > 2 ? n->in[2] : NULL;
   int64_t nm = w->dims[0], per = value_numel(w) / nm;
   const int64_t *wq = w->data;
   __int128 lo = 0, hi = 0;
@@ -434,8 +362,81 @@ static void fix_conv(Fixer *F, Node *n) {
     lo = m == 0 ? slo : min2(lo, slo);
     hi = m == 0 ? shi : max2(hi, shi);
   }
-  infer_node(g, n);
   set_fixed(F, n, n->out[0], f, lo, hi);
+}
+
+/* Conv of a scaled integer, or with weights that are a quantizer's codes
+ * with a per-output-channel scale (codes, or NULL: W on a power-of-two
+ * grid): the integer convolution without the bias, whose output has the
+ * scale x's times W's per channel (sw); the bias becomes an Add after it (a
+ * float section for fold_thresholds, or the float tail). */
+static void fix_conv_scaled(Fixer *F, Node *n, Value *codes, const double *sw) {
+  Graph *g = F->g;
+  Value *x = n->in[0], *b = n->nin > 2 ? n->in[2] : NULL, *y = n->out[0];
+  if (!codes && exact_frac(n->in[1]) == INT32_MIN) {
+    float_op(F, n);
+    return;
+  }
+  Value *w = n->in[1] = codes ? codes : fixed_const(F, n, n->in[1], -64);
+  if (b) {  /* Y = Conv(X, W) + B[m] along axis 1 */
+    Value *t = value_new(g, arena_printf(g->arena, "%s.conv", y->name));
+    n->out[0] = t;
+    t->producer = n;
+    n->nin = 2;
+    Value *bc = value_new(g, arena_printf(g->arena, "%s.bias", b->name));
+    *bc = *b;
+    bc->id = g->nvalues - 1;
+    bc->name = arena_printf(g->arena, "%s.bias", b->name);
+    bc->nuses = 0;
+    bc->rank = y->rank - 1;
+    bc->dims[0] = b->dims[0];
+    for (int d = 1; d < bc->rank; d++)
+      bc->dims[d] = 1;
+    Node *add = node_insert(g, F->pos + 1, OP_ADD, 2, 1);
+    add->index = n->index;
+    add->name = n->name;
+    add->opset = 14;
+    add->in[0] = t;
+    add->in[1] = bc;
+    add->out[0] = y;
+    y->producer = add;
+  }
+  infer_node(g, n);
+  conv_range(F, n, x->fx.f + w->fx.f);
+  int64_t ns;
+  double *sy = product_scale(F, n, x, sw, w->dims[0], &ns);
+  set_scale(n->out[0], sy, ns, 1);
+}
+
+/* Conv with fixed X and constant W (and B): integer convolution at
+ * F_x + F_w fraction bits.  Range per output channel m: B[m] plus, per
+ * weight, the extreme products taken together with 0 (a tap that falls in
+ * the padding contributes nothing). */
+static void fix_conv(Fixer *F, Node *n) {
+  Graph *g = F->g;
+  Value *x = n->in[0], *w = n->in[1], *b = n->nin > 2 ? n->in[2] : NULL;
+  if (!is_fixed(x) || !w->data || is_fixed(w) || (b && !b->data) ||
+      (x->rscale && x->nrscale > 1)) {
+    float_op(F, n);
+    return;
+  }
+  const double *sw = NULL;
+  Value *codes = weight_codes(F, n, w, 0, &sw);
+  if (codes || x->rscale) {
+    fix_conv_scaled(F, n, codes, sw);
+    return;
+  }
+  int fb = b ? exact_frac(b) : INT32_MIN;
+  if (b && fb == INT32_MIN)
+    error_node(g, n, "bias '%s' is not on a power-of-two grid; the fixed-point pipeline needs "
+               "power-of-two quantization scales", b->name);
+  /* Weights get enough fraction bits for the products to hold the bias exactly. */
+  w = n->in[1] = fixed_const(F, n, w, b ? fb - x->fx.f : -64);
+  int f = x->fx.f + w->fx.f;
+  if (b)
+    b = n->in[2] = const_to_fixed(F, n, b, f);
+  infer_node(g, n);
+  conv_range(F, n, f);
 }
 
 /* Add/Sub align operands to the larger fraction bits; Mul adds them. */

@@ -1,7 +1,8 @@
 /*
  * lower_fixed_quant.c - the quantizers of the lower_fixed pass (see
  * lower_fixed.c): Quant/IntQuant and BipolarQuant on float or fixed
- * values.  Power-of-two scales give exact fixed point; other scales give
+ * values, and the integer codes and scales of weights that a folded
+ * quantizer made.  Power-of-two scales give exact fixed point; other scales give
  * scaled integers (Value.rscale): the float quantizer runs and FromFloat
  * reads its integer codes back exactly.
  */
@@ -206,3 +207,72 @@ void fix_quant(Fixer *F, Node *n) {
   set_fixed(F, n, n->out[0], f, lo, hi);
 }
 
+/* ---- codes of folded weight quantizers, and their scales ---- */
+
+/* The integer codes of a constant B that a folded quantizer with one
+ * scale per index of B's axis (output column of a MatMul: axis 1; output
+ * channel of a Conv: axis 0), not all powers of two, made (B.qscale):
+ * codes c with B == float32(c * s) exactly, |c| < 2^24.  *sw gets the
+ * scale per index of axis.  NULL if B is not such a constant. */
+Value *weight_codes(Fixer *F, Node *n, Value *b, int axis, const double **sw) {
+  const Value *qs = b->qscale;
+  if (!qs || b->dt != DT_F32 || axis >= b->rank)
+    return NULL;
+  int64_t cnt = value_numel(b), nc = b->dims[axis], inner = 1;
+  for (int d = axis + 1; d < b->rank; d++)
+    inner *= b->dims[d];
+  const float *w = b->data, *s = qs->data;
+  int po2 = 1;
+  for (int64_t i = 0; i < cnt; i++) {
+    int e;
+    po2 &= frexp(s[i], &e) == 0.5;
+    if (s[i] != s[((i / inner) % nc) * inner] || !(s[i] > 0))
+      return NULL;  /* the scale varies along another axis: no per-channel factor */
+  }
+  if (po2)
+    return NULL;
+  Value *q = value_new(F->g, arena_printf(F->g->arena, "%s.codes", b->name));
+  q->dt = DT_I64;
+  q->rank = b->rank;
+  memcpy(q->dims, b->dims, sizeof q->dims);
+  q->shape_known = 1;
+  int64_t *c = q->data = arena_alloc(F->g->arena, sizeof *c * (size_t)(cnt + 1)), lo = 0, hi = 0;
+  for (int64_t i = 0; i < cnt; i++) {
+    double r = rint((double)w[i] / (double)s[i]);
+    if (!(fabs(r) < 16777216.0) || (float)((float)r * s[i]) != w[i])
+      return NULL;
+    c[i] = (int64_t)r;
+    lo = i == 0 || c[i] < lo ? c[i] : lo;
+    hi = i == 0 || c[i] > hi ? c[i] : hi;
+  }
+  set_fixed(F, n, q, 0, lo, hi);
+  double *d = arena_alloc(F->g->arena, sizeof *d * (size_t)nc);
+  for (int64_t k = 0; k < nc; k++)
+    d[k] = s[k * inner];
+  *sw = d;
+  return q;
+}
+
+/* Output scale y: x's (one per tensor, or 1) times w's per channel (or 1),
+ * exact in double; NULL when neither has a scale.  *ns = their count. */
+double *product_scale(Fixer *F, Node *n, const Value *x, const double *sw, int64_t nc,
+                             int64_t *ns) {
+  *ns = sw || x->rscale ? (sw ? nc : 1) : 0;
+  if (!*ns)
+    return NULL;
+  double *sy = arena_alloc(F->g->arena, sizeof *sy * (size_t)*ns);
+  for (int64_t j = 0; j < *ns; j++) {
+    double a = x->rscale ? x->rscale[0] : 1, b = sw ? sw[j] : 1;
+    sy[j] = a * b;
+    if (fma(a, b, -sy[j]) != 0)
+      error_node(F->g, n, "the product of the scales %.9g and %.9g is not exact in double "
+                 "precision; bibc has no exact integer form for it", a, b);
+  }
+  return sy;
+}
+
+void set_scale(Value *y, double *s, int64_t ns, int axis) {
+  y->rscale = s;
+  y->nrscale = ns;
+  y->rscale_axis = ns > 1 ? axis : -1;
+}

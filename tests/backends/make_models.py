@@ -46,7 +46,35 @@ def float_between():
     b.save("float_between", "x", [1, 8], y, [1, 4])
 
 
+def scaled_conv():
+    """Scales that are not powers of two (Brevitas style): input scale 0.37,
+    Conv weights with one scale per output channel and a bias, then
+    BatchNormalization (a negative and a zero gamma), Relu and a 4-bit
+    unsigned Quant with scale 0.21 (thresholds), MaxPool, and a MatMul with
+    per-column weight scales ending the graph (scaled output)."""
+    b = fm.Builder(13)
+    h = b.quant("x", 0.37, 8)
+    ws = (0.011 + 0.02 * b.rng.random((6, 1, 1, 1))).astype(np.float32)
+    w = b.rng.integers(-7, 8, size=(6, 3, 3, 3)).astype(np.float32) * ws
+    w = b.quant(b.const(b.fresh("W"), w), ws, 4)
+    bias = b.const(b.fresh("B"), (0.3 * b.rng.standard_normal(6)).astype(np.float32))
+    h = b.node("Conv", [h, w, bias], pads=[1, 1, 1, 1])
+    gamma = (0.5 + b.rng.random(6)).astype(np.float32)
+    gamma[1], gamma[4] = -0.8, 0.0
+    bn = [b.const(b.fresh("bn"), a.astype(np.float32)) for a in
+          (gamma, 0.2 * b.rng.standard_normal(6), 2 * b.rng.standard_normal(6), 1 + 4 * b.rng.random(6))]
+    h = b.node("BatchNormalization", [h] + bn)
+    h = b.quant(b.node("Relu", [h]), 0.21, 4, signed=0)
+    h = b.node("MaxPool", [h], kernel_shape=[2, 2], strides=[2, 2])
+    h = b.node("Flatten", [h])
+    ws2 = (0.01 + 0.03 * b.rng.random((1, 4))).astype(np.float32)
+    w2 = b.rng.integers(-3, 4, size=(6 * 3 * 3, 4)).astype(np.float32) * ws2
+    y = b.node("MatMul", [h, b.quant(b.const(b.fresh("W"), w2), ws2, 3)])
+    b.save("scaled_conv", "x", [1, 3, 6, 6], y, [1, 4])
+
+
 if __name__ == "__main__":
     os.makedirs(fm.OUT, exist_ok=True)
     layout_sparse()
     float_between()
+    scaled_conv()
