@@ -95,7 +95,8 @@ static int chain_op(const Node *n, const Value *v) {
 }
 
 static int is_quantizer(const Node *n) {
-  return n->op == OP_QUANT || n->op == OP_INTQUANT || n->op == OP_BIPOLARQUANT;
+  return n->op == OP_QUANT || n->op == OP_INTQUANT || n->op == OP_BIPOLARQUANT ||
+         n->op == OP_MULTITHRESHOLD;
 }
 
 static int match(Section *s, Node *tf) {
@@ -151,8 +152,9 @@ static double bget(const Value *c, const Value *y, int64_t i) {
 static int levels(Section *s) {
   Node *q = s->seq[s->n - 2], *r = s->seq[s->n - 1];
   Value *qin = q->in[0];
-  int bipolar = q->op == OP_BIPOLARQUANT || q->ip[2];
-  int64_t qmin = bipolar ? -1 : (int64_t)q->fp[0], qmax = bipolar ? 1 : (int64_t)q->fp[1];
+  int mt = q->op == OP_MULTITHRESHOLD, bipolar = !mt && (q->op == OP_BIPOLARQUANT || q->ip[2]);
+  int64_t qmin = mt ? 0 : bipolar ? -1 : (int64_t)q->fp[0];
+  int64_t qmax = mt ? q->ip[3] : bipolar ? 1 : (int64_t)q->fp[1];
   s->nk = bipolar ? 1 : qmax - qmin;
   if (s->nk < 1 || s->nk > 4096)
     return 0;
@@ -164,17 +166,17 @@ static int levels(Section *s) {
   const Attr *rs = attr_find(r, "scale");
   int f = (int)attr_int(r, "f", 0);
   for (int64_t i = 0; i < s->m; i++) {
-    float sc = (float)bget(q->in[1], qin, i);
-    float z = q->op == OP_BIPOLARQUANT ? 0 : (float)bget(q->in[2], qin, i);
+    /* level j's float output y = (q_j - z) * sc (MultiThreshold: j * sc + z) */
+    float sc = mt ? (float)q->fp[0] : (float)bget(q->in[1], qin, i);
+    float z = mt ? (float)q->fp[1] : q->op == OP_BIPOLARQUANT ? 0 : (float)bget(q->in[2], qin, i);
     int64_t code[2];
-    for (int j = 0; j < 2; j++) {
-      float y = (float)((float)((float)s->qlev[j] - z) * sc);
-      code[j] = rs ? (int64_t)rint((double)y / (double)sc) : (int64_t)ldexpf(y, f);
-    }
-    for (int64_t j = 2; j <= s->nk; j++) {  /* evenly spaced? */
-      float y = (float)((float)((float)s->qlev[j] - z) * sc);
+    for (int64_t j = 0; j <= s->nk; j++) {
+      float l = (float)s->qlev[j];
+      float y = mt ? (float)((float)(l * sc) + z) : (float)((float)(l - z) * sc);
       int64_t c = rs ? (int64_t)rint((double)y / (double)sc) : (int64_t)ldexpf(y, f);
-      if (c != code[0] + j * (code[1] - code[0]))
+      if (j < 2)
+        code[j] = c;
+      else if (c != code[0] + j * (code[1] - code[0]))  /* evenly spaced? */
         return 0;
     }
     s->rows[i * w + 1] = code[0];
@@ -411,6 +413,40 @@ static int back(Cond *c, const Node *n, const Value *u, int64_t i) {
   }
 }
 
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* MultiThreshold's count >= L (L >= 1) as "v >= the L-th smallest
+ * threshold of v's channel" (an infinite one settles it); 0 if a threshold
+ * is NaN. */
+static int start_mt(Cond *c, const Node *q, int64_t i, int64_t L) {
+  int64_t nc = q->ip[1], inner = q->ip[2], nb = q->ip[3], row = q->ip[4] ? 0 : (i / inner) % nc;
+  double *t = malloc(sizeof *t * (size_t)nb), tl;
+  if (!t)
+    die("out of memory");
+  int nan = 0;
+  for (int64_t b = 0; b < nb; b++) {
+    t[b] = (float)value_get_f64(q->in[1], row * nb + b);
+    nan |= t[b] != t[b];
+  }
+  qsort(t, (size_t)nb, sizeof *t, cmp_double);
+  tl = t[L - 1];
+  free(t);
+  memset(c, 0, sizeof *c);
+  c->dir = 1;
+  c->d = dy_int(1);
+  c->v = dy_int(0);
+  c->q = dy_int(0);
+  if (nan)
+    return 0;
+  if (isinf(tl))
+    return settle(c, tl < 0);
+  c->p = dy_double(tl);
+  return 1;
+}
+
 /* The condition "quantizer integer >= L" on the quantizer's input v. */
 static void start(Cond *c, const Node *q, int64_t i, int64_t L) {
   const Value *qin = q->in[0];
@@ -464,7 +500,10 @@ static int by_exact(Section *s) {
     int dir = 0;
     for (int64_t j = 1; j <= s->nk; j++) {
       Cond *c = &cs[j - 1];
-      start(c, q, i, s->qlev[j]);
+      if (q->op != OP_MULTITHRESHOLD)
+        start(c, q, i, s->qlev[j]);
+      else if (!start_mt(c, q, i, s->qlev[j]))
+        goto fail;
       for (int k = s->n - 3; k >= 1; k--)
         if (!back(c, s->seq[k], s->seq[k - 1]->out[0], i))
           goto fail;

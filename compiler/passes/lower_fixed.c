@@ -505,6 +505,7 @@ void lower_fixed(Graph *g) {
     Node *n = g->nodes[F.pos];
     switch (n->op) {
     case OP_QUANT: case OP_INTQUANT: fix_quant(&F, n); break;
+    case OP_MULTITHRESHOLD: fix_multithreshold(&F, n); break;
     case OP_BIPOLARQUANT: fix_bipolar(&F, n); break;
     case OP_MATMUL: fix_matmul(&F, n); break;
     case OP_GEMM: fix_gemm(&F, n); break;

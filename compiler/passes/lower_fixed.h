@@ -30,6 +30,7 @@ void replace_uses(Graph *g, Value *from, Value *to, int start);
 /* lower_fixed_quant.c */
 void fix_quant(Fixer *F, Node *n);
 void fix_bipolar(Fixer *F, Node *n);
+void fix_multithreshold(Fixer *F, Node *n);
 /* The codes of constant b made by a folded quantizer with one scale per
  * index of b's axis that is not a power of two (*sw: those scales), or NULL. */
 Value *weight_codes(Fixer *F, Node *n, Value *b, int axis, const double **sw);

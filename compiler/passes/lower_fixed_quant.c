@@ -77,12 +77,12 @@ static void read_float_quantizer(Fixer *F, Node *n, int f, __int128 lo, __int128
   F->pos++;
 }
 
-/* After a float quantizer n whose scale is not a power of two: FromFloat
+/* After a float quantizer n whose scale (a constant) is not a power of two: FromFloat
  * reads its integer codes q - zeropt in [lo, hi] back exactly (rt_fromfloat
  * _scaled_f32 needs |code| < 2^21); the codes carry the scale (rscale). */
-static void read_scaled_quantizer(Fixer *F, Node *n, int axis, int64_t lo, int64_t hi) {
+static void read_scaled_codes(Fixer *F, Node *n, const Value *scale, int axis, int64_t lo,
+                              int64_t hi) {
   Graph *g = F->g;
-  Value *scale = n->in[1];
   int64_t nc = value_numel(scale);
   if (lo <= -((int64_t)1 << 21) || hi >= (int64_t)1 << 21)
     error_node(g, n, "a %lld-level quantizer with a scale that is not a power of two has no exact "
@@ -123,7 +123,7 @@ void fix_bipolar(Fixer *F, Node *n) {
   int axis, f;
   int *fc = po2_fracs(F, n, scale, n->in[0], &axis, &f);
   if (!fc) {
-    read_scaled_quantizer(F, n, axis, -1, 1);
+    read_scaled_codes(F, n, n->in[1], axis, -1, 1);
     return;
   }
   __int128 m = 1;
@@ -165,7 +165,7 @@ void fix_quant(Fixer *F, Node *n) {
       n->in[0] = to_float(F, n, x);
       infer_node(g, n);
     }
-    read_scaled_quantizer(F, n, axis, lo_q, hi_q);
+    read_scaled_codes(F, n, n->in[1], axis, lo_q, hi_q);
     return;
   }
   int64_t *ch = arena_alloc(g->arena, sizeof *ch * 4 * (size_t)nc);
@@ -205,6 +205,57 @@ void fix_quant(Fixer *F, Node *n) {
   node_set_ints(g, n, "channels", ch, 4 * (int)nc);
   infer_node(g, n);
   set_fixed(F, n, n->out[0], f, lo, hi);
+}
+
+/* MultiThreshold(X, T): Y = out_scale * count + out_bias, count in 0..B.
+ * Its float32 outputs y_j (the kernel's arithmetic) are read back as
+ * integers when out_scale is a power of two and they are base + j * step
+ * on a power-of-two grid (FINN's out_scale 1 or 2, integer out_bias), or
+ * as scaled codes j + m (real value (j + m) * out_scale) when out_bias =
+ * m * out_scale exactly; otherwise it stays a float op. */
+void fix_multithreshold(Fixer *F, Node *n) {
+  Graph *g = F->g;
+  if (!n->in[1]->data || n->out[0]->dt != DT_F32) {
+    float_op(F, n);
+    return;
+  }
+  if (is_fixed(n->in[0])) {
+    n->in[0] = to_float(F, n, n->in[0]);
+    infer_node(g, n);
+  }
+  int64_t nb = n->ip[3];
+  float os = (float)n->fp[0], ob = (float)n->fp[1];
+  if (nb < 1 || nb > 65536 || !(os > 0))
+    return;
+  Value *lev = value_new(g, arena_printf(g->arena, "%s.levels", n->out[0]->name));
+  lev->dt = DT_F32;
+  lev->rank = 1;
+  lev->dims[0] = nb + 1;
+  lev->shape_known = 1;
+  float *y = lev->data = arena_alloc(g->arena, sizeof(float) * (size_t)(nb + 1));
+  for (int64_t j = 0; j <= nb; j++)
+    y[j] = (float)((float)((float)j * os) + ob);
+  int e, f = frexp(os, &e) == 0.5 ? exact_frac(lev) : INT32_MIN;  /* else scaled codes */
+  if (f != INT32_MIN) {
+    int64_t c0 = (int64_t)ldexp(y[0], f), step = (int64_t)ldexp(y[1], f) - c0;
+    int even = step > 0;
+    for (int64_t j = 2; j <= nb && even; j++)
+      even = (int64_t)ldexp(y[j], f) == c0 + j * step;
+    if (even) {
+      read_float_quantizer(F, n, f, c0, c0 + nb * step);
+      return;
+    }
+  }
+  double m = (double)ob / (double)os;
+  if (m != rint(m) || (double)ob != m * (double)os || fabs(m) + (double)nb >= 1048576.0)
+    return;  /* an offset that is no whole number of steps: the float op stays */
+  Value *sc = value_new(g, arena_printf(g->arena, "%s.scale", n->out[0]->name));
+  sc->dt = DT_F32;
+  sc->rank = 0;
+  sc->shape_known = 1;
+  sc->data = arena_alloc(g->arena, sizeof(float));
+  *(float *)sc->data = os;
+  read_scaled_codes(F, n, sc, -1, (int64_t)m, (int64_t)m + nb);
 }
 
 /* ---- codes of folded weight quantizers, and their scales ---- */

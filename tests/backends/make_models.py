@@ -73,8 +73,39 @@ def scaled_conv():
     b.save("scaled_conv", "x", [1, 3, 6, 6], y, [1, 4])
 
 
+def multithreshold():
+    """MultiThreshold as a quantizer (FINN dialect): after a power-of-two
+    MatMul with out_scale 1 (integer codes: thresholds bit-exact with the
+    float model), then with out_scale 0.3 and out_bias -0.6 (scaled codes),
+    then on a scaled accumulator (exact thresholds), with +-inf thresholds
+    and a row shared by every channel."""
+    b = fm.Builder(14)
+    h = b.quant("x", 2.0 ** -4, 8)
+
+    def mt(h, n, k, scale, bias, shared=False, inf=False):
+        t = np.sort(b.rng.standard_normal((1 if shared else n, k)) * 2, axis=1).astype(np.float32)
+        if inf:
+            t[0, 0], t[1, -1] = -np.inf, np.inf
+        y = b.fresh("mt")
+        b.nodes.append(fm.helper.make_node("MultiThreshold", [h, b.const(b.fresh("T"), t)], [y],
+                                           domain=fm.QD, out_scale=scale, out_bias=bias,
+                                           name=b.fresh("MultiThreshold_")))
+        return y
+
+    w = b.quant(b.weights((8, 8), 5, 4), 2.0 ** -5, 4)
+    h = mt(b.node("MatMul", [h, w]), 8, 3, 1.0, -1.0, inf=True)
+    w = b.quant(b.weights((8, 6), 3, 3), 2.0 ** -3, 3)
+    h = mt(b.node("MatMul", [h, w]), 6, 4, 0.3, -0.6)
+    w = b.quant(b.weights((6, 6), 2, 3), 2.0 ** -2, 3)
+    h = mt(b.node("MatMul", [h, w]), 6, 2, 2.0, -1.0, shared=True)
+    w = b.quant(b.weights((6, 3), 2, 4), 2.0 ** -2, 4)
+    y = b.node("MatMul", [h, w])
+    b.save("multithreshold", "x", [1, 8], y, [1, 3])
+
+
 if __name__ == "__main__":
     os.makedirs(fm.OUT, exist_ok=True)
     layout_sparse()
     float_between()
     scaled_conv()
+    multithreshold()
