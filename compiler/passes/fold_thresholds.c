@@ -250,22 +250,27 @@ static void bisect(Eval *e, int64_t j, const int64_t *sgn, int64_t lo, int64_t h
   free(H);
 }
 
-/* Does the threshold formula give the section's codes at a (all elements)? */
-static int agrees_at(Eval *e, int64_t a) {
+/* Does the threshold formula give the section's codes when element i's
+ * input is a[i] (e->acc)? */
+static int agrees(Eval *e) {
   Section *s = e->s;
   int64_t w = 3 + s->nk;
-  for (int64_t i = 0; i < s->m; i++)
-    e->acc[i] = a;
   const int64_t *c = run(e);
   for (int64_t i = 0; i < s->m; i++) {
     const int64_t *row = s->rows + i * w;
-    int64_t v = row[0] * a, cnt = 0;
+    int64_t v = row[0] * e->acc[i], cnt = 0;
     for (int64_t k = 0; k < s->nk; k++)
       cnt += v >= row[3 + k];
     if (c[i] != row[1] + row[2] * cnt)
       return 0;
   }
   return 1;
+}
+
+static int agrees_at(Eval *e, int64_t a) {
+  for (int64_t i = 0; i < e->s->m; i++)
+    e->acc[i] = a;
+  return agrees(e);
 }
 
 static int by_float(Section *s) {
@@ -290,23 +295,28 @@ static int by_float(Section *s) {
   }
   for (int64_t j = 1; j <= s->nk; j++)
     bisect(&e, j, sgn, lo, hi);
-  /* the check: every integer of a narrow range, else thresholds +-1 and a grid */
-  if (hi - lo <= 4096) {
+  /* The check: every integer of a narrow range; else a grid, and each
+   * element just below and at each of its thresholds. */
+  if ((hi - lo + 1) <= ((int64_t)1 << 24) / m) {
     for (int64_t a = lo; a <= hi; a++)
       if (!agrees_at(&e, a))
         return 0;
     return 1;
   }
-  for (int64_t k = 0; k <= 4096; k++)
-    if (!agrees_at(&e, lo + (int64_t)((double)(hi - lo) * (double)k / 4096.0)))
+  int64_t grid = ((int64_t)1 << 24) / m < 64 ? 64 : ((int64_t)1 << 24) / m > 4096 ? 4096 :
+                 ((int64_t)1 << 24) / m;
+  for (int64_t k = 0; k <= grid; k++)
+    if (!agrees_at(&e, lo + (int64_t)((double)(hi - lo) * (double)k / (double)grid)))
       return 0;
-  for (int64_t i = 0; i < m; i++)
-    for (int64_t k = 0; k < s->nk; k++)
-      for (int64_t d = -1; d <= 0; d++) {
+  for (int64_t k = 0; k < s->nk; k++)
+    for (int64_t d = -1; d <= 0; d++) {
+      for (int64_t i = 0; i < m; i++) {
         int64_t a = s->rows[i * w] * (s->rows[i * w + 3 + k] + d);
-        if (a >= lo && a <= hi && !agrees_at(&e, a))
-          return 0;
+        e.acc[i] = a < lo ? lo : a > hi ? hi : a;
       }
+      if (!agrees(&e))
+        return 0;
+    }
   return 1;
 }
 
@@ -480,6 +490,64 @@ static void start(Cond *c, const Node *q, int64_t i, int64_t L) {
   dy_mul(&c->p, &t, &s);
 }
 
+/* Axes along which the section's parameters vary (bit d: axis d of x). */
+static unsigned param_axes(const Section *s) {
+  const Value *x = s->x;
+  unsigned mask = 0;
+  const Attr *sa = attr_find(s->seq[0], "scale");
+  if (sa && sa->n > 1)
+    mask |= 1u << attr_int(s->seq[0], "axis", 0);
+  for (int j = 1; j < s->n - 1; j++) {
+    const Node *n = s->seq[j];
+    if (n->op == OP_BATCHNORM) {
+      mask |= n->ip[1] > 1 ? 2u : 0;
+      mask |= n->ip[3] ? ~1u : 0;  /* per-element parameters */
+      continue;
+    }
+    if (n->op == OP_MULTITHRESHOLD) {
+      int64_t outer = 1;
+      for (int d = 0; d < x->rank && !n->ip[4] && n->ip[1] > 1; outer *= x->dims[d++])
+        if (outer == n->ip[0] && x->dims[d] == n->ip[1]) {
+          mask |= 1u << d;
+          break;
+        }
+      continue;
+    }
+    for (int k = 1; k < n->nin; k++) {
+      const Value *c = n->in[k] && n->in[k]->data ? n->in[k] : NULL;
+      for (int d = 0; c && d < x->rank; d++) {
+        int kd = c->rank - (x->rank - d);
+        mask |= kd >= 0 && c->dims[kd] > 1 ? 1u << d : 0;
+      }
+    }
+    if (n->op == OP_ADD || n->op == OP_MUL || n->op == OP_SUB)  /* the constant may be first */
+      for (int d = 0; n->in[0]->data && d < x->rank; d++) {
+        const Value *c = n->in[0];
+        int kd = c->rank - (x->rank - d);
+        mask |= kd >= 0 && c->dims[kd] > 1 ? 1u << d : 0;
+      }
+  }
+  return mask;
+}
+
+/* The element whose row element i shares (all parameters equal), or i. */
+static int64_t representative(const Section *s, unsigned mask, int64_t i) {
+  const Value *x = s->x;
+  if (mask == 0)
+    return 0;
+  if (mask & (mask - 1))
+    return i;
+  int d = 0;
+  while (!(mask & (1u << d)))
+    d++;
+  if (d >= x->rank)
+    return i;
+  int64_t inner = 1;
+  for (int e = d + 1; e < x->rank; e++)
+    inner *= x->dims[e];
+  return ((i / inner) % x->dims[d]) * inner;
+}
+
 static int by_exact(Section *s) {
   Node *q = s->seq[s->n - 2], *tf = s->seq[0];
   int64_t lo = s->x->qlo, hi = s->x->qhi, w = 3 + s->nk;
@@ -488,8 +556,13 @@ static int by_exact(Section *s) {
   Cond *cs = malloc(sizeof *cs * (size_t)s->nk);
   if (!cs)
     die("out of memory");
+  unsigned mask = param_axes(s);
   for (int64_t i = 0; i < s->m; i++) {
-    int64_t ch = 0, *row = s->rows + i * w;
+    int64_t ch = 0, *row = s->rows + i * w, rep = representative(s, mask, i);
+    if (rep != i) {  /* rows are computed in increasing i, and rep <= i */
+      memcpy(row, s->rows + rep * w, sizeof *row * (size_t)w);
+      continue;
+    }
     if (axis >= 0) {
       int64_t inner = 1;
       for (int d = (int)axis + 1; d < s->x->rank; d++)
@@ -567,7 +640,7 @@ static int row_axis(const Section *s) {
 static int fold(Section *s) {
   Graph *g = s->g;
   s->m = value_numel(s->x);
-  if (s->m < 1 || s->m > 65536 || !levels(s))
+  if (s->m < 1 || s->m > ((int64_t)1 << 18) || !levels(s))
     return 0;
   int ok = attr_find(s->seq[0], "scale") ? by_exact(s) : by_float(s);
   int axis = ok ? row_axis(s) : -2;
