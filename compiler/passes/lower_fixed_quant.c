@@ -160,13 +160,19 @@ void fix_quant(Fixer *F, Node *n) {
   int axis, f;
   int64_t nc = value_numel(scale);
   int *fc = po2_fracs(F, n, scale, x, &axis, &f);
-  if (!fc) {  /* not a power of two: the float quantizer runs, its codes are read back */
+  if (!fc || (is_fixed(x) && x->rscale)) {
+    /* A scale that is not a power of two, or a scaled input (no shift
+     * requantizes it): the float quantizer runs on the exact value and its
+     * codes are read back (fold_thresholds makes it integer again). */
     if (is_fixed(x)) {
       n->in[0] = to_float(F, n, x);
       infer_node(g, n);
+      x = n->in[0];
     }
-    read_scaled_codes(F, n, n->in[1], axis, lo_q, hi_q);
-    return;
+    if (!fc) {
+      read_scaled_codes(F, n, n->in[1], axis, lo_q, hi_q);
+      return;
+    }
   }
   int64_t *ch = arena_alloc(g->arena, sizeof *ch * 4 * (size_t)nc);
   __int128 lo = 0, hi = 0;
