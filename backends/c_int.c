@@ -134,6 +134,17 @@ static void fix_comment(FILE *f, const Value *v) {
   for (int d = 0; d < v->rank; d++)
     fprintf(f, "%s%lld", d ? "," : "", (long long)v->dims[d]);
   fputs("]", f);
+  if (!v->rscale)
+    return;
+  /* scaled integer: real value q * 2^-F * scale[c] */
+  if (v->nrscale == 1) {
+    fprintf(f, ", times scale %.17g", v->rscale[0]);
+    return;
+  }
+  fprintf(f, ", times scale[c] along axis %d: {", v->rscale_axis);
+  for (int64_t c = 0; c < v->nrscale; c++)
+    fprintf(f, "%s%.17g", c ? ", " : "", v->rscale[c]);
+  fputs("}", f);
 }
 
 static void int_args(FILE *f, const IntSplit *s) {
@@ -157,7 +168,8 @@ void emit_int_header(const IntSplit *s, const char *hpath, const char *prefix, c
   fprintf(f, "/*\n * Integer entry, %s: integer-only C (no floating-point type, no <math.h>),\n"
           " * compiles alone.  Each argument holds the integer codes q of a fixed-point\n"
           " * tensor fixed<S,W,F> (S: s signed, u unsigned; W bits; F fraction bits):\n"
-          " * an element's real value is q * 2^-F.  Its C type is the narrowest\n"
+          " * an element's real value is q * 2^-F (times the scale shown, for a\n"
+          " * quantizer whose scale is not a power of two).  Its C type is the narrowest\n"
           " * standard integer type holding W bits; q stays in the range shown.\n", core_file);
   for (int i = 0; i < s->nqin; i++) {
     const Value *q = s->qin[i]->producer->in[0];  /* the float quantizer's output */

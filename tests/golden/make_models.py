@@ -11,6 +11,10 @@ files are committed and the tests need no Python.
   conv1d_pool.onnx  Conv (1-D, padded) + Relu + MaxPool + Flatten + Gemm
   shape_chain.onnx  the exporter flatten idiom Shape -> Gather -> Unsqueeze ->
                     Concat -> Reshape, which bibc must fold to a constant shape
+  fixed_scaled.onnx (compared with --fixed) QONNX Quant with scales that are
+                    not powers of two: input 0.37, per-column weight scales,
+                    BatchNormalization + Relu + a 3-bit Quant of scale 1/7
+                    (one Threshold node), then a scaled MatMul output
 """
 import os
 
@@ -27,10 +31,10 @@ def weights(rng, name, shape):
     return numpy_helper.from_array(np.round(rng.uniform(-1, 1, shape), 2).astype(np.float32), name)
 
 
-def save(name, nodes, inputs, outputs, inits, opset=13):
+def save(name, nodes, inputs, outputs, inits, opset=13, extra=()):
     graph = helper.make_graph(nodes, name.split(".")[0], inputs, outputs, inits)
-    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
-                          producer_name="bibc-tests")
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)] +
+                          [helper.make_opsetid(d, 1) for d in extra], producer_name="bibc-tests")
     m.ir_version = 8
     onnx.checker.check_model(m)
     with open(os.path.join(HERE, "models", name), "wb") as f:
@@ -75,6 +79,33 @@ def main():
          [numpy_helper.from_array(np.array(0, np.int64), "zero"),
           numpy_helper.from_array(np.array([0], np.int64), "axes0"),
           numpy_helper.from_array(np.array([-1], np.int64), "minus1")])
+
+    rng = np.random.default_rng(2026)
+    qd = "qonnx.custom_op.general"
+    c = lambda name, a: numpy_helper.from_array(np.asarray(a, np.float32), name)  # noqa: E731
+
+    def quant(x, s, bits, y, signed=1):
+        return helper.make_node("Quant", [x, s, "zero", bits], [y], domain=qd, name=y,
+                                signed=signed, narrow=0, rounding_mode="ROUND")
+    s1 = np.float32([[0.0213, 0.0187, 0.0311]])
+    s2 = np.float32([[0.0402, 0.0275]])
+    save("fixed_scaled.onnx",
+         [quant("x", "sx", "b8", "xq"),
+          quant("W1", "s1", "b3", "W1q"),
+          helper.make_node("MatMul", ["xq", "W1q"], ["h"], name="fc1"),
+          helper.make_node("BatchNormalization", ["h", "g", "beta", "mean", "var"], ["bn"],
+                           name="bn"),
+          helper.make_node("Relu", ["bn"], ["r"], name="relu"),
+          quant("r", "sa", "b3", "a", signed=0),
+          quant("W2", "s2", "b3", "W2q"),
+          helper.make_node("MatMul", ["a", "W2q"], ["y"], name="fc2")],
+         [helper.make_tensor_value_info("x", F, [1, 4])],
+         [helper.make_tensor_value_info("y", F, [1, 2])],
+         [c("sx", 0.37), c("zero", 0), c("b8", 8), c("b3", 3), c("sa", np.float32(1) / 7),
+          c("s1", s1), c("W1", rng.integers(-3, 4, (4, 3)) * s1),
+          c("s2", s2), c("W2", rng.integers(-3, 4, (3, 2)) * s2),
+          c("g", [0.9, -0.7, 1.1]), c("beta", [0.1, 0.2, -0.3]), c("mean", [0.05, -0.1, 0.2]),
+          c("var", [0.4, 0.9, 0.25])], extra=[qd])
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 # run.sh - golden-file tests: for each models/NAME.onnx, bibc's IR dump
 # (--dump-ir) and generated C (NAME.c, NAME.h) must equal
 # expected/NAME.ir, expected/NAME.c and expected/NAME.h byte for byte.
+# Models named fixed_* are compiled with --fixed (integer pipeline).
 # Models listed in FOLDED below must also have no shape-computation node
 # left in the dump (the exporter idiom Shape -> Gather -> Unsqueeze ->
 # Concat -> Reshape folds to a constant shape).
@@ -48,12 +49,14 @@ check() {
   fi
   cp "$here/models/$name.onnx" "$dir/"
   ok=1
-  if ! (cd "$dir" && "$bibc" "$name.onnx" --dump-ir >"$name.ir" 2>ir.err); then
+  fx=
+  case $name in fixed_*) fx=--fixed ;; esac
+  if ! (cd "$dir" && "$bibc" "$name.onnx" $fx --dump-ir >"$name.ir" 2>ir.err); then
     echo "  bibc $name.onnx --dump-ir failed:"
     sed 's/^/    /' "$dir/ir.err" | head -20
     return 1
   fi
-  if ! (cd "$dir" && "$bibc" "$name.onnx" -o "$name.c" 2>c.err); then
+  if ! (cd "$dir" && "$bibc" "$name.onnx" $fx -o "$name.c" 2>c.err); then
     echo "  bibc $name.onnx -o $name.c failed:"
     sed 's/^/    /' "$dir/c.err" | head -20
     return 1
