@@ -45,6 +45,24 @@ def npy(name, array):
     np.save(os.path.join(DATA, name), array)
 
 
+QD = "qonnx.custom_op.general"
+
+
+def quant(name, scale=0.5, bits=4.0, inputs=(), **attrs):
+    """One QONNX Quant node 'quant0' on input x [1,4]; scale and bitwidth are
+    initializers unless given as None (then graph inputs of that name)."""
+    inits = [init("zeropt", np.float32(0))]
+    if scale is not None:
+        inits.append(init("scale", np.asarray(scale, np.float32)))
+    if bits is not None:
+        inits.append(init("bitwidth", np.float32(bits)))
+    attrs = dict(dict(signed=1, narrow=0, rounding_mode="ROUND"), **attrs)
+    node = helper.make_node("Quant", ["x", "scale", "zeropt", "bitwidth"], ["y"], name="quant0",
+                            domain=QD, **attrs)
+    save(name, model([node], [vi("x", F, [1, 4])] + list(inputs), [vi("y", F, None)], inits,
+                     extra_opsets=[(QD, 1)]))
+
+
 def main():
     os.makedirs(MODELS, exist_ok=True)
     os.makedirs(DATA, exist_ok=True)
@@ -162,6 +180,38 @@ def main():
 
     save("raw_data_short.onnx", model([helper.make_node("Add", ["x", "W"], ["y"], name="add0")],
                                       [x23], [y], [bad]))
+
+    # QONNX quantizers: parameters must be constants in range.
+    quant("quant_bitwidth_zero.onnx", bits=0.0)
+    quant("quant_bitwidth_33.onnx", bits=33.0)
+    quant("quant_bitwidth_fractional.onnx", bits=2.5)
+    quant("quant_scale_zero.onnx", scale=0.0)
+    quant("quant_scale_negative.onnx", scale=[0.5, 0.25, -0.5, 0.125])
+    quant("quant_scale_input.onnx", scale=None, inputs=[vi("scale", F, [])])
+    quant("quant_bitwidth_input.onnx", bits=None, inputs=[vi("bitwidth", F, [])])
+    quant("quant_rounding_nearest.onnx", rounding_mode="NEAREST")
+    # --fixed reads a scale that is not a power of two back as integer
+    # codes, which must stay below 2^21.
+    quant("quant_scaled_24bit.onnx", scale=0.3, bits=24.0)
+    save("bipolar_scale_input.onnx", model(
+        [helper.make_node("BipolarQuant", ["x", "scale"], ["y"], name="bipolar0", domain=QD)],
+        [vi("x", F, [1, 4]), vi("scale", F, [])], [y], extra_opsets=[(QD, 1)]))
+    save("multithreshold_shape.onnx", model(
+        [helper.make_node("MultiThreshold", ["x", "thresholds"], ["y"], name="mt0", domain=QD,
+                          out_scale=1.0, out_bias=0.0)],
+        [vi("x", F, [1, 4])], [y], [init("thresholds", np.zeros((3, 7), np.float32))],
+        extra_opsets=[(QD, 1)]))
+
+    # For warnings.sh (warnings.txt): weights already on the signed 8-bit
+    # grid, but the Quant says signed=0 narrow=1, as Brevitas once exported.
+    w = np.arange(-8, 8, dtype=np.float32).reshape(4, 4) * np.float32(0.5)
+    save("quant_weights_swapped.onnx", model(
+        [helper.make_node("Quant", ["W", "scale", "zeropt", "bitwidth"], ["Wq"], name="quant0",
+                          domain=QD, signed=0, narrow=1, rounding_mode="ROUND"),
+         helper.make_node("MatMul", ["x", "Wq"], ["y"], name="mm0")],
+        [vi("x", F, [1, 4])], [y],
+        [init("W", w), init("scale", np.float32(0.5)), init("zeropt", np.float32(0)),
+         init("bitwidth", np.float32(8))], extra_opsets=[(QD, 1)]))
 
 
 if __name__ == "__main__":

@@ -9,3 +9,8 @@ foreach(line ${errors_lines})
   add_test(NAME errors/${errors_case}
            COMMAND sh ${ERRORS_DIR}/run.sh --bibc ${BIBC} ${errors_case})
 endforeach()
+
+# Warnings: models bibc compiles while printing one line about them
+# (warnings.txt, warnings.sh), all in one test.
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${ERRORS_DIR}/warnings.txt)
+add_test(NAME errors/warnings COMMAND sh ${ERRORS_DIR}/warnings.sh --bibc ${BIBC})

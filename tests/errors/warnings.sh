@@ -1,0 +1,108 @@
+#!/bin/sh
+# warnings.sh - warning tests: runs bibc on each model listed in
+# warnings.txt that it must compile while saying one thing about it:
+#   - exit status 0,
+#   - exactly one line on stderr, equal to expected/NAME.stderr,
+#   - nothing on stdout,
+#   - the output file given with -o written (not empty).
+#
+#   tests/errors/warnings.sh [--update] [--bibc PATH] [CASE...]
+#
+# Options and output as in run.sh (--update rewrites expected/NAME.stderr).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+update=0
+bibc=${BIBC:-$here/../../build/bibc}
+while [ $# -gt 0 ]; do
+  case $1 in
+    --update) update=1; shift ;;
+    --bibc) bibc=$2; shift 2 ;;
+    -*) echo "usage: $0 [--update] [--bibc PATH] [CASE...]" >&2; exit 2 ;;
+    *) break ;;
+  esac
+done
+case $bibc in /*) ;; *) bibc=$(pwd)/$bibc ;; esac
+if [ ! -x "$bibc" ]; then
+  echo "warnings.sh: no bibc binary at $bibc (build it, or pass --bibc PATH)" >&2
+  exit 2
+fi
+cd "$here" || exit 2
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/bibc-warnings.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+# run_case NAME ARGS: prints what went wrong, returns 1 on failure.
+run_case() {
+  name=$1
+  shift
+  out=$tmp/$name
+  mkdir -p "$out"
+  set -f
+  # shellcheck disable=SC2046
+  set -- $(printf '%s\n' "$*" | sed "s|@OUT|$out|g")
+  set +f
+  "$bibc" "$@" >"$tmp/stdout" 2>"$tmp/stderr.raw"
+  rc=$?
+  sed "s|$out|@OUT|g" "$tmp/stderr.raw" >"$tmp/stderr"
+  exp=expected/$name.stderr
+  if [ $update = 1 ]; then
+    cp "$tmp/stderr" "$exp"
+  fi
+  ok=1
+  if [ $rc -ne 0 ]; then
+    echo "  exit status $rc, expected 0"
+    ok=0
+  fi
+  lines=$(wc -l <"$tmp/stderr")
+  if [ "$lines" -ne 1 ]; then
+    echo "  stderr has $lines lines, expected exactly 1"
+    ok=0
+  fi
+  if [ -s "$tmp/stdout" ]; then
+    echo "  stdout is not empty:"
+    sed 's/^/    /' "$tmp/stdout" | head -5
+    ok=0
+  fi
+  target=""
+  while [ $# -gt 1 ]; do
+    [ "$1" = -o ] && target=$2
+    shift
+  done
+  if [ -z "$target" ] || [ ! -s "$target" ]; then
+    echo "  output file ${target:-(no -o given)} not written"
+    ok=0
+  fi
+  if [ ! -f "$exp" ]; then
+    echo "  no expected file $exp (run with --update to create it)"
+    ok=0
+  elif ! cmp -s "$tmp/stderr" "$exp"; then
+    echo "  stderr differs from $exp:"
+    echo "    expected: $(cat "$exp")"
+    echo "    got:      $(head -20 "$tmp/stderr" | sed '2,$s/^/              /')"
+    ok=0
+  fi
+  [ $ok = 1 ]
+}
+
+pass=0
+total=0
+wanted=" $* "
+while read -r name args; do
+  case $name in ''|'#'*) continue ;; esac
+  if [ "$wanted" != "  " ]; then
+    case $wanted in *" $name "*) ;; *) continue ;; esac
+  fi
+  total=$((total + 1))
+  if msg=$(run_case "$name" $args); then
+    pass=$((pass + 1))
+    [ $update = 1 ] && echo "updated $name"
+  else
+    echo "FAIL $name: bibc $args"
+    printf '%s\n' "$msg"
+  fi
+done <warnings.txt
+if [ $total = 0 ]; then
+  echo "warnings.sh: no case named:$wanted" >&2
+  exit 2
+fi
+echo "$pass/$total passed"
+[ $pass = $total ]
