@@ -359,9 +359,8 @@ const char *emit_c_int(Graph *g, const char *cpath, const char *hpath, const cha
   IntSplit s;
   if (!int_split(&s, g)) {
     if (s.why)
-      note(g->file, "node %d (%s \"%s\") %s, so the model has no integer-only form; writing mixed "
-           "float/integer C", s.why_node->index, op_name(s.why_node->op),
-           s.why_node->name ? s.why_node->name : "", s.why);
+      note_node(g, s.why_node, "%s, so the model has no integer-only form; writing mixed "
+                "float/integer C", s.why);
     return NULL;
   }
   const char *prefix = c_ident_from_path(g->arena, cpath), *base = strrchr(cpath, '/');

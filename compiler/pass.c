@@ -27,13 +27,16 @@ const Pass passes[] = {
    "Provides: every remaining node contributes to a graph output; values no node\n"
    "reads or writes are left unreferenced (not emitted).\n"
    "Invalidates: nothing.\n", NULL},
-  {"lower_fixed", lower_fixed, "map a power-of-two-quantized graph to fixed-point integers",
+  {"lower_fixed", lower_fixed, "map a quantized graph to fixed-point and scaled integers",
    "Requires: infer_shapes.\n"
    "Provides: values between quantizers become fixed point (int64 containers) with\n"
    "formats and integer ranges from interval analysis on the real weights (shown by\n"
    "--dump-ir); Quant on fixed values becomes an exact integer requantization; Gemm\n"
-   "becomes MatMul + Add; ops that compute in float read ToFloat copies, and fixed\n"
-   "graph outputs are delivered as float32. Semantics: ir/fixed-point.md.\n"
+   "becomes MatMul + Add. Quantizers whose scale is not a power of two give scaled\n"
+   "integers: their codes, with the real scale beside them (weights: the codes of the\n"
+   "folded quantizer; MatMul/Conv: the product of the scales). Ops that compute in\n"
+   "float read ToFloat copies (fold_thresholds maps those before a quantizer), and\n"
+   "fixed graph outputs are delivered as float32. Semantics: ir/fixed-point.md.\n"
    "Invalidates: nothing.\n", NULL},
   {"fold_thresholds", fold_thresholds, "fold float sections between integers and quantizers into thresholds",
    "Requires: lower_fixed.\n"

@@ -83,6 +83,13 @@ void note(const char *file, const char *fmt, ...) {
   va_end(ap);
 }
 
+void note_node(const Graph *g, const Node *n, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vreport(g ? g->file : NULL, n, "note", fmt, ap);
+  va_end(ap);
+}
+
 void die_at(const char *srcfile, int line, const char *fmt, ...) {
   va_list ap;
   fprintf(stderr, "bibc: internal error at %s:%d: ", srcfile, line);

@@ -52,8 +52,9 @@ void need_inputs(Graph *g, Node *n, int lo, int hi) {
 Value *need_const(Graph *g, Node *n, int k, const char *what) {
   Value *v = n->in[k];
   if (!v->data)
-    error_node(g, n, "%s (input %d, '%s') must be a constant; bibc compiles static shapes "
-               "(freeze it with --const %s=FILE.pb)", what, k, v->name, v->name);
+    error_node(g, n, "%s (input %d, '%s') must be a constant: bibc compiles a model's shapes and "
+               "parameters ahead of time (freeze it with --const %s=FILE.pb)", what, k, v->name,
+               v->name);
   return v;
 }
 

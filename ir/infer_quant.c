@@ -148,10 +148,10 @@ static void check_weight_grid(Graph *g, Node *n, int sgn, int narrow, int64_t b)
     double alo, ahi;
     int_range(as, an, b, &alo, &ahi);
     if (qmin >= alo && qmax <= ahi) {
-      note(g->file, "node %d (%s \"%s\"): constant '%s' is already quantized (integers %g to "
+      note_node(g, n, "constant '%s' is already quantized (integers %g to "
            "%g times the scale), but signed=%d narrow=%d at %lld bits allows only %g to %g; "
            "signed=%d narrow=%d would fit%s; bibc follows the attributes and clamps",
-           n->index, n->optype, n->name, x->name, qmin, qmax, sgn, narrow, (long long)b, lo, hi,
+           x->name, qmin, qmax, sgn, narrow, (long long)b, lo, hi,
            as, an, a == 0 ? " (were signed and narrow exported swapped?)" : "");
       return;
     }

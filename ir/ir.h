@@ -176,6 +176,7 @@ char *arena_printf(Arena *a, const char *fmt, ...) PRINTF(2, 3);
 NORETURN void error_at(const char *file, const Node *n, const char *fmt, ...) PRINTF(3, 4);
 NORETURN void error_node(const Graph *g, const Node *n, const char *fmt, ...) PRINTF(3, 4);
 void note(const char *file, const char *fmt, ...) PRINTF(2, 3);
+void note_node(const Graph *g, const Node *n, const char *fmt, ...) PRINTF(3, 4);
 void error_set_file(const char *file);             /* model named by attr_* errors */
 const char *error_file(void);
 void error_remove_on_exit(const char *path);

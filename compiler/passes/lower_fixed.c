@@ -422,14 +422,11 @@ static void fix_conv(Fixer *F, Node *n) {
   }
   const double *sw = NULL;
   Value *codes = weight_codes(F, n, w, 0, &sw);
-  if (codes || x->rscale) {
+  int fb = b ? exact_frac(b) : INT32_MIN;
+  if (codes || x->rscale || (b && fb == INT32_MIN)) {  /* the bias becomes an Add */
     fix_conv_scaled(F, n, codes, sw);
     return;
   }
-  int fb = b ? exact_frac(b) : INT32_MIN;
-  if (b && fb == INT32_MIN)
-    error_node(g, n, "bias '%s' is not on a power-of-two grid; the fixed-point pipeline needs "
-               "power-of-two quantization scales", b->name);
   /* Weights get enough fraction bits for the products to hold the bias exactly. */
   w = n->in[1] = fixed_const(F, n, w, b ? fb - x->fx.f : -64);
   int f = x->fx.f + w->fx.f;
@@ -446,8 +443,9 @@ static void fix_arith(Fixer *F, Node *n) {
   int fa = is_fixed(a), fb = is_fixed(b);
   if (!fa && !fb)
     return;
-  if ((fa && !fb && !b->data) || (fb && !fa && !a->data) || a->rscale || b->rscale) {
-    float_op(F, n);
+  if ((fa && !fb && !b->data) || (fb && !fa && !a->data) || a->rscale || b->rscale ||
+      (!fa && exact_frac(a) == INT32_MIN) || (!fb && exact_frac(b) == INT32_MIN)) {
+    float_op(F, n);  /* (a constant off every grid: float, a section for fold_thresholds) */
     return;
   }
   __int128 lo, hi;

@@ -86,7 +86,8 @@ static void read_scaled_codes(Fixer *F, Node *n, const Value *scale, int axis, i
   int64_t nc = value_numel(scale);
   if (lo <= -((int64_t)1 << 21) || hi >= (int64_t)1 << 21)
     error_node(g, n, "a %lld-level quantizer with a scale that is not a power of two has no exact "
-               "integer form in bibc (at most 2^21 levels each side of the zero point)",
+               "integer form in bibc (at most 2^21 levels each side of the zero point): use at most 22 "
+               "bits or a power-of-two scale, or compile without --fixed",
                (long long)(hi - lo + 1));
   double *sc = arena_alloc(g->arena, sizeof *sc * (size_t)nc);
   for (int64_t c = 0; c < nc; c++)

@@ -44,7 +44,7 @@ check() {
 }
 
 check mixed_c_note '"$bibc" "$between" --fixed -o m.c --main main.c 2> err &&
-  grep -q "node [0-9]* (Sigmoid \"Sigmoid_[0-9]*\") computes in float between fixed-point regions" err &&
+  grep -q "node [0-9]* (Sigmoid \"Sigmoid_[0-9]*\"): note: computes in float between fixed-point regions" err &&
   [ ! -e m_float.c ] && "$cc" -std=c99 -Wall -Wextra -Werror m.c main.c -lm -o m'
 check hls_no_int_form '! "$bibc" "$between" -o m.hls.c 2> err && cat err &&
   grep -q "node [0-9]* (Sigmoid \"Sigmoid_[0-9]*\"): error: computes in float between fixed-point regions" err &&
