@@ -156,8 +156,8 @@ static int levels(Section *s) {
   int64_t qmin = mt ? 0 : bipolar ? -1 : (int64_t)q->fp[0];
   int64_t qmax = mt ? q->ip[3] : bipolar ? 1 : (int64_t)q->fp[1];
   s->nk = bipolar ? 1 : qmax - qmin;
-  if (s->nk < 1 || s->nk > 4096)
-    return 0;
+  if (s->nk < 1 || s->nk > 4096 || s->m * (3 + s->nk) > ((int64_t)1 << 22))
+    return 0;  /* (the rows take at most 32 MB) */
   int64_t w = 3 + s->nk;
   s->rows = arena_alloc(s->g->arena, sizeof *s->rows * (size_t)(w * s->m));
   s->qlev = arena_alloc(s->g->arena, sizeof *s->qlev * (size_t)(s->nk + 1));
@@ -365,6 +365,9 @@ static int back(Cond *c, const Node *n, const Value *u, int64_t i) {
   }
   if (n->op == OP_BATCHNORM) {  /* (u - mean) * g / sqrt(var + eps) + b */
     int64_t nc = n->ip[1], ns = n->ip[2], ch = (i / ns) % nc, pi = n->ip[3] ? ch * ns + i % ns : ch;
+    for (int k = 1; k <= 4; k++)
+      if (!isfinite((float)value_get_f64(n->in[k], pi)))
+        return 0;  /* exact arithmetic takes finite numbers only: the section stays float */
     Dy g = dy_double((float)value_get_f64(n->in[1], pi)), b = dy_double((float)value_get_f64(n->in[2], pi));
     Dy mean = dy_double((float)value_get_f64(n->in[3], pi));
     Dy var = dy_double((float)value_get_f64(n->in[4], pi)), eps = dy_double((float)n->fp[0]), w, r;
@@ -387,7 +390,10 @@ static int back(Cond *c, const Node *n, const Value *u, int64_t i) {
     return 1;
   }
   int left = n->in[0] == u;
-  Dy k = dy_double((float)bget(n->in[left ? 1 : 0], n->out[0], i));
+  double kv = (float)bget(n->in[left ? 1 : 0], n->out[0], i);
+  if (!isfinite(kv))
+    return 0;
+  Dy k = dy_double(kv);
   int sk = dy_sign(&k);
   switch (n->op) {
   case OP_ADD:  /* u + k >= E  <=>  u >= E - k */
@@ -457,11 +463,15 @@ static int start_mt(Cond *c, const Node *q, int64_t i, int64_t L) {
   return 1;
 }
 
-/* The condition "quantizer integer >= L" on the quantizer's input v. */
-static void start(Cond *c, const Node *q, int64_t i, int64_t L) {
+/* The condition "quantizer integer >= L" on the quantizer's input v; 0 if
+ * a parameter is not finite. */
+static int start(Cond *c, const Node *q, int64_t i, int64_t L) {
   const Value *qin = q->in[0];
-  Dy s = dy_double((float)bget(q->in[1], qin, i));
-  Dy z = q->op == OP_BIPOLARQUANT ? dy_int(0) : dy_double((float)bget(q->in[2], qin, i));
+  double sv = (float)bget(q->in[1], qin, i), zv = q->op == OP_BIPOLARQUANT ? 0 :
+              (float)bget(q->in[2], qin, i);
+  if (!isfinite(sv) || !isfinite(zv))
+    return 0;
+  Dy s = dy_double(sv), z = dy_double(zv);
   memset(c, 0, sizeof *c);
   c->dir = 1;
   c->d = dy_int(1);
@@ -486,8 +496,7 @@ static void start(Cond *c, const Node *q, int64_t i, int64_t L) {
       break;
     }
   }
-  dy_sub(&t, &t, &z);  /* v >= (t - z) s */
-  dy_mul(&c->p, &t, &s);
+  return dy_sub(&t, &t, &z) && dy_mul(&c->p, &t, &s);  /* v >= (t - z) s */
 }
 
 /* Axes along which the section's parameters vary (bit d: axis d of x). */
@@ -573,9 +582,7 @@ static int by_exact(Section *s) {
     int dir = 0;
     for (int64_t j = 1; j <= s->nk; j++) {
       Cond *c = &cs[j - 1];
-      if (q->op != OP_MULTITHRESHOLD)
-        start(c, q, i, s->qlev[j]);
-      else if (!start_mt(c, q, i, s->qlev[j]))
+      if (!(q->op == OP_MULTITHRESHOLD ? start_mt(c, q, i, s->qlev[j]) : start(c, q, i, s->qlev[j])))
         goto fail;
       for (int k = s->n - 3; k >= 1; k--)
         if (!back(c, s->seq[k], s->seq[k - 1]->out[0], i))
@@ -640,9 +647,11 @@ static int row_axis(const Section *s) {
 static int fold(Section *s) {
   Graph *g = s->g;
   s->m = value_numel(s->x);
-  if (s->m < 1 || s->m > ((int64_t)1 << 18) || !levels(s))
+  int exact = attr_find(s->seq[0], "scale") != NULL;
+  if (s->m < 1 || s->m > ((int64_t)1 << 20) || !levels(s) ||
+      (!exact && s->m * s->nk > ((int64_t)1 << 20)))  /* bisection: (64 nk) runs of m */
     return 0;
-  int ok = attr_find(s->seq[0], "scale") ? by_exact(s) : by_float(s);
+  int ok = exact ? by_exact(s) : by_float(s);
   int axis = ok ? row_axis(s) : -2;
   if (axis == -2)
     return 0;

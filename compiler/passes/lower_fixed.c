@@ -248,6 +248,8 @@ static void fix_matmul(Fixer *F, Node *n) {
   }
   __int128 lo = 0, hi = 0;
   const double *sw = NULL;   /* per-column scale of B's codes (scaled weights) */
+  double *sy = NULL;         /* the output's scale */
+  int64_t ns = 0;
   if (b->rscale || (a->rscale && a->nrscale > 1)) {  /* the scale would vary along K */
     float_op(F, n);
     return;
@@ -257,8 +259,9 @@ static void fix_matmul(Fixer *F, Node *n) {
       error_node(g, n, "fixed-point MatMul needs a 2-D constant operand, got %s",
                  shape_str(g->arena, b));
     Value *codes = weight_codes(F, n, b, 1, &sw);
-    if (!codes && exact_frac(b) == INT32_MIN) {
-      float_op(F, n);  /* neither on a grid nor a quantizer's output: the float model's MatMul */
+    if ((!codes && exact_frac(b) == INT32_MIN) || !product_scale(F, a, sw, b->dims[1], &sy, &ns)) {
+      float_op(F, n);  /* not on a grid nor a quantizer's output, or a scale product that is
+                        * not exact: the float model's MatMul */
       return;
     }
     b = n->in[1] = codes ? codes : fixed_const(F, n, b, -64);
@@ -276,13 +279,15 @@ static void fix_matmul(Fixer *F, Node *n) {
     }
   } else {
     int64_t K = a->dims[a->rank - 1];
+    if (!product_scale(F, a, NULL, 1, &sy, &ns)) {
+      float_op(F, n);
+      return;
+    }
     __int128 p[4] = {(__int128)a->qlo * b->qlo, (__int128)a->qlo * b->qhi,
                      (__int128)a->qhi * b->qlo, (__int128)a->qhi * b->qhi};
     lo = min2(min2(p[0], p[1]), min2(p[2], p[3])) * K;
     hi = max2(max2(p[0], p[1]), max2(p[2], p[3])) * K;
   }
-  int64_t ns;
-  double *sy = product_scale(F, n, a, sw, n->in[1]->dims[n->in[1]->rank - 1], &ns);
   sparsify(F, n);
   infer_node(g, n);
   set_fixed(F, n, n->out[0], a->fx.f + b->fx.f, lo, hi);
@@ -373,7 +378,10 @@ static void conv_range(Fixer *F, Node *n, int f) {
 static void fix_conv_scaled(Fixer *F, Node *n, Value *codes, const double *sw) {
   Graph *g = F->g;
   Value *x = n->in[0], *b = n->nin > 2 ? n->in[2] : NULL, *y = n->out[0];
-  if (!codes && exact_frac(n->in[1]) == INT32_MIN) {
+  double *sy;
+  int64_t ns;
+  if ((!codes && exact_frac(n->in[1]) == INT32_MIN) ||
+      !product_scale(F, x, sw, n->in[1]->dims[0], &sy, &ns)) {
     float_op(F, n);
     return;
   }
@@ -403,8 +411,6 @@ static void fix_conv_scaled(Fixer *F, Node *n, Value *codes, const double *sw) {
   }
   infer_node(g, n);
   conv_range(F, n, x->fx.f + w->fx.f);
-  int64_t ns;
-  double *sy = product_scale(F, n, x, sw, w->dims[0], &ns);
   set_scale(n->out[0], sy, ns, 1);
 }
 

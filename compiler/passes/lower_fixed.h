@@ -34,9 +34,9 @@ void fix_multithreshold(Fixer *F, Node *n);
 /* The codes of constant b made by a folded quantizer with one scale per
  * index of b's axis that is not a power of two (*sw: those scales), or NULL. */
 Value *weight_codes(Fixer *F, Node *n, Value *b, int axis, const double **sw);
-/* x's scale (per tensor) times sw[0..nc-1], exact in double (user error if
- * not); NULL (and *ns = 0) when neither has a scale. */
-double *product_scale(Fixer *F, Node *n, const Value *x, const double *sw, int64_t nc, int64_t *ns);
+/* *sy = x's scale (per tensor) times sw[0..nc-1] (*ns of them; NULL and 0
+ * when neither has a scale); 0 if a product is not exact in double. */
+int product_scale(Fixer *F, const Value *x, const double *sw, int64_t nc, double **sy, int64_t *ns);
 /* y gets the scales s[0..ns-1] along axis (per tensor if ns == 1). */
 void set_scale(Value *y, double *s, int64_t ns, int axis);
 

@@ -113,7 +113,7 @@ static void read_scaled_codes(Fixer *F, Node *n, const Value *scale, int axis, i
  * * scale.  A sign is no requantization, so a fixed input is read back as
  * its (exact) float value and the float quantizer runs; its +-1 codes enter
  * the integer pipeline at the scale's fraction bits. */
-void fix_bipolar(Fixer *F, Node *n) {
+static void bipolar(Fixer *F, Node *n, int64_t z) {
   Value *x = n->in[0], *scale = n->in[1];
   if (!scale->data)
     error_node(F->g, n, "scale must be a constant");
@@ -124,14 +124,16 @@ void fix_bipolar(Fixer *F, Node *n) {
   int axis, f;
   int *fc = po2_fracs(F, n, scale, n->in[0], &axis, &f);
   if (!fc) {
-    read_scaled_codes(F, n, n->in[1], axis, -1, 1);
+    read_scaled_codes(F, n, n->in[1], axis, -1 - z, 1 - z);
     return;
   }
-  __int128 m = 1;
+  __int128 m = 1;  /* codes (+-1 - z) * 2^(f - f_c) */
   for (int64_t c = 0; c < value_numel(scale); c++)
     m = max2(m, (__int128)1 << (f - fc[c]));
-  read_float_quantizer(F, n, f, -m, m);
+  read_float_quantizer(F, n, f, z > -1 ? (-1 - z) * m : -1 - z, z < 1 ? (1 - z) * m : 1 - z);
 }
+
+void fix_bipolar(Fixer *F, Node *n) { bipolar(F, n, 0); }
 
 /* Quant(X, scale, zeropt, bitwidth) with power-of-two scales.  The stored
  * integer is q - zeropt, clamped to [min_int - zp, max_int - zp]; channel c
@@ -147,24 +149,29 @@ void fix_quant(Fixer *F, Node *n) {
   int wrap = attr_int(n, "bibc_overflow", OVF_SAT) == OVF_WRAP;
   if (!is_fixed(x) && (attr_find(n, "bibc_round") || attr_find(n, "bibc_overflow")))
     die("node %d: bibc_round/bibc_overflow on a Quant of a float value", n->index);
-  if (bits == 1 && sgn) {
-    fix_bipolar(F, n);
-    return;
-  }
   double z = value_get_f64(zp, 0);
   for (int64_t i = 0; i < value_numel(zp); i++)
-    if (value_get_f64(zp, i) != z || z != floor(z))
+    if (value_get_f64(zp, i) != z || z != floor(z) || fabs(z) > 1e9)
       error_node(g, n, "zeropt must be one integer for the fixed-point pipeline");
+  if (bits == 1 && sgn) {
+    bipolar(F, n, (int64_t)z);
+    return;
+  }
   int64_t min_int = sgn ? -((int64_t)1 << (bits - 1)) + narrow : 0;
   int64_t max_int = sgn ? ((int64_t)1 << (bits - 1)) - 1 : ((int64_t)1 << bits) - 1 - narrow;
   int64_t lo_q = min_int - (int64_t)z, hi_q = max_int - (int64_t)z;
   int axis, f;
   int64_t nc = value_numel(scale);
   int *fc = po2_fracs(F, n, scale, x, &axis, &f);
-  if (!fc || (is_fixed(x) && x->rscale)) {
-    /* A scale that is not a power of two, or a scaled input (no shift
-     * requantizes it): the float quantizer runs on the exact value and its
-     * codes are read back (fold_thresholds makes it integer again). */
+  /* round(t + z) - z is round(t) for FLOOR and CEIL, and for HALF_EVEN
+   * with an even z; otherwise a shift cannot requantize. */
+  int zshift = z == 0 || mode == RND_FLOOR || mode == RND_CEIL ||
+               (mode == RND_HALF_EVEN && fmod(z, 2) == 0);
+  if (!fc || (is_fixed(x) && (x->rscale || !zshift))) {
+    /* A scale that is not a power of two, a scaled input (no shift
+     * requantizes it), or a zero point that moves the rounding: the float
+     * quantizer runs on the exact value and its codes are read back
+     * (fold_thresholds makes it integer again). */
     if (is_fixed(x)) {
       n->in[0] = to_float(F, n, x);
       infer_node(g, n);
@@ -313,20 +320,20 @@ Value *weight_codes(Fixer *F, Node *n, Value *b, int axis, const double **sw) {
 
 /* Output scale y: x's (one per tensor, or 1) times w's per channel (or 1),
  * exact in double; NULL when neither has a scale.  *ns = their count. */
-double *product_scale(Fixer *F, Node *n, const Value *x, const double *sw, int64_t nc,
-                             int64_t *ns) {
+int product_scale(Fixer *F, const Value *x, const double *sw, int64_t nc, double **sy,
+                  int64_t *ns) {
   *ns = sw || x->rscale ? (sw ? nc : 1) : 0;
+  *sy = NULL;
   if (!*ns)
-    return NULL;
-  double *sy = arena_alloc(F->g->arena, sizeof *sy * (size_t)*ns);
+    return 1;
+  *sy = arena_alloc(F->g->arena, sizeof **sy * (size_t)*ns);
   for (int64_t j = 0; j < *ns; j++) {
     double a = x->rscale ? x->rscale[0] : 1, b = sw ? sw[j] : 1;
-    sy[j] = a * b;
-    if (fma(a, b, -sy[j]) != 0)
-      error_node(F->g, n, "the product of the scales %.9g and %.9g is not exact in double "
-                 "precision; bibc has no exact integer form for it", a, b);
+    (*sy)[j] = a * b;
+    if (fma(a, b, -(*sy)[j]) != 0)
+      return 0;
   }
-  return sy;
+  return 1;
 }
 
 void set_scale(Value *y, double *s, int64_t ns, int axis) {

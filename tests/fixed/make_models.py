@@ -114,8 +114,28 @@ def conv_net():
     b.save("conv_net", "x", [1, 4, 8, 8], y, [1, 3])
 
 
+def zero_points():
+    """Quantizers with nonzero zero points on fixed values: round(t + z) - z
+    is not round(t) for most modes (odd z, ties), so these go through
+    thresholds; and a 1-bit signed Quant with zero point 1 (codes 0, -2)."""
+    b = Builder(4)
+    h = b.quant("x", 2.0 ** -1, 6)
+    outs = []
+    for i, (mode, z) in enumerate([("ROUND", 3), ("HALF_UP", 3), ("HALF_DOWN", -1), ("UP", 1),
+                                   ("DOWN", 3), ("CEIL", 2), ("ROUND", 2)]):
+        a = dense(b, h, 6, 4, 2, 3, 2)
+        outs.append(b.quant(a, 1.0, 4, signed=i % 2, mode=mode, zp=z))
+    outs.append(b.quant(dense(b, h, 6, 4, 2, 3, 2), 0.5, 1, zp=1))
+    s = outs[0]
+    for t in outs[1:]:
+        s = b.node("Concat", [s, t], axis=1)
+    y = b.quant(dense(b, s, 32, 3, 2, 3, 2), 2.0 ** -2, 8)
+    b.save("zero_points", "x", [1, 6], y, [1, 3])
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     jet_like()
     rounding_modes()
     conv_net()
+    zero_points()
