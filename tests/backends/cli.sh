@@ -10,14 +10,20 @@
 #   hls_cpp_name     -o m.hls.cpp writes m.hls.cpp, m.h, m_float.c
 #   target_hls       --target hls -o t.c writes HLS C (t_top) to t.c
 #   deterministic    two runs give byte-identical files (C and HLS)
+#   scaled_inf       a scaled section with an Add of +inf stays float (no
+#                    Threshold) and 'run --fixed' equals 'run' exactly
+#   scaled_product   a scale product that is not exact in double: the MatMul
+#                    computes in float, 'run --fixed' equals 'run' to 1e-6
 #
-#   cli.sh --bibc B [--cc CC]
+#   cli.sh --bibc B [--cc CC] [--randnpy R --npycmp C]
 set -u
-bibc='' cc=${CC:-cc}
+bibc='' cc=${CC:-cc} randnpy='' npycmp=''
 while [ $# -gt 0 ]; do
   case $1 in
     --bibc) bibc=$2; shift 2 ;;
     --cc) cc=$2; shift 2 ;;
+    --randnpy) randnpy=$2; shift 2 ;;
+    --npycmp) npycmp=$2; shift 2 ;;
     *) echo "usage: cli.sh --bibc B [--cc CC]" >&2; exit 2 ;;
   esac
 done
@@ -58,5 +64,13 @@ check target_hls '"$bibc" "$jet" --target hls -o t.c && grep -q "^void t_top(" t
   grep -q "^#pragma HLS pipeline II=1" t.c && [ -f t_float.c ] && [ -f t.h ]'
 check deterministic 'mkdir a b && for d in a b; do (cd $d && "$bibc" "$jet" --fixed -o m.c &&
   "$bibc" "$jet" -o m.hls.c) || exit 1; done && diff -r a b'
+sinf=$here/models/scaled_inf.onnx sprod=$here/models/scaled_product.onnx
+check scaled_inf '"$bibc" "$sinf" --fixed --dump-ir > ir && grep -q "= Add(" ir &&
+  ! grep -q "bibc.Threshold" ir && "$randnpy" -r -40 40 x.npy f4 7 300 3 &&
+  "$bibc" run "$sinf" -i x.npy -o f && "$bibc" run "$sinf" --fixed -i x.npy -o q &&
+  "$npycmp" f/output_0.npy q/output_0.npy 0'
+check scaled_product '"$bibc" "$sprod" --fixed --dump-ir > ir && grep -q "float32\[1,2\] = MatMul(" ir &&
+  "$randnpy" -r -40 40 x.npy f4 8 300 3 && "$bibc" run "$sprod" -i x.npy -o f &&
+  "$bibc" run "$sprod" --fixed -i x.npy -o q && "$npycmp" -r f/output_0.npy q/output_0.npy 1e-6'
 echo "$pass/$total passed"
 [ $pass = $total ]

@@ -103,9 +103,33 @@ def multithreshold():
     b.save("multithreshold", "x", [1, 8], y, [1, 3])
 
 
+def scaled_fallbacks():
+    """Two scaled sections bibc must leave in float rather than map: an
+    Add of +inf before a Quant (exact arithmetic takes finite numbers), and
+    a MatMul whose input scale times its weight scale is not exact in
+    double (a single-column scaled MatMul feeding another)."""
+    b = fm.Builder(15)
+    h = b.quant("x", 0.37, 6)
+    ws = np.array([[0.3, 0.17, 0.45, 0.21]], np.float32)
+    w = b.rng.integers(-3, 4, size=(3, 4)).astype(np.float32) * ws
+    y = b.node("MatMul", [h, b.quant(b.const(b.fresh("W"), w), ws, 3)])
+    y = b.node("Add", [y, b.const(b.fresh("c"), np.array([np.inf, 0, 0, 0], np.float32))])
+    y = b.quant(y, 0.61, 3)
+    b.save("scaled_inf", "x", [1, 3], y, [1, 4])
+    b = fm.Builder(16)
+    h = b.quant("x", 0.37, 6)
+    w1 = b.rng.integers(-3, 4, size=(3, 1)).astype(np.float32) * np.float32(0.3)
+    y = b.node("MatMul", [h, b.quant(b.const(b.fresh("W"), w1), np.float32(0.3), 3)])
+    y = b.node("Relu", [y])
+    w2 = b.rng.integers(-3, 4, size=(1, 2)).astype(np.float32) * np.float32(0.17)
+    y = b.node("MatMul", [y, b.quant(b.const(b.fresh("W"), w2), np.float32(0.17), 3)])
+    b.save("scaled_product", "x", [1, 3], y, [1, 2])
+
+
 if __name__ == "__main__":
     os.makedirs(fm.OUT, exist_ok=True)
     layout_sparse()
     float_between()
     scaled_conv()
     multithreshold()
+    scaled_fallbacks()
