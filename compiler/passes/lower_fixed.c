@@ -1,9 +1,11 @@
 /*
- * lower_fixed - turns a float graph quantized with power-of-two scales into
- * an integer graph: every value between quantizers becomes fixed point
- * (int64 containers, FixType + integer range on the Value), and interval
- * analysis on the actual constants sizes every product and sum so nothing
- * can overflow.  Semantics: ir/fixed-point.md.
+ * lower_fixed - turns a quantized float graph into an integer graph: every
+ * value between quantizers becomes fixed point (int64 containers, FixType +
+ * integer range on the Value), and interval analysis on the actual
+ * constants sizes every product and sum so nothing can overflow.  A
+ * quantizer whose scale is not a power of two gives scaled integers: its
+ * codes with the real scale beside them (Value.rscale; lower_fixed_quant.c).
+ * Semantics: ir/fixed-point.md.
  *
  * Algorithm (one forward sweep, nodes are rewritten in place):
  *   - Quant/IntQuant on a float value stays a float quantizer and is
