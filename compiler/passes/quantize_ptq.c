@@ -11,9 +11,12 @@
  *     compile time (a MatMul's bias is the constant operand of the Add that
  *     follows it, as Keras exports Dense); Gemm's alpha and beta are folded
  *     into them first.  If an accum type is given, the layer's output (after
- *     the bias) is narrowed to it, as hls4ml's accumulator is (bibc narrows
- *     the exact sum once; hls4ml narrows each partial sum, which differs
- *     only when a partial sum overflows accum and SAT is chosen).  Without
+ *     the bias) is narrowed to it once: bibc sums exactly, then rounds and
+ *     saturates or wraps.  (hls4ml's dense_latency casts each product and
+ *     the bias to accum and adds in accum, so the two differ when accum has
+ *     fewer fraction bits than weight + input, which rounds every product
+ *     there, or when a partial sum saturates; with WRAP and enough fraction
+ *     bits they agree, as wrapping commutes with addition.)  Without
  *     one the accumulator is exact: interval analysis sizes it, so it can
  *     never overflow silently.  The layer's result type applies after its
  *     activation when a single activation reads it (Relu, Softmax, ...), else
