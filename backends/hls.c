@@ -18,8 +18,8 @@
  *                 float wrapper: NAME.hls.c + NAME_float.c + a --main bench
  *                 compute what 'bibc run --fixed' computes, bit for bit.
  *
- * Element references: data movement (Reshape, Flatten, Transpose, Identity,
- * Dropout) writes no code; each element of its output is a reference to an
+ * Element references: data movement (Reshape, Flatten, Transpose, Concat,
+ * Identity, Dropout) writes no code; each element of its output is a reference to an
  * element of an array (or a constant), resolved at generation time.  The
  * arithmetic follows the runtime kernels' definitions element by element:
  * MatMul, SparseMatMul, Conv and Add/Sub/Mul as exact sums (hls_expr.c), Relu and MaxPool
@@ -313,10 +313,7 @@ static void gen_threshold(Hls *h, const Node *n) {
         fprintf(h->f, "%lldLL", (long long)(row[1] + row[2] * known));
         for (int64_t j = 0; j < nk; j++)
           if (row[3 + j] > lo && row[3 + j] <= hi) {
-            if (!any++)
-              fprintf(h->f, " + %lldLL * (", (long long)row[2]);
-            else
-              fputs(" + ", h->f);
+            fputs(any++ ? " + " : arena_printf(h->g->arena, " + %lldLL * (", (long long)row[2]), h->f);
             fprintf(h->f, "(HLS_W(%s) %s %lldLL)", elem(h, x[i]), row[0] > 0 ? ">=" : "<=",
                     (long long)(row[0] > 0 ? row[3 + j] : -row[3 + j]));
             h->nterms++;
@@ -329,7 +326,15 @@ static void gen_threshold(Hls *h, const Node *n) {
 /* Data movement: Y's elements refer to X's (no code). */
 static void gen_alias(Hls *h, const Node *n, const Value *x, const Value *y) {
   Ref *rx = refs_of(h, x), *ry = arena_alloc(h->g->arena, sizeof *ry * (size_t)(value_numel(y) + 1));
-  if (!strcmp(n->kernel, "rt_transpose")) {
+  if (!strcmp(n->kernel, "rt_concat")) {  /* ip = [esize, k, outer, chunk bytes...] */
+    int64_t k = n->ip[1], outer = n->ip[2], i = 0;
+    for (int64_t o = 0; o < outer; o++)
+      for (int64_t j = 0; j < k; j++) {
+        int64_t len = n->ip[3 + j] / n->ip[0];
+        for (int64_t e = 0; e < len; e++)
+          ry[i++] = refs_of(h, n->targs[j])[o * len + e];
+      }
+  } else if (!strcmp(n->kernel, "rt_transpose")) {
     int64_t rank = n->ip[1], idx[RT_MAXRANK] = {0};
     const int64_t *dims = n->ip + 2, *str = n->ip + 2 + rank;
     for (int64_t i = 0; i < value_numel(y); i++, rt_next_index(idx, dims, rank)) {
@@ -380,8 +385,8 @@ static void gen_node(Hls *h, const Node *n, int pos, FILE *calls) {
     if (n->targs[j] && n->targs[j]->dt != DT_I64)
       error_node(h->g, n, "%s data is not supported by the HLS backend yet",
                  dtype_name(n->targs[j]->dt));
-  if (!strcmp(k, "rt_copy") || !strcmp(k, "rt_transpose")) {
-    gen_alias(h, n, n->targs[0], n->targs[1]);
+  if (!strcmp(k, "rt_copy") || !strcmp(k, "rt_transpose") || !strcmp(k, "rt_concat")) {
+    gen_alias(h, n, n->targs[0], n->out[0]);
     return;
   }
   if (!strcmp(k, "rt_dropout") && !n->targs[4]) {
@@ -421,7 +426,7 @@ static void gen_node(Hls *h, const Node *n, int pos, FILE *calls) {
 /* Does gen_node write code into y (an array), or only references? */
 static int computes(const Node *n) {
   return strcmp(n->kernel, "rt_copy") && strcmp(n->kernel, "rt_transpose") &&
-         strcmp(n->kernel, "rt_dropout");
+         strcmp(n->kernel, "rt_dropout") && strcmp(n->kernel, "rt_concat");
 }
 
 static void typedefs(Hls *h, int synth) {

@@ -481,6 +481,39 @@ static void fix_arith(Fixer *F, Node *n) {
   set_fixed(F, n, n->out[0], f, lo, hi);
 }
 
+/* Concat of fixed values (constants on a grid too): all at the largest
+ * fraction bits, the union of the ranges.  Scaled integers only with one
+ * equal scale per tensor. */
+static void fix_concat(Fixer *F, Node *n) {
+  int f = INT32_MIN, any = 0;
+  for (int k = 0; k < n->nin; k++) {
+    Value *v = n->in[k];
+    any |= is_fixed(v);
+    if ((!is_fixed(v) && (!v->data || exact_frac(v) == INT32_MIN)) ||
+        (v->rscale ? v->nrscale != 1 || !n->in[0]->rscale || v->rscale[0] != n->in[0]->rscale[0]
+                   : n->in[0]->rscale != NULL)) {
+      float_op(F, n);
+      return;
+    }
+  }
+  if (!any)
+    return;
+  for (int k = 0; k < n->nin; k++) {
+    if (!is_fixed(n->in[k]))
+      n->in[k] = fixed_const(F, n, n->in[k], -64);
+    f = n->in[k]->fx.f > f ? n->in[k]->fx.f : f;
+  }
+  __int128 lo = 0, hi = 0;
+  for (int k = 0; k < n->nin; k++) {
+    Value *v = n->in[k] = align(F, n, n->in[k], f);
+    lo = k == 0 || v->qlo < lo ? v->qlo : lo;
+    hi = k == 0 || v->qhi > hi ? v->qhi : hi;
+  }
+  infer_node(F->g, n);
+  set_fixed(F, n, n->out[0], f, lo, hi);
+  copy_scale(n->out[0], n->in[0]);
+}
+
 /* Relu and data movement keep the format; Relu clips the range at 0. */
 static void fix_passthrough(Fixer *F, Node *n) {
   Value *x = n->in[0];
@@ -517,6 +550,7 @@ void lower_fixed(Graph *g) {
     case OP_GEMM: fix_gemm(&F, n); break;
     case OP_CONV: fix_conv(&F, n); break;
     case OP_ADD: case OP_SUB: case OP_MUL: fix_arith(&F, n); break;
+    case OP_CONCAT: fix_concat(&F, n); break;
     case OP_RELU: case OP_IDENTITY: case OP_FLATTEN: case OP_RESHAPE: case OP_SQUEEZE:
     case OP_UNSQUEEZE: case OP_TRANSPOSE: case OP_DROPOUT: case OP_MAXPOOL:
       fix_passthrough(&F, n);
