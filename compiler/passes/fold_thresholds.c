@@ -75,8 +75,8 @@ static int chain_op(const Node *n, const Value *v) {
     return n->in[0] == v && n->nip >= 5 && n->ip[4] == 0;
   case OP_RELU: case OP_IDENTITY:
     return n->in[0] == v;
-  case OP_DROPOUT:  /* inference: no ratio or training_mode input */
-    return n->in[0] == v && n->nin == 1;
+  case OP_DROPOUT:  /* inference: training_mode absent or false */
+    return n->in[0] == v && (n->nin < 3 || !n->in[2] || !value_get_f64(n->in[2], 0));
   default:
     return 0;
   }
