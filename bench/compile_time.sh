@@ -19,7 +19,9 @@ if [ $# -eq 0 ]; then
   shared=$top/../shared/testdata/models
   for m in example-models/onnx/three_layer_keras.onnx example-models/onnx/conv2d_small_keras.onnx \
            qonnx/src/qonnx/data/onnx/mnist-conv/model.onnx \
-           QONNX_model_zoo/models/JetTagging/QKeras_hls4ml_3layer/qkeras_jettagging.onnx; do
+           QONNX_model_zoo/models/JetTagging/QKeras_hls4ml_3layer/qkeras_jettagging.onnx \
+           QONNX_model_zoo/models/MNIST/Brevitas_FINN_TFC/TFC/TFC_2W2A.onnx \
+           QONNX_model_zoo/models/GSCV2/kwsmlp_w3a3/kwsmlp_w3a3.onnx; do
     [ -f "$shared/$m" ] && set -- "$@" "$shared/$m"
   done
 fi
@@ -43,8 +45,11 @@ for model in "$@"; do
   first=${shape%% *} rest=${shape#"$first"}
   [ "$first" = 1 ] && first=$n
   "$randnpy" "$work/in.npy" f4 1 $first $rest
+  rm -f "$work/m_float.c"
   t0=$(now); for i in 1 2 3 4 5; do "$bibc" "$model" $fixed -o "$work/m.c" --main "$work/main.c" 2>/dev/null; done; t1=$(now)
-  cc -std=c99 -O2 "$work/m.c" "$work/main.c" -lm -o "$work/m"; t2=$(now)
+  # an integer-only m.c comes with its float wrapper m_float.c
+  cc -std=c99 -O2 "$work/m.c" $([ -f "$work/m_float.c" ] && echo "$work/m_float.c") "$work/main.c" \
+    -lm -o "$work/m"; t2=$(now)
   "$bibc" run $fixed "$model" -i "$work/in.npy" -o "$work/out" 2>/dev/null; t3=$(now)
   "$work/m" "$work/in.npy" "$work/c.npy"; t4=$(now)
   samples=$([ "$first" = "$n" ] && echo $n || echo 1)
