@@ -113,7 +113,7 @@ static void read_scaled_codes(Fixer *F, Node *n, const Value *scale, int axis, i
  * * scale.  A sign is no requantization, so a fixed input is read back as
  * its (exact) float value and the float quantizer runs; its +-1 codes enter
  * the integer pipeline at the scale's fraction bits. */
-static void bipolar(Fixer *F, Node *n, int64_t z) {
+static void bipolar(Fixer *F, Node *n, int64_t z, int64_t zmax) {
   Value *x = n->in[0], *scale = n->in[1];
   if (!scale->data)
     error_node(F->g, n, "scale must be a constant");
@@ -124,16 +124,16 @@ static void bipolar(Fixer *F, Node *n, int64_t z) {
   int axis, f;
   int *fc = po2_fracs(F, n, scale, n->in[0], &axis, &f);
   if (!fc) {
-    read_scaled_codes(F, n, n->in[1], axis, -1 - z, 1 - z);
+    read_scaled_codes(F, n, n->in[1], axis, -1 - zmax, 1 - z);
     return;
   }
   __int128 m = 1;  /* codes (+-1 - z) * 2^(f - f_c) */
   for (int64_t c = 0; c < value_numel(scale); c++)
     m = max2(m, (__int128)1 << (f - fc[c]));
-  read_float_quantizer(F, n, f, z > -1 ? (-1 - z) * m : -1 - z, z < 1 ? (1 - z) * m : 1 - z);
+  read_float_quantizer(F, n, f, zmax > -1 ? (-1 - zmax) * m : -1 - zmax, z < 1 ? (1 - z) * m : 1 - z);
 }
 
-void fix_bipolar(Fixer *F, Node *n) { bipolar(F, n, 0); }
+void fix_bipolar(Fixer *F, Node *n) { bipolar(F, n, 0, 0); }
 
 /* Quant(X, scale, zeropt, bitwidth) with power-of-two scales.  The stored
  * integer is q - zeropt, clamped to [min_int - zp, max_int - zp]; channel c
@@ -149,24 +149,29 @@ void fix_quant(Fixer *F, Node *n) {
   int wrap = attr_int(n, "bibc_overflow", OVF_SAT) == OVF_WRAP;
   if (!is_fixed(x) && (attr_find(n, "bibc_round") || attr_find(n, "bibc_overflow")))
     die("node %d: bibc_round/bibc_overflow on a Quant of a float value", n->index);
-  double z = value_get_f64(zp, 0);
-  for (int64_t i = 0; i < value_numel(zp); i++)
-    if (value_get_f64(zp, i) != z || z != floor(z) || fabs(z) > 1e9)
-      error_node(g, n, "zeropt must be one integer for the fixed-point pipeline");
+  double z = value_get_f64(zp, 0), zmax = z;  /* z: the smallest zero point */
+  for (int64_t i = 0; i < value_numel(zp); i++) {
+    double zi = value_get_f64(zp, i);
+    if (zi != floor(zi) || fabs(zi) > 1e9)
+      error_node(g, n, "zeropt %g is not an integer; the fixed-point pipeline needs integer "
+                 "zero points", zi);
+    z = zi < z ? zi : z;
+    zmax = zi > zmax ? zi : zmax;
+  }
   if (bits == 1 && sgn) {
-    bipolar(F, n, (int64_t)z);
+    bipolar(F, n, (int64_t)z, (int64_t)zmax);
     return;
   }
   int64_t min_int = sgn ? -((int64_t)1 << (bits - 1)) + narrow : 0;
   int64_t max_int = sgn ? ((int64_t)1 << (bits - 1)) - 1 : ((int64_t)1 << bits) - 1 - narrow;
-  int64_t lo_q = min_int - (int64_t)z, hi_q = max_int - (int64_t)z;
+  int64_t lo_q = min_int - (int64_t)zmax, hi_q = max_int - (int64_t)z;
   int axis, f;
   int64_t nc = value_numel(scale);
   int *fc = po2_fracs(F, n, scale, x, &axis, &f);
   /* round(t + z) - z is round(t) for FLOOR and CEIL, and for HALF_EVEN
    * with an even z; otherwise a shift cannot requantize. */
-  int zshift = z == 0 || mode == RND_FLOOR || mode == RND_CEIL ||
-               (mode == RND_HALF_EVEN && fmod(z, 2) == 0);
+  int zshift = z == zmax && (z == 0 || mode == RND_FLOOR || mode == RND_CEIL ||
+                             (mode == RND_HALF_EVEN && fmod(z, 2) == 0));
   if (!fc || (is_fixed(x) && (x->rscale || !zshift))) {
     /* A scale that is not a power of two, a scaled input (no shift
      * requantizes it), or a zero point that moves the rounding: the float

@@ -29,7 +29,7 @@ class Builder:
 
     def quant(self, x, scale, bits, signed=1, narrow=0, mode="ROUND", zp=0.0, domain=QD):
         s = self.const(self.fresh("scale"), np.asarray(scale, dtype=np.float32))
-        z = self.const(self.fresh("zp"), np.float32(zp))
+        z = self.const(self.fresh("zp"), np.asarray(zp, dtype=np.float32))
         b = self.const(self.fresh("bw"), np.float32(bits))
         y = self.fresh("q")
         self.nodes.append(helper.make_node("Quant", [x, s, z, b], [y], domain=domain,
@@ -117,7 +117,8 @@ def conv_net():
 def zero_points():
     """Quantizers with nonzero zero points on fixed values: round(t + z) - z
     is not round(t) for most modes (odd z, ties), so these go through
-    thresholds; and a 1-bit signed Quant with zero point 1 (codes 0, -2)."""
+    thresholds; a 1-bit signed Quant with zero point 1 (codes 0, -2); a
+    zero point per channel."""
     b = Builder(4)
     h = b.quant("x", 2.0 ** -1, 6)
     outs = []
@@ -126,10 +127,12 @@ def zero_points():
         a = dense(b, h, 6, 4, 2, 3, 2)
         outs.append(b.quant(a, 1.0, 4, signed=i % 2, mode=mode, zp=z))
     outs.append(b.quant(dense(b, h, 6, 4, 2, 3, 2), 0.5, 1, zp=1))
+    outs.append(b.quant(dense(b, h, 6, 4, 2, 3, 2), 0.25, 4, mode="HALF_UP",
+                        zp=np.array([[0, 1, -2, 3]], dtype=np.float32)))
     s = outs[0]
     for t in outs[1:]:
         s = b.node("Concat", [s, t], axis=1)
-    y = b.quant(dense(b, s, 32, 3, 2, 3, 2), 2.0 ** -2, 8)
+    y = b.quant(dense(b, s, 36, 3, 2, 3, 2), 2.0 ** -2, 8)
     b.save("zero_points", "x", [1, 6], y, [1, 3])
 
 
