@@ -287,6 +287,20 @@ const char *attr_string(const Node *n, const char *name, const char *dflt) {
   return a ? a->s : dflt;
 }
 
+double value_get_bcast(const Value *c, const Value *y, int64_t i) {
+  int64_t off = 0, str = 1;
+  for (int d = y->rank - 1; d >= 0; d--) {
+    int64_t id = i % y->dims[d];
+    i /= y->dims[d];
+    int k = c->rank - (y->rank - d);
+    if (k >= 0) {
+      off += (c->dims[k] == 1 ? 0 : id) * str;
+      str *= c->dims[k];
+    }
+  }
+  return value_get_f64(c, off);
+}
+
 double value_get_f64(const Value *v, int64_t i) {
   switch (v->dt) {
 #define X(e, code, ct, sz, suf) case DT_##e: return (double)((const ct *)v->data)[i];

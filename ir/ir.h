@@ -214,6 +214,8 @@ int64_t attr_int(const Node *n, const char *name, int64_t dflt);
 double attr_float(const Node *n, const char *name, double dflt);
 const char *attr_string(const Node *n, const char *name, const char *dflt);
 double value_get_f64(const Value *v, int64_t i);   /* constant element as double */
+/* Element i of y's shape taken from constant c broadcast to it (numpy). */
+double value_get_bcast(const Value *c, const Value *y, int64_t i);
 int64_t value_get_i64(const Value *v, int64_t i);  /* constant element as int64 */
 char *shape_str(Arena *a, const Value *v);         /* "[1,3,28,28]" */
 

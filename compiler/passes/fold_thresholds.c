@@ -140,8 +140,9 @@ static int levels(Section *s) {
   int f = (int)attr_int(r, "f", 0);
   for (int64_t i = 0; i < s->m; i++) {
     /* level j's float output y = (q_j - z) * sc (MultiThreshold: j * sc + z) */
-    float sc = mt ? (float)q->fp[0] : (float)bget(q->in[1], qin, i);
-    float z = mt ? (float)q->fp[1] : q->op == OP_BIPOLARQUANT ? 0 : (float)bget(q->in[2], qin, i);
+    float sc = mt ? (float)q->fp[0] : (float)value_get_bcast(q->in[1], qin, i);
+    float z = mt ? (float)q->fp[1]
+                 : q->op == OP_BIPOLARQUANT ? 0 : (float)value_get_bcast(q->in[2], qin, i);
     int64_t code[2];
     for (int64_t j = 0; j <= s->nk; j++) {
       float l = (float)s->qlev[j];

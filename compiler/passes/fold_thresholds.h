@@ -21,8 +21,6 @@ typedef struct Section {
   int64_t *rows;             /* per element: sign, base, step, T[0..nk-1] */
 } Section;
 
-/* Element i of constant c broadcast (numpy rules) against shape y. */
-double bget(const Value *c, const Value *y, int64_t i);
 /* The rows of a section whose input is a scaled integer, from the exact
  * real-number semantics; 0 if they cannot be computed exactly. */
 int by_exact(Section *s);

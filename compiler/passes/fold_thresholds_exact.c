@@ -14,21 +14,6 @@
 #include "../exact.h"
 #include "../../runtime/rt_quant.h"
 
-/* Element i of constant c broadcast (numpy rules) against shape y. */
-double bget(const Value *c, const Value *y, int64_t i) {
-  int64_t off = 0, str = 1;
-  for (int d = y->rank - 1; d >= 0; d--) {
-    int64_t id = i % y->dims[d];
-    i /= y->dims[d];
-    int k = c->rank - (y->rank - d);
-    if (k >= 0) {
-      off += (c->dims[k] == 1 ? 0 : id) * str;
-      str *= c->dims[k];
-    }
-  }
-  return value_get_f64(c, off);
-}
-
 /* ---- scaled input: exact thresholds ---- */
 
 /* Condition on a value u: dir * (u - E) >= 0 (or > 0 if strict), with
@@ -77,7 +62,8 @@ static int back(Cond *c, const Node *n, const Value *u, int64_t i) {
     for (int k = 1; k <= 4; k++)
       if (!isfinite((float)value_get_f64(n->in[k], pi)))
         return 0;  /* exact arithmetic takes finite numbers only: the section stays float */
-    Dy g = dy_double((float)value_get_f64(n->in[1], pi)), b = dy_double((float)value_get_f64(n->in[2], pi));
+    Dy g = dy_double((float)value_get_f64(n->in[1], pi));
+    Dy b = dy_double((float)value_get_f64(n->in[2], pi));
     Dy mean = dy_double((float)value_get_f64(n->in[3], pi));
     Dy var = dy_double((float)value_get_f64(n->in[4], pi)), eps = dy_double((float)n->fp[0]), w, r;
     if (dy_sign(&c->q) != 0 || !dy_add(&w, &var, &eps) || dy_sign(&w) <= 0)
@@ -99,7 +85,7 @@ static int back(Cond *c, const Node *n, const Value *u, int64_t i) {
     return 1;
   }
   int left = n->in[0] == u;
-  double kv = (float)bget(n->in[left ? 1 : 0], n->out[0], i);
+  double kv = (float)value_get_bcast(n->in[left ? 1 : 0], n->out[0], i);
   if (!isfinite(kv))
     return 0;
   Dy k = dy_double(kv);
@@ -176,8 +162,8 @@ static int start_mt(Cond *c, const Node *q, int64_t i, int64_t L) {
  * a parameter is not finite. */
 static int start(Cond *c, const Node *q, int64_t i, int64_t L) {
   const Value *qin = q->in[0];
-  double sv = (float)bget(q->in[1], qin, i), zv = q->op == OP_BIPOLARQUANT ? 0 :
-              (float)bget(q->in[2], qin, i);
+  double sv = (float)value_get_bcast(q->in[1], qin, i), zv = q->op == OP_BIPOLARQUANT ? 0 :
+              (float)value_get_bcast(q->in[2], qin, i);
   if (!isfinite(sv) || !isfinite(zv))
     return 0;
   Dy s = dy_double(sv), z = dy_double(zv);
@@ -291,7 +277,8 @@ int by_exact(Section *s) {
     int dir = 0;
     for (int64_t j = 1; j <= s->nk; j++) {
       Cond *c = &cs[j - 1];
-      if (!(q->op == OP_MULTITHRESHOLD ? start_mt(c, q, i, s->qlev[j]) : start(c, q, i, s->qlev[j])))
+      int ok = q->op == OP_MULTITHRESHOLD ? start_mt(c, q, i, s->qlev[j]) : start(c, q, i, s->qlev[j]);
+      if (!ok)
         goto fail;
       for (int k = s->n - 3; k >= 1; k--)
         if (!back(c, s->seq[k], s->seq[k - 1]->out[0], i))

@@ -14,11 +14,22 @@
 
 #include "../compiler.h"
 
+/* A new float32 constant shaped like y, for its scales. */
+static Value *scale_const(Graph *g, const Value *y) {
+  Value *q = value_new(g, arena_printf(g->arena, "%s.scale", y->name));
+  q->dt = DT_F32;
+  q->rank = y->rank;
+  memcpy(q->dims, y->dims, sizeof q->dims);
+  q->shape_known = 1;
+  q->data = arena_alloc(g->arena, sizeof(float) * (size_t)(value_numel(y) + 1));
+  return q;
+}
+
 /* Remembers, for a folded float quantizer, its scale per element (the
  * scale input broadcast to the output's shape) and carries it through
  * folded data movement (the node's own kernel moves the scales as it moved
- * the data).  lower_fixed reads the
- * integer codes of quantized weights back from it. */
+ * the data).  lower_fixed reads the integer codes of quantized weights back
+ * from it. */
 static void keep_scale(Graph *g, Node *n, void **t) {
   Value *y = n->out[0];
   if (!y || y->dt != DT_F32)
@@ -27,24 +38,9 @@ static void keep_scale(Graph *g, Node *n, void **t) {
     Value *s = n->in[1];
     if (!s || s->rank > y->rank)
       return;
-    Value *q = value_new(g, arena_printf(g->arena, "%s.scale", y->name));
-    q->dt = DT_F32;
-    q->rank = y->rank;
-    memcpy(q->dims, y->dims, sizeof q->dims);
-    q->shape_known = 1;
-    int64_t cnt = value_numel(y), idx[IR_MAXRANK] = {0};
-    float *d = q->data = arena_alloc(g->arena, sizeof(float) * (size_t)(cnt ? cnt : 1));
-    for (int64_t i = 0; i < cnt; i++) {
-      int64_t off = 0, str = 1;
-      for (int k = s->rank - 1; k >= 0; k--) {  /* numpy broadcast of s against y */
-        int dy = y->rank - s->rank + k;
-        off += (s->dims[k] == 1 ? 0 : idx[dy]) * str;
-        str *= s->dims[k];
-      }
-      d[i] = (float)value_get_f64(s, off);
-      for (int k = y->rank - 1; k >= 0 && ++idx[k] == y->dims[k]; k--)
-        idx[k] = 0;
-    }
+    Value *q = scale_const(g, y);
+    for (int64_t i = 0; i < value_numel(y); i++)
+      ((float *)q->data)[i] = (float)value_get_bcast(s, y, i);
     y->qscale = q;
     return;
   }
@@ -59,12 +55,7 @@ static void keep_scale(Graph *g, Node *n, void **t) {
   }
   if (ti < 0 || to < 0)
     return;
-  Value *q = value_new(g, arena_printf(g->arena, "%s.scale", y->name));
-  q->dt = DT_F32;
-  q->rank = y->rank;
-  memcpy(q->dims, y->dims, sizeof q->dims);
-  q->shape_known = 1;
-  q->data = arena_alloc(g->arena, sizeof(float) * (size_t)(value_numel(y) + 1));
+  Value *q = scale_const(g, y);
   void *sv = t[ti], *so = t[to];
   t[ti] = n->in[0]->qscale->data;
   t[to] = q->data;

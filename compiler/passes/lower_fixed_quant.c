@@ -86,7 +86,8 @@ static void read_scaled_codes(Fixer *F, Node *n, const Value *scale, int axis, i
   int64_t nc = value_numel(scale);
   if (lo <= -((int64_t)1 << 21) || hi >= (int64_t)1 << 21)
     error_node(g, n, "a %lld-level quantizer with a scale that is not a power of two has no exact "
-               "integer form in bibc (at most 2^21 levels each side of the zero point): use at most 22 "
+               "integer form in bibc (at most 2^21 levels each side of the zero point): use at "
+               "most 22 "
                "bits or a power-of-two scale, or compile without --fixed",
                (long long)(hi - lo + 1));
   double *sc = arena_alloc(g->arena, sizeof *sc * (size_t)nc);
@@ -130,7 +131,8 @@ static void bipolar(Fixer *F, Node *n, int64_t z, int64_t zmax) {
   __int128 m = 1;  /* codes (+-1 - z) * 2^(f - f_c) */
   for (int64_t c = 0; c < value_numel(scale); c++)
     m = max2(m, (__int128)1 << (f - fc[c]));
-  read_float_quantizer(F, n, f, zmax > -1 ? (-1 - zmax) * m : -1 - zmax, z < 1 ? (1 - z) * m : 1 - z);
+  __int128 lo = zmax > -1 ? (-1 - zmax) * m : -1 - zmax, hi = z < 1 ? (1 - z) * m : 1 - z;
+  read_float_quantizer(F, n, f, lo, hi);
 }
 
 void fix_bipolar(Fixer *F, Node *n) { bipolar(F, n, 0, 0); }
