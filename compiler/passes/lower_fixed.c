@@ -313,10 +313,28 @@ static Value *transpose2d(Graph *g, const Value *b) {
   return bt;
 }
 
+/* Node n's output y becomes Add(t, c) after it, t (named y.suffix) being
+ * n's new output; returns the Add. */
+static Node *add_after(Fixer *F, Node *n, Value *c, const char *suffix) {
+  Graph *g = F->g;
+  Value *y = n->out[0], *t = value_new(g, arena_printf(g->arena, "%s.%s", y->name, suffix));
+  n->out[0] = t;
+  t->producer = n;
+  Node *add = node_insert(g, F->pos + 1, OP_ADD, 2, 1);
+  add->index = n->index;
+  add->name = n->name;
+  add->opset = 14;
+  add->in[0] = t;
+  add->in[1] = c;
+  add->out[0] = y;
+  y->producer = add;
+  return add;
+}
+
 /* Gemm = MatMul (B transposed at compile time if transB) + Add of C. */
 static void fix_gemm(Fixer *F, Node *n) {
   Graph *g = F->g;
-  Value *a = n->in[0], *b = n->in[1], *c = n->nin > 2 ? n->in[2] : NULL, *y = n->out[0];
+  Value *a = n->in[0], *b = n->in[1], *c = n->nin > 2 ? n->in[2] : NULL;
   if (!is_fixed(a)) {
     float_op(F, n);
     return;
@@ -335,19 +353,8 @@ static void fix_gemm(Fixer *F, Node *n) {
   n->nin = 2;
   n->in[1] = b;
   n->nattrs = 0;
-  if (c) {
-    Value *t = value_new(g, arena_printf(g->arena, "%s.mm", y->name));
-    n->out[0] = t;
-    t->producer = n;
-    Node *add = node_insert(g, F->pos + 1, OP_ADD, 2, 1);
-    add->index = n->index;
-    add->name = n->name;
-    add->opset = 14;
-    add->in[0] = t;
-    add->in[1] = c;
-    add->out[0] = y;
-    y->producer = add;
-  }
+  if (c)
+    add_after(F, n, c, "mm");
   fix_matmul(F, n);
 }
 
@@ -389,11 +396,8 @@ static void fix_conv_scaled(Fixer *F, Node *n, Value *codes, const double *sw) {
   }
   Value *w = n->in[1] = codes ? codes : fixed_const(F, n, n->in[1], -64);
   if (b) {  /* Y = Conv(X, W) + B[m] along axis 1 */
-    Value *t = value_new(g, arena_printf(g->arena, "%s.conv", y->name));
-    n->out[0] = t;
-    t->producer = n;
-    n->nin = 2;
-    Value *bc = value_new(g, arena_printf(g->arena, "%s.bias", b->name));
+    Node *add = add_after(F, n, NULL, "conv");
+    Value *bc = add->in[1] = value_new(g, arena_printf(g->arena, "%s.bias", b->name));
     *bc = *b;
     bc->id = g->nvalues - 1;
     bc->name = arena_printf(g->arena, "%s.bias", b->name);
@@ -402,14 +406,7 @@ static void fix_conv_scaled(Fixer *F, Node *n, Value *codes, const double *sw) {
     bc->dims[0] = b->dims[0];
     for (int d = 1; d < bc->rank; d++)
       bc->dims[d] = 1;
-    Node *add = node_insert(g, F->pos + 1, OP_ADD, 2, 1);
-    add->index = n->index;
-    add->name = n->name;
-    add->opset = 14;
-    add->in[0] = t;
-    add->in[1] = bc;
-    add->out[0] = y;
-    y->producer = add;
+    n->nin = 2;
   }
   infer_node(g, n);
   conv_range(F, n, x->fx.f + w->fx.f);

@@ -60,26 +60,39 @@ static int *po2_fracs(Fixer *F, Node *n, const Value *scale, const Value *x, int
   return fc;
 }
 
-/* After a float quantizer n whose output lies on the 2^-f grid: FromFloat
- * reads it exactly as integers in [lo, hi]; later nodes use that. */
-static void read_float_quantizer(Fixer *F, Node *n, int f, __int128 lo, __int128 hi) {
+/* After a float quantizer n: FromFloat reads its output back exactly as
+ * integers in [lo, hi], which later nodes use.  sc == NULL: the output lies
+ * on the 2^-f grid; else sc[0..nc-1] are its scales along axis, and the
+ * integers are the codes q - zeropt, carrying those scales (rscale). */
+static void read_back(Fixer *F, Node *n, int f, __int128 lo, __int128 hi, double *sc, int64_t nc,
+                      int axis) {
   Graph *g = F->g;
   Node *m = node_insert(g, F->pos + 1, OP_FROMFLOAT, 1, 1);
   m->index = n->index;
   m->name = n->name;
   m->in[0] = n->out[0];
-  m->out[0] = value_new(g, arena_printf(g->arena, "%s.fixed", n->out[0]->name));
+  m->out[0] = value_new(g, arena_printf(g->arena, "%s.%s", n->out[0]->name, sc ? "codes" : "fixed"));
   m->out[0]->producer = m;
   node_set_int(g, m, "f", f);
+  if (sc) {
+    node_set_floats(g, m, "scale", sc, (int)nc);
+    node_set_int(g, m, "axis", axis);
+  }
   infer_node(g, m);
   set_fixed(F, n, m->out[0], f, lo, hi);
+  if (sc)
+    set_scale(m->out[0], sc, nc, axis);
   replace_uses(g, n->out[0], m->out[0], F->pos + 2);
   F->pos++;
 }
 
-/* After a float quantizer n whose scale (a constant) is not a power of two: FromFloat
- * reads its integer codes q - zeropt in [lo, hi] back exactly (rt_fromfloat
- * _scaled_f32 needs |code| < 2^21); the codes carry the scale (rscale). */
+static void read_float_quantizer(Fixer *F, Node *n, int f, __int128 lo, __int128 hi) {
+  read_back(F, n, f, lo, hi, NULL, 0, -1);
+}
+
+/* After a float quantizer n whose scale (a constant) is not a power of
+ * two: its codes, read back exactly (rt_fromfloat_scaled_f32 needs
+ * |code| < 2^21). */
 static void read_scaled_codes(Fixer *F, Node *n, const Value *scale, int axis, int64_t lo,
                               int64_t hi) {
   Graph *g = F->g;
@@ -87,27 +100,12 @@ static void read_scaled_codes(Fixer *F, Node *n, const Value *scale, int axis, i
   if (lo <= -((int64_t)1 << 21) || hi >= (int64_t)1 << 21)
     error_node(g, n, "a %lld-level quantizer with a scale that is not a power of two has no exact "
                "integer form in bibc (at most 2^21 levels each side of the zero point): use at "
-               "most 22 "
-               "bits or a power-of-two scale, or compile without --fixed",
+               "most 22 bits or a power-of-two scale, or compile without --fixed",
                (long long)(hi - lo + 1));
   double *sc = arena_alloc(g->arena, sizeof *sc * (size_t)nc);
   for (int64_t c = 0; c < nc; c++)
     sc[c] = (double)(float)value_get_f64(scale, c);  /* the kernel's float32 scale */
-  Node *m = node_insert(g, F->pos + 1, OP_FROMFLOAT, 1, 1);
-  m->index = n->index;
-  m->name = n->name;
-  m->in[0] = n->out[0];
-  m->out[0] = value_new(g, arena_printf(g->arena, "%s.codes", n->out[0]->name));
-  m->out[0]->producer = m;
-  node_set_floats(g, m, "scale", sc, (int)nc);
-  node_set_int(g, m, "axis", axis);
-  infer_node(g, m);
-  set_fixed(F, n, m->out[0], 0, lo, hi);
-  m->out[0]->rscale = sc;
-  m->out[0]->nrscale = nc;
-  m->out[0]->rscale_axis = axis;
-  replace_uses(g, n->out[0], m->out[0], F->pos + 2);
-  F->pos++;
+  read_back(F, n, 0, lo, hi, sc, nc, axis);
 }
 
 /* BipolarQuant(X, scale), and Quant with 1 bit signed: y = (x >= 0 ? 1 : -1)
