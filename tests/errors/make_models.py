@@ -202,7 +202,7 @@ def main():
         [vi("x", F, [1, 4])], [y], [init("thresholds", np.zeros((3, 7), np.float32))],
         extra_opsets=[(QD, 1)]))
 
-    # For warnings.sh (warnings.txt): weights already on the signed 8-bit
+    # For run.sh --warnings (warnings.txt): weights already on the signed 8-bit
     # grid, but the Quant says signed=0 narrow=1, as Brevitas once exported.
     w = np.arange(-8, 8, dtype=np.float32).reshape(4, 4) * np.float32(0.5)
     save("quant_weights_swapped.onnx", model(

@@ -11,6 +11,6 @@ foreach(line ${errors_lines})
 endforeach()
 
 # Warnings: models bibc compiles while printing one line about them
-# (warnings.txt, warnings.sh), all in one test.
+# (warnings.txt, run.sh --warnings), all in one test.
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${ERRORS_DIR}/warnings.txt)
-add_test(NAME errors/warnings COMMAND sh ${ERRORS_DIR}/warnings.sh --bibc ${BIBC})
+add_test(NAME errors/warnings COMMAND sh ${ERRORS_DIR}/run.sh --warnings --bibc ${BIBC})

@@ -12,22 +12,9 @@
 #include <string.h>
 
 #include "exact.h"
+#include "check.h"
 
 typedef __int128 I128;
-
-static int npassed, nfailed;
-
-#define CHECK(cond, ...) \
-  do { \
-    if (cond) { \
-      npassed++; \
-    } else { \
-      nfailed++; \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      printf(__VA_ARGS__); \
-      putchar('\n'); \
-    } \
-  } while (0)
 
 /* Counts a random-case failure once per test, printing the first few. */
 #define TALLY(bad, cond, ...) \
@@ -476,6 +463,5 @@ int main(void) {
   test_floor_random();
   test_floor_special();
   test_floor_search();
-  printf("%d passed, %d failed\n", npassed, nfailed);
-  return nfailed ? 1 : 0;
+  return CHECK_DONE();
 }

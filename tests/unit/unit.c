@@ -11,20 +11,7 @@
 #include "compiler.h"
 #include "../../frontend/frontend.h"
 #include "../../runtime/rt_fixed.h"
-
-static int npassed, nfailed;
-
-#define CHECK(cond, ...) \
-  do { \
-    if (cond) { \
-      npassed++; \
-    } else { \
-      nfailed++; \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      printf(__VA_ARGS__); \
-      putchar('\n'); \
-    } \
-  } while (0)
+#include "check.h"
 
 static const DType all_types[] = {DT_F32, DT_F64, DT_I8, DT_I16, DT_I32, DT_I64,
                                   DT_U8, DT_U16, DT_U32, DT_U64, DT_BOOL};
@@ -210,6 +197,5 @@ int main(int argc, char **argv) {
   test_fixed_rounding();
   test_requant();
   test_tofloat_scaled();
-  printf("%d passed, %d failed\n", npassed, nfailed);
-  return nfailed ? 1 : 0;
+  return CHECK_DONE();
 }
