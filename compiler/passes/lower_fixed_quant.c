@@ -90,21 +90,23 @@ static void read_float_quantizer(Fixer *F, Node *n, int f, __int128 lo, __int128
   read_back(F, n, f, lo, hi, NULL, 0, -1);
 }
 
-/* After a float quantizer n whose scale (a constant) is not a power of
- * two: its codes, read back exactly (rt_fromfloat_scaled_f32 needs
- * |code| < 2^21). */
-static void read_scaled_codes(Fixer *F, Node *n, const Value *scale, int axis, int64_t lo,
+/* After a float quantizer n whose scales sc[0..nc-1] (along axis) are not
+ * powers of two: its codes, read back exactly (rt_fromfloat_scaled_f32
+ * needs |code| < 2^21).  sc NULL: the float32 values of n's scale input. */
+static void read_scaled_codes(Fixer *F, Node *n, double *sc, int64_t nc, int axis, int64_t lo,
                               int64_t hi) {
   Graph *g = F->g;
-  int64_t nc = value_numel(scale);
   if (lo <= -((int64_t)1 << 21) || hi >= (int64_t)1 << 21)
     error_node(g, n, "a %lld-level quantizer with a scale that is not a power of two has no exact "
                "integer form in bibc (at most 2^21 levels each side of the zero point): use at "
                "most 22 bits or a power-of-two scale, or compile without --fixed",
                (long long)(hi - lo + 1));
-  double *sc = arena_alloc(g->arena, sizeof *sc * (size_t)nc);
-  for (int64_t c = 0; c < nc; c++)
-    sc[c] = (double)(float)value_get_f64(scale, c);  /* the kernel's float32 scale */
+  if (!sc) {
+    nc = value_numel(n->in[1]);
+    sc = arena_alloc(g->arena, sizeof *sc * (size_t)nc);
+    for (int64_t c = 0; c < nc; c++)
+      sc[c] = (double)(float)value_get_f64(n->in[1], c);  /* the kernel's float32 scale */
+  }
   read_back(F, n, 0, lo, hi, sc, nc, axis);
 }
 
@@ -123,7 +125,7 @@ static void bipolar(Fixer *F, Node *n, int64_t z, int64_t zmax) {
   int axis, f;
   int *fc = po2_fracs(F, n, scale, n->in[0], &axis, &f);
   if (!fc) {
-    read_scaled_codes(F, n, n->in[1], axis, -1 - zmax, 1 - z);
+    read_scaled_codes(F, n, NULL, 0, axis, -1 - zmax, 1 - z);
     return;
   }
   __int128 m = 1;  /* codes (+-1 - z) * 2^(f - f_c) */
@@ -183,7 +185,7 @@ void fix_quant(Fixer *F, Node *n) {
       x = n->in[0];
     }
     if (!fc) {
-      read_scaled_codes(F, n, n->in[1], axis, lo_q, hi_q);
+      read_scaled_codes(F, n, NULL, 0, axis, lo_q, hi_q);
       return;
     }
   }
@@ -268,13 +270,9 @@ void fix_multithreshold(Fixer *F, Node *n) {
   double m = (double)ob / (double)os;
   if (m != rint(m) || (double)ob != m * (double)os || fabs(m) + (double)nb >= 1048576.0)
     return;  /* an offset that is no whole number of steps: the float op stays */
-  Value *sc = value_new(g, arena_printf(g->arena, "%s.scale", n->out[0]->name));
-  sc->dt = DT_F32;
-  sc->rank = 0;
-  sc->shape_known = 1;
-  sc->data = arena_alloc(g->arena, sizeof(float));
-  *(float *)sc->data = os;
-  read_scaled_codes(F, n, sc, -1, (int64_t)m, (int64_t)m + nb);
+  double *sc = arena_alloc(g->arena, sizeof *sc);
+  *sc = os;
+  read_scaled_codes(F, n, sc, 1, -1, (int64_t)m, (int64_t)m + nb);
 }
 
 /* ---- codes of folded weight quantizers, and their scales ---- */
