@@ -5,7 +5,7 @@
  */
 #ifndef BIBC_BACKENDS_H
 #define BIBC_BACKENDS_H
-#include "../ir/ir.h"
+#include "../ir/net.h"
 
 /* ---- c.c ---- */
 /* Writes portable C: cpath (the entry function NAME_run, where NAME is
@@ -44,18 +44,6 @@ void c_print_int(FILE *f, int64_t x);              /* an int64_t literal */
  * the wrapper's path, or NULL having written nothing when the graph has no
  * fixed-point value or no integer-only form (a note says why). */
 const char *emit_c_int(Graph *g, const char *cpath, const char *hpath, const char *cmdline);
-/* The split of a fixed-point graph into float prologue, integer core and
- * float tail (c_int.c explains it); shared with the HLS backend. */
-typedef struct IntSplit {
-  Graph *g;
-  char *core, *pre, *post;   /* per node position: in the core / before it / after it */
-  Value **qin, **qout;       /* the core's arguments: integer codes in and out */
-  int nqin, nqout;
-  const Node *why_node;      /* no integer-only form: the node that prevents it */
-  const char *why;           /* and why; NULL when the graph has no fixed point */
-} IntSplit;
-int int_split(IntSplit *s, Graph *g);              /* 1 if there is an integer core */
-const char *int_ctype(const FixType *t);           /* narrowest standard type: "int8_t" */
 char *c_float_path(Arena *a, const char *cpath);   /* DIR/NAME.x.c -> DIR/NAME_float.c */
 void emit_int_header(const IntSplit *s, const char *hpath, const char *prefix, const char *core_file,
                      const char *cmdline);

@@ -4,7 +4,7 @@
  */
 #ifndef BIBC_COMPILER_H
 #define BIBC_COMPILER_H
-#include "../ir/ir.h"
+#include "../ir/net.h"
 
 /* ---- kernels.c ---- */
 typedef void KernelFn(const int64_t *ip, const double *fp, void *const *t);
@@ -29,6 +29,12 @@ void interp_node(const Node *n, void *const *t);
 /* Evaluates the graph: inputs[i] holds graph input i's data, outputs[i]
  * receives graph output i (caller-allocated, numel * dtype_size bytes). */
 void interp_run(Graph *g, void *const *inputs, void *const *outputs);
+/* interp_run in three steps, the prologue, the integer core and the float
+ * tail of net's split: the core runs on the kernels, or with use_net on the
+ * netlist evaluator (net_eval).  qin / qout (per port, NULL: not wanted)
+ * receive the core's input and output codes. */
+void interp_run_core(Graph *g, const Net *net, int use_net, void *const *inputs,
+                     void *const *outputs, int64_t *const *qin, int64_t *const *qout);
 
 /* ---- pass.c ---- */
 /* Command-line settings that passes read (zero: unset). */
@@ -118,6 +124,7 @@ int cmd_verify(int argc, char **argv);
 
 /* ---- passes/ ---- */
 void infer_shapes(Graph *g);
+Net *build_net(Graph *g);
 void fold_thresholds(Graph *g);
 void eliminate_dead(Graph *g);
 void lower_fixed(Graph *g);

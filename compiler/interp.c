@@ -17,12 +17,12 @@ void interp_node(const Node *n, void *const *t) {
   k->fn(n->ip, n->fp, t);
 }
 
-void interp_run(Graph *g, void *const *inputs, void *const *outputs) {
+/* Heap buffers for every computed value; constants and inputs point at
+ * their data.  owned[] lists what to free. */
+static void **buffers(Graph *g, void *const *inputs, void ***owned) {
   void **buf = calloc((size_t)g->nvalues + 1, sizeof *buf);
-  void **owned = calloc((size_t)g->nvalues + 1, sizeof *owned);
-  void **t = NULL;
-  int tcap = 0;
-  if (!buf || !owned)
+  *owned = calloc((size_t)g->nvalues + 1, sizeof **owned);
+  if (!buf || !*owned)
     die("out of memory");
   for (int i = 0; i < g->ninputs; i++)
     buf[g->inputs[i]->id] = inputs[i];
@@ -32,14 +32,21 @@ void interp_run(Graph *g, void *const *inputs, void *const *outputs) {
       buf[i] = v->data;
     else if (!buf[i] && v->producer) {
       size_t sz = (size_t)value_numel(v) * dtype_size(v->dt);
-      owned[i] = buf[i] = calloc(sz ? sz : 1, 1);
+      (*owned)[i] = buf[i] = calloc(sz ? sz : 1, 1);
       if (!buf[i])
         die("out of memory");
     }
   }
+  return buf;
+}
+
+/* Runs the nodes with want[position] set (NULL: all), in order. */
+static void run_nodes(Graph *g, void **buf, const char *want) {
+  void **t = NULL;
+  int tcap = 0;
   for (int i = 0; i < g->nnodes; i++) {
     Node *n = g->nodes[i];
-    if (!n->kernel)
+    if (!n->kernel || (want && !want[i]))
       continue;
     if (n->ntargs > tcap) {
       tcap = n->ntargs * 2;
@@ -51,6 +58,10 @@ void interp_run(Graph *g, void *const *inputs, void *const *outputs) {
       t[k] = n->targs[k] ? buf[n->targs[k]->id] : NULL;
     interp_node(n, t);
   }
+  free(t);
+}
+
+static void finish(Graph *g, void **buf, void **owned, void *const *outputs) {
   for (int i = 0; i < g->noutputs; i++) {
     Value *v = g->outputs[i];
     ASSERT(buf[v->id]);
@@ -60,5 +71,38 @@ void interp_run(Graph *g, void *const *inputs, void *const *outputs) {
     free(owned[i]);
   free(owned);
   free(buf);
-  free(t);
+}
+
+void interp_run(Graph *g, void *const *inputs, void *const *outputs) {
+  void **owned, **buf = buffers(g, inputs, &owned);
+  run_nodes(g, buf, NULL);
+  finish(g, buf, owned, outputs);
+}
+
+void interp_run_core(Graph *g, const Net *net, int use_net, void *const *inputs,
+                     void *const *outputs, int64_t *const *qin, int64_t *const *qout) {
+  const IntSplit *s = &net->split;
+  void **owned, **buf = buffers(g, inputs, &owned);
+  run_nodes(g, buf, s->pre);  /* the prologue reads no core or tail value (int_split) */
+  if (use_net) {
+    const int64_t **in = calloc((size_t)s->nqin + 1, sizeof *in);
+    int64_t **out = calloc((size_t)s->nqout + 1, sizeof *out);
+    if (!in || !out)
+      die("out of memory");
+    for (int p = 0; p < s->nqin; p++)
+      in[p] = buf[s->qin[p]->id];
+    for (int p = 0; p < s->nqout; p++)
+      out[p] = buf[s->qout[p]->id];
+    net_eval(net, in, out, NULL);
+    free(in);
+    free(out);
+  } else {
+    run_nodes(g, buf, s->core);
+  }
+  for (int p = 0; qin && p < s->nqin; p++)
+    memcpy(qin[p], buf[s->qin[p]->id], sizeof **qin * (size_t)value_numel(s->qin[p]));
+  for (int p = 0; qout && p < s->nqout; p++)
+    memcpy(qout[p], buf[s->qout[p]->id], sizeof **qout * (size_t)value_numel(s->qout[p]));
+  run_nodes(g, buf, s->post);
+  finish(g, buf, owned, outputs);
 }

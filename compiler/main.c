@@ -27,6 +27,8 @@ typedef struct Options {
   ConstBinding binds[MAXFILES];  /* --const NAME=FILE */
   int nbinds;
   int dump_ir;                   /* --dump-ir */
+  int dump_net;                  /* --dump-net: the netlist (implies --fixed) */
+  int net;                       /* run --net: the core on the netlist evaluator */
   const char *dump_after;        /* --dump-after PASS */
   const char *main_out;          /* --main FILE.c: test bench */
   int hls;                       /* --target hls, or -o NAME.hls.c / NAME.hls.cpp */
@@ -61,6 +63,9 @@ static void usage(FILE *f) {
         "                     model per sample, writes .npy outputs\n"
         "  --dump-ir          print the IR after the whole pipeline\n"
         "  --dump-after PASS  print the IR after pass PASS\n"
+        "  --dump-net         print the netlist: the integer core unrolled into scalar\n"
+        "                     operations with exact intervals and widths (implies --fixed)\n"
+        "  --net              run: evaluate the integer core on the netlist (implies --fixed)\n"
         "default pipeline:", f);
   for (int i = 0; default_pipeline[i]; i++)
     fprintf(f, " %s", default_pipeline[i]);
@@ -98,6 +103,10 @@ static void parse(int argc, char **argv, int first, int is_run, Options *o) {
       o->main_out = need_arg(argc, argv, &i);
     } else if (strcmp(a, "--dump-ir") == 0 && !is_run) {
       o->dump_ir = 1;
+    } else if (strcmp(a, "--dump-net") == 0 && !is_run) {
+      o->dump_net = 1;
+    } else if (strcmp(a, "--net") == 0 && is_run) {
+      o->net = 1;
     } else if (strcmp(a, "--dump-after") == 0 && !is_run) {
       o->dump_after = need_arg(argc, argv, &i);
       if (!pass_find(o->dump_after))
@@ -162,9 +171,9 @@ static int cmd_compile(int argc, char **argv) {
   parse(argc, argv, 1, 0, &o);
   if (o.out && (ends_with(o.out, ".hls.c") || ends_with(o.out, ".hls.cpp")))
     o.hls = 1;
-  if (o.hls && !o.po.precision && !o.po.config && !o.po.calibrate)
-    o.po.fixed = 1;  /* HLS code is the integer core */
-  if (!o.out && !o.dump_ir && !o.dump_after)
+  if ((o.hls || o.dump_net) && !o.po.precision && !o.po.config && !o.po.calibrate)
+    o.po.fixed = 1;  /* HLS code and the netlist are the integer core */
+  if (!o.out && !o.dump_ir && !o.dump_after && !o.dump_net)
     error_at(NULL, NULL, "no output given: use -o NAME.c (or --dump-ir)");
   if (o.main_out && !o.out)
     error_at(NULL, NULL, "--main needs -o NAME.c");
@@ -178,6 +187,8 @@ static int cmd_compile(int argc, char **argv) {
   Graph *g = load(&o);
   if (o.dump_ir)
     ir_dump(g, stdout);
+  if (o.dump_net)
+    net_dump(build_net(g), stdout);
   if (o.out) {
     size_t n = strlen(o.out);
     if (!ends_with(o.out, ".c") && !(o.hls && ends_with(o.out, ".cpp")))
@@ -240,7 +251,10 @@ static int64_t check_input(Graph *g, const char *file, Value *t, const Value *gi
 static int cmd_run(int argc, char **argv) {
   Options o = {0};
   parse(argc, argv, 2, 1, &o);
+  if (o.net && !o.po.precision && !o.po.config && !o.po.calibrate)
+    o.po.fixed = 1;
   Graph *g = load(&o);
+  const Net *net = o.net ? build_net(g) : NULL;
   if (o.ninputs != g->ninputs)
     error_at(o.model, NULL, "the model has %d non-constant input%s, %d -i file%s given", g->ninputs,
              g->ninputs == 1 ? "" : "s", o.ninputs, o.ninputs == 1 ? "" : "s");
@@ -287,7 +301,10 @@ static int cmd_run(int argc, char **argv) {
       size_t per = (size_t)value_numel(g->outputs[k]) * dtype_size(g->outputs[k]->dt);
       op[k] = (char *)out[k]->data + per * (size_t)s;
     }
-    interp_run(g, ip, op);
+    if (net)
+      interp_run_core(g, net, 1, ip, op, NULL, NULL);
+    else
+      interp_run(g, ip, op);
   }
   const char *dir = o.out ? o.out : ".";
   struct stat st;

@@ -204,3 +204,13 @@ void fixed_targs(Graph *g, Node *n, int nin, int nout) {
   for (int k = 0; k < nout; k++)
     n->targs[n->ntargs++] = k < n->nout ? n->out[k] : NULL;
 }
+
+/* ---- geometry (ir.h): the [outer, len, inner] view at the head of
+ * rt_requant's, rt_threshold's, rt_argmax's and rt_topk's parameters ---- */
+void axis_geom(const Node *n, AxisGeom *a) {
+  ASSERT((n->op == OP_REQUANT || n->op == OP_THRESHOLD || n->op == OP_ARGMAX ||
+          n->op == OP_TOPK) && n->nip >= 3);
+  a->outer = n->ip[0];
+  a->len = n->ip[1];
+  a->inner = n->ip[2];
+}

@@ -239,3 +239,31 @@ void infer_pool(Graph *g, Node *n) {
     push_ip(g, n, incl);
   }
 }
+
+/* ---- geometry (ir.h): rt_conv's and rt_maxpool's parameters, decoded ---- */
+
+static void window3(const int64_t *p, Window3 *w) {
+  for (int i = 0; i < MAXSP; i++) {
+    w->in[i] = p[i];
+    w->k[i] = p[3 + i];
+    w->out[i] = p[6 + i];
+    w->s[i] = p[9 + i];
+    w->d[i] = p[12 + i];
+    w->pb[i] = p[15 + i];
+  }
+}
+
+void conv_geom(const Node *n, ConvGeom *c) {
+  ASSERT(n->op == OP_CONV && n->nip >= 22);
+  c->batch = n->ip[0];
+  c->groups = n->ip[1];
+  c->cg = n->ip[2];
+  c->mg = n->ip[3];
+  window3(n->ip + 4, &c->w);
+}
+
+void pool_geom(const Node *n, PoolGeom *p) {
+  ASSERT(n->op == OP_MAXPOOL && n->nip >= 19);
+  p->planes = n->ip[0];
+  window3(n->ip + 1, &p->w);
+}

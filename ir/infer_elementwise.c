@@ -236,3 +236,12 @@ void infer_constant(Graph *g, Node *n) {
     error_node(g, n, "has no supported value attribute (value, value_float(s), value_int(s))");
   n->out[0]->shape_known = 1;
 }
+
+/* ---- geometry (ir.h): rt_nary's parameters, decoded ---- */
+void bcast_geom(const Node *n, BcastGeom *b) {
+  ASSERT(n->kernel && strncmp(n->kernel, "rt_nary_", 8) == 0);
+  b->rank = (int)n->ip[1];
+  b->nin = (int)n->ip[2];
+  b->dims = n->ip + 3;
+  b->str = n->ip + 3 + b->rank;
+}

@@ -112,3 +112,17 @@ void infer_matmul(Graph *g, Node *n) {
   lower(g, n, "rt_matmul", a->dt);
   matmul_lower_shape(g, n, a, b, a->dt);
 }
+
+/* ---- geometry (ir.h): rt_matmul's and rt_spmatmul's parameters, decoded ---- */
+void matmul_geom(const Node *n, MatMulGeom *m) {
+  ASSERT((n->op == OP_MATMUL || n->op == OP_SPMATMUL) && n->nip >= 3);
+  m->m = n->ip[0];
+  m->n = n->ip[1];
+  m->k = n->ip[2];
+  m->r = n->op == OP_MATMUL ? (int)n->ip[3] : 0;
+  for (int d = 0; d < m->r; d++) {
+    m->bd[d] = n->ip[4 + d];
+    m->as[d] = n->ip[4 + m->r + d];
+    m->bs[d] = n->ip[4 + 2 * m->r + d];
+  }
+}

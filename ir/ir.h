@@ -224,6 +224,42 @@ char *shape_str(Arena *a, const Value *v);         /* "[1,3,28,28]" */
  * call.  Errors go through error_node(). */
 void infer_node(Graph *g, Node *n);
 
+/* ---- infer_*.c: geometry ---- */
+/* What a lowered node computes, as named fields, decoded from its kernel
+ * parameters by the file that writes them, for code that unrolls a node
+ * element by element (the netlist builder); the layouts stay private. */
+typedef struct Window3 {     /* a sliding window over 3 spatial axes, unit axes in front */
+  int64_t in[3], k[3], out[3];  /* input, kernel and output extents */
+  int64_t s[3], d[3], pb[3];    /* stride, dilation, padding before */
+} Window3;
+typedef struct ConvGeom {    /* Conv: Y[b,m,o] = sum over c < cg and the window */
+  int64_t batch, groups, cg, mg;  /* N, G, input and output channels per group */
+  Window3 w;
+} ConvGeom;
+void conv_geom(const Node *n, ConvGeom *c);        /* infer_conv.c */
+typedef struct PoolGeom {    /* MaxPool over planes = N*C */
+  int64_t planes;
+  Window3 w;
+} PoolGeom;
+void pool_geom(const Node *n, PoolGeom *p);        /* infer_conv.c */
+typedef struct MatMulGeom {  /* MatMul: [.., m, k] x [.., k, n], batch axes broadcast */
+  int64_t m, n, k;
+  int r;                     /* batch axes */
+  int64_t bd[IR_MAXRANK], as[IR_MAXRANK], bs[IR_MAXRANK];  /* batch dims; A, B strides (0: broadcast) */
+} MatMulGeom;
+void matmul_geom(const Node *n, MatMulGeom *m);    /* infer_linalg.c (and SparseMatMul) */
+typedef struct BcastGeom {   /* n-ary elementwise with numpy broadcast */
+  int rank, nin;
+  const int64_t *dims;       /* output dims [rank] */
+  const int64_t *str;        /* input j's strides: str[j * rank + d], 0 on broadcast axes */
+} BcastGeom;
+void bcast_geom(const Node *n, BcastGeom *b);      /* infer_elementwise.c */
+typedef struct AxisGeom {    /* X viewed as [outer, len, inner]: channels or a reduced axis */
+  int64_t outer, len, inner;
+} AxisGeom;
+/* Requant and Threshold (len = channels), ArgMax and TopK (len = the axis). */
+void axis_geom(const Node *n, AxisGeom *a);        /* infer.c */
+
 /* ---- verify.c ---- */
 void ir_verify(const Graph *g);                    /* die()s on a broken invariant */
 

@@ -16,6 +16,9 @@
 #   float  the float reference against the fixed-point pipeline (above)
 #   c      the generated C (NAME.c, plus NAME_float.c if written) with its
 #          --main bench against 'bibc run --fixed', bit for bit
+#   net    the netlist evaluator ('bibc run --net': the integer core unrolled
+#          into scalar operations) against 'bibc run --fixed', bit for bit;
+#          a model without an integer core is reported, not checked
 #   int    as c, and the model must have an integer-only form: NAME.c has
 #          no floating-point type, literal or math call (comments aside)
 #          and compiles alone (tests/backends)
@@ -28,7 +31,7 @@
 #                [--flags F [--calibrate]] [--check LIST] [--cxx CXX] MODEL [N]
 # Exit 77 (skipped) when MODEL does not exist (shared test data absent).
 set -u
-bibc='' randnpy='' npycmp='' cc=${CC:-cc} cflags=-O1 flags=--fixed calib=0 check=float,c
+bibc='' randnpy='' npycmp='' cc=${CC:-cc} cflags=-O1 flags=--fixed calib=0 check=float,c,net
 cxx=${CXX:-c++}
 while [ $# -gt 1 ]; do
   case $1 in
@@ -93,6 +96,22 @@ for f in "$work"/float/output_*.npy; do
   echo "$out: float reference vs fixed-point pipeline ($flags), $n inputs: $(head -1 "$work/cmp.txt")"
 done
 [ $status = 0 ] || { cat "$work/cmp.txt"; fail "fixed-point pipeline differs from the float reference"; }
+
+if checks net; then
+  # shellcheck disable=SC2086
+  if "$bibc" run --net $flags "$model" "$@" -o "$work/net" 2> "$work/net.txt"; then
+    for f in "$work"/fixed/output_*.npy; do
+      out=$(basename "$f")
+      "$npycmp" "$f" "$work/net/$out" 0 > "$work/cmp.txt" 2>&1 || { cat "$work/cmp.txt"; fail "the netlist evaluator differs"; }
+      echo "$out: netlist evaluator vs bibc run $flags: $(head -1 "$work/cmp.txt")"
+    done
+  elif grep -q 'has no fixed-point part\|has no integer-only form' "$work/net.txt"; then
+    echo "netlist: not checked, no integer core: $(grep -m1 "error:" "$work/net.txt")"
+  else
+    cat "$work/net.txt"
+    fail "bibc run --net $flags"
+  fi
+fi
 
 # bench PROG LABEL: runs a compiled bench on the inputs; its outputs must
 # equal 'bibc run $flags' bit for bit.

@@ -1,0 +1,337 @@
+/*
+ * net.c - the netlist level (net.h): construction with interval analysis,
+ * the verifier and the textual dump.
+ *
+ * Every node gets its exact interval when it is added: the ops are
+ * monotone in each operand (or, for MUL, take their extremes at the
+ * corners), so the interval of the result follows from the operands'
+ * intervals, computed in 128-bit arithmetic and refused beyond
+ * 2^NET_MAXBITS.  The width is what that interval needs (two's complement
+ * if it reaches below 0).  Constants are shared: one CONST node per value
+ * (an open-addressing hash), so a weight used by many products is one node.
+ */
+#include <string.h>
+
+#include "net.h"
+#include "../runtime/rt_fixed.h"
+
+static const struct {
+  const char *name;
+  int nargs;
+} ops[] = {
+#define X(e, name, nargs, sem) {name, nargs},
+  NET_OPS(X)
+#undef X
+};
+
+const char *net_op_name(NetOp op) { return op < NET_COUNT ? ops[op].name : "?"; }
+int net_op_nargs(NetOp op) { return op < NET_COUNT ? ops[op].nargs : 0; }
+
+Net *net_new(Graph *g) {
+  Net *net = arena_alloc(g->arena, sizeof *net);
+  net->arena = g->arena;
+  net->g = g;
+  net->layer = -1;
+  net->cap = 1024;
+  net->nodes = arena_alloc(g->arena, sizeof *net->nodes * (size_t)net->cap);
+  net->elems = arena_alloc(g->arena, sizeof *net->elems * (size_t)(g->nvalues + 1));
+  return net;
+}
+
+static int bits_of(uint64_t x) {
+  int b = 0;
+  for (; x; x >>= 1)
+    b++;
+  return b;
+}
+
+int net_width(int64_t lo, int64_t hi) {
+  if (lo < 0) {
+    int a = bits_of((uint64_t)(-(lo + 1))), b = hi > 0 ? bits_of((uint64_t)hi) : 0;
+    return 1 + (a > b ? a : b);
+  }
+  return hi > 0 ? bits_of((uint64_t)hi) : 1;
+}
+
+static __int128 min4(__int128 a, __int128 b, __int128 c, __int128 d) {
+  __int128 m = a < b ? a : b, n = c < d ? c : d;
+  return m < n ? m : n;
+}
+
+static __int128 max4(__int128 a, __int128 b, __int128 c, __int128 d) {
+  __int128 m = a > b ? a : b, n = c > d ? c : d;
+  return m > n ? m : n;
+}
+
+/* The interval in 128 bits (so a too-wide result can be reported, not wrapped). */
+static void interval128(const Net *net, const NetNode *n, __int128 *lo, __int128 *hi) {
+  const NetNode *a = n->a >= 0 ? &net->nodes[n->a] : NULL, *b = n->b >= 0 ? &net->nodes[n->b] : NULL;
+  const NetNode *c = n->c >= 0 ? &net->nodes[n->c] : NULL;
+  __int128 sh = (__int128)1 << (n->s > 0 && n->s < 100 ? n->s : 0);
+  switch ((NetOp)n->op) {
+  case NET_INPUT: *lo = n->lo, *hi = n->hi; return;
+  case NET_CONST: *lo = *hi = n->k; return;
+  case NET_ADD: *lo = a->lo + b->lo * sh, *hi = a->hi + b->hi * sh; return;
+  case NET_SUB: *lo = a->lo - b->hi * sh, *hi = a->hi - b->lo * sh; return;
+  case NET_NEG: *lo = -(__int128)a->hi, *hi = -(__int128)a->lo; return;
+  case NET_SHL: *lo = a->lo * sh, *hi = a->hi * sh; return;
+  case NET_MUL: {
+    __int128 p = (__int128)a->lo * b->lo, q = (__int128)a->lo * b->hi;
+    __int128 r = (__int128)a->hi * b->lo, t = (__int128)a->hi * b->hi;
+    *lo = min4(p, q, r, t), *hi = max4(p, q, r, t);
+    return;
+  }
+  case NET_MAX:
+    *lo = a->lo > b->lo ? a->lo : b->lo, *hi = a->hi > b->hi ? a->hi : b->hi;
+    return;
+  case NET_MIN:
+    *lo = a->lo < b->lo ? a->lo : b->lo, *hi = a->hi < b->hi ? a->hi : b->hi;
+    return;
+  case NET_GE:
+    *lo = a->lo >= b->hi, *hi = a->hi >= b->lo;
+    return;
+  case NET_MUX:
+    if (a->lo == a->hi) {  /* a decided condition selects one side */
+      const NetNode *s = a->lo ? b : c;
+      *lo = s->lo, *hi = s->hi;
+      return;
+    }
+    *lo = b->lo < c->lo ? b->lo : c->lo, *hi = b->hi > c->hi ? b->hi : c->hi;
+    return;
+  case NET_ROUND:
+    *lo = rt_fx_round(a->lo, n->s, n->k), *hi = rt_fx_round(a->hi, n->s, n->k);
+    return;
+  case NET_CLAMP: {
+    int64_t l = b->k, h = c->k;
+    *lo = a->lo < l ? l : a->lo > h ? h : a->lo;
+    *hi = a->hi < l ? l : a->hi > h ? h : a->hi;
+    return;
+  }
+  case NET_WRAP: {
+    __int128 tlo = n->k ? -((__int128)1 << (n->s - 1)) : 0;
+    __int128 thi = n->k ? ((__int128)1 << (n->s - 1)) - 1 : ((__int128)1 << n->s) - 1;
+    if (a->lo >= tlo && a->hi <= thi)
+      *lo = a->lo, *hi = a->hi;
+    else
+      *lo = tlo, *hi = thi;
+    return;
+  }
+  case NET_REG: *lo = a->lo, *hi = a->hi; return;
+  default: die("bad net op %d", n->op);
+  }
+}
+
+void net_interval(const Net *net, const NetNode *n, int64_t *lo, int64_t *hi) {
+  __int128 l, h;
+  interval128(net, n, &l, &h);
+  *lo = (int64_t)l;
+  *hi = (int64_t)h;
+}
+
+static const Node *layer_node(const Net *net) {
+  return net->layer >= 0 && net->layer < net->g->nnodes ? net->g->nodes[net->layer] : NULL;
+}
+
+NetId net_add(Net *net, NetOp op, NetId a, NetId b, NetId c, int32_t s, int64_t k) {
+  if (net->nnodes >= NET_MAXNODES)
+    error_node(net->g, layer_node(net), "the model unrolls into more than %lld scalar operations; "
+               "bibc's hardware backends handle smaller models", (long long)NET_MAXNODES);
+  if (net->nnodes == net->cap) {
+    NetNode *p = arena_alloc(net->arena, sizeof *p * (size_t)net->cap * 2);
+    memcpy(p, net->nodes, sizeof *p * (size_t)net->nnodes);
+    net->nodes = p;
+    net->cap *= 2;
+  }
+  NetNode *n = &net->nodes[net->nnodes];
+  *n = (NetNode){.op = (uint8_t)op, .s = s, .a = a, .b = b, .c = c, .layer = net->layer, .k = k};
+  if (op == NET_INPUT) {  /* net_input sets the interval */
+    n->lo = n->hi = 0;
+    return (NetId)net->nnodes++;
+  }
+  __int128 lo, hi, lim = (__int128)1 << NET_MAXBITS;
+  interval128(net, n, &lo, &hi);
+  if (lo <= -lim || hi >= lim)
+    error_node(net->g, layer_node(net), "an intermediate value needs more than %d bits; bibc's "
+               "hardware backends cannot represent it (quantize the model more coarsely)",
+               NET_MAXBITS + 1);
+  n->lo = (int64_t)lo;
+  n->hi = (int64_t)hi;
+  n->sgn = lo < 0;
+  n->w = (uint8_t)net_width(n->lo, n->hi);
+  return (NetId)net->nnodes++;
+}
+
+NetId net_input(Net *net, int port, int64_t elem, int64_t lo, int64_t hi) {
+  NetId id = net_add(net, NET_INPUT, NET_NONE, NET_NONE, NET_NONE, port, elem);
+  NetNode *n = &net->nodes[id];
+  n->lo = lo;
+  n->hi = hi;
+  n->sgn = lo < 0;
+  n->w = (uint8_t)net_width(lo, hi);
+  return id;
+}
+
+static uint64_t hash64(int64_t k) {
+  uint64_t z = (uint64_t)k * 0x9e3779b97f4a7c15u;
+  return z ^ (z >> 29);
+}
+
+NetId net_const(Net *net, int64_t k) {
+  if (2 * (net->nconsts + 1) > net->capconsts) {  /* grow and rehash */
+    int64_t cap = net->capconsts ? 2 * net->capconsts : 256;
+    NetId *t = arena_alloc(net->arena, sizeof *t * (size_t)cap);
+    for (int64_t i = 0; i < cap; i++)
+      t[i] = NET_NONE;
+    for (int64_t i = 0; i < net->capconsts; i++) {
+      NetId id = net->consts[i];
+      if (id == NET_NONE)
+        continue;
+      uint64_t h = hash64(net->nodes[id].k) & (uint64_t)(cap - 1);
+      while (t[h] != NET_NONE)
+        h = (h + 1) & (uint64_t)(cap - 1);
+      t[h] = id;
+    }
+    net->consts = t;
+    net->capconsts = cap;
+  }
+  uint64_t h = hash64(k) & (uint64_t)(net->capconsts - 1);
+  for (; net->consts[h] != NET_NONE; h = (h + 1) & (uint64_t)(net->capconsts - 1))
+    if (net->nodes[net->consts[h]].k == k)
+      return net->consts[h];
+  int32_t layer = net->layer;
+  net->layer = -1;  /* shared between layers */
+  NetId id = net_add(net, NET_CONST, NET_NONE, NET_NONE, NET_NONE, 0, k);
+  net->layer = layer;
+  net->consts[h] = id;
+  net->nconsts++;
+  return id;
+}
+
+/* A term: coef * x as a node (1: x itself, -1: a negation). */
+static NetId term(Net *net, NetId x, int64_t coef) {
+  if (coef == 1)
+    return x;
+  if (coef == -1)
+    return net_add(net, NET_NEG, x, NET_NONE, NET_NONE, 0, 0);
+  return net_add(net, NET_MUL, x, net_const(net, coef), NET_NONE, 0, 0);
+}
+
+static NetId tree(Net *net, const NetId *x, const int64_t *coef, int64_t n) {
+  if (n == 1)
+    return term(net, x[0], coef[0]);
+  NetId l = tree(net, x, coef, n / 2), r = tree(net, x + n / 2, coef + n / 2, n - n / 2);
+  return net_add(net, NET_ADD, l, r, NET_NONE, 0, 0);
+}
+
+NetId net_sum(Net *net, const NetId *x, const int64_t *coef, int64_t nterms, int64_t c) {
+  if (nterms == 0)
+    return net_const(net, c);
+  NetId t = tree(net, x, coef, nterms);
+  return c ? net_add(net, NET_ADD, t, net_const(net, c), NET_NONE, 0, 0) : t;
+}
+
+/* ---- verifier ---- */
+
+void net_verify(const Net *net) {
+  for (int64_t i = 0; i < net->nnodes; i++) {
+    const NetNode *n = &net->nodes[i];
+    if (n->op >= NET_COUNT)
+      die("net node %lld: bad op %d", (long long)i, n->op);
+    int nargs = net_op_nargs(n->op);
+    const NetId args[3] = {n->a, n->b, n->c};
+    for (int j = 0; j < 3; j++)
+      if ((j < nargs) != (args[j] != NET_NONE) || (j < nargs && (args[j] < 0 || args[j] >= i)))
+        die("net node %lld (%s): operand %d is %d", (long long)i, net_op_name(n->op), j, args[j]);
+    if (n->lo > n->hi || n->sgn != (n->lo < 0) || n->w != net_width(n->lo, n->hi))
+      die("net node %lld (%s): interval [%lld, %lld] with width %d%s", (long long)i,
+          net_op_name(n->op), (long long)n->lo, (long long)n->hi, n->w, n->sgn ? " signed" : "");
+    switch ((NetOp)n->op) {
+    case NET_INPUT:
+      if (n->s < 0 || n->s >= net->nin || n->k < 0 || n->k >= net->in[n->s].n)
+        die("net node %lld: input port %d element %lld", (long long)i, n->s, (long long)n->k);
+      continue;  /* its interval is given */
+    case NET_ADD: case NET_SUB: case NET_SHL:
+      if (n->s < 0 || n->s > NET_MAXBITS)
+        die("net node %lld: shift %d", (long long)i, n->s);
+      break;
+    case NET_ROUND:
+      if (n->s < 1 || n->s > NET_MAXBITS || n->k < RND_FLOOR || n->k > RND_HALF_ZERO)
+        die("net node %lld: round shift %d mode %lld", (long long)i, n->s, (long long)n->k);
+      break;
+    case NET_CLAMP:
+      if (net->nodes[n->b].op != NET_CONST || net->nodes[n->c].op != NET_CONST ||
+          net->nodes[n->b].k > net->nodes[n->c].k)
+        die("net node %lld: clamp bounds are not constants lo <= hi", (long long)i);
+      break;
+    case NET_WRAP:
+      if (n->s < 1 || n->s > NET_MAXBITS || (n->k != 0 && n->k != 1))
+        die("net node %lld: wrap to %d bits", (long long)i, n->s);
+      break;
+    case NET_MUX:
+      if (net->nodes[n->a].lo < 0 || net->nodes[n->a].hi > 1)
+        die("net node %lld: mux condition is not 0 or 1", (long long)i);
+      break;
+    default: break;
+    }
+    int64_t lo, hi;
+    net_interval(net, n, &lo, &hi);
+    if (lo != n->lo || hi != n->hi)
+      die("net node %lld (%s): interval [%lld, %lld], operands give [%lld, %lld]", (long long)i,
+          net_op_name(n->op), (long long)n->lo, (long long)n->hi, (long long)lo, (long long)hi);
+  }
+  for (int p = 0; p < net->nout; p++)
+    for (int64_t e = 0; e < net->out[p].n; e++) {
+      NetId id = net->out[p].el[e];
+      if (id < 0 || id >= net->nnodes)
+        die("net output %d element %lld: node %d", p, (long long)e, id);
+      const NetNode *n = &net->nodes[id];
+      const FixType *t = &net->out[p].fx;
+      int64_t tlo = t->sgn ? -((int64_t)1 << (t->w - 1)) : 0;
+      int64_t thi = t->w >= 63 ? INT64_MAX : t->sgn ? ((int64_t)1 << (t->w - 1)) - 1 : ((int64_t)1 << t->w) - 1;
+      if (n->lo < tlo || n->hi > thi)
+        die("net output %d element %lld: [%lld, %lld] does not fit its port type", p,
+            (long long)e, (long long)n->lo, (long long)n->hi);
+    }
+}
+
+/* ---- dump ---- */
+
+void net_dump(const Net *net, FILE *f) {
+  const Graph *g = net->g;
+  fprintf(f, "net \"%s\": %lld nodes, %d input ports, %d output ports\n", g->name,
+          (long long)net->nnodes, net->nin, net->nout);
+  for (int p = 0; p < net->nin; p++)
+    fprintf(f, "input port %d %%%s : fixed<%s,%d,%d>[%lld]\n", p, net->in[p].v->name,
+            net->in[p].fx.sgn ? "s" : "u", net->in[p].fx.w, net->in[p].fx.f, (long long)net->in[p].n);
+  int32_t layer = -2;
+  for (int64_t i = 0; i < net->nnodes; i++) {
+    const NetNode *n = &net->nodes[i];
+    if (n->layer != layer && n->layer >= 0) {  /* constants (layer -1) are shared */
+      const Node *m = g->nodes[n->layer];
+      fprintf(f, "# node %d (%s \"%s\")\n", m->index, op_name(m->op), m->name);
+      layer = n->layer;
+    }
+    fprintf(f, "n%lld = %s", (long long)i, net_op_name(n->op));
+    switch ((NetOp)n->op) {
+    case NET_INPUT: fprintf(f, " port %d [%lld]", n->s, (long long)n->k); break;
+    case NET_CONST: fprintf(f, " %lld", (long long)n->k); break;
+    case NET_ROUND: fprintf(f, " n%d >> %d mode %lld", n->a, n->s, (long long)n->k); break;
+    case NET_WRAP: fprintf(f, " n%d to %d bits%s", n->a, n->s, n->k ? " signed" : ""); break;
+    default:
+      for (int j = 0, na = net_op_nargs(n->op); j < na; j++)
+        fprintf(f, "%s n%d", j ? "," : "", j == 0 ? n->a : j == 1 ? n->b : n->c);
+      if (n->s)
+        fprintf(f, " << %d", n->s);
+      break;
+    }
+    fprintf(f, "  : %s%d [%lld..%lld]\n", n->sgn ? "s" : "u", n->w, (long long)n->lo, (long long)n->hi);
+  }
+  for (int p = 0; p < net->nout; p++) {
+    fprintf(f, "output port %d %%%s : fixed<%s,%d,%d>[%lld] = {", p, net->out[p].v->name,
+            net->out[p].fx.sgn ? "s" : "u", net->out[p].fx.w, net->out[p].fx.f,
+            (long long)net->out[p].n);
+    for (int64_t e = 0; e < net->out[p].n; e++)
+      fprintf(f, "%sn%d", e ? ", " : "", net->out[p].el[e]);
+    fputs("}\n", f);
+  }
+}

@@ -1,0 +1,147 @@
+/*
+ * net.h - the netlist level: the integer core of a fixed-point graph
+ * unrolled into a DAG of scalar operations on exact-width integers.
+ *
+ * The tensor IR (ir.h) says "Y = MatMul(X, W)"; the netlist says
+ * "n17 = n3 * 5; n18 = n17 + n9; ...", one node per scalar operation, each
+ * with its exact interval [lo, hi] (interval analysis on the real weights
+ * and the input ranges) and the bit width that interval needs.  Everything
+ * below the tensor level works here: the hardware backends (HLS C,
+ * Verilog) print it, the cost model and the pipeliner read it, and later
+ * distributed arithmetic, gate optimisation, bit-flip studies and
+ * redundancy rewrite it.
+ *
+ * A Net is built from a graph after lower_fixed (compiler/passes/
+ * build_net.c): the graph's core (int_split: the nodes between the
+ * FromFloat inputs and the ToFloat outputs) is unrolled element by element.
+ * Nodes are stored in topological order (operands before users), so one
+ * forward sweep evaluates, prints or measures a net.  The core's inputs are
+ * ports: port p is core input p (IntSplit.qin[p]), an element of which is an
+ * INPUT node; the outputs are NetPorts listing one node per element.
+ *
+ * Semantics are exact integer arithmetic on the nodes' values (no
+ * wrap-around: every interval fits the node's width by construction, and
+ * net_verify() checks it); the only lossy ops are ROUND, CLAMP and WRAP,
+ * whose rules are ir/fixed-point.md's and runtime/rt_fixed.h's.  Cost:
+ * everything is linear in nodes; nodes live in the Net's arena.
+ */
+#ifndef BIBC_NET_H
+#define BIBC_NET_H
+#include "ir.h"
+
+/* The netlist operators, defined once.  Columns: X(enum suffix, name in
+ * --dump-net, operands, semantics).  Operands are a, b, c (node ids);
+ * parameters are s (a shift or a port) and k (a constant, an element index
+ * or a rounding mode).  ORDER: nothing depends on the order of rows. */
+#define NET_OPS(X) \
+  X(INPUT, "input", 0, "y = element k of core input port s") \
+  X(CONST, "const", 0, "y = k") \
+  X(ADD,   "add",   2, "y = a + (b << s), s >= 0") \
+  X(SUB,   "sub",   2, "y = a - (b << s), s >= 0") \
+  X(NEG,   "neg",   1, "y = -a") \
+  X(SHL,   "shl",   1, "y = a << s, s >= 0 (exact)") \
+  X(MUL,   "mul",   2, "y = a * b") \
+  X(MAX,   "max",   2, "y = max(a, b)") \
+  X(MIN,   "min",   2, "y = min(a, b)") \
+  X(GE,    "ge",    2, "y = a >= b ? 1 : 0") \
+  X(MUX,   "mux",   3, "y = a != 0 ? b : c (a is 0 or 1)") \
+  X(ROUND, "round", 1, "y = round(a / 2^s), s >= 1, rounding mode k (RoundMode, rt_fx_round)") \
+  X(CLAMP, "clamp", 3, "y = min(max(a, b), c), b and c constants (saturation)") \
+  X(WRAP,  "wrap",  1, "y = the low s bits of a, two's complement if k = 1") \
+  X(REG,   "reg",   1, "y = a, one clock cycle later (a pipeline register)")
+
+typedef enum NetOp {
+#define X(e, name, nargs, sem) NET_##e,
+  NET_OPS(X)
+#undef X
+  NET_COUNT
+} NetOp;
+
+typedef int32_t NetId;       /* index in Net.nodes; NET_NONE: no operand */
+#define NET_NONE ((NetId)-1)
+#define NET_MAXNODES ((int64_t)1 << 23)  /* largest net bibc builds (about 600 MB) */
+#define NET_MAXBITS 62       /* |value| < 2^62: the int64 evaluator cannot overflow */
+
+typedef struct NetNode {
+  uint8_t op;                /* NetOp */
+  uint8_t sgn;               /* two's complement (lo < 0) */
+  uint8_t w;                 /* bits that [lo, hi] needs, 1..63 */
+  uint8_t pad;
+  int32_t s;                 /* shift (ADD, SUB, SHL, ROUND), port (INPUT), bits (WRAP) */
+  NetId a, b, c;             /* operands */
+  int32_t layer;             /* position of the graph node that made it; -1: none */
+  int64_t k;                 /* CONST: value; INPUT: element; ROUND: mode; WRAP: signed */
+  int64_t lo, hi;            /* exact interval of the value */
+} NetNode;
+
+/* A core input or output: one node per element (row-major), the graph value
+ * it stands for, and its interface type (the value's fixed-point format). */
+typedef struct NetPort {
+  const Value *v;            /* IntSplit.qin[p] or .qout[p] */
+  FixType fx;                /* interface format: v's */
+  int64_t n;                 /* elements */
+  NetId *el;                 /* outputs: the node of each element (inputs: NULL) */
+} NetPort;
+
+/* The split of a fixed-point graph into float prologue, integer core and
+ * float tail (int_split.c explains it). */
+typedef struct IntSplit {
+  Graph *g;
+  char *core, *pre, *post;   /* per node position: in the core / before it / after it */
+  Value **qin, **qout;       /* the core's arguments: integer codes in and out */
+  int nqin, nqout;
+  const Node *why_node;      /* no integer-only form: the node that prevents it */
+  const char *why;           /* and why; NULL when the graph has no fixed point */
+} IntSplit;
+
+typedef struct Net {
+  Arena *arena;              /* the graph's: one arena per compilation */
+  Graph *g;                  /* the graph it was built from */
+  IntSplit split;            /* which graph nodes form the core */
+  NetNode *nodes;            /* topological order */
+  int64_t nnodes, cap;
+  NetPort *in, *out;         /* ports, as split.qin / split.qout */
+  int nin, nout;
+  NetId **elems;             /* per graph value id: its elements' nodes (core values), or NULL */
+  int32_t layer;             /* the graph node being unrolled (net_add stamps it) */
+  NetId *consts;             /* hash of CONST nodes by value (net_const) */
+  int64_t nconsts, capconsts;
+} Net;
+
+/* ---- int_split.c ---- */
+/* Splits g; 1 if it has an integer core.  Otherwise s->why (and
+ * s->why_node) say why, or are NULL when g has no fixed-point value. */
+int int_split(IntSplit *s, Graph *g);
+const char *int_ctype(const FixType *t);           /* narrowest standard type: "int8_t" */
+
+/* ---- net.c ---- */
+const char *net_op_name(NetOp op);
+int net_op_nargs(NetOp op);
+Net *net_new(Graph *g);
+/* Appends a node, computing its interval and width from its operands'
+ * (exact for every op); user error naming the graph node at layer when a
+ * value would reach 2^NET_MAXBITS or the net grows past NET_MAXNODES. */
+NetId net_add(Net *net, NetOp op, NetId a, NetId b, NetId c, int32_t s, int64_t k);
+NetId net_const(Net *net, int64_t k);              /* CONST, shared per value */
+NetId net_input(Net *net, int port, int64_t elem, int64_t lo, int64_t hi);
+/* y = sum of terms coef_i * x_i (x_i node ids, coef_i != 0) + c, as a
+ * balanced tree of ADD/SUB (coefficients 1 and -1 need no product); the
+ * terms' order is kept.  Returns a CONST when there are no terms. */
+NetId net_sum(Net *net, const NetId *x, const int64_t *coef, int64_t nterms, int64_t c);
+/* The interval and width rule of one op (used by net_add and the verifier). */
+void net_interval(const Net *net, const NetNode *n, int64_t *lo, int64_t *hi);
+int net_width(int64_t lo, int64_t hi);             /* bits of [lo, hi]; signed if lo < 0 */
+/* Checks every invariant (operand order and kinds, intervals, widths,
+ * ports); die()s on a broken one. */
+void net_verify(const Net *net);
+/* --dump-net: one line per node, "n12 = add n3, n7 << 2  : s9 [-200..180]  # layer". */
+void net_dump(const Net *net, FILE *f);
+
+/* ---- net_eval.c ---- */
+/* Evaluates the net on one sample: in[p] holds port p's element codes,
+ * out[p] receives output port p's.  scratch: nnodes int64 (NULL: allocated). */
+void net_eval(const Net *net, const int64_t *const *in, int64_t *const *out, int64_t *scratch);
+/* The value of one node from its operands' values (v: values by id). */
+int64_t net_eval_node(const NetNode *n, const int64_t *v);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * net_eval.c - the netlist evaluator: one forward sweep over the nodes in
+ * their topological order, each op's semantics as net.h's table states
+ * them, in int64 (every value is below 2^NET_MAXBITS, so nothing
+ * overflows).  Rounding and wrapping are rt_fixed.h's functions, the same
+ * the interpreter's kernels call, so the evaluator agrees with 'bibc run
+ * --fixed' on the core bit for bit.  A REG passes its operand through: the
+ * evaluator computes what one inference produces, whatever the pipeline.
+ * Cost: one pass over the nodes per sample.
+ */
+#include <stdlib.h>
+
+#include "net.h"
+#include "../runtime/rt_fixed.h"
+
+int64_t net_eval_node(const NetNode *n, const int64_t *v) {
+  switch ((NetOp)n->op) {
+  case NET_CONST: return n->k;
+  case NET_ADD: return v[n->a] + rt_fx_shl(v[n->b], n->s);
+  case NET_SUB: return v[n->a] - rt_fx_shl(v[n->b], n->s);
+  case NET_NEG: return -v[n->a];
+  case NET_SHL: return rt_fx_shl(v[n->a], n->s);
+  case NET_MUL: return v[n->a] * v[n->b];
+  case NET_MAX: return v[n->a] > v[n->b] ? v[n->a] : v[n->b];
+  case NET_MIN: return v[n->a] < v[n->b] ? v[n->a] : v[n->b];
+  case NET_GE: return v[n->a] >= v[n->b];
+  case NET_MUX: return v[n->a] ? v[n->b] : v[n->c];
+  case NET_ROUND: return rt_fx_round(v[n->a], n->s, n->k);
+  case NET_CLAMP: {
+    int64_t x = v[n->a], lo = v[n->b], hi = v[n->c];
+    return x < lo ? lo : x > hi ? hi : x;
+  }
+  case NET_WRAP: return rt_fx_wrap(v[n->a], n->s, n->k);
+  case NET_REG: return v[n->a];
+  default: die("net_eval_node: op %d", n->op);
+  }
+}
+
+void net_eval(const Net *net, const int64_t *const *in, int64_t *const *out, int64_t *scratch) {
+  int64_t *v = scratch ? scratch : malloc(sizeof *v * (size_t)(net->nnodes + 1));
+  if (!v)
+    die("out of memory");
+  for (int64_t i = 0; i < net->nnodes; i++) {
+    const NetNode *n = &net->nodes[i];
+    v[i] = n->op == NET_INPUT ? in[n->s][n->k] : net_eval_node(n, v);
+  }
+  for (int p = 0; p < net->nout; p++)
+    for (int64_t e = 0; e < net->out[p].n; e++)
+      out[p][e] = v[net->out[p].el[e]];
+  if (!scratch)
+    free(v);
+}
