@@ -88,13 +88,15 @@ void emit_int_header(const IntSplit *s, const char *hpath, const char *prefix, c
     fix_comment(f, s->qout[i]);
     fputs(":\n *     codes of ", f);
     c_comment(f, s->qout[i]->name);
-    int k = -1;
-    for (int j = 0; j < g->nnodes; j++)
-      if (g->nodes[j]->op == OP_TOFLOAT && g->nodes[j]->in[0] == s->qout[i] &&
-          g->nodes[j]->out[0]->output_index >= 0)
-        k = g->nodes[j]->out[0]->output_index;
+    int k = -1, as_int = 0;
+    for (int j = 0; j < g->nnodes; j++) {
+      const Node *m = g->nodes[j];
+      if ((m->op == OP_TOFLOAT || m->op == OP_TOINT) && m->in[0] == s->qout[i] &&
+          m->out[0]->output_index >= 0)
+        k = m->out[0]->output_index, as_int = m->op == OP_TOINT;
+    }
     if (k >= 0)
-      fprintf(f, ", graph output %d as float\n", k);
+      fprintf(f, ", graph output %d as %s\n", k, as_int ? "int64" : "float");
     else
       fputs(", read by the float tail\n", f);
   }

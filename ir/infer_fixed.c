@@ -7,6 +7,7 @@
  *              channels = [shift, lo, hi, post] per channel;
  *   FromFloat, ToFloat: f (the fixed-point side's fraction bits), or for
  *              scaled integers scale = [s_c] (floats) along axis;
+ *   ToInt:     none (indices: the codes are the values);
  *   Threshold: k (levels), axis, rows = [sign, base, step, T[0..k-1]] per
  *              channel (see rt_threshold);
  *   SparseMatMul: n (columns of B); inputs A [.., K], values [nnz],
@@ -63,6 +64,14 @@ static void channel_view(const Node *n, const Value *x, int64_t axis, int64_t nc
 void infer_fix_convert(Graph *g, Node *n) {
   need_inputs(g, n, 1, 1);
   Value *x = n->in[0];
+  if (n->op == OP_TOINT) {  /* F = 0, no scale: the codes are the values */
+    if (x->dt != DT_I64)
+      die("ToInt node %d has input type %s", n->index, dtype_name(x->dt));
+    set_output(n, 0, DT_I64, x->rank, x->dims);
+    lower(g, n, "rt_copy", DT_UNDEF);
+    push_ip(g, n, value_numel(x) * (int64_t)sizeof(int64_t));
+    return;
+  }
   int to_float = n->op == OP_TOFLOAT;
   const Attr *sc = attr_find(n, "scale");
   if (x->dt != (to_float ? DT_I64 : DT_F32) || (sc && (sc->kind != ATTR_FLOATS || !sc->n)))

@@ -4,9 +4,9 @@
  * share.  Every value gets a stage: PRE (graph inputs and float values
  * computed from them), CORE (fixed-point values: bibc.FromFloat outputs
  * and everything computed from them in integers) or POST (bibc.ToFloat
- * outputs and the float tail that reads them, e.g. a Softmax).  The core's
- * arguments are the FromFloat outputs (qin) and the values the ToFloat
- * nodes read (qout).  A FromFloat reading a POST value means float
+ * (and bibc.ToInt) outputs and the float tail that reads them, e.g. a
+ * Softmax).  The core's arguments are the FromFloat outputs (qin) and the
+ * values the ToFloat and ToInt nodes read (qout).  A FromFloat reading a POST value means float
  * computation between fixed-point regions: no integer-only form, and the
  * split names the float node that causes it.  Cost: linear in nodes.
  */
@@ -61,7 +61,7 @@ int int_split(IntSplit *s, Graph *g) {
       any = 1;
       continue;
     }
-    if (n->op == OP_TOFLOAT) {
+    if (n->op == OP_TOFLOAT || n->op == OP_TOINT) {
       s->post[i] = 1;
       stage[n->out[0]->id] = POST;
       int seen = 0;
@@ -103,7 +103,9 @@ int int_split(IntSplit *s, Graph *g) {
       for (int j = 0; j < n->nin && st == POST; j++) {
         Value *v = n->in[j];
         if (v && stage[v->id] == POST && !culprit[n->out[k]->id])
-          culprit[n->out[k]->id] = v->producer && v->producer->op == OP_TOFLOAT ? n : culprit[v->id];
+          culprit[n->out[k]->id] =
+              v->producer && (v->producer->op == OP_TOFLOAT || v->producer->op == OP_TOINT)
+                  ? n : culprit[v->id];
       }
     }
   }

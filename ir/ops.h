@@ -78,5 +78,6 @@
   X(REQUANT,     "bibc.Requant",       infer_requant,    "Y = ovf(round(X / 2^shift_c)) * 2^post_c per channel") \
   X(FROMFLOAT,   "bibc.FromFloat",     infer_fix_convert, "Y = X * 2^F, or round(X / scale_c) (X on the grid: exact)") \
   X(TOFLOAT,     "bibc.ToFloat",       infer_fix_convert, "Y = X * 2^-F (* scale_c) as float32") \
+  X(TOINT,       "bibc.ToInt",         infer_fix_convert, "Y = X as int64 (codes that are the model's integers: indices)") \
   X(SPMATMUL,    "bibc.SparseMatMul",  infer_spmatmul,   "Y = A B, B's nonzeros stored by column (values, index)") \
   X(THRESHOLD,   "bibc.Threshold",     infer_threshold,  "Y = base_c + step_c * count(sign_c * X >= T[c][k])")

@@ -287,6 +287,59 @@ static void build_maxpool(Builder *B) {
     }
 }
 
+/* A tournament over x[0..n) for the best element and its index: the left
+ * half holds the earlier indices, so a tie keeps the left one (first
+ * index, rt_argmax and rt_topk) unless last is set (select_last_index);
+ * smallest picks the minimum (TopK largest = 0). */
+static void tournament(Builder *B, const NetId *x, int64_t first, int64_t n, int last, int smallest,
+                       NetId *best, NetId *at) {
+  Net *net = B->net;
+  if (n == 1) {
+    *best = x[0];
+    *at = net_const(net, first);
+    return;
+  }
+  NetId lv, li, rv, ri;
+  tournament(B, x, first, n / 2, last, smallest, &lv, &li);
+  tournament(B, x + n / 2, first + n / 2, n - n / 2, last, smallest, &rv, &ri);
+  if (last) {  /* the right one wins ties: take it when right >= left */
+    NetId right = net_add(net, NET_GE, rv, lv, NET_NONE, 0, 0);
+    *best = net_add(net, NET_MUX, right, rv, lv, 0, 0);
+    *at = net_add(net, NET_MUX, right, ri, li, 0, 0);
+    return;
+  }
+  /* keep the left one when it wins or ties: left >= right (largest),
+   * right >= left (smallest) */
+  NetId left = smallest ? net_add(net, NET_GE, rv, lv, NET_NONE, 0, 0)
+                        : net_add(net, NET_GE, lv, rv, NET_NONE, 0, 0);
+  *best = net_add(net, NET_MUX, left, lv, rv, 0, 0);
+  *at = net_add(net, NET_MUX, left, li, ri, 0, 0);
+}
+
+static void build_select(Builder *B) {
+  const Node *n = B->n;
+  AxisGeom ax;
+  axis_geom(n, &ax);
+  const Value *x = n->in[0];
+  int last = n->op == OP_ARGMAX && attr_int(n, "select_last_index", 0) != 0;
+  int smallest = n->op == OP_TOPK && n->opset >= 11 && attr_int(n, "largest", 1) == 0;
+  const Value *vals = n->op == OP_TOPK ? n->out[0] : NULL;
+  const Value *inds = n->op == OP_ARGMAX ? n->out[0] : n->nout > 1 ? n->out[1] : NULL;
+  NetId *ve = vals ? new_elems(B, vals) : NULL, *ie = inds ? new_elems(B, inds) : NULL;
+  NetId *row = arena_alloc(B->net->arena, sizeof *row * (size_t)ax.len);
+  for (int64_t o = 0; o < ax.outer; o++)
+    for (int64_t i = 0; i < ax.inner; i++) {
+      for (int64_t j = 0; j < ax.len; j++)
+        row[j] = node_of(B, x, (o * ax.len + j) * ax.inner + i);
+      NetId best, at;
+      tournament(B, row, 0, ax.len, last, smallest, &best, &at);
+      if (ve)
+        ve[o * ax.inner + i] = best;
+      if (ie)
+        ie[o * ax.inner + i] = at;
+    }
+}
+
 /* ---- quantizers ---- */
 
 /* rt_requant on one element: post(ovf(round(x / 2^shift))). */
@@ -436,6 +489,7 @@ static void build_node(Builder *B, const Node *n) {
   case OP_MAXPOOL: build_maxpool(B); break;
   case OP_REQUANT: build_requant(B); break;
   case OP_THRESHOLD: build_threshold(B); break;
+  case OP_ARGMAX: case OP_TOPK: build_select(B); break;
   case OP_RESHAPE: case OP_FLATTEN: case OP_SQUEEZE: case OP_UNSQUEEZE: case OP_IDENTITY:
   case OP_DROPOUT: case OP_TRANSPOSE: case OP_CONCAT:
     build_alias(B);

@@ -148,12 +148,29 @@ static void copy_scale(Value *y, const Value *x) {
   y->rscale_axis = x->rscale_axis;
 }
 
-/* The float32 value of fixed x, for ops that compute in float. */
+/* Is fixed x an index (ArgMax's, TopK's), through data movement?  Its
+ * codes are the model's own int64 values. */
+static int is_index(const Value *x) {
+  const Value *v = x;
+  for (const Node *p = v->producer; p && (p->op == OP_RESHAPE || p->op == OP_FLATTEN ||
+       p->op == OP_SQUEEZE || p->op == OP_UNSQUEEZE || p->op == OP_IDENTITY ||
+       p->op == OP_TRANSPOSE || p->op == OP_DROPOUT || p->op == OP_CONCAT); p = v->producer)
+    v = p->in[0];
+  const Node *p = v->producer;
+  return p && (p->op == OP_ARGMAX || (p->op == OP_TOPK && p->nout > 1 && v == p->out[1]));
+}
+
+/* The value of fixed x for ops outside the integer core: float32
+ * (ToFloat), or int64 for an index (ToInt). */
 Value *to_float(Fixer *F, Node *at, Value *x) {
   if (x->id < F->cap && F->as_float[x->id])
     return F->as_float[x->id];
-  Node *m = insert_before(F, at, OP_TOFLOAT, x, "float");
-  convert_attrs(F->g, m, x);
+  int index = is_index(x);
+  Node *m = insert_before(F, at, index ? OP_TOINT : OP_TOFLOAT, x, index ? "int" : "float");
+  if (index)
+    infer_node(F->g, m);
+  else
+    convert_attrs(F->g, m, x);
   if (x->id >= F->cap) {  /* x was made by this pass: grow the cache */
     Value **a = arena_alloc(F->g->arena, sizeof *a * (size_t)(2 * F->g->nvalues + 1));
     memcpy(a, F->as_float, sizeof *a * (size_t)F->cap);
@@ -533,6 +550,33 @@ static void fix_passthrough(Fixer *F, Node *n) {
   copy_scale(n->out[0], x);
 }
 
+/* ArgMax, and TopK with k = 1, of a fixed value compare its codes: an
+ * index, 0..len-1, and for TopK the selected value in x's format.  A
+ * scale that varies along the compared axis would reorder the values, so
+ * then the op computes in float. */
+static void fix_select(Fixer *F, Node *n) {
+  Value *x = n->in[0];
+  if (!is_fixed(x) || (n->op == OP_TOPK && (!n->in[1] || !n->in[1]->data ||
+                                            value_get_i64(n->in[1], 0) != 1))) {
+    float_op(F, n);
+    return;
+  }
+  int64_t axis = attr_int(n, "axis", n->op == OP_ARGMAX ? 0 : -1);
+  if (x->rscale && x->nrscale > 1 && x->rscale_axis == (axis < 0 ? axis + x->rank : axis)) {
+    float_op(F, n);
+    return;
+  }
+  infer_node(F->g, n);  /* an int64 kernel on the codes */
+  AxisGeom ax;
+  axis_geom(n, &ax);
+  Value *idx = n->op == OP_ARGMAX ? n->out[0] : n->nout > 1 ? n->out[1] : NULL;
+  if (idx)
+    set_fixed(F, n, idx, 0, 0, ax.len - 1);
+  if (n->op == OP_TOPK && n->out[0]) {
+    set_fixed(F, n, n->out[0], x->fx.f, x->qlo, x->qhi);
+    copy_scale(n->out[0], x);
+  }
+}
 
 void lower_fixed(Graph *g) {
   Fixer F = {.g = g, .cap = g->nvalues + 1};
@@ -548,6 +592,7 @@ void lower_fixed(Graph *g) {
     case OP_CONV: fix_conv(&F, n); break;
     case OP_ADD: case OP_SUB: case OP_MUL: fix_arith(&F, n); break;
     case OP_CONCAT: fix_concat(&F, n); break;
+    case OP_ARGMAX: case OP_TOPK: fix_select(&F, n); break;
     case OP_RELU: case OP_IDENTITY: case OP_FLATTEN: case OP_RESHAPE: case OP_SQUEEZE:
     case OP_UNSQUEEZE: case OP_TRANSPOSE: case OP_DROPOUT: case OP_MAXPOOL:
       fix_passthrough(&F, n);
@@ -555,19 +600,24 @@ void lower_fixed(Graph *g) {
     default: float_op(&F, n); break;
     }
   }
-  /* Fixed graph outputs are delivered as the float values they stand for. */
+  /* Fixed graph outputs are delivered as the float values they stand for
+   * (indices as int64). */
   for (int i = 0; i < g->noutputs; i++) {
     Value *v = g->outputs[i];
     if (!is_fixed(v))
       continue;
-    Node *m = node_new(g, OP_TOFLOAT, 1, 1);
+    int index = is_index(v);
+    Node *m = node_new(g, index ? OP_TOINT : OP_TOFLOAT, 1, 1);
     m->index = v->producer ? v->producer->index : m->index;
     m->name = "output";
     m->in[0] = v;
     m->out[0] = value_new(g, v->name);
     m->out[0]->producer = m;
     v->name = arena_printf(g->arena, "%s.fixed", v->name);
-    convert_attrs(g, m, v);
+    if (index)
+      infer_node(g, m);
+    else
+      convert_attrs(g, m, v);
     g->outputs[i] = m->out[0];
     m->out[0]->output_index = i;
     v->output_index = -1;

@@ -47,9 +47,11 @@ class Builder:
         self.nodes.append(helper.make_node(op, ins, [y], name=self.fresh(op + "_"), **attrs))
         return y
 
-    def save(self, name, x, xshape, y, yshape):
+    def save(self, name, x, xshape, y, yshape, outs=None):
+        """outs: [(name, TensorProto type, shape)] instead of one float y."""
+        outs = outs or [(y, TensorProto.FLOAT, yshape)]
         g = helper.make_graph(self.nodes, name, [helper.make_tensor_value_info(x, TensorProto.FLOAT, xshape)],
-                              [helper.make_tensor_value_info(y, TensorProto.FLOAT, yshape)], self.inits)
+                              [helper.make_tensor_value_info(*o) for o in outs], self.inits)
         m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13), helper.make_opsetid(QD, 1)],
                               producer_name="bibc-tests")
         onnx.checker.check_model(m)
@@ -136,9 +138,31 @@ def zero_points():
     b.save("zero_points", "x", [1, 6], y, [1, 3])
 
 
+def select():
+    """FINN-style model ends: ArgMax (first and last index of the maximum)
+    and TopK with k = 1 (largest and smallest, values and indices) on 3-bit
+    codes, so ties are frequent and their rule is tested."""
+    b = Builder(5)
+    h = b.quant("x", 2.0 ** -4, 8)
+    h = b.quant(b.node("Relu", [dense(b, h, 8, 12, 4, 4, 4)]), 2.0 ** -1, 3, signed=0)
+    h = b.node("Reshape", [h, b.const("shape", np.array([1, 3, 4], dtype=np.int64))])
+    am = b.node("ArgMax", [h], axis=-1, keepdims=0)
+    al = b.node("ArgMax", [h], axis=1, keepdims=1, select_last_index=1)
+    k1 = b.const("k1", np.array([1], dtype=np.int64))
+    tv, ti = "topk_values", "topk_indices"
+    b.nodes.append(helper.make_node("TopK", [h, k1], [tv, ti], axis=-1, largest=1, name="TopK_max"))
+    sv, si = "topk_min_values", "topk_min_indices"
+    b.nodes.append(helper.make_node("TopK", [h, k1], [sv, si], axis=1, largest=0, name="TopK_min"))
+    i64, f32 = TensorProto.INT64, TensorProto.FLOAT
+    b.save("select", "x", [1, 8], None, None,
+           outs=[(am, i64, [1, 3]), (al, i64, [1, 1, 4]), (tv, f32, [1, 3, 1]), (ti, i64, [1, 3, 1]),
+                 (sv, f32, [1, 1, 4]), (si, i64, [1, 1, 4])])
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     jet_like()
     rounding_modes()
     conv_net()
     zero_points()
+    select()
