@@ -51,46 +51,11 @@ void emit_float_wrapper(const IntSplit *s, const char *wpath, const char *hpath,
                         const char *cmdline);
 
 /* ---- hls.c ---- */
-/* Writes path (Vitis HLS C: NAME_top, and NAME_run_int), hpath (as for the
- * integer C) and NAME_float.c; returns the wrapper's path.  User error if the
- * graph has no integer core or uses an op the backend does not map. */
-const char *emit_hls(Graph *g, const char *path, const char *hpath, const char *cmdline);
-
-/* ---- hls_expr.c ---- */
-/* round(x / 2^s) of rt_fx_round as floor((x + bias) / 2^s), bias = (x < 0 ?
- * neg : pos) + (lsb ? floor(x / 2^s) & 1 : 0); s <= 0: x * 2^-s. */
-typedef struct HlsRound {
-  int64_t s, pos, neg;
-  int lsb;
-} HlsRound;
-HlsRound hls_round_plan(int64_t s, int64_t mode);
-int64_t hls_round_eval(const HlsRound *p, int64_t x);       /* the printed formula */
-void hls_round_print(FILE *f, const HlsRound *p, const char *x);
-/* rt_requant for one channel, with the clamp or wrap only where inputs in
- * [xlo, xhi] need it. */
-typedef struct HlsRequant {
-  HlsRound round;
-  int sat, wrap;             /* clamp to [lo, hi]; keep the low w bits (signed if sgn) */
-  int64_t lo, hi, w, sgn, post;
-} HlsRequant;
-HlsRequant hls_requant_plan(int64_t shift, int64_t mode, int sat, int64_t lo, int64_t hi,
-                            int64_t w, int64_t sgn, int64_t post, int64_t xlo, int64_t xhi);
-int64_t hls_requant_eval(const HlsRequant *r, int64_t x);  /* the printed formula */
-void hls_requant_print(FILE *f, const HlsRequant *r, const char *x);
-/* c + sum of coef * x (* y): C element expressions and their max |value|. */
-typedef struct HlsTerm {
-  __int128 coef;
-  const char *x, *y;         /* y NULL: a product with a constant only */
-} HlsTerm;
-typedef struct HlsSum {
-  HlsTerm *t;
-  int n, cap;
-  __int128 c;                /* constant part */
-  __int128 bound;            /* sum of the terms' max |value| */
-} HlsSum;
-void hls_sum_add(Arena *a, HlsSum *s, __int128 coef, const char *x, int64_t xmax, const char *y,
-                 int64_t ymax);
-int hls_sum_print(FILE *f, const HlsSum *s);       /* 0: could overflow int64 */
+/* Writes path (Vitis HLS C: NAME_top, and NAME_run_int) from the netlist of
+ * g's integer core, hpath (as for the integer C) and NAME_float.c; returns
+ * the wrapper's path. */
+const char *emit_hls(Graph *g, const Net *net, const char *path, const char *hpath,
+                     const char *cmdline);
 
 /* ---- c.c (runtime text) ---- */
 /* Copies the runtime text for the kernels (and rt_fx_* helpers) in names,

@@ -205,7 +205,7 @@ static int cmd_compile(int argc, char **argv) {
     }
     char *cmd = join_args(argc, argv);
     if (o.hls)
-      emit_hls(g, o.out, h, cmd);
+      emit_hls(g, build_net(g), o.out, h, cmd);
     else
       emit_c(g, o.out, h, cmd);
     if (o.main_out)

@@ -482,7 +482,7 @@ static void run_target(Verify *v, void *const *got, int hls) {
   const char *name = hls ? "hls" : "c";
   const char *cmd = arena_printf(a, "bibc verify --target %s %s", name, v->model);
   /* m_float.c: the float entry around an integer-only core */
-  const char *wrapper = hls ? emit_hls(g, mc, mh, cmd) : emit_c(g, mc, mh, cmd);
+  const char *wrapper = hls ? emit_hls(g, build_net(g), mc, mh, cmd) : emit_c(g, mc, mh, cmd);
   emit_c_main(g, bench, mh, c_ident_from_path(a, mc), cmd);
   for (int k = 0; k < g->ninputs; k++)
     if (tensor_write_npy(files[NFIXED + k], v->in[k]) != 0)

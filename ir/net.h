@@ -138,6 +138,18 @@ void net_verify(const Net *net);
 void net_dump(const Net *net, FILE *f);
 
 /* ---- net_eval.c ---- */
+/* The rounding plan of a ROUND node, for printers of hardware: every mode
+ * of rt_fx_round(x, s) (s >= 1) is floor((x + bias) / 2^s) with
+ * bias = (x < 0 ? neg : pos) + (lsb ? bit s of x : 0), an adder and a
+ * wired shift.  net_round_eval() computes exactly that formula; tests check
+ * it against rt_fx_round. */
+typedef struct NetRound {
+  int s;                     /* right shift */
+  int64_t pos, neg;          /* bias for x >= 0 and x < 0 */
+  int lsb;                   /* add bit s of x (ties to even) */
+} NetRound;
+NetRound net_round_plan(int s, int64_t mode);
+int64_t net_round_eval(const NetRound *p, int64_t x);
 /* Evaluates the net on one sample: in[p] holds port p's element codes,
  * out[p] receives output port p's.  scratch: nnodes int64 (NULL: allocated). */
 void net_eval(const Net *net, const int64_t *const *in, int64_t *const *out, int64_t *scratch);

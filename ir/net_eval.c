@@ -13,6 +13,28 @@
 #include "net.h"
 #include "../runtime/rt_fixed.h"
 
+NetRound net_round_plan(int s, int64_t mode) {
+  NetRound p = {.s = s};
+  int64_t h = (int64_t)1 << (s - 1), m = ((int64_t)1 << s) - 1;
+  switch (mode) {
+  case RT_RND_FLOOR: break;
+  case RT_RND_CEIL: p.pos = p.neg = m; break;
+  case RT_RND_TRUNC: p.neg = m; break;
+  case RT_RND_AWAY: p.pos = m; break;
+  case RT_RND_HALF_UP: p.pos = p.neg = h; break;
+  case RT_RND_HALF_DOWN: p.pos = p.neg = h - 1; break;
+  case RT_RND_HALF_EVEN: p.pos = p.neg = h - 1, p.lsb = 1; break;
+  case RT_RND_HALF_AWAY: p.pos = h, p.neg = h - 1; break;
+  default: p.pos = h - 1, p.neg = h; break;  /* HALF_ZERO */
+  }
+  return p;
+}
+
+int64_t net_round_eval(const NetRound *p, int64_t x) {
+  int64_t bias = (x < 0 ? p->neg : p->pos) + (p->lsb ? rt_fx_floor_shr(x, p->s) & 1 : 0);
+  return rt_fx_floor_shr(x + bias, p->s);
+}
+
 int64_t net_eval_node(const NetNode *n, const int64_t *v) {
   switch ((NetOp)n->op) {
   case NET_CONST: return n->k;
