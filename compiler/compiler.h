@@ -125,6 +125,8 @@ int cmd_verify(int argc, char **argv);
 /* ---- passes/ ---- */
 void infer_shapes(Graph *g);
 Net *build_net(Graph *g);
+Net *shift_add(const Net *net);
+Net *insert_registers(const Net *net, int every);
 void fold_thresholds(Graph *g);
 void eliminate_dead(Graph *g);
 void lower_fixed(Graph *g);

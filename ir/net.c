@@ -17,15 +17,16 @@
 
 static const struct {
   const char *name;
-  int nargs;
+  int nargs, depth;
 } ops[] = {
-#define X(e, name, nargs, sem) {name, nargs},
+#define X(e, name, nargs, depth, sem) {name, nargs, depth},
   NET_OPS(X)
 #undef X
 };
 
 const char *net_op_name(NetOp op) { return op < NET_COUNT ? ops[op].name : "?"; }
 int net_op_nargs(NetOp op) { return op < NET_COUNT ? ops[op].nargs : 0; }
+int net_depth(NetOp op) { return op < NET_COUNT ? ops[op].depth : 0; }
 
 Net *net_new(Graph *g) {
   Net *net = arena_alloc(g->arena, sizeof *net);

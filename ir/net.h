@@ -30,28 +30,31 @@
 #include "ir.h"
 
 /* The netlist operators, defined once.  Columns: X(enum suffix, name in
- * --dump-net, operands, semantics).  Operands are a, b, c (node ids);
+ * --dump-net, operands, depth, semantics); depth is the logic levels the op
+ * adds to a path (an adder, comparator or select is one level; shifts and
+ * wraps are wiring; a product of two variables counts two), which the
+ * pipeliner and the cost model use.  Operands are a, b, c (node ids);
  * parameters are s (a shift or a port) and k (a constant, an element index
  * or a rounding mode).  ORDER: nothing depends on the order of rows. */
 #define NET_OPS(X) \
-  X(INPUT, "input", 0, "y = element k of core input port s") \
-  X(CONST, "const", 0, "y = k") \
-  X(ADD,   "add",   2, "y = a + (b << s), s >= 0") \
-  X(SUB,   "sub",   2, "y = a - (b << s), s >= 0") \
-  X(NEG,   "neg",   1, "y = -a") \
-  X(SHL,   "shl",   1, "y = a << s, s >= 0 (exact)") \
-  X(MUL,   "mul",   2, "y = a * b") \
-  X(MAX,   "max",   2, "y = max(a, b)") \
-  X(MIN,   "min",   2, "y = min(a, b)") \
-  X(GE,    "ge",    2, "y = a >= b ? 1 : 0") \
-  X(MUX,   "mux",   3, "y = a != 0 ? b : c (a is 0 or 1)") \
-  X(ROUND, "round", 1, "y = round(a / 2^s), s >= 1, rounding mode k (RoundMode, rt_fx_round)") \
-  X(CLAMP, "clamp", 3, "y = min(max(a, b), c), b and c constants (saturation)") \
-  X(WRAP,  "wrap",  1, "y = the low s bits of a, two's complement if k = 1") \
-  X(REG,   "reg",   1, "y = a, one clock cycle later (a pipeline register)")
+  X(INPUT, "input", 0, 0, "y = element k of core input port s") \
+  X(CONST, "const", 0, 0, "y = k") \
+  X(ADD,   "add",   2, 1, "y = a + (b << s), s >= 0") \
+  X(SUB,   "sub",   2, 1, "y = a - (b << s), s >= 0") \
+  X(NEG,   "neg",   1, 1, "y = -a") \
+  X(SHL,   "shl",   1, 0, "y = a << s, s >= 0 (exact)") \
+  X(MUL,   "mul",   2, 2, "y = a * b") \
+  X(MAX,   "max",   2, 1, "y = max(a, b)") \
+  X(MIN,   "min",   2, 1, "y = min(a, b)") \
+  X(GE,    "ge",    2, 1, "y = a >= b ? 1 : 0") \
+  X(MUX,   "mux",   3, 1, "y = a != 0 ? b : c (a is 0 or 1)") \
+  X(ROUND, "round", 1, 1, "y = round(a / 2^s), s >= 1, rounding mode k (RoundMode, rt_fx_round)") \
+  X(CLAMP, "clamp", 3, 1, "y = min(max(a, b), c), b and c constants (saturation)") \
+  X(WRAP,  "wrap",  1, 0, "y = the low s bits of a, two's complement if k = 1") \
+  X(REG,   "reg",   1, 0, "y = a, one clock cycle later (a pipeline register)")
 
 typedef enum NetOp {
-#define X(e, name, nargs, sem) NET_##e,
+#define X(e, name, nargs, depth, sem) NET_##e,
   NET_OPS(X)
 #undef X
   NET_COUNT
@@ -103,6 +106,7 @@ typedef struct Net {
   NetPort *in, *out;         /* ports, as split.qin / split.qout */
   int nin, nout;
   NetId **elems;             /* per graph value id: its elements' nodes (core values), or NULL */
+  int stages;                /* register ranks inside the core (REG depth of the outputs) */
   int32_t layer;             /* the graph node being unrolled (net_add stamps it) */
   NetId *consts;             /* hash of CONST nodes by value (net_const) */
   int64_t nconsts, capconsts;
@@ -117,6 +121,7 @@ const char *int_ctype(const FixType *t);           /* narrowest standard type: "
 /* ---- net.c ---- */
 const char *net_op_name(NetOp op);
 int net_op_nargs(NetOp op);
+int net_depth(NetOp op);                           /* the table's depth column */
 Net *net_new(Graph *g);
 /* Appends a node, computing its interval and width from its operands'
  * (exact for every op); user error naming the graph node at layer when a
