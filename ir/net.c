@@ -133,6 +133,23 @@ static const Node *layer_node(const Net *net) {
   return net->layer >= 0 && net->layer < net->g->nnodes ? net->g->nodes[net->layer] : NULL;
 }
 
+/* A node that computes nothing new: the operand it equals, or -1. */
+static NetId identity(const Net *net, const NetNode *n) {
+  const NetNode *a = n->a >= 0 ? &net->nodes[n->a] : NULL, *b = n->b >= 0 ? &net->nodes[n->b] : NULL;
+  int bz = b && b->op == NET_CONST && b->k == 0;
+  switch ((NetOp)n->op) {
+  case NET_ADD: case NET_SUB: return bz ? n->a : n->op == NET_ADD && !n->s && a->op == NET_CONST && a->k == 0 ? n->b : -1;
+  case NET_SHL: return n->s == 0 ? n->a : -1;
+  case NET_MUL:
+    return b->op == NET_CONST && b->k == 1 ? n->a : a->op == NET_CONST && a->k == 1 ? n->b : -1;
+  case NET_MAX: return a->lo >= b->hi ? n->a : b->lo >= a->hi ? n->b : -1;
+  case NET_MIN: return a->hi <= b->lo ? n->a : b->hi <= a->lo ? n->b : -1;
+  case NET_MUX: return a->lo == a->hi ? (a->lo ? n->b : n->c) : -1;
+  case NET_CLAMP: return a->lo >= b->k && a->hi <= net->nodes[n->c].k ? n->a : -1;
+  default: return -1;
+  }
+}
+
 NetId net_add(Net *net, NetOp op, NetId a, NetId b, NetId c, int32_t s, int64_t k) {
   if (net->nnodes >= NET_MAXNODES)
     error_node(net->g, layer_node(net), "the model unrolls into more than %lld scalar operations; "
@@ -159,6 +176,13 @@ NetId net_add(Net *net, NetOp op, NetId a, NetId b, NetId c, int32_t s, int64_t 
   n->hi = (int64_t)hi;
   n->sgn = lo < 0;
   n->w = (uint8_t)net_width(n->lo, n->hi);
+  if (op != NET_CONST && op != NET_REG) {  /* known results need no node */
+    NetId same = identity(net, n);
+    if (same >= 0)
+      return same;
+    if (lo == hi)
+      return net_const(net, (int64_t)lo);
+  }
   return (NetId)net->nnodes++;
 }
 

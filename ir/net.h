@@ -125,7 +125,10 @@ int net_depth(NetOp op);                           /* the table's depth column *
 Net *net_new(Graph *g);
 /* Appends a node, computing its interval and width from its operands'
  * (exact for every op); user error naming the graph node at layer when a
- * value would reach 2^NET_MAXBITS or the net grows past NET_MAXNODES. */
+ * value would reach 2^NET_MAXBITS or the net grows past NET_MAXNODES.  A
+ * node whose result is already known is not added: the id returned is then
+ * a CONST (a one-point interval) or the operand it equals (adding 0, a
+ * decided select, max or clamp, ...). */
 NetId net_add(Net *net, NetOp op, NetId a, NetId b, NetId c, int32_t s, int64_t k);
 NetId net_const(Net *net, int64_t k);              /* CONST, shared per value */
 NetId net_input(Net *net, int port, int64_t elem, int64_t lo, int64_t hi);
