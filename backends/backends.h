@@ -57,6 +57,12 @@ void emit_float_wrapper(const IntSplit *s, const char *wpath, const char *hpath,
 const char *emit_hls(Graph *g, const Net *net, const char *path, const char *hpath,
                      const char *cmdline);
 
+/* ---- verilog.c ---- */
+/* Writes path (Verilog-2005: module NAME, one inference per clock) from the
+ * netlist of g's integer core; returns NULL (no other file to compile). */
+const char *emit_verilog(Graph *g, const Net *net, const char *path, const char *hpath,
+                         const char *cmdline);
+
 /* ---- c.c (runtime text) ---- */
 /* Copies the runtime text for the kernels (and rt_fx_* helpers) in names,
  * in mode "float" or "int" (runtime/rt_common.h: pieces). */
