@@ -15,28 +15,6 @@
  * float wrapper NAME_float.c defines NAME_run: emit_c returns its path
  * (compile and link both files), else NULL. */
 const char *emit_c(Graph *g, const char *cpath, const char *hpath, const char *cmdline);
-/* The parts of a C file shared by the C backends, for the nodes a file
- * computes (want[node position]). */
-typedef struct CGen {
-  Graph *g;
-  FILE *f;
-  const char *want;          /* per node position: this file computes it */
-  int intonly;               /* integer-only file: "int" runtime pieces, int64_t fp */
-  char **vname;              /* C expression for each value's storage, by id */
-  char *reads;               /* per value id: a selected node reads it */
-} CGen;
-/* graph_io: graph inputs are in0.. and produced graph outputs out0.. */
-void cgen_init(CGen *c, Graph *g, FILE *f, const char *want, int intonly, int graph_io);
-void cgen_runtime(CGen *c, const char *const *extra, int nextra);
-void cgen_constants(CGen *c, int io);
-void cgen_buffers(CGen *c);
-void cgen_params(CGen *c);
-void cgen_calls(CGen *c);
-void cgen_passthrough(CGen *c);
-void c_float_args(FILE *f, const Graph *g);
-void c_comment(FILE *f, const char *s);            /* model text made safe for a comment */
-void c_shape_comment(FILE *f, const Value *v);     /* "float32[1,16]" */
-void c_print_int(FILE *f, int64_t x);              /* an int64_t literal */
 
 /* ---- c_int.c ---- */
 /* emit_c for a graph with fixed-point values: integer-only cpath
@@ -61,6 +39,38 @@ void emit_int_header(const IntSplit *s, const char *hpath, const char *prefix, c
                      const char *cmdline);
 void emit_float_wrapper(const IntSplit *s, const char *wpath, const char *hpath, const char *prefix,
                         const char *cmdline);
+
+/* ---- cgen.c ---- */
+/* The parts of a C file shared by the C backends, for the nodes a file
+ * computes (want[node position]). */
+typedef struct CGen {
+  Graph *g;
+  FILE *f;
+  const char *want;          /* per node position: this file computes it */
+  int intonly;               /* integer-only file: "int" runtime pieces, int64_t fp */
+  char **vname;              /* C expression for each value's storage, by id */
+  char *reads;               /* per value id: a selected node reads it */
+} CGen;
+/* graph_io: graph inputs are in0.. and produced graph outputs out0.. */
+void cgen_init(CGen *c, Graph *g, FILE *f, const char *want, int intonly, int graph_io);
+void cgen_runtime(CGen *c, const char *const *extra, int nextra);
+void cgen_constants(CGen *c, int io);
+void cgen_buffers(CGen *c);
+void cgen_params(CGen *c);
+void cgen_calls(CGen *c);
+void cgen_passthrough(CGen *c);
+void c_float_args(FILE *f, const Graph *g);        /* "const float *in0, ..., float *out0" */
+void c_comment(FILE *f, const char *s);            /* model text made safe for a comment */
+void c_shape_comment(FILE *f, const Value *v);     /* "float32[1,16]" */
+void c_print_int(FILE *f, int64_t x);              /* an int64_t literal */
+char *c_ident_from_path(Arena *a, const char *path);  /* DIR/NAME.x.c -> NAME as an identifier */
+/* Copies the runtime text for the kernels (and rt_fx_* helpers) in names,
+ * in mode "float" or "int" (runtime/rt_common.h: pieces). */
+void rt_text_emit(FILE *f, const char *const *names, int n, const char *mode);
+
+/* ---- c_main.c ---- */
+/* Writes a test-bench program for emit_c's output (see c_main.c). */
+void emit_c_main(Graph *g, const char *mpath, const char *hpath, const char *prefix, const char *cmdline);
 
 /* ---- hls.c ---- */
 /* Writes path (Vitis HLS C: NAME_top, and NAME_run_int), hpath (as for the
@@ -103,17 +113,6 @@ typedef struct HlsSum {
 void hls_sum_add(Arena *a, HlsSum *s, __int128 coef, const char *x, int64_t xmax, const char *y,
                  int64_t ymax);
 int hls_sum_print(FILE *f, const HlsSum *s);       /* 0: could overflow int64 */
-
-/* ---- c.c (runtime text) ---- */
-/* Copies the runtime text for the kernels (and rt_fx_* helpers) in names,
- * in mode "float" or "int" (runtime/rt_common.h: pieces). */
-void rt_text_emit(FILE *f, const char *const *names, int n, const char *mode);
-
-/* ---- c_main.c ---- */
-/* Writes a test-bench program for emit_c's output (see c_main.c). */
-void emit_c_main(Graph *g, const char *mpath, const char *hpath, const char *prefix, const char *cmdline);
-/* ---- c.c (shared) ---- */
-char *c_ident_from_path(Arena *a, const char *path);
 
 /* ---- output.c ---- */
 /* A file written atomically: out_open() opens PATH.tmp and registers both
