@@ -28,7 +28,6 @@
 #include <string.h>
 
 #include "backends.h"
-#include "../compiler/compiler.h"
 
 enum { PRE, CORE, POST, CONST };
 

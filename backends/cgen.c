@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "backends.h"
-#include "../compiler/compiler.h"
+#include "../runtime/rt_table.h"
 
 char *c_ident_from_path(Arena *a, const char *path) {
   const char *base = strrchr(path, '/');

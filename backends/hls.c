@@ -36,7 +36,6 @@
 #include <string.h>
 
 #include "backends.h"
-#include "../compiler/compiler.h"
 #include "../runtime/rt_all.h"
 
 #define MAXTERMS 4000000

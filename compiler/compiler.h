@@ -1,26 +1,11 @@
 /*
- * compiler.h - the driver's modules: kernel table, reference interpreter,
- * pass registry and the passes themselves (one per file in passes/).
+ * compiler.h - the driver's modules: reference interpreter, pass registry
+ * and the passes themselves (one per file in passes/).  The kernel table
+ * the interpreter calls through is runtime/rt_table.h.
  */
 #ifndef BIBC_COMPILER_H
 #define BIBC_COMPILER_H
 #include "../ir/ir.h"
-
-/* ---- kernels.c ---- */
-typedef void KernelFn(const int64_t *ip, const double *fp, void *const *t);
-typedef struct KernelInfo {
-  const char *name;          /* "rt_conv_f32" */
-  KernelFn *fn;              /* the function in runtime/ */
-  int family;                /* index into rt_families */
-} KernelInfo;
-typedef struct RtFamily {
-  const char *header;        /* "rt_conv.h" */
-  const char *text;          /* its source, embedded at build time */
-} RtFamily;
-extern const RtFamily rt_families[];
-extern const int rt_nfamilies;
-extern const char rt_common_text[];
-const KernelInfo *kernel_find(const char *name);
 
 /* ---- interp.c ---- */
 /* Runs node n's kernel with the given tensor data (one pointer per
