@@ -1,11 +1,45 @@
 /*
  * backends.h - code generators.  Each takes a graph after the pipeline and
  * writes its files through a temporary name, renamed into place only when
- * complete, so a failed run leaves no partial output.
+ * complete, so a failed run leaves no partial output.  The command line
+ * and 'bibc verify' reach them through one table, backends[].
  */
 #ifndef BIBC_BACKENDS_H
 #define BIBC_BACKENDS_H
 #include "../ir/ir.h"
+
+/* ---- backends.c ---- */
+/* How 'bibc verify' checks a backend's code against the interpreter. */
+typedef enum BackendCheck {
+  CHECK_NONE,                /* it cannot (yet): --target NAME is an error */
+  CHECK_CC,                  /* compile with CC (and cflags), run a --main bench */
+} BackendCheck;
+/* Writes path (the -o name) and hpath; cmdline is quoted in the files'
+ * header comments.  Returns the path of an extra file to compile with path
+ * (the float wrapper NAME_float.c), or NULL. */
+typedef const char *EmitFn(Graph *g, const char *path, const char *hpath, const char *cmdline);
+#define BACKEND_MAXSUFFIX 4
+typedef struct Backend {
+  const char *name;          /* --target NAME */
+  const char *suffix[BACKEND_MAXSUFFIX];  /* -o endings that select it; [0] names verify's file */
+  EmitFn *emit;
+  int fixed;                 /* writes the integer core: implies --fixed */
+  const char *header;        /* replaces the -o name's suffix to name the header */
+  const char *kind;          /* "unknown output kind" lists NAME.c (KIND) */
+  const char *help;          /* one line for --help */
+  BackendCheck check;        /* how 'bibc verify' checks it */
+  const char *cflags;        /* CHECK_CC: extra compiler flags, blank-separated, or NULL */
+} Backend;
+extern const Backend backends[];  /* backends[0] is the default */
+extern const int nbackends;
+const Backend *backend_find(const char *name);          /* --target NAME; NULL: none */
+const Backend *backend_for_output(const char *path);    /* longest suffix match; NULL: none */
+/* path with the longest table suffix it ends in replaced by b->header;
+ * NULL if it ends in none. */
+char *backend_header_path(Arena *a, const Backend *b, const char *path);
+char *backend_names(Arena *a, const char *sep, const char *last);  /* "c, hls" */
+char *backend_kinds(Arena *a);   /* "NAME.c (portable C) or NAME.hls.c / ... (HLS)" */
+void backend_usage(FILE *f);     /* the backends section of 'bibc --help' */
 
 /* ---- c.c ---- */
 /* Writes portable C: cpath (the entry function NAME_run, where NAME is
