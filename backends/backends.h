@@ -1,11 +1,51 @@
 /*
  * backends.h - code generators.  Each takes a graph after the pipeline and
  * writes its files through a temporary name, renamed into place only when
- * complete, so a failed run leaves no partial output.
+ * complete, so a failed run leaves no partial output.  The command line
+ * and 'bibc verify' reach them through one table, backends[].
  */
 #ifndef BIBC_BACKENDS_H
 #define BIBC_BACKENDS_H
 #include "../ir/net.h"
+
+/* ---- backends.c ---- */
+/* How 'bibc verify' checks a backend's code against the interpreter. */
+typedef enum BackendCheck {
+  CHECK_NONE,                /* it cannot (yet): --target NAME is an error */
+  CHECK_CC,                  /* compile with CC (and cflags), run a --main bench */
+  CHECK_SIM,                 /* simulate with a testbench (Icarus Verilog or Verilator) */
+} BackendCheck;
+/* Writes path (the -o name) and hpath; cmdline is quoted in the files'
+ * header comments.  Returns the path of an extra file to compile with path
+ * (the float wrapper NAME_float.c), or NULL. */
+/* Writes path (and hpath, when the backend has a header) from g, or from
+ * net, the netlist of g's integer core, for backends that print one;
+ * returns the path of another file to compile with path, or NULL. */
+typedef const char *EmitFn(Graph *g, const Net *net, const char *path, const char *hpath,
+                           const char *cmdline);
+#define BACKEND_MAXSUFFIX 4
+typedef struct Backend {
+  const char *name;          /* --target NAME */
+  const char *suffix[BACKEND_MAXSUFFIX];  /* -o endings that select it; [0] names verify's file */
+  EmitFn *emit;
+  const char *const *net_passes;  /* prints the netlist after these passes; NULL: the graph */
+  int fixed;                 /* writes the integer core: implies --fixed */
+  const char *header;        /* replaces the -o name's suffix to name the header */
+  const char *kind;          /* "unknown output kind" lists NAME.c (KIND) */
+  const char *help;          /* one line for --help */
+  BackendCheck check;        /* how 'bibc verify' checks it */
+  const char *cflags;        /* CHECK_CC: extra compiler flags, blank-separated, or NULL */
+} Backend;
+extern const Backend backends[];  /* backends[0] is the default */
+extern const int nbackends;
+const Backend *backend_find(const char *name);          /* --target NAME; NULL: none */
+const Backend *backend_for_output(const char *path);    /* longest suffix match; NULL: none */
+/* path with the longest table suffix it ends in replaced by b->header ("" if
+ * b writes no header); NULL if it ends in none. */
+char *backend_header_path(Arena *a, const Backend *b, const char *path);
+char *backend_names(Arena *a, const char *sep, const char *last);  /* "c, hls" */
+char *backend_kinds(Arena *a);   /* "NAME.c (portable C) or NAME.hls.c / ... (HLS)" */
+void backend_usage(FILE *f);     /* the backends section of 'bibc --help' */
 
 /* ---- c.c ---- */
 /* Writes portable C: cpath (the entry function NAME_run, where NAME is
@@ -14,7 +54,22 @@
  * graph with fixed-point values (c_int.c), cpath is integer-only and a
  * float wrapper NAME_float.c defines NAME_run: emit_c returns its path
  * (compile and link both files), else NULL. */
-const char *emit_c(Graph *g, const char *cpath, const char *hpath, const char *cmdline);
+const char *emit_c(Graph *g, const Net *net, const char *cpath, const char *hpath,
+                   const char *cmdline);
+
+/* ---- c_int.c ---- */
+/* emit_c for a graph with fixed-point values: integer-only cpath
+ * (NAME_run_int), float wrapper NAME_float.c (NAME_run), one header; returns
+ * the wrapper's path, or NULL having written nothing when the graph has no
+ * fixed-point value or no integer-only form (a note says why). */
+const char *emit_c_int(Graph *g, const char *cpath, const char *hpath, const char *cmdline);
+char *c_float_path(Arena *a, const char *cpath);   /* DIR/NAME.x.c -> DIR/NAME_float.c */
+void emit_int_header(const IntSplit *s, const char *hpath, const char *prefix, const char *core_file,
+                     const char *cmdline);
+void emit_float_wrapper(const IntSplit *s, const char *wpath, const char *hpath, const char *prefix,
+                        const char *cmdline);
+
+/* ---- cgen.c ---- */
 /* The parts of a C file shared by the C backends, for the nodes a file
  * computes (want[node position]). */
 typedef struct CGen {
@@ -33,22 +88,18 @@ void cgen_buffers(CGen *c);
 void cgen_params(CGen *c);
 void cgen_calls(CGen *c);
 void cgen_passthrough(CGen *c);
-void c_float_args(FILE *f, const Graph *g);
+void c_float_args(FILE *f, const Graph *g);        /* "const float *in0, ..., float *out0" */
 void c_comment(FILE *f, const char *s);            /* model text made safe for a comment */
 void c_shape_comment(FILE *f, const Value *v);     /* "float32[1,16]" */
 void c_print_int(FILE *f, int64_t x);              /* an int64_t literal */
+char *c_ident_from_path(Arena *a, const char *path);  /* DIR/NAME.x.c -> NAME as an identifier */
+/* Copies the runtime text for the kernels (and rt_fx_* helpers) in names,
+ * in mode "float" or "int" (runtime/rt_common.h: pieces). */
+void rt_text_emit(FILE *f, const char *const *names, int n, const char *mode);
 
-/* ---- c_int.c ---- */
-/* emit_c for a graph with fixed-point values: integer-only cpath
- * (NAME_run_int), float wrapper NAME_float.c (NAME_run), one header; returns
- * the wrapper's path, or NULL having written nothing when the graph has no
- * fixed-point value or no integer-only form (a note says why). */
-const char *emit_c_int(Graph *g, const char *cpath, const char *hpath, const char *cmdline);
-char *c_float_path(Arena *a, const char *cpath);   /* DIR/NAME.x.c -> DIR/NAME_float.c */
-void emit_int_header(const IntSplit *s, const char *hpath, const char *prefix, const char *core_file,
-                     const char *cmdline);
-void emit_float_wrapper(const IntSplit *s, const char *wpath, const char *hpath, const char *prefix,
-                        const char *cmdline);
+/* ---- c_main.c ---- */
+/* Writes a test-bench program for emit_c's output (see c_main.c). */
+void emit_c_main(Graph *g, const char *mpath, const char *hpath, const char *prefix, const char *cmdline);
 
 /* ---- hls.c ---- */
 /* Writes path (Vitis HLS C: NAME_top, and NAME_run_int) from the netlist of
@@ -62,17 +113,6 @@ const char *emit_hls(Graph *g, const Net *net, const char *path, const char *hpa
  * netlist of g's integer core; returns NULL (no other file to compile). */
 const char *emit_verilog(Graph *g, const Net *net, const char *path, const char *hpath,
                          const char *cmdline);
-
-/* ---- c.c (runtime text) ---- */
-/* Copies the runtime text for the kernels (and rt_fx_* helpers) in names,
- * in mode "float" or "int" (runtime/rt_common.h: pieces). */
-void rt_text_emit(FILE *f, const char *const *names, int n, const char *mode);
-
-/* ---- c_main.c ---- */
-/* Writes a test-bench program for emit_c's output (see c_main.c). */
-void emit_c_main(Graph *g, const char *mpath, const char *hpath, const char *prefix, const char *cmdline);
-/* ---- c.c (shared) ---- */
-char *c_ident_from_path(Arena *a, const char *path);
 
 /* ---- output.c ---- */
 /* A file written atomically: out_open() opens PATH.tmp and registers both

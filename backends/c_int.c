@@ -28,7 +28,6 @@
 #include <string.h>
 
 #include "backends.h"
-#include "../compiler/compiler.h"
 
 static void fix_comment(FILE *f, const Value *v) {
   fprintf(f, "fixed<%s,%d,%d> as %s, q in [%lld, %lld], shape [", v->fx.sgn ? "s" : "u", v->fx.w,

@@ -210,17 +210,14 @@ static void emit_node(Vlog *v, NetId id) {
   int W = n->w;
   if (n->op == NET_REG) {
     v->cur->clk = 1;
-    fprintf(v->f, "  reg [%d:0] n%d;\n  always @(posedge clk) n%d <= %s;\n", W - 1, id, id,
-            ext(v, n->a, W));
+    fprintf(v->f, "  always @(posedge clk) n%d <= %s;\n", id, ext(v, n->a, W));
     return;
   }
   if (n->op == NET_INPUT) {
     int64_t off = v->inoff[n->s] + n->k * v->net->in[n->s].fx.w;
-    fprintf(v->f, "  wire [%d:0] n%d = in_q[%lld:%lld];\n", W - 1, id, (long long)(off + W - 1),
-            (long long)off);
+    fprintf(v->f, "  assign n%d = in_q[%lld:%lld];\n", id, (long long)(off + W - 1), (long long)off);
     return;
   }
-  fprintf(v->f, "  wire [%d:0] n%d;\n", W - 1, id);
   switch ((NetOp)n->op) {
   case NET_ADD: case NET_SUB: emit_addsub(v, id); return;
   case NET_NEG: fprintf(v->f, "  assign n%d = -%s;\n", id, ext(v, n->a, W)); return;
@@ -278,6 +275,17 @@ static const char *mod_name(Vlog *v, const char *name, int index) {
   return index == v->g->nnodes ? name : arena_printf(v->a, "%s_l%d", name, index);
 }
 
+/* Declarations of module m's own nodes that are not its output ports. */
+static void declare(Vlog *v, FILE *out, const Mod *m) {
+  const Net *net = v->net;
+  for (int64_t id = 0; id < net->nnodes; id++) {
+    const NetNode *n = &net->nodes[id];
+    if (v->live[id] && owner(v, (NetId)id) == m->index && n->op != NET_CONST &&
+        !(v->outside[id] && m->index != v->g->nnodes))
+      fprintf(out, "  %s [%d:0] n%lld;\n", n->op == NET_REG ? "reg" : "wire", n->w - 1, (long long)id);
+  }
+}
+
 /* The layer module at position index: ports, body, unused bits. */
 static void write_layer(Vlog *v, FILE *out, const char *name, Mod *m) {
   const Net *net = v->net;
@@ -294,10 +302,12 @@ static void write_layer(Vlog *v, FILE *out, const char *name, Mod *m) {
     fprintf(out, "%s  input wire [%d:0] n%d", sep, net->nodes[m->in[i]].w - 1, m->in[i]);
   for (int64_t id = 0; id < net->nnodes; id++)
     if (v->live[id] && v->outside[id] && owner(v, (NetId)id) == m->index) {
-      fprintf(out, "%s  output wire [%d:0] n%lld", sep, net->nodes[id].w - 1, (long long)id);
+      fprintf(out, "%s  output %s [%d:0] n%lld", sep, net->nodes[id].op == NET_REG ? "reg" : "wire",
+              net->nodes[id].w - 1, (long long)id);
       sep = ",\n";
     }
   fputs("\n);\n", out);
+  declare(v, out, m);
   fwrite(m->body, 1, m->len, out);
   char *acc = arena_strdup(v->a, "");
   for (int i = 0; i < m->nin; i++)
@@ -370,6 +380,7 @@ static void write_top(Vlog *v, FILE *out, const char *name, const char *cmdline,
           "  reg [LATENCY-1:0] valid_q;\n  always @(posedge clk)\n    if (rst)\n"
           "      valid_q <= {LATENCY{1'b0}};\n    else\n"
           "      valid_q <= {valid_q[LATENCY-2:0], in_valid};\n", lat, (long long)(nin > 0 ? nin - 1 : 0));
+  declare(v, out, top);
   fwrite(top->body, 1, top->len, out);
   /* wires between the layers, then one instance per layer */
   for (int64_t id = 0; id < net->nnodes; id++)
@@ -484,9 +495,13 @@ const char *emit_verilog(Graph *g, const Net *net, const char *path, const char 
     die("out of memory");
   fwrite(topbuf, 1, toplen, o.f);
   free(topbuf);
+  /* one module per layer in one file: Verilator's DECLFILENAME rule (a
+   * module per file named after it) does not apply to them */
+  fputs("\n/* verilator lint_off DECLFILENAME */\n", o.f);
   for (int l = 0; l < g->nnodes; l++)
     if (v.mods[l].f)
       write_layer(&v, o.f, name, &v.mods[l]);
+  fputs("/* verilator lint_on DECLFILENAME */\n", o.f);
   out_close(&o);
   for (int l = 0; l <= g->nnodes; l++) {
     free(v.mods[l].body);

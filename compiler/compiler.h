@@ -1,26 +1,11 @@
 /*
- * compiler.h - the driver's modules: kernel table, reference interpreter,
- * pass registry and the passes themselves (one per file in passes/).
+ * compiler.h - the driver's modules: reference interpreter, pass registry
+ * and the passes themselves (one per file in passes/).  The kernel table
+ * the interpreter calls through is runtime/rt_table.h.
  */
 #ifndef BIBC_COMPILER_H
 #define BIBC_COMPILER_H
 #include "../ir/net.h"
-
-/* ---- kernels.c ---- */
-typedef void KernelFn(const int64_t *ip, const double *fp, void *const *t);
-typedef struct KernelInfo {
-  const char *name;          /* "rt_conv_f32" */
-  KernelFn *fn;              /* the function in runtime/ */
-  int family;                /* index into rt_families */
-} KernelInfo;
-typedef struct RtFamily {
-  const char *header;        /* "rt_conv.h" */
-  const char *text;          /* its source, embedded at build time */
-} RtFamily;
-extern const RtFamily rt_families[];
-extern const int rt_nfamilies;
-extern const char rt_common_text[];
-const KernelInfo *kernel_find(const char *name);
 
 /* ---- interp.c ---- */
 /* Runs node n's kernel with the given tensor data (one pointer per
@@ -45,6 +30,9 @@ typedef struct PassOptions {
   const char *precision;     /* --precision fixed<W,I>: post-training quantization */
   const char *config;        /* --config FILE.yml: per-layer precisions (hls4ml) */
   const char *calibrate;     /* --calibrate X.npy: integer bits from observed ranges */
+  int pipeline;              /* --pipeline N: a register rank after every N logic levels */
+  int pipeline_given;        /* 0: N chosen to meet clock_ns */
+  double clock_ns;           /* --clock-ns X: the target clock period (0: 5 ns) */
 } PassOptions;
 typedef struct Pass {
   const char *name;          /* command-line name = file name = function */
@@ -52,6 +40,7 @@ typedef struct Pass {
   const char *summary;       /* one line */
   const char *help;          /* requires / provides / invalidates */
   void (*run_opts)(Graph *g, const PassOptions *o);  /* instead of run: reads options */
+  Net *(*run_net)(const Net *net, const PassOptions *o);  /* a netlist pass */
 } Pass;
 extern const Pass passes[];
 extern const int npasses;
@@ -63,9 +52,12 @@ const Pass *pass_find(const char *name);
  * else the default one (with fold_batchnorm / prune when asked). */
 const char *const *pipeline_for(const PassOptions *o);
 /* Reads the pass option at argv[*i] (--fixed, --fold-batchnorm, --precision,
- * --config, --calibrate, --prune) into po, advancing *i past its argument;
- * returns 0 if argv[*i] is not one of them. */
+ * --config, --calibrate, --prune, --pipeline, --clock-ns) into po, advancing
+ * *i past its argument; returns 0 if argv[*i] is not one of them. */
 int pass_options_parse(PassOptions *po, int argc, char **argv, int *i);
+/* The netlist of g's integer core (build_net) after the netlist passes
+ * named in passes (NULL-terminated; e.g. a backend's), each verified. */
+Net *net_pipeline_run(Graph *g, const char *const *passes, const PassOptions *o);
 /* Runs a pipeline (NULL-terminated pass names); verifies after each pass;
  * dumps the IR to stdout after the pass named dump_after (NULL: none).
  * pipeline_run_opts also hands o (NULL: all unset) to passes that read it. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "compiler.h"
+#include "../runtime/rt_table.h"
 
 void interp_node(const Node *n, void *const *t) {
   const KernelInfo *k = kernel_find(n->kernel);

@@ -1,7 +1,8 @@
 /*
  * main.c - the bibc command line.
  *
- *   bibc MODEL -o NAME.c [--const IN=FILE]...     compile to portable C
+ *   bibc MODEL -o FILE [--const IN=FILE]...       compile (backends.c: FILE's
+ *                                                 ending or --target picks the backend)
  *   bibc MODEL --dump-ir | --dump-after PASS      print the IR
  *   bibc run MODEL [-i FILE]... [-o DIR]          reference interpreter
  *   bibc --list-ops | --help | --help-pass PASS | --version
@@ -31,42 +32,51 @@ typedef struct Options {
   int net;                       /* run --net: the core on the netlist evaluator */
   const char *dump_after;        /* --dump-after PASS */
   const char *main_out;          /* --main FILE.c: test bench */
-  int hls;                       /* --target hls, or -o NAME.hls.c / NAME.hls.cpp */
+  const Backend *target;         /* --target NAME (else the -o name picks the backend) */
+  Arena *a;                      /* strings of the command line's own messages */
   PassOptions po;                /* --fixed, --precision, --config, --calibrate, --prune, ... */
 } Options;
 
 static void usage(FILE *f) {
-  fputs("usage: bibc MODEL.onnx -o NAME.c [options]     compile to portable C (NAME.c + NAME.h)\n"
-        "       bibc run MODEL.onnx [-i FILE]... [-o DIR]  run the reference interpreter\n"
-        "       bibc verify MODEL.onnx [--data X.npy]... [--target c|hls]... [--json FILE]\n"
-        "                                                  closure report (bibc verify --help)\n"
-        "       bibc --list-ops | --help-pass PASS | --version\n"
-        "options:\n"
-        "  -o FILE            output (.c: portable C; .hls.c or .hls.cpp: Vitis HLS C;\n"
-        "                     run: output directory, default '.').  A fixed-point model gives\n"
-        "                     integer-only NAME.c (NAME_run_int) + NAME_float.c (NAME_run)\n"
-        "  --target c|hls     backend, if the -o name does not say; hls implies --fixed and\n"
-        "                     writes NAME_top in NAME.hls.c, NAME.h and NAME_float.c\n"
-        "  -i FILE            run: input tensor (.pb TensorProto or .npy), in graph-input order;\n"
-        "                     a leading dimension N > 1 on a batch-1 model runs N samples\n"
-        "  --const NAME=FILE  freeze graph input NAME to the tensor in FILE\n"
-        "  --fixed            fixed-point pipeline: values between quantizers become exact\n"
-        "                     integers (other scales: scaled integer codes and thresholds;\n"
-        "                     with run: the integer reference)\n"
-        "  --precision fixed<W,I>  post-training quantization of a float model to hls4ml\n"
-        "                     types (ufixed<W,I>, fixed<W,I,RND,SAT>); implies the fixed pipeline\n"
-        "  --config FILE.yml  per-layer precisions, hls4ml schema (bibc --help-pass quantize_ptq)\n"
-        "  --calibrate X.npy  integer bits per tensor from the ranges seen on samples X\n"
-        "  --prune FRACTION   zero the FRACTION of all weights with the smallest |w|\n"
-        "  --fold-batchnorm   fold BatchNormalization into the preceding Conv/Gemm/MatMul\n"
-        "  --main FILE.c      also write a test bench: FILE.c reads .npy inputs, runs the\n"
-        "                     model per sample, writes .npy outputs\n"
-        "  --dump-ir          print the IR after the whole pipeline\n"
-        "  --dump-after PASS  print the IR after pass PASS\n"
-        "  --dump-net         print the netlist: the integer core unrolled into scalar\n"
-        "                     operations with exact intervals and widths (implies --fixed)\n"
-        "  --net              run: evaluate the integer core on the netlist (implies --fixed)\n"
-        "default pipeline:", f);
+  Arena *a = arena_new();
+  const char *names = backend_names(a, "|", "|");
+  fprintf(f, "usage: bibc MODEL.onnx -o FILE [options]       compile (backends below)\n"
+          "       bibc run MODEL.onnx [-i FILE]... [-o DIR]  run the reference interpreter\n"
+          "       bibc verify MODEL.onnx [--data X.npy]... [--target %s]... [--json FILE]\n"
+          "                                                  closure report (bibc verify --help)\n"
+          "       bibc --list-ops | --help-pass PASS | --version\n"
+          "options:\n"
+          "  -o FILE            output; its ending picks the backend (run: output directory,\n"
+          "                     default '.')\n"
+          "  --target NAME      backend NAME (%s), whatever the -o name's ending\n"
+          "  -i FILE            run: input tensor (.pb TensorProto or .npy), in graph-input order;\n"
+          "                     a leading dimension N > 1 on a batch-1 model runs N samples\n"
+          "  --const NAME=FILE  freeze graph input NAME to the tensor in FILE\n"
+          "  --fixed            fixed-point pipeline: values between quantizers become exact\n"
+          "                     integers (other scales: scaled integer codes and thresholds;\n"
+          "                     with run: the integer reference)\n"
+          "  --precision fixed<W,I>  post-training quantization of a float model to hls4ml\n"
+          "                     types (ufixed<W,I>, fixed<W,I,RND,SAT>); implies the fixed pipeline\n"
+          "  --config FILE.yml  per-layer precisions, hls4ml schema (bibc --help-pass quantize_ptq)\n"
+          "  --calibrate X.npy  integer bits per tensor from the ranges seen on samples X\n"
+          "  --prune FRACTION   zero the FRACTION of all weights with the smallest |w|\n"
+          "  --fold-batchnorm   fold BatchNormalization into the preceding Conv/Gemm/MatMul\n"
+          "  --main FILE.c      also write a test bench: FILE.c reads .npy inputs, runs the\n"
+          "                     model per sample, writes .npy outputs\n"
+          "  --dump-ir          print the IR after the whole pipeline\n"
+          "  --dump-after PASS  print the IR after pass PASS\n"
+          "  --dump-net         print the netlist: the integer core unrolled into scalar\n"
+          "                     operations with exact intervals and widths, as the --target\n"
+          "                     (or -o) backend gets it (implies --fixed)\n"
+          "  --pipeline N       Verilog: a register rank after every N logic levels (0: a\n"
+          "                     combinational core between the port registers); default:\n"
+          "                     the most levels that the cost model fits in --clock-ns\n"
+          "  --clock-ns X       the clock period the default pipelining aims at (5)\n"
+          "  --net              run: evaluate the integer core on the netlist (of --target's\n"
+          "                     backend; implies --fixed)\n", names, names);
+  arena_free(a);
+  backend_usage(f);
+  fputs("default pipeline:", f);
   for (int i = 0; default_pipeline[i]; i++)
     fprintf(f, " %s", default_pipeline[i]);
   fputs("\npasses:\n", f);
@@ -94,19 +104,19 @@ static void parse(int argc, char **argv, int first, int is_run, Options *o) {
       const_binding_add(o->binds, &o->nbinds, MAXFILES, argv[i]);
     } else if (pass_options_parse(&o->po, argc, argv, &i)) {
       continue;
-    } else if (strcmp(a, "--target") == 0 && !is_run) {
-      const char *t = need_arg(argc, argv, &i);
-      if (strcmp(t, "c") != 0 && strcmp(t, "hls") != 0)
-        error_at(NULL, NULL, "--target: unknown backend '%s' (c or hls)", t);
-      o->hls = strcmp(t, "hls") == 0;
-    } else if (strcmp(a, "--main") == 0 && !is_run) {
-      o->main_out = need_arg(argc, argv, &i);
-    } else if (strcmp(a, "--dump-ir") == 0 && !is_run) {
-      o->dump_ir = 1;
     } else if (strcmp(a, "--dump-net") == 0 && !is_run) {
       o->dump_net = 1;
     } else if (strcmp(a, "--net") == 0 && is_run) {
       o->net = 1;
+    } else if (strcmp(a, "--target") == 0) {  /* run: with --net, that backend's netlist */
+      const char *t = need_arg(argc, argv, &i);
+      if (!(o->target = backend_find(t)))
+        error_at(NULL, NULL, "--target: unknown backend '%s' (%s)", t,
+                 backend_names(o->a, ", ", " or "));
+    } else if (strcmp(a, "--main") == 0 && !is_run) {
+      o->main_out = need_arg(argc, argv, &i);
+    } else if (strcmp(a, "--dump-ir") == 0 && !is_run) {
+      o->dump_ir = 1;
     } else if (strcmp(a, "--dump-after") == 0 && !is_run) {
       o->dump_after = need_arg(argc, argv, &i);
       if (!pass_find(o->dump_after))
@@ -148,72 +158,43 @@ static Graph *load(Options *o) {
   return g;
 }
 
-/* DIR/NAME.x.y -> DIR/NAME + ext, malloc'ed. */
-static char *sibling(const char *path, const char *ext) {
-  const char *base = strrchr(path, '/');
-  base = base ? base + 1 : path;
-  size_t n = (size_t)(base - path) + strcspn(base, ".");
-  char *s = malloc(n + strlen(ext) + 1);
-  if (!s)
-    die("out of memory");
-  memcpy(s, path, n);
-  strcpy(s + n, ext);
-  return s;
-}
-
-static int ends_with(const char *s, const char *suffix) {
-  size_t n = strlen(s), k = strlen(suffix);
-  return n > k && strcmp(s + n - k, suffix) == 0;
-}
-
 static int cmd_compile(int argc, char **argv) {
-  Options o = {0};
+  Options o = {.a = arena_new()};
   parse(argc, argv, 1, 0, &o);
-  if (o.out && (ends_with(o.out, ".hls.c") || ends_with(o.out, ".hls.cpp")))
-    o.hls = 1;
-  if ((o.hls || o.dump_net) && !o.po.precision && !o.po.config && !o.po.calibrate)
-    o.po.fixed = 1;  /* HLS code and the netlist are the integer core */
+  /* the backend (backends.c): --target, else the -o name's ending, else none */
+  const Backend *b = o.target ? o.target : o.out ? backend_for_output(o.out) : NULL;
+  if (((b && b->fixed) || o.dump_net) && !o.po.precision && !o.po.config && !o.po.calibrate)
+    o.po.fixed = 1;  /* the backend (or the netlist) is the integer core */
   if (!o.out && !o.dump_ir && !o.dump_after && !o.dump_net)
     error_at(NULL, NULL, "no output given: use -o NAME.c (or --dump-ir)");
   if (o.main_out && !o.out)
     error_at(NULL, NULL, "--main needs -o NAME.c");
-  if (o.main_out && o.out) {
-    size_t n = strlen(o.out);
-    if (strcmp(o.main_out, o.out) == 0 ||
-        (strlen(o.main_out) == n && strncmp(o.main_out, o.out, n - 1) == 0 && o.main_out[n - 1] == 'h'))
-      error_at(NULL, NULL, "--main %s names the same file as -o %s; give the test bench a file "
-               "name of its own", o.main_out, o.out);
-  }
+  if (o.main_out && b && b->check != CHECK_CC)
+    error_at(NULL, NULL, "--main writes a C test bench; the %s backend's code is checked with "
+             "'bibc verify --target %s'", b->name, b->name);
+  const char *h = b && o.out ? backend_header_path(o.a, b, o.out) : NULL;
+  if (o.main_out && (strcmp(o.main_out, o.out) == 0 || (h && strcmp(o.main_out, h) == 0)))
+    error_at(NULL, NULL, "--main %s names the same file as -o %s; give the test bench a file "
+             "name of its own", o.main_out, o.out);
   Graph *g = load(&o);
   if (o.dump_ir)
     ir_dump(g, stdout);
+  const Net *net = NULL;
+  if ((b && b->net_passes) || o.dump_net)
+    net = net_pipeline_run(g, b ? b->net_passes : NULL, &o.po);
   if (o.dump_net)
-    net_dump(build_net(g), stdout);
+    net_dump(net, stdout);
   if (o.out) {
-    size_t n = strlen(o.out);
-    if (!ends_with(o.out, ".c") && !(o.hls && ends_with(o.out, ".cpp")))
-      error_at(o.out, NULL, "unknown output kind: name the output NAME.c (portable C) or "
-               "NAME.hls.c / NAME.hls.cpp (HLS)");
-    char *h = malloc(n + 1);
     if (!h)
-      die("out of memory");
-    memcpy(h, o.out, n + 1);
-    h[n - 1] = 'h';
-    if (o.hls) {
-      free(h);
-      h = sibling(o.out, ".h");
-    }
+      error_at(o.out, NULL, "unknown output kind: name the output %s", backend_kinds(o.a));
     char *cmd = join_args(argc, argv);
-    if (o.hls)
-      emit_hls(g, build_net(g), o.out, h, cmd);
-    else
-      emit_c(g, o.out, h, cmd);
+    b->emit(g, net, o.out, *h ? h : NULL, cmd);
     if (o.main_out)
       emit_c_main(g, o.main_out, h, c_ident_from_path(g->arena, o.out), cmd);
     free(cmd);
-    free(h);
   }
   arena_free(g->arena);
+  arena_free(o.a);
   return 0;
 }
 
@@ -249,12 +230,14 @@ static int64_t check_input(Graph *g, const char *file, Value *t, const Value *gi
 }
 
 static int cmd_run(int argc, char **argv) {
-  Options o = {0};
+  Options o = {.a = arena_new()};
   parse(argc, argv, 2, 1, &o);
+  if (o.target && !o.net)
+    error_at(NULL, NULL, "run: --target only picks the netlist that --net evaluates");
   if (o.net && !o.po.precision && !o.po.config && !o.po.calibrate)
     o.po.fixed = 1;
   Graph *g = load(&o);
-  const Net *net = o.net ? build_net(g) : NULL;
+  const Net *net = o.net ? net_pipeline_run(g, o.target ? o.target->net_passes : NULL, &o.po) : NULL;
   if (o.ninputs != g->ninputs)
     error_at(o.model, NULL, "the model has %d non-constant input%s, %d -i file%s given", g->ninputs,
              g->ninputs == 1 ? "" : "s", o.ninputs, o.ninputs == 1 ? "" : "s");

@@ -4,6 +4,7 @@
  * after every pass, so a pass that breaks an invariant is caught where it
  * happens, not in a backend.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,21 @@ static void run_prune(Graph *g, const PassOptions *o) {
     prune(g, o->prune);
 }
 
+static Net *run_shift_add(const Net *net, const PassOptions *o) {
+  (void)o;
+  return shift_add(net);
+}
+
+/* --pipeline N, or the most levels per stage that the cost model says fit
+ * --clock-ns (default 5 ns); 0 levels or a net that fits: no registers. */
+static Net *run_insert_registers(const Net *net, const PassOptions *o) {
+  int every = o->pipeline_given ? o->pipeline
+                                : net_levels_per_clock(net, o->clock_ns > 0 ? o->clock_ns : 5.0);
+  if (every <= 0 || every >= net_max_depth(net))
+    return (Net *)net;
+  return insert_registers(net, every);
+}
+
 const Pass passes[] = {
   {"infer_shapes", infer_shapes, "infer static shapes, lower nodes to kernels, fold constants",
    "Requires: an imported graph (nodes in topological order).\n"
@@ -21,12 +37,12 @@ const Pass passes[] = {
    "(Node.kernel/ip/fp/targs); nodes whose inputs are all constant are evaluated at\n"
    "compile time and removed (this folds Shape -> Gather -> Unsqueeze -> Concat ->\n"
    "Reshape chains and Constant nodes).\n"
-   "Invalidates: nothing.\n", NULL},
+   "Invalidates: nothing.\n", NULL, NULL},
   {"eliminate_dead", eliminate_dead, "remove nodes whose results no output needs",
    "Requires: infer_shapes.\n"
    "Provides: every remaining node contributes to a graph output; values no node\n"
    "reads or writes are left unreferenced (not emitted).\n"
-   "Invalidates: nothing.\n", NULL},
+   "Invalidates: nothing.\n", NULL, NULL},
   {"lower_fixed", lower_fixed, "map a quantized graph to fixed-point and scaled integers",
    "Requires: infer_shapes.\n"
    "Provides: values between quantizers become fixed point (int64 containers) with\n"
@@ -37,7 +53,7 @@ const Pass passes[] = {
    "folded quantizer; MatMul/Conv: the product of the scales). Ops that compute in\n"
    "float read ToFloat copies (fold_thresholds maps those before a quantizer), and\n"
    "fixed graph outputs are delivered as float32. Semantics: ir/fixed-point.md.\n"
-   "Invalidates: nothing.\n", NULL},
+   "Invalidates: nothing.\n", NULL, NULL},
   {"fold_thresholds", fold_thresholds, "fold float sections between integers and quantizers into thresholds",
    "Requires: lower_fixed.\n"
    "Provides: each ToFloat -> (Add/Sub/Mul/Div by constants, BatchNormalization, Relu)\n"
@@ -47,7 +63,7 @@ const Pass passes[] = {
    "so the result is bit-exact with the float model. Scaled integers (scales that\n"
    "are not powers of two): thresholds of the exact real-number semantics, computed\n"
    "with exact dyadic arithmetic. Sections that do not fit are left in float.\n"
-   "Invalidates: nothing.\n", NULL},
+   "Invalidates: nothing.\n", NULL, NULL},
   {"fold_batchnorm", fold_batchnorm, "fold BatchNormalization into the preceding Conv/Gemm/MatMul",
    "Requires: infer_shapes.\n"
    "Provides: a BatchNormalization (inference mode, constant parameters) that follows a\n"
@@ -55,7 +71,7 @@ const Pass passes[] = {
    "Reshape/Flatten/Squeeze/Unsqueeze/Identity) is removed; the layer gets weights\n"
    "W*s and bias (b - mean)*s + B with s = scale/sqrt(var + eps), computed in double\n"
    "and rounded once to float32. Other BatchNormalizations stay.\n"
-   "Invalidates: nothing.\n", NULL},
+   "Invalidates: nothing.\n", NULL, NULL},
   {"prune", NULL, "global magnitude pruning (--prune FRACTION)",
    "Requires: infer_shapes.\n"
    "Provides: the floor(FRACTION * N) weights of smallest |w| among all N constant\n"
@@ -63,7 +79,7 @@ const Pass passes[] = {
    "index, first); biases are kept. Reports the count on stderr. Zero weights add\n"
    "nothing to the ranges of lower_fixed's interval analysis, and --dump-ir counts\n"
    "them (\"# K of N zero\"). Without --prune the pass does nothing.\n"
-   "Invalidates: nothing.\n", run_prune},
+   "Invalidates: nothing.\n", run_prune, NULL},
   {"quantize_ptq", NULL, "post-training quantization to hls4ml-style fixed<W,I> types",
    "Requires: infer_shapes (fold_batchnorm and prune first, if wanted).\n"
    "Provides: QONNX Quant nodes with power-of-two scales on each graph input, on the\n"
@@ -85,7 +101,24 @@ const Pass passes[] = {
    "A string Precision sets weight, bias and result; accum is exact unless named.\n"
    "Unknown keys, layer types and layer names are errors (file:line:column).\n"
    "Invalidates: nothing.\n",
-   quantize_ptq},
+   quantize_ptq, NULL},
+  {"shift_add", NULL, "netlist: products by constants become shifted additions (CSD adder trees)",
+   "Requires: a netlist (build_net).\n"
+   "Provides: every sum of products by constants (a layer's dot products, bias and\n"
+   "scaling) is one adder tree over canonical-signed-digit terms +-(x << e): no\n"
+   "multiplier, each coefficient's fewest nonzero digits, equal inputs merged. The\n"
+   "tree is built timing-first: the two terms available earliest (fewest adder\n"
+   "levels, then smallest shift) are added first, a - (b << s) where signs differ,\n"
+   "the common shift kept outside so low bits are wires. Exact (same integers).\n"
+   "Invalidates: netlist node ids.\n", NULL, run_shift_add},
+  {"insert_registers", NULL, "netlist: a register rank after every N logic levels (--pipeline N)",
+   "Requires: a netlist without registers.\n"
+   "Provides: REG nodes so that no path between registers holds more than N logic\n"
+   "levels (an adder, comparator or select each), outputs aligned to one cycle, and\n"
+   "the latency in cycles (Verilog: LATENCY = ranks + 2 with the port registers).\n"
+   "N is --pipeline N (0: none); by default the largest N for which the cost model's\n"
+   "delay of N levels, widest carry chain included, fits --clock-ns (default 5 ns).\n"
+   "Invalidates: netlist node ids.\n", NULL, run_insert_registers},
 };
 const int npasses = (int)(sizeof passes / sizeof passes[0]);
 
@@ -136,8 +169,45 @@ void pipeline_run_opts(Graph *g, const char *const *pipeline, const char *dump_a
   }
 }
 
+Net *net_pipeline_run(Graph *g, const char *const *names, const PassOptions *o) {
+  static const PassOptions unset;
+  Net *net = build_net(g);
+  for (int i = 0; names && names[i]; i++) {
+    const Pass *p = pass_find(names[i]);
+    ASSERT(p && p->run_net);
+    net = p->run_net(net, o ? o : &unset);
+    net_verify(net);
+  }
+  return net;
+}
+
+/* A whole number in [lo, hi] from option a's argument v. */
+static long number(const char *a, const char *v, long lo, long hi) {
+  char *end;
+  errno = 0;
+  long x = strtol(v, &end, 10);
+  if (end == v || *end || errno || x < lo || x > hi)
+    error_at(NULL, NULL, "%s needs a whole number from %ld to %ld, got '%s'", a, lo, hi, v);
+  return x;
+}
+
 int pass_options_parse(PassOptions *po, int argc, char **argv, int *i) {
   const char *a = argv[*i];
+  if (strcmp(a, "--pipeline") == 0 || strcmp(a, "--clock-ns") == 0) {
+    if (*i + 1 >= argc)
+      error_at(NULL, NULL, "option %s needs an argument (see 'bibc --help')", a);
+    const char *v = argv[++*i];
+    if (a[2] == 'p') {
+      po->pipeline = (int)number(a, v, 0, 1000);
+      po->pipeline_given = 1;
+    } else {
+      char *end;
+      po->clock_ns = strtod(v, &end);
+      if (end == v || *end || !(po->clock_ns >= 0.5 && po->clock_ns <= 1000))
+        error_at(NULL, NULL, "--clock-ns needs a clock period in ns from 0.5 to 1000, got '%s'", v);
+    }
+    return 1;
+  }
   if (strcmp(a, "--fixed") == 0) {
     po->fixed = 1;
   } else if (strcmp(a, "--fold-batchnorm") == 0) {

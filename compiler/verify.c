@@ -1,7 +1,7 @@
 /*
  * verify.c - 'bibc verify', the closure report:
  *
- *   bibc verify MODEL [--data X.npy]... [--target c|hls]... [--samples N]
+ *   bibc verify MODEL [--data X.npy]... [--target NAME]... [--samples N]
  *                     [--const NAME=FILE]... [--json FILE]
  *
  * Runs one set of input vectors through the model three ways and compares:
@@ -10,19 +10,21 @@
  *                     interpreter: max |error| per output and the share of
  *                     samples whose argmax over the last axis agrees.  A
  *                     report, not a verdict: quantization error is expected.
- *   backend vs fixed  each --target (default c) builds the fixed graph's
- *                     generated code, runs it on the same vectors and counts
- *                     the bits (popcount of XOR) that differ from the
- *                     interpreter on the fixed graph.  Any is a bug: exit 1,
- *                     naming the first mismatch.
+ *   backend vs fixed  each --target (default backends[0], c) builds the
+ *                     fixed graph's generated code, runs it on the same
+ *                     vectors and counts the bits (popcount of XOR) that
+ *                     differ from the interpreter on the fixed graph.  Any
+ *                     is a bug: exit 1, naming the first mismatch.
  * Vectors: the --data files (one per graph input, as 'bibc run -i'), else
  * four corner vectors (all minimum, all maximum, alternating, zeros) and N
  * (10,000) pseudo-random ones, uniform over the input quantizer's range when
  * the graph input feeds a Quant (read from the fixed graph's FromFloat),
  * else [-4, 4].  The generator is splitmix64 with a fixed seed, so the
  * report is byte-deterministic.  Cost: two interpreter runs per sample, one
- * compile and one run per target.  A backend is one row of targets[] and a
- * function that fills the stacked outputs.  Temporary files live in one
+ * compile and one run per target.  A backend is a row of backends[]
+ * (backends/backends.c), whose check field says how its code is run here:
+ * CHECK_CC compiles it with CC and the row's cflags and runs a --main
+ * bench.  Each check fills the stacked outputs.  Temporary files live in one
  * mkdtemp directory whose files are registered with error.c before the
  * directory itself, so a user error or die() removes them all, directory
  * last.  The report itself (table, JSON) is verify_report.c.
@@ -42,15 +44,6 @@
 #define MAXSTACK (IR_MAXELEMS / 4)        /* elements of one stacked tensor */
 #define MAXTMP 40                         /* inputs + outputs (error.c's file list) */
 
-static void run_c(Verify *v, void *const *got);
-static void run_hls(Verify *v, void *const *got);
-
-static const Target targets[] = {
-  {"c", run_c, NULL},
-  {"hls", run_hls, NULL},
-};
-#define NTARGETS ((int)(sizeof targets / sizeof targets[0]))
-
 static const char help[] =
   "usage: bibc verify MODEL.onnx [options]\n"
   "Compares the fixed-point model with the float model (max |error|, argmax\n"
@@ -60,7 +53,7 @@ static const char help[] =
   "  --data FILE        input vectors (.npy/.pb), one file per graph input, as\n"
   "                     'bibc run -i'; default: 4 corner vectors + N random ones\n"
   "  --samples N        number of random vectors (default 10000)\n"
-  "  --target c|hls     backend to check (repeatable; default c)\n"
+  "  --target NAME      backend to check, %s (repeatable; default %s)\n"
   "  --const NAME=FILE  freeze graph input NAME to the tensor in FILE\n"
   "  --json FILE        also write the figures as JSON\n"
   "  --precision T, --config FILE, --calibrate X.npy, --prune F, --fold-batchnorm\n"
@@ -76,23 +69,18 @@ static const char *need_arg(int argc, char **argv, int *i) {
 }
 
 static void add_target(Verify *v, const char *name) {
-  const Target *t = NULL;
-  for (int i = 0; i < NTARGETS; i++)
-    if (strcmp(targets[i].name, name) == 0)
-      t = &targets[i];
-  if (!t) {
-    const char *names = targets[0].name;
-    for (int i = 1; i < NTARGETS; i++)
-      names = arena_printf(v->a, "%s, %s", names, targets[i].name);
-    error_at(NULL, NULL, "--target: unknown target '%s' (%s)", name, names);
-  }
-  if (!t->run)
-    error_at(NULL, NULL, "--target %s: %s", name, t->missing);
+  const Backend *b = backend_find(name);
+  if (!b)
+    error_at(NULL, NULL, "--target: unknown target '%s' (%s)", name,
+             backend_names(v->a, ", ", ", "));
+  if (b->check == CHECK_NONE)
+    error_at(NULL, NULL, "--target %s: bibc verify cannot check this backend yet", name);
+  if (!v->rep)
+    v->rep = arena_alloc(v->a, sizeof *v->rep * (size_t)nbackends);
   for (int i = 0; i < v->nrep; i++)
-    if (v->rep[i].t == t)
+    if (v->rep[i].b == b)
       return;
-  ASSERT(v->nrep < (int)(sizeof v->rep / sizeof v->rep[0]));
-  v->rep[v->nrep++].t = t;
+  v->rep[v->nrep++].b = b;
 }
 
 static void parse(Verify *v, int argc, char **argv) {
@@ -134,7 +122,7 @@ static void parse(Verify *v, int argc, char **argv) {
   if (v->ndata && v->samples_given)
     error_at(NULL, NULL, "--samples counts generated vectors; it cannot be used with --data");
   if (v->nrep == 0)
-    add_target(v, "c");
+    add_target(v, backends[0].name);
 }
 
 /* ---- input vectors ---- */
@@ -451,10 +439,11 @@ static int split_words(Arena *a, const char *s, char **argv, int n, int max) {
   return n;
 }
 
-/* Targets c and hls: emit_c (or emit_hls) + emit_c_main into a temporary
- * directory, build with CC (cc) -std=c99 CFLAGS (-O1) (HLS C also with
- * -Wno-unknown-pragmas), run the bench on the stacked vectors. */
-static void run_target(Verify *v, void *const *got, int hls) {
+/* CHECK_CC: the backend's emit and emit_c_main into a temporary directory
+ * (m + the row's first suffix, the header, m_float.c if the backend writes
+ * a float wrapper, bench.c), build with CC (cc) -std=c99 CFLAGS (-O1) and
+ * the row's cflags, run the bench on the stacked vectors. */
+static void check_cc(Verify *v, const Backend *b, void *const *got) {
   Graph *g = v->fix;
   Arena *a = v->a;
   const char *tmp = getenv("TMPDIR");
@@ -462,15 +451,21 @@ static void run_target(Verify *v, void *const *got, int hls) {
   char *dir = arena_printf(a, "%s/bibc-verify-XXXXXX", tmp);
   if (!mkdtemp(dir))
     error_at(tmp, NULL, "cannot create a temporary directory: %s", strerror(errno));
-  static const char *const fixed_files[] = {"m.c", "m.c.tmp", "m.h", "m.h.tmp", "bench.c",
-                                            "bench.c.tmp", "prog", "cc.log", "run.log",
-                                            "m_float.c", "m_float.c.tmp", "m.hls.c",
-                                            "m.hls.c.tmp"};
-  enum { NFIXED = sizeof fixed_files / sizeof fixed_files[0] };
-  const char *files[NFIXED + 2 * MAXTMP];
+  const char *mc = arena_printf(a, "%s/m%s", dir, b->suffix[0]);
+  const char *mh = backend_header_path(a, b, mc), *bench = arena_printf(a, "%s/bench.c", dir);
+  const char *written[] = {mc, mh, c_float_path(a, mc), bench};  /* each also as NAME.tmp */
+  const char *prog = arena_printf(a, "%s/prog", dir), *cclog = arena_printf(a, "%s/cc.log", dir);
+  const char *runlog = arena_printf(a, "%s/run.log", dir);
+  const char *files[2 * 4 + 3 + 2 * MAXTMP];  /* written[] and .tmp, prog, logs, .npy */
   int nfiles = 0;
-  for (int i = 0; i < NFIXED; i++)
-    files[nfiles++] = arena_printf(a, "%s/%s", dir, fixed_files[i]);
+  for (int i = 0; i < 4; i++) {
+    files[nfiles++] = written[i];
+    files[nfiles++] = arena_printf(a, "%s.tmp", written[i]);
+  }
+  files[nfiles++] = prog;
+  files[nfiles++] = cclog;
+  files[nfiles++] = runlog;
+  const char **npy = files + nfiles;  /* in0.npy ..., out0.npy ... */
   for (int k = 0; k < g->ninputs; k++)
     files[nfiles++] = arena_printf(a, "%s/in%d.npy", dir, k);
   for (int k = 0; k < g->noutputs; k++)
@@ -478,46 +473,44 @@ static void run_target(Verify *v, void *const *got, int hls) {
   for (int i = 0; i < nfiles; i++)
     error_remove_on_exit(files[i]);
   error_remove_on_exit(dir);  /* after its files: error.c removes in order */
-  const char *mc = files[hls ? 11 : 0], *mh = files[2], *bench = files[4], *prog = files[6];
-  const char *name = hls ? "hls" : "c";
-  const char *cmd = arena_printf(a, "bibc verify --target %s %s", name, v->model);
-  /* m_float.c: the float entry around an integer-only core */
-  const char *wrapper = hls ? emit_hls(g, build_net(g), mc, mh, cmd) : emit_c(g, mc, mh, cmd);
+  const char *cmd = arena_printf(a, "bibc verify --target %s %s", b->name, v->model);
+  const Net *net = b->net_passes ? net_pipeline_run(g, b->net_passes, &v->po) : NULL;
+  const char *wrapper = b->emit(g, net, mc, mh, cmd);  /* m_float.c around an integer-only core */
   emit_c_main(g, bench, mh, c_ident_from_path(a, mc), cmd);
   for (int k = 0; k < g->ninputs; k++)
-    if (tensor_write_npy(files[NFIXED + k], v->in[k]) != 0)
-      error_at(files[NFIXED + k], NULL, "cannot write a temporary file");
+    if (tensor_write_npy(npy[k], v->in[k]) != 0)
+      error_at(npy[k], NULL, "cannot write a temporary file");
 
   char *argv[64 + 2 * MAXTMP];
   const char *cc = getenv("CC"), *cflags = getenv("CFLAGS");
   int n = split_words(a, cc && *cc ? cc : "cc", argv, 0, 48);
   argv[n++] = "-std=c99";
   n = split_words(a, cflags ? cflags : "-O1", argv, n, 56);
-  if (hls)
-    argv[n++] = "-Wno-unknown-pragmas";
+  if (b->cflags)
+    n = split_words(a, b->cflags, argv, n, 58);
   if (wrapper)
     argv[n++] = (char *)wrapper;
   const char *tail[] = {mc, bench, "-lm", "-o", prog};
   for (int i = 0; i < 5; i++)
     argv[n++] = (char *)tail[i];
   argv[n] = NULL;
-  const char *why = run_program(a, argv, files[7], dir);
+  const char *why = run_program(a, argv, cclog, dir);
   if (why)
-    error_at(v->model, NULL, "target %s: compiling the generated C with %s failed: %s", name,
+    error_at(v->model, NULL, "target %s: compiling the generated C with %s failed: %s", b->name,
              argv[0], why);
   n = 0;
   argv[n++] = (char *)prog;
   for (int k = 0; k < g->ninputs + g->noutputs; k++)
-    argv[n++] = (char *)files[NFIXED + k];
+    argv[n++] = (char *)npy[k];
   argv[n] = NULL;
-  if ((why = run_program(a, argv, files[8], dir)))
-    error_at(v->model, NULL, "target %s: running the generated C failed: %s", name, why);
+  if ((why = run_program(a, argv, runlog, dir)))
+    error_at(v->model, NULL, "target %s: running the generated C failed: %s", b->name, why);
   for (int k = 0; k < g->noutputs; k++) {
     const Value *o = g->outputs[k];
-    Value *t = tensor_read(a, files[NFIXED + g->ninputs + k]);
+    Value *t = tensor_read(a, npy[g->ninputs + k]);
     if (t->dt != o->dt || value_numel(t) != v->n * value_numel(o))
       error_at(v->model, NULL, "target %s: output %d of the test bench is %s%s, want %lld samples "
-               "of %s%s", name, k, dtype_name(t->dt), shape_str(a, t), (long long)v->n,
+               "of %s%s", b->name, k, dtype_name(t->dt), shape_str(a, t), (long long)v->n,
                dtype_name(o->dt), shape_str(a, o));
     memcpy(got[k], t->data, (size_t)value_numel(t) * dtype_size(t->dt));
   }
@@ -529,12 +522,22 @@ static void run_target(Verify *v, void *const *got, int hls) {
   error_keep_output(dir);
 }
 
-static void run_c(Verify *v, void *const *got) { run_target(v, got, 0); }
-static void run_hls(Verify *v, void *const *got) { run_target(v, got, 1); }
+/* Runs backend b's code on every sample, filling got[k] with output k of
+ * all samples, stacked; the row's check says how. */
+static void check_backend(Verify *v, const Backend *b, void *const *got) {
+  switch (b->check) {
+  case CHECK_CC: check_cc(v, b, got); return;
+  case CHECK_SIM: error_at(v->model, NULL, "target %s: simulation is not wired in yet", b->name);
+  case CHECK_NONE: break;
+  }
+  die("backend %s has no check", b->name);  /* add_target refuses it */
+}
 
 int cmd_verify(int argc, char **argv) {
   if (argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
-    fputs(help, stdout);
+    Arena *a = arena_new();
+    printf(help, backend_names(a, ", ", " or "), backends[0].name);
+    arena_free(a);
     return 0;
   }
   Verify v = {.a = arena_new(), .nrandom = NRANDOM};
@@ -555,7 +558,7 @@ int cmd_verify(int argc, char **argv) {
     void **got = arena_alloc(v.a, sizeof *got * (size_t)(v.fix->noutputs + 1));
     for (int k = 0; k < v.fix->noutputs; k++)
       got[k] = stacked(&v, v.fix->outputs[k]);
-    r->t->run(&v, got);
+    check_backend(&v, r->b, got);
     compare_target(&v, r, got);
     ok &= !r->found;
   }

@@ -6,6 +6,7 @@
 #ifndef BIBC_VERIFY_H
 #define BIBC_VERIFY_H
 #include "compiler.h"
+#include "../backends/backends.h"
 #include "../frontend/frontend.h"
 
 #define MAXFILES 64
@@ -13,15 +14,6 @@
 #define SEED 0x62696263u                  /* "bibc" */
 
 typedef struct Verify Verify;
-
-/* A backend under test: runs the fixed graph on every sample and fills
- * got[k] with output k of all samples, stacked.  ORDER: one row per
- * --target name; a backend that does not exist yet has run == NULL. */
-typedef struct Target {
-  const char *name;          /* --target NAME */
-  void (*run)(Verify *v, void *const *got);
-  const char *missing;       /* why it cannot run (run == NULL) */
-} Target;
 
 typedef struct Mismatch {
   int64_t sample;
@@ -31,7 +23,7 @@ typedef struct Mismatch {
 } Mismatch;
 
 typedef struct Report {
-  const Target *t;
+  const Backend *b;          /* a row of backends[] (backends/backends.c) */
   uint64_t *bits;            /* per output: mismatching bits */
   int64_t *elems;            /* per output: mismatching elements */
   int found;                 /* first is set */
@@ -58,7 +50,7 @@ struct Verify {
   void **want, **ref;        /* per output: fixed graph's, float graph's results */
   double *maxerr;            /* per output: max |fixed - float| */
   int64_t *agree, *nargmax;  /* per output: argmax agreement over nargmax samples */
-  Report rep[4];             /* one per distinct --target */
+  Report *rep;               /* one per distinct --target (at most nbackends) */
   int nrep;
 };
 

@@ -112,13 +112,13 @@ int verify_print(Verify *v, FILE *f) {
       char el[64];
       snprintf(el, sizeof el, "%lld of %lld", (long long)r->elems[k],
                (long long)(v->n * value_numel(g->outputs[k])));
-      fprintf(f, "  %-6s  %-6d  %16llu  %-22s  %s\n", r->t->name, k, (unsigned long long)r->bits[k],
+      fprintf(f, "  %-6s  %-6d  %16llu  %-22s  %s\n", r->b->name, k, (unsigned long long)r->bits[k],
               el, clean(a, v->flt->outputs[k]->name));
     }
     if (r->found) {
       const Mismatch *m = &r->first;
       const Value *o = g->outputs[m->out];
-      fprintf(f, "  %s: first mismatch: sample %lld%s%s%s, output %d, element %lld: got ", r->t->name,
+      fprintf(f, "  %s: first mismatch: sample %lld%s%s%s, output %d, element %lld: got ", r->b->name,
               (long long)m->sample, *sample_name(v, m->sample) ? " (" : "", sample_name(v, m->sample),
               *sample_name(v, m->sample) ? ")" : "", m->out, (long long)m->index);
       print_elem(a, f, o->dt, m->got);
@@ -139,7 +139,7 @@ void verify_print_errors(Verify *v, FILE *f) {
     uint64_t bits = total_bits(v, r);
     if (r->found)
       fprintf(f, "%s: error: target %s: %llu mismatching bit%s (first: sample %lld, output %d, "
-              "element %lld)\n", clean(v->a, v->model), r->t->name, (unsigned long long)bits,
+              "element %lld)\n", clean(v->a, v->model), r->b->name, (unsigned long long)bits,
               bits == 1 ? "" : "s", (long long)r->first.sample, r->first.out,
               (long long)r->first.index);
   }
@@ -219,7 +219,7 @@ void verify_write_json(Verify *v, int ok) {
   for (int t = 0; t < v->nrep; t++) {
     const Report *r = &v->rep[t];
     fprintf(f, "%s\n    {\"target\": \"%s\", \"mismatching_bits\": %llu, \"mismatching_elements\": "
-            "%lld,\n     \"outputs\": [", t ? "," : "", r->t->name,
+            "%lld,\n     \"outputs\": [", t ? "," : "", r->b->name,
             (unsigned long long)total_bits(v, r), (long long)total_elems(v, r));
     for (int k = 0; k < g->noutputs; k++)
       fprintf(f, "%s{\"output\": %d, \"mismatching_bits\": %llu, \"mismatching_elements\": %lld}",

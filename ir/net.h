@@ -145,6 +145,14 @@ void net_verify(const Net *net);
 /* --dump-net: one line per node, "n12 = add n3, n7 << 2  : s9 [-200..180]  # layer". */
 void net_dump(const Net *net, FILE *f);
 
+/* ---- net_cost.c ---- */
+int net_max_depth(const Net *net);                 /* logic levels between registers */
+/* The model's delay in ns of a register-to-register path through levels
+ * logic levels whose widest adder has widest bits (xc7, stated constants). */
+double net_level_delay(int levels, int widest);
+/* The most logic levels per clock that fit clock_ns (at least 1). */
+int net_levels_per_clock(const Net *net, double clock_ns);
+
 /* ---- net_eval.c ---- */
 /* The rounding plan of a ROUND node, for printers of hardware: every mode
  * of rt_fx_round(x, s) (s >= 1) is floor((x + bias) / 2^s) with

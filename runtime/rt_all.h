@@ -1,7 +1,8 @@
 /*
  * rt_all.h - every runtime kernel family, and the list of all kernels as
- * X(family header, kernel) rows, from which the interpreter's kernel table
- * and the C backend's family selection are generated.
+ * X(family header, kernel) rows.  rt_table.c makes the kernel table from
+ * them: the interpreter calls through it, and the C backends pick the
+ * families to copy by it.
  */
 #ifndef RT_ALL_H
 #define RT_ALL_H

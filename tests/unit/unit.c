@@ -11,6 +11,7 @@
 #include "compiler.h"
 #include "../../frontend/frontend.h"
 #include "../../runtime/rt_fixed.h"
+#include "../../runtime/rt_table.h"
 #include "check.h"
 
 static const DType all_types[] = {DT_F32, DT_F64, DT_I8, DT_I16, DT_I32, DT_I64,

@@ -1,13 +1,14 @@
 /*
- * kernels.c - the table of runtime kernels, generated from the X-lists in
- * runtime/rt_all.h: name -> function and family.  The interpreter calls
- * through it; the C backend uses the family to copy the right source text.
+ * rt_table.c - the table of runtime kernels, generated from the X-lists in
+ * rt_all.h: name -> function and family.  The interpreter calls through
+ * it; the C backends use the family to copy the right source text.  Sorted
+ * by name on first use, then found by binary search.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "compiler.h"
-#include "../runtime/rt_all.h"
+#include "rt_table.h"
+#include "rt_all.h"
 
 enum {
 #define X(fam, hdr) FAM_##fam,

@@ -1,0 +1,108 @@
+/*
+ * backends.c - the table of backends.  A row names a backend (--target
+ * NAME) and gives the -o endings that select it, its emit function, whether
+ * it needs an integer core, how its header is named, its line in --help and
+ * how 'bibc verify' checks its code.  The command line (compiler/main.c:
+ * --target, the -o dispatch, the usage text, the "unknown output kind"
+ * message) and 'bibc verify' (compiler/verify.c: --target, temporary file
+ * names, the build) read only this table, so a new backend is one row here
+ * plus its emit function.
+ *
+ * Selection: --target NAME picks the row by name; without it the -o name
+ * does, by the longest suffix that matches (NAME.hls.c is HLS although it
+ * also ends in .c).  Either way the -o name must end in one of the table's
+ * suffixes, and the header is the -o name with that longest suffix replaced
+ * by the row's header suffix: NAME.c -> NAME.h, NAME.hls.cpp -> NAME.h, and
+ * (--target hls) NAME.c -> NAME.h.  Cost: a scan of a few rows.
+ */
+#include <string.h>
+
+#include "backends.h"
+
+static const char *const no_passes[] = {NULL};
+static const char *const verilog_passes[] = {"shift_add", "insert_registers", NULL};
+
+const Backend backends[] = {
+  {.name = "c", .suffix = {".c"}, .emit = emit_c, .net_passes = NULL, .fixed = 0, .header = ".h",
+   .kind = "portable C",
+   .help = "portable C, NAME.c + NAME.h; fixed point: integer-only NAME.c + NAME_float.c",
+   .check = CHECK_CC, .cflags = NULL},
+  {.name = "hls", .suffix = {".hls.c", ".hls.cpp"}, .emit = emit_hls, .net_passes = no_passes,
+   .fixed = 1, .header = ".h", .kind = "HLS",
+   .help = "Vitis HLS C: NAME_top in NAME.hls.c, NAME.h and NAME_float.c",
+   .check = CHECK_CC, .cflags = "-Wno-unknown-pragmas"},
+  {.name = "verilog", .suffix = {".v"}, .emit = emit_verilog, .net_passes = verilog_passes,
+   .fixed = 1, .header = NULL, .kind = "Verilog",
+   .help = "Verilog-2005: module NAME in NAME.v, one inference per clock",
+   .check = CHECK_SIM, .cflags = NULL},
+};
+const int nbackends = sizeof backends / sizeof backends[0];
+
+const Backend *backend_find(const char *name) {
+  for (int i = 0; i < nbackends; i++)
+    if (strcmp(backends[i].name, name) == 0)
+      return &backends[i];
+  return NULL;
+}
+
+/* The length of the longest suffix in the table that path ends in (0:
+ * none), and its row.  The name before the suffix must not be empty. */
+static size_t longest_suffix(const char *path, const Backend **row) {
+  size_t n = strlen(path), best = 0;
+  for (int i = 0; i < nbackends; i++)
+    for (int k = 0; k < BACKEND_MAXSUFFIX && backends[i].suffix[k]; k++) {
+      const char *s = backends[i].suffix[k];
+      size_t m = strlen(s);
+      if (m > best && n > m && strcmp(path + n - m, s) == 0) {
+        best = m;
+        *row = &backends[i];
+      }
+    }
+  return best;
+}
+
+const Backend *backend_for_output(const char *path) {
+  const Backend *b = NULL;
+  longest_suffix(path, &b);
+  return b;
+}
+
+char *backend_header_path(Arena *a, const Backend *b, const char *path) {
+  const Backend *row;
+  size_t m = longest_suffix(path, &row);
+  if (!m)
+    return NULL;
+  if (!b->header)
+    return "";
+  return arena_printf(a, "%.*s%s", (int)(strlen(path) - m), path, b->header);
+}
+
+char *backend_names(Arena *a, const char *sep, const char *last) {
+  char *s = arena_strdup(a, backends[0].name);
+  for (int i = 1; i < nbackends; i++)
+    s = arena_printf(a, "%s%s%s", s, i + 1 < nbackends ? sep : last, backends[i].name);
+  return s;
+}
+
+char *backend_kinds(Arena *a) {
+  char *s = arena_strdup(a, "");
+  for (int i = 0; i < nbackends; i++) {
+    const Backend *b = &backends[i];
+    s = arena_printf(a, "%s%s", s, i == 0 ? "" : i + 1 < nbackends ? ", " : " or ");
+    for (int k = 0; k < BACKEND_MAXSUFFIX && b->suffix[k]; k++)
+      s = arena_printf(a, "%s%sNAME%s", s, k ? " / " : "", b->suffix[k]);
+    s = arena_printf(a, "%s (%s)", s, b->kind);
+  }
+  return s;
+}
+
+void backend_usage(FILE *f) {
+  fputs("backends (the -o name's longest matching ending picks one, or --target NAME):\n", f);
+  for (int i = 0; i < nbackends; i++) {
+    const Backend *b = &backends[i];
+    fprintf(f, "  %-6s", b->name);
+    for (int k = 0; k < BACKEND_MAXSUFFIX && b->suffix[k]; k++)
+      fprintf(f, "%s-o NAME%s", k ? ", " : " ", b->suffix[k]);
+    fprintf(f, "%s\n         %s\n", b->fixed ? "; implies --fixed" : "", b->help);
+  }
+}
