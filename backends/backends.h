@@ -114,6 +114,15 @@ const char *emit_hls(Graph *g, const Net *net, const char *path, const char *hpa
 const char *emit_verilog(Graph *g, const Net *net, const char *path, const char *hpath,
                          const char *cmdline);
 
+/* ---- verilog_tb.c ---- */
+/* Writes path: module TOP_tb, which drives TOP (emit_verilog's module for
+ * net) with the nvec vectors of in_hex (hex in_data words, one per line),
+ * one per clock with bubbles, checks out_valid against LATENCY and writes
+ * the results to out_hex (hex out_data per line, "error: ..." lines,
+ * "done SENT RECEIVED" last). */
+void emit_verilog_tb(const Net *net, const char *path, const char *top, const char *in_hex,
+                     const char *out_hex, int64_t nvec);
+
 /* ---- output.c ---- */
 /* A file written atomically: out_open() opens PATH.tmp and registers both
  * names for removal on a user error; out_close() renames it into place. */
