@@ -146,6 +146,29 @@ void net_verify(const Net *net);
 void net_dump(const Net *net, FILE *f);
 
 /* ---- net_cost.c ---- */
+/* bibc's cost model (net_cost.c explains the counting and its constants). */
+typedef struct NetLayerCost {
+  int layer;                 /* graph node position; -1: the module's ports */
+  int used;                  /* the layer has live nodes */
+  int64_t adders;            /* two-operand additions and subtractions (ADD, SUB, NEG, ROUND) */
+  int64_t adder_bits;        /* their carry-chain bits (wired low bits excluded) */
+  int64_t compare_bits;      /* comparisons (GE, MAX, MIN, CLAMP): carry-chain bits */
+  int64_t mux_bits;          /* 2:1 selects (MUX, MAX, MIN, CLAMP): result bits */
+  int64_t mul_bits;          /* products of two variables: partial-product bits */
+  int64_t ff;                /* flip-flops */
+  double lut;                /* estimated LUTs */
+} NetLayerCost;
+typedef struct NetCost {
+  NetLayerCost total, top;   /* the whole module; its port and valid registers */
+  NetLayerCost *layers;      /* per graph node position (used: has nodes) */
+  int nlayers;
+  int depth;                 /* logic levels on the longest register-to-register path */
+  int widest;                /* widest adder (bits) */
+  int latency;               /* cycles from in_valid to out_valid */
+  double delay_ns;           /* the model's register-to-register delay */
+  double fmax_mhz;
+} NetCost;
+void net_cost(const Net *net, NetCost *c);
 int net_max_depth(const Net *net);                 /* logic levels between registers */
 /* The model's delay in ns of a register-to-register path through levels
  * logic levels whose widest adder has widest bits (xc7, stated constants). */

@@ -31,6 +31,9 @@
 #include "net.h"
 
 #define NET_LUT_PER_BIT 0.6  /* measured LUTs per adder bit (REFERENCE.md section 7) */
+#define NET_LUT_PER_CMP_BIT 0.5   /* a comparison: a carry chain, about half a LUT per bit */
+#define NET_LUT_PER_MUX_BIT 0.5   /* a 2:1 select: two per LUT6 (dual output) */
+#define NET_LUT_PER_MUL_BIT 1.0   /* a product of two variables: a LUT per partial-product bit */
 #define T_CLK_Q 0.30         /* ns: FDRE clock to Q (Yosys xilinx cells_sim.v) */
 #define T_LUT 0.24           /* ns: LUT, slowest pin */
 #define T_NET 0.45           /* ns: routing allowance per net (stated, not measured) */
@@ -70,4 +73,118 @@ int net_levels_per_clock(const Net *net, double clock_ns) {
   while (levels < 1000 && net_level_delay(levels + 1, widest) <= clock_ns)
     levels++;
   return levels;
+}
+
+/* ---- the cost model ---- */
+
+/* Adder bits of node n: the bits its carry chain spans (0: not an adder). */
+static int64_t adder_bits(const Net *net, const NetNode *n) {
+  switch ((NetOp)n->op) {
+  case NET_ADD: case NET_SUB: return n->w - n->s;  /* the low s bits are wires */
+  case NET_NEG: return n->w;
+  case NET_ROUND: {
+    const NetNode *a = &net->nodes[n->a];
+    NetRound p = net_round_plan(n->s, n->k);
+    int64_t maxb = (p.pos > p.neg ? p.pos : p.neg) + p.lsb;
+    return maxb ? net_width(a->lo, a->hi + maxb) : 0;  /* floor: a plain slice */
+  }
+  default: return 0;
+  }
+}
+
+/* Bits of the signed comparison of a and b. */
+static int64_t compare_bits(const Net *net, NetId a, NetId b) {
+  const NetNode *x = &net->nodes[a], *y = &net->nodes[b];
+  int wa = x->w + !x->sgn, wb = y->w + !y->sgn;
+  return wa > wb ? wa : wb;
+}
+
+static void add_cost(NetLayerCost *c, const Net *net, const NetNode *n) {
+  int64_t ab = adder_bits(net, n);
+  if (ab) {
+    c->adders++;
+    c->adder_bits += ab;
+  }
+  switch ((NetOp)n->op) {
+  case NET_GE: c->compare_bits += compare_bits(net, n->a, n->b); break;
+  case NET_MAX: case NET_MIN:
+    c->compare_bits += compare_bits(net, n->a, n->b);
+    c->mux_bits += n->w;
+    break;
+  case NET_CLAMP:
+    c->compare_bits += compare_bits(net, n->a, n->b) + compare_bits(net, n->a, n->c);
+    c->mux_bits += 2 * n->w;
+    break;
+  case NET_MUX: c->mux_bits += n->w; break;
+  case NET_MUL: c->mul_bits += (int64_t)net->nodes[n->a].w * net->nodes[n->b].w; break;
+  case NET_REG: c->ff += n->w; break;
+  default: break;
+  }
+}
+
+static void finish(NetLayerCost *c) {
+  c->lut = NET_LUT_PER_BIT * (double)c->adder_bits + NET_LUT_PER_CMP_BIT * (double)c->compare_bits +
+           NET_LUT_PER_MUX_BIT * (double)c->mux_bits + NET_LUT_PER_MUL_BIT * (double)c->mul_bits;
+}
+
+void net_cost(const Net *net, NetCost *c) {
+  const Graph *g = net->g;
+  *c = (NetCost){0};
+  c->layers = arena_alloc(net->arena, sizeof *c->layers * (size_t)(g->nnodes + 1));
+  char *live = calloc((size_t)net->nnodes + 1, 1);
+  if (!live)
+    die("out of memory");
+  for (int p = 0; p < net->nout; p++)
+    for (int64_t e = 0; e < net->out[p].n; e++)
+      live[net->out[p].el[e]] = 1;
+  for (int64_t id = net->nnodes - 1; id >= 0; id--) {
+    const NetNode *n = &net->nodes[id];
+    const NetId args[3] = {n->a, n->b, n->c};
+    for (int j = 0; live[id] && j < net_op_nargs(n->op); j++)
+      live[args[j]] = 1;
+  }
+  int widest = 1;
+  for (int64_t id = 0; id < net->nnodes; id++) {
+    const NetNode *n = &net->nodes[id];
+    if (!live[id] || n->op == NET_CONST || n->op == NET_INPUT)
+      continue;
+    if (n->layer >= 0) {
+      c->layers[n->layer].layer = n->layer;
+      c->layers[n->layer].used = 1;
+      add_cost(&c->layers[n->layer], net, n);
+    } else {
+      add_cost(&c->top, net, n);
+    }
+    if (adder_bits(net, n) > widest)
+      widest = (int)adder_bits(net, n);
+  }
+  free(live);
+  /* the module's ports: input and output registers, the valid pipeline */
+  c->latency = net->stages + 2;
+  for (int p = 0; p < net->nin; p++)
+    c->top.ff += net->in[p].fx.w * net->in[p].n;
+  for (int p = 0; p < net->nout; p++)
+    c->top.ff += net->out[p].fx.w * net->out[p].n;
+  c->top.ff += c->latency;
+  c->top.layer = -1;
+  finish(&c->top);
+  c->total = c->top;
+  for (int l = 0; l < g->nnodes; l++) {
+    NetLayerCost *x = &c->layers[l];
+    if (!x->used)
+      continue;
+    finish(x);
+    c->total.adders += x->adders;
+    c->total.adder_bits += x->adder_bits;
+    c->total.compare_bits += x->compare_bits;
+    c->total.mux_bits += x->mux_bits;
+    c->total.mul_bits += x->mul_bits;
+    c->total.ff += x->ff;
+    c->total.lut += x->lut;
+  }
+  c->nlayers = g->nnodes;
+  c->depth = net_max_depth(net);
+  c->widest = widest;
+  c->delay_ns = net_level_delay(c->depth > 0 ? c->depth : 1, widest);
+  c->fmax_mhz = 1000.0 / c->delay_ns;
 }
