@@ -110,6 +110,27 @@ void ptq_config_check_used(Arena *a, const PtqConfig *c);
  * values not computed).  Wrong shapes are user errors naming the file. */
 double *calibrate(Graph *g, const char *file);
 
+/* ---- json.c ---- */
+void json_str(FILE *f, const char *s);            /* a JSON string, escaped */
+void json_num(FILE *f, double x);                 /* a number; null if not finite */
+typedef enum JsonKind { JSON_NULL, JSON_BOOL, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSON_OBJECT } JsonKind;
+typedef struct Json {
+  JsonKind kind;
+  const char *key;           /* member name inside an object */
+  double num;                /* JSON_NUMBER, JSON_BOOL (0 or 1) */
+  const char *str;           /* JSON_STRING */
+  struct Json *child, *next; /* JSON_ARRAY / JSON_OBJECT members, in order */
+} Json;
+/* Parses text[0..len) into a tree in a; NULL (and *err, a byte offset) on
+ * a syntax error or nesting deeper than 64. */
+Json *json_parse(Arena *a, const char *text, size_t len, size_t *err);
+const Json *json_get(const Json *obj, const char *key);  /* member, or NULL */
+double json_number(const Json *j, double dflt);          /* j's number, or dflt */
+
+/* ---- estimate.c ---- */
+/* 'bibc estimate MODEL ...': argv as main() got it; returns the exit status. */
+int cmd_estimate(int argc, char **argv);
+
 /* ---- verify.c ---- */
 /* 'bibc verify MODEL ...': argv as main() got it; returns the exit status. */
 int cmd_verify(int argc, char **argv);

@@ -341,5 +341,7 @@ int main(int argc, char **argv) {
     return cmd_run(argc, argv);
   if (strcmp(a, "verify") == 0)
     return cmd_verify(argc, argv);
+  if (strcmp(a, "estimate") == 0)
+    return cmd_estimate(argc, argv);
   return cmd_compile(argc, argv);
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "spawn.h"
@@ -39,6 +40,56 @@ int spawn(char *const *argv, const char *log, int timeout) {
   while (waitpid(pid, &st, 0) < 0)
     if (errno != EINTR)
       return -1;
+  return st;
+}
+
+int spawn_in(char *const *argv, const char *log, int timeout, const char *dir, const char *label) {
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0)
+    return -1;
+  if (pid == 0) {
+    setpgid(0, 0);
+    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0666), nul = open("/dev/null", O_RDONLY);
+    if (fd < 0 || nul < 0 || (dir && chdir(dir) != 0))
+      _exit(126);
+    dup2(nul, 0);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    close(fd);
+    close(nul);
+    execvp(argv[0], argv);
+    fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+    _exit(127);
+  }
+  setpgid(pid, pid);  /* also here: whichever runs first */
+  int tty = label && isatty(2), shown = -1, st;
+  struct timespec t0, now, pause = {0, 50 * 1000 * 1000};
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  for (;;) {
+    pid_t r = waitpid(pid, &st, WNOHANG);
+    if (r == pid)
+      break;
+    if (r < 0 && errno != EINTR)
+      return -1;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double s = (double)(now.tv_sec - t0.tv_sec) + (double)(now.tv_nsec - t0.tv_nsec) * 1e-9;
+    if (s >= timeout) {
+      kill(-pid, SIGKILL);
+      while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+      st = SIGALRM;  /* a status that WIFSIGNALED reads as SIGALRM: "timed out" */
+      break;
+    }
+    if (tty && (int)s != shown) {
+      shown = (int)s;
+      fprintf(stderr, "\r%s: %d s", label, shown);
+      fflush(stderr);
+    }
+    nanosleep(&pause, NULL);
+  }
+  if (tty && shown >= 0)
+    fprintf(stderr, "\r%*s\r", (int)strlen(label) + 12, "");
   return st;
 }
 

@@ -14,6 +14,14 @@
  * not be started or waited for. */
 int spawn(char *const *argv, const char *log, int timeout);
 
+/* spawn() for a long-running tool (Yosys, nextpnr): run in directory dir
+ * (NULL: here) and in a process group of its own, so that at the timeout
+ * the tool and every process it started are killed (SIGKILL); while it
+ * runs, if label is set and stderr is a terminal, "LABEL: N s" is shown and
+ * updated every second, then erased.  A timeout returns the status of a
+ * SIGALRM kill, as spawn() does. */
+int spawn_in(char *const *argv, const char *log, int timeout, const char *dir, const char *label);
+
 /* What a spawn() status means: NULL for exit status 0, else "cannot start:
  * ERR" (st == -1, read errno before anything changes it), "timed out after
  * N s", "killed by signal N: LINE" or "exit status N: LINE", where LINE is

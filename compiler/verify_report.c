@@ -145,27 +145,6 @@ void verify_print_errors(Verify *v, FILE *f) {
   }
 }
 
-static void json_str(FILE *f, const char *s) {
-  fputc('"', f);
-  for (; s && *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\')
-      fprintf(f, "\\%c", c);
-    else if (c < 0x20 || c == 0x7f)
-      fprintf(f, "\\u%04x", c);
-    else
-      fputc(c, f);
-  }
-  fputc('"', f);
-}
-
-static void json_num(FILE *f, double x) {
-  if (isfinite(x))
-    fprintf(f, "%.17g", x);
-  else
-    fputs("null", f);  /* JSON has no infinity; null = unbounded */
-}
-
 static void json_shape(FILE *f, const Value *x) {
   fputc('[', f);
   for (int d = 0; d < x->rank; d++)

@@ -146,6 +146,8 @@ void net_verify(const Net *net);
 void net_dump(const Net *net, FILE *f);
 
 /* ---- net_cost.c ---- */
+#define NET_T_LUT 0.24       /* ns: a LUT, slowest pin (xc7; Yosys's cells_sim.v) */
+#define NET_T_NET 0.45       /* ns: routing allowance per net (stated, not measured) */
 /* bibc's cost model (net_cost.c explains the counting and its constants). */
 typedef struct NetLayerCost {
   int layer;                 /* graph node position; -1: the module's ports */

@@ -18,7 +18,7 @@
  * Yosys shares sign-extension LUTs and merges identical adders, so the
  * measured ratio is below one (../shared/REFERENCE.md section 7: 0.56-0.60
  * LUT per adder bit for CSD adder graphs with the flow bibc's estimate
- * runs); the model uses NET_LUT_PER_BIT, and 'bibc estimate' prints how far
+ * runs); the model uses NENET_T_LUT_PER_BIT, and 'bibc estimate' prints how far
  * Yosys's count lands from it.
  *
  * Delay (xc7, stated, no routing data): a path through k logic levels
@@ -30,13 +30,11 @@
 
 #include "net.h"
 
-#define NET_LUT_PER_BIT 0.6  /* measured LUTs per adder bit (REFERENCE.md section 7) */
-#define NET_LUT_PER_CMP_BIT 0.5   /* a comparison: a carry chain, about half a LUT per bit */
-#define NET_LUT_PER_MUX_BIT 0.5   /* a 2:1 select: two per LUT6 (dual output) */
-#define NET_LUT_PER_MUL_BIT 1.0   /* a product of two variables: a LUT per partial-product bit */
+#define NENET_T_LUT_PER_BIT 0.6  /* measured LUTs per adder bit (REFERENCE.md section 7) */
+#define NENET_T_LUT_PER_CMP_BIT 0.5   /* a comparison: a carry chain, about half a LUT per bit */
+#define NENET_T_LUT_PER_MUX_BIT 0.5   /* a 2:1 select: two per LUT6 (dual output) */
+#define NENET_T_LUT_PER_MUL_BIT 1.0   /* a product of two variables: a LUT per partial-product bit */
 #define T_CLK_Q 0.30         /* ns: FDRE clock to Q (Yosys xilinx cells_sim.v) */
-#define T_LUT 0.24           /* ns: LUT, slowest pin */
-#define T_NET 0.45           /* ns: routing allowance per net (stated, not measured) */
 #define T_CARRY 0.114        /* ns: CARRY4 CI -> CO3 per 4 bits */
 #define T_SETUP 0.10         /* ns: register setup */
 
@@ -59,7 +57,7 @@ int net_max_depth(const Net *net) {
 }
 
 double net_level_delay(int levels, int widest) {
-  return T_CLK_Q + levels * (T_LUT + T_NET) + (widest + 3) / 4 * T_CARRY + T_SETUP;
+  return T_CLK_Q + levels * (NET_T_LUT + NET_T_NET) + (widest + 3) / 4 * T_CARRY + T_SETUP;
 }
 
 int net_levels_per_clock(const Net *net, double clock_ns) {
@@ -123,8 +121,8 @@ static void add_cost(NetLayerCost *c, const Net *net, const NetNode *n) {
 }
 
 static void finish(NetLayerCost *c) {
-  c->lut = NET_LUT_PER_BIT * (double)c->adder_bits + NET_LUT_PER_CMP_BIT * (double)c->compare_bits +
-           NET_LUT_PER_MUX_BIT * (double)c->mux_bits + NET_LUT_PER_MUL_BIT * (double)c->mul_bits;
+  c->lut = NENET_T_LUT_PER_BIT * (double)c->adder_bits + NENET_T_LUT_PER_CMP_BIT * (double)c->compare_bits +
+           NENET_T_LUT_PER_MUX_BIT * (double)c->mux_bits + NENET_T_LUT_PER_MUL_BIT * (double)c->mul_bits;
 }
 
 void net_cost(const Net *net, NetCost *c) {

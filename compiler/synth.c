@@ -1,0 +1,421 @@
+/*
+ * synth.c - running Yosys (and nextpnr-ice40) for 'bibc estimate', and
+ * reading their figures.
+ *
+ * The Verilog (emit_verilog, the same text 'bibc MODEL -o NAME.v' writes)
+ * and the Yosys script go into a temporary directory; Yosys runs there, so
+ * the script reads NAME.v by that name and anyone can rerun it by hand next
+ * to the file that command writes.  The flows (REFERENCE.md section 7):
+ *   xc7    synth_xilinx -abc9 in two halves with one command between them:
+ *          "techmap -map +/techmap.v -max_iter 1 t:$add t:$sub" turns every
+ *          adder into one $alu before alumacc, which would otherwise merge
+ *          adder chains into $macc cells mapped to generic gates (about
+ *          twice the LUTs); stat -json per module.
+ *   ice40  synth_ice40 the same way, stat -json; then, when the design fits
+ *          an HX8K, nextpnr-ice40 places and routes the flattened netlist
+ *          and reports its Fmax.
+ *   asic   synth, then abc -g cmos2 and stat -tech cmos (generic CMOS gates
+ *          and Yosys's transistor estimate), or with --liberty FILE
+ *          dfflibmap/abc/stat -liberty (cells and area of that library).
+ * Every module stays a module (no -flatten), so stat reports each layer;
+ * the totals are the "design" section.  LUTs count LUT1-LUT6 and INV
+ * (xc7) or SB_LUT4 (ice40); FF every FD* / SB_DFF* cell.  A missing tool
+ * is a one-line error naming its Debian package; a failing or timed-out
+ * tool, one line quoting the end of its log; no partial file is left.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "estimate.h"
+#include "spawn.h"
+#include "../backends/backends.h"
+
+#define ICE40_HX8K_LUTS 7680      /* logic cells of the largest HX part nextpnr knows */
+
+static const char *const devices[] = {"xc7", "ice40", "asic"};
+
+const char *device_name(Device d) { return devices[d]; }
+
+int device_parse(const char *s, Device *d) {
+  for (int i = 0; i < 3; i++)
+    if (strcmp(s, devices[i]) == 0) {
+      *d = (Device)i;
+      return 1;
+    }
+  return 0;
+}
+
+/* Is prog an executable on PATH? */
+static int on_path(Arena *a, const char *prog) {
+  const char *path = getenv("PATH");
+  char *p = arena_strdup(a, path ? path : "/usr/bin:/bin"), *save = NULL;
+  for (char *d = strtok_r(p, ":", &save); d; d = strtok_r(NULL, ":", &save))
+    if (access(arena_printf(a, "%s/%s", *d ? d : ".", prog), X_OK) == 0)
+      return 1;
+  return 0;
+}
+
+static char *read_file(Arena *a, const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  size_t cap = 1 << 16, n = 0;
+  char *s = malloc(cap);
+  while (s) {
+    size_t k = fread(s + n, 1, cap - n - 1, f);
+    n += k;
+    if (n + 1 < cap)
+      break;
+    char *t = realloc(s, cap *= 2);
+    if (!t)
+      free(s);
+    s = t;
+  }
+  fclose(f);
+  if (!s)
+    die("out of memory");
+  s[n] = 0;
+  char *out = arena_alloc(a, n + 1);
+  memcpy(out, s, n + 1);
+  free(s);
+  *len = n;
+  return out;
+}
+
+/* The last lines of a log, joined into one line (for error messages). */
+static const char *log_tail(Arena *a, const char *path, const char *dir) {
+  size_t n;
+  char *s = read_file(a, path, &n);
+  if (!s || !n)
+    return "(no output)";
+  char *end = s + n, *p = end;
+  int lines = 0;
+  while (p > s && lines < 3) {
+    p--;
+    if (*p == '\n' && p + 1 < end && p[1] != '\n')
+      lines++;
+  }
+  char *t = arena_strdup(a, p + (*p == '\n')), *o = t;
+  for (char *q = t; *q; q++)  /* newlines and tabs become " | " and spaces */
+    if (*q == '\n') {
+      if (q[1])
+        *o++ = ' ', *o++ = '|', *o++ = ' ';
+    } else {
+      *o++ = *q == '\t' ? ' ' : *q;
+    }
+  *o = 0;
+  size_t dl = strlen(dir);
+  for (char *q; (q = strstr(t, dir)) && q[dl] == '/';)
+    memmove(q, q + dl + 1, strlen(q + dl + 1) + 1);
+  return t;
+}
+
+/* ---- scripts ---- */
+
+static const char *script(Estimate *e, const char *liberty) {
+  Arena *a = e->a;
+  const char *n = e->name;
+  switch (e->device) {
+  case DEV_XC7:
+    return arena_printf(a,
+      "# bibc estimate, AMD 7-series: each $add/$sub becomes one $alu (a carry chain)\n"
+      "# before alumacc, which would merge adder chains into $macc cells of generic gates\n"
+      "read_verilog %s.v\n"
+      "synth_xilinx -top %s -abc9 -run :coarse\n"
+      "techmap -map +/techmap.v -max_iter 1 t:$add t:$sub\n"
+      "synth_xilinx -top %s -abc9 -run coarse:\n"
+      "tee -q -o %s.stat.json stat -json\n"
+      "stat\n", n, n, n, n);
+  case DEV_ICE40:
+    return arena_printf(a,
+      "# bibc estimate, Lattice iCE40: each $add/$sub becomes one $alu (SB_CARRY chain)\n"
+      "# before alumacc, which would merge adder chains into $macc cells of generic gates\n"
+      "read_verilog %s.v\n"
+      "synth_ice40 -top %s -noflatten -run :coarse\n"
+      "techmap -map +/techmap.v -max_iter 1 t:$add t:$sub\n"
+      "synth_ice40 -top %s -noflatten -run coarse:\n"
+      "tee -q -o %s.stat.json stat -json\n"
+      "stat\n"
+      "flatten\n"
+      "write_json %s.json\n", n, n, n, n, n);
+  case DEV_ASIC:
+    if (liberty)
+      return arena_printf(a,
+        "# bibc estimate, ASIC: cells and area of the standard-cell library\n"
+        "read_verilog %s.v\n"
+        "synth -top %s\n"
+        "dfflibmap -liberty %s\n"
+        "abc -liberty %s\n"
+        "opt_clean\n"
+        "stat -liberty %s\n", n, n, liberty, liberty, liberty);
+    return arena_printf(a,
+      "# bibc estimate, ASIC proxy: generic CMOS gates and Yosys's transistor estimate\n"
+      "read_verilog %s.v\n"
+      "synth -top %s\n"
+      "abc -g cmos2\n"
+      "opt_clean\n"
+      "stat -tech cmos\n", n, n);
+  }
+  return "";
+}
+
+/* ---- reading the figures ---- */
+
+static int is_lut(Device d, const char *t) {
+  if (d == DEV_ICE40)
+    return strcmp(t, "SB_LUT4") == 0;
+  return (strncmp(t, "LUT", 3) == 0 && t[3] >= '1' && t[3] <= '6' && !t[4]) || strcmp(t, "INV") == 0;
+}
+
+static int is_ff(Device d, const char *t) {
+  return d == DEV_ICE40 ? strncmp(t, "SB_DFF", 6) == 0 : strncmp(t, "FD", 2) == 0;
+}
+
+/* The counts of one module (or the design) from stat -json's num_cells_by_type. */
+static SynthLayer count_cells(Device d, const Json *m) {
+  SynthLayer s = {.transistors = -1, .area = -1};
+  for (const Json *c = json_get(m, "num_cells_by_type") ? json_get(m, "num_cells_by_type")->child : NULL;
+       c; c = c->next) {
+    int64_t k = (int64_t)json_number(c, 0);
+    const char *t = c->key;
+    s.cells += k;
+    if (is_lut(d, t))
+      s.lut += k;
+    else if (is_ff(d, t))
+      s.ff += k;
+    else if (strcmp(t, d == DEV_ICE40 ? "SB_CARRY" : "CARRY4") == 0)
+      s.carry += k;
+    else if (strcmp(t, d == DEV_ICE40 ? "SB_MAC16" : "DSP48E1") == 0)
+      s.dsp += k;
+    else if (strncmp(t, d == DEV_ICE40 ? "SB_RAM" : "RAMB", d == DEV_ICE40 ? 6 : 4) == 0)
+      s.bram += k;
+  }
+  return s;
+}
+
+/* The layer position of a module named NAME_lN, or -1. */
+static int layer_of(const Estimate *e, const char *mod) {
+  if (*mod == '\\')
+    mod++;
+  size_t n = strlen(e->name);
+  if (strncmp(mod, e->name, n) != 0 || strncmp(mod + n, "_l", 2) != 0)
+    return -1;
+  char *end;
+  long l = strtol(mod + n + 2, &end, 10);
+  return *end || l < 0 || l >= e->g->nnodes ? -1 : (int)l;
+}
+
+static void read_stat_json(Estimate *e, const char *path) {
+  size_t len, err;
+  char *text = read_file(e->a, path, &len);
+  const Json *j = text ? json_parse(e->a, text, len, &err) : NULL;
+  const Json *mods = json_get(j, "modules"), *design = json_get(j, "design");
+  if (!mods || !design)
+    error_at(e->model, NULL, "Yosys wrote no statistics (%s)", path);
+  const Json *who = json_get(j, "creator");
+  e->syn.version = who && who->kind == JSON_STRING ? who->str : "Yosys";
+  e->syn.total = count_cells(e->device, design);
+  for (const Json *m = mods->child; m; m = m->next) {
+    int l = layer_of(e, m->key);
+    if (l >= 0)
+      e->syn.layers[l] = count_cells(e->device, m);
+  }
+  for (const Json *c = json_get(design, "num_cells_by_type") ? json_get(design, "num_cells_by_type")->child : NULL;
+       c; c = c->next)
+    if (strncmp(c->key, "MUXF", 4) == 0)
+      e->syn.muxf += (int64_t)json_number(c, 0);
+}
+
+/* The asic figures from the text of stat: per module "Number of cells",
+ * "Estimated number of transistors" or "Chip area for module"; the top's
+ * hierarchy totals follow "=== design hierarchy ===". */
+static void read_asic_log(Estimate *e, const char *path) {
+  size_t len;
+  char *text = read_file(e->a, path, &len);
+  if (!text)
+    error_at(e->model, NULL, "Yosys wrote no log (%s)", path);
+  int layer = -2, hier = 0;
+  for (char *line = text; line && *line;) {
+    char *next = strchr(line, '\n');
+    if (next)
+      *next++ = 0;
+    char mod[512];
+    long long k;
+    double x;
+    if (sscanf(line, "=== %511s ===", mod) == 1) {
+      hier = strcmp(mod, "design") == 0;  /* "=== design hierarchy ===" */
+      layer = hier ? -2 : layer_of(e, mod);
+      if (!hier && strcmp(mod[0] == '\\' ? mod + 1 : mod, e->name) == 0)
+        layer = -3;  /* the top's own block: the totals come from the hierarchy */
+    }
+    SynthLayer *s = hier ? &e->syn.total : layer >= 0 ? &e->syn.layers[layer] : NULL;
+    if (s && sscanf(line, " Number of cells: %lld", &k) == 1)
+      s->cells = k;
+    else if (s && sscanf(line, " Estimated number of transistors: %lld", &k) == 1)
+      s->transistors = k;
+    else if (s && (strstr(line, "Chip area for module") || strstr(line, "Chip area for top module")) &&
+             sscanf(strrchr(line, ':') + 1, "%lf", &x) == 1)
+      s->area = x;
+    if (strncmp(line, "Yosys ", 6) == 0 && !e->syn.version)
+      e->syn.version = arena_strdup(e->a, line);
+    line = next;
+  }
+  if (e->syn.total.cells == 0 && e->syn.total.transistors < 0)
+    error_at(e->model, NULL, "Yosys's log has no statistics (%s)", path);
+}
+
+/* The largest delay abc9 reports for any module ("Del = X" in ps). */
+static double abc9_delay(Arena *a, const char *log) {
+  size_t len;
+  char *text = read_file(a, log, &len);
+  double best = 0;
+  for (char *p = text; p && (p = strstr(p, "Del =")); p += 5) {
+    double x = strtod(p + 5, NULL);
+    best = x > best ? x : best;
+  }
+  return best;
+}
+
+/* ---- running the tools ---- */
+
+static double now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* Runs argv in dir with its output in log; a failure is a user error that
+ * quotes the end of the log. */
+static void run_tool(Estimate *e, char *const *argv, const char *log, const char *dir,
+                     const char *what) {
+  int st = spawn_in(argv, log, e->timeout, dir, what);
+  const char *why = spawn_why(e->a, st, e->timeout, log_tail(e->a, log, dir));
+  if (why)
+    error_at(e->model, NULL, "%s failed: %s", what, why);
+}
+
+/* nextpnr-ice40 on the flattened netlist, when it fits an HX8K: its Fmax. */
+static void place_and_route(Estimate *e, const char *dir, const char *json, const char *log) {
+  Synth *s = &e->syn;
+  if (s->total.lut > ICE40_HX8K_LUTS) {
+    s->pnr = arena_printf(e->a, "not run: %lld SB_LUT4 do not fit an HX8K (%d logic cells)",
+                          (long long)s->total.lut, ICE40_HX8K_LUTS);
+    return;
+  }
+  if (!on_path(e->a, "nextpnr-ice40")) {
+    s->pnr = "not run: nextpnr-ice40 is not installed (Debian package nextpnr-ice40)";
+    return;
+  }
+  char *argv[] = {"nextpnr-ice40", "--hx8k", "--package", "ct256", "--json", (char *)json,
+                  "--freq", "100", "--seed", "1", NULL};
+  double t0 = now_s();
+  run_tool(e, argv, log, dir, "nextpnr-ice40");
+  s->seconds += now_s() - t0;
+  size_t len;
+  char *text = read_file(e->a, log, &len);
+  double mhz = 0;
+  for (char *p = text; p && (p = strstr(p, "Max frequency for clock")); p++) {
+    char *colon = strchr(p, ':');
+    if (colon)
+      mhz = strtod(colon + 1, NULL);  /* the last report is after routing */
+  }
+  if (mhz > 0) {
+    s->fmax_mhz = mhz;
+    s->delay_ns = 1000.0 / mhz;
+    s->fmax_method = "nextpnr-ice40 after place and route (HX8K, ct256, seed 1)";
+    s->pnr = arena_printf(e->a, "placed and routed on an HX8K: %.2f MHz", mhz);
+  } else {
+    s->pnr = "placed and routed, but nextpnr reported no register-to-register path";
+  }
+}
+
+void synth_run(Estimate *e) {
+  Arena *a = e->a;
+  Synth *s = &e->syn;
+  if (!on_path(a, "yosys"))
+    error_at(NULL, NULL, "bibc estimate runs Yosys, which is not installed: install the Debian "
+             "package yosys (or use --no-synth for bibc's cost model alone)");
+  const char *liberty = NULL;
+  if (e->liberty) {  /* Yosys runs elsewhere: name the file absolutely */
+    char cwd[PATH_MAX];
+    struct stat st;
+    if (stat(e->liberty, &st) != 0 || !S_ISREG(st.st_mode) || access(e->liberty, R_OK) != 0)
+      error_at(e->liberty, NULL, "cannot read the Liberty file: %s",
+               errno ? strerror(errno) : "not a regular file");
+    if (e->liberty[0] != '/' && !getcwd(cwd, sizeof cwd))
+      error_at(e->liberty, NULL, "cannot name the Liberty file: %s", strerror(errno));
+    liberty = e->liberty[0] == '/' ? e->liberty : arena_printf(a, "%s/%s", cwd, e->liberty);
+    if (strpbrk(liberty, " \t\n\"'"))
+      error_at(e->liberty, NULL, "the Liberty file's path has blanks or quotes; Yosys scripts "
+               "cannot name it (copy or link it to a plain path)");
+  }
+  const char *tmp = getenv("TMPDIR");
+  tmp = tmp && *tmp ? tmp : "/tmp";
+  char *dir = arena_printf(a, "%s/bibc-estimate-XXXXXX", tmp);
+  if (!mkdtemp(dir))
+    error_at(tmp, NULL, "cannot create a temporary directory: %s", strerror(errno));
+  const char *n = e->name;
+  const char *files[] = {
+    arena_printf(a, "%s/%s.v", dir, n), arena_printf(a, "%s/%s.v.tmp", dir, n),
+    arena_printf(a, "%s/%s.ys", dir, n), arena_printf(a, "%s/%s.ys.tmp", dir, n),
+    arena_printf(a, "%s/%s.log", dir, n), arena_printf(a, "%s/yosys.out", dir),
+    arena_printf(a, "%s/%s.stat.json", dir, n), arena_printf(a, "%s/%s.json", dir, n),
+    arena_printf(a, "%s/nextpnr.log", dir),
+  };
+  enum { NFILES = sizeof files / sizeof files[0] };
+  for (int i = 0; i < NFILES; i++)
+    error_remove_on_exit(files[i]);
+  error_remove_on_exit(dir);  /* after its files */
+  const char *cmd = arena_printf(a, "bibc estimate %s", e->model);
+  emit_verilog(e->g, e->net, files[0], NULL, cmd);
+  if (e->out)
+    emit_verilog(e->g, e->net, e->out, NULL, cmd);
+  s->script = script(e, liberty);
+  OutFile o;
+  out_open(&o, files[2]);
+  fputs(s->script, o.f);
+  out_close(&o);
+  s->layers = arena_alloc(a, sizeof *s->layers * (size_t)(e->g->nnodes + 1));
+  for (int l = 0; l < e->g->nnodes; l++)
+    s->layers[l] = (SynthLayer){.lut = -1, .ff = -1, .carry = -1, .dsp = -1, .bram = -1,
+                                .cells = -1, .transistors = -1, .area = -1};
+  s->total = (SynthLayer){.transistors = -1, .area = -1};
+  char *argv[] = {"yosys", "-q", "-l", arena_printf(a, "%s.log", n), "-s",
+                  arena_printf(a, "%s.ys", n), NULL};
+  double t0 = now_s();
+  run_tool(e, argv, files[5], dir, "yosys");
+  s->seconds = now_s() - t0;
+  if (e->device == DEV_ASIC) {
+    read_asic_log(e, files[4]);
+    for (int l = 0; l < e->g->nnodes; l++)  /* layers are known by their cells */
+      if (s->layers[l].cells >= 0)
+        s->layers[l].lut = 0;
+  } else {
+    read_stat_json(e, files[6]);
+  }
+  if (e->device == DEV_XC7) {
+    double d = abc9_delay(a, files[4]);
+    s->delay_ns = e->cost.delay_ns;
+    s->fmax_mhz = e->cost.fmax_mhz;
+    s->fmax_method = arena_printf(a, "cost model: %d logic levels x (LUT %.2f + route %.2f ns) + "
+                                  "a %d-bit carry chain + clock-to-Q and setup = %.2f ns; abc9's "
+                                  "slowest module, cells only: %.2f ns", e->cost.depth,
+                                  NET_T_LUT, NET_T_NET, e->cost.widest, e->cost.delay_ns, d / 1000);
+  } else if (e->device == DEV_ICE40) {
+    place_and_route(e, dir, files[7], files[8]);
+  }
+  if (!s->version)
+    s->version = "Yosys";
+  for (int i = 0; i < NFILES; i++) {
+    remove(files[i]);
+    error_keep_output(files[i]);
+  }
+  rmdir(dir);
+  error_keep_output(dir);
+}
