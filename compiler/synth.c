@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -88,27 +89,38 @@ static char *read_file(Arena *a, const char *path, size_t *len) {
   return out;
 }
 
-/* The last lines of a log, joined into one line (for error messages). */
+/* The telling part of a tool's log for a one-line message: its first line
+ * mentioning an error (and the next one), else its last lines, joined with
+ * " | "; paths inside dir shown relative to it. */
 static const char *log_tail(Arena *a, const char *path, const char *dir) {
   size_t n;
   char *s = read_file(a, path, &n);
   if (!s || !n)
     return "(no output)";
-  char *end = s + n, *p = end;
-  int lines = 0;
-  while (p > s && lines < 3) {
-    p--;
-    if (*p == '\n' && p + 1 < end && p[1] != '\n')
-      lines++;
+  char *from = NULL, *p;
+  for (p = s; *p && !from; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
+    if (strncmp(p, "ERROR", 5) == 0 || strncmp(p, "Error", 5) == 0 || strstr(p, "error:") == p)
+      from = p;
+  int want = from ? 2 : 3;
+  if (!from) {  /* the last lines */
+    from = s + n;
+    for (int lines = 0; from > s && lines <= want;)
+      if (*--from == '\n' && from + 1 < s + n && from[1] != '\n')
+        lines++;
+    from += *from == '\n';
   }
-  char *t = arena_strdup(a, p + (*p == '\n')), *o = t;
-  for (char *q = t; *q; q++)  /* newlines and tabs become " | " and spaces */
-    if (*q == '\n') {
-      if (q[1])
-        *o++ = ' ', *o++ = '|', *o++ = ' ';
-    } else {
-      *o++ = *q == '\t' ? ' ' : *q;
+  char *t = arena_alloc(a, 3 * 400 + 8), *o = t;
+  for (int lines = 0; *from && lines < want && o < t + 3 * 400; from++) {
+    if (*from == '\n') {
+      lines++;
+      while (from[1] == '\n')
+        from++;
+      if (lines < want && from[1])
+        o += sprintf(o, " | ");
+    } else if (o - t < 3 * 400 - 4) {
+      *o++ = *from == '\t' ? ' ' : *from;
     }
+  }
   *o = 0;
   size_t dl = strlen(dir);
   for (char *q; (q = strstr(t, dir)) && q[dl] == '/';)
@@ -295,9 +307,10 @@ static double now_s(void) {
 static void run_tool(Estimate *e, char *const *argv, const char *log, const char *dir,
                      const char *what) {
   int st = spawn_in(argv, log, e->timeout, dir, what);
-  const char *why = spawn_why(e->a, st, e->timeout, log_tail(e->a, log, dir));
-  if (why)
-    error_at(e->model, NULL, "%s failed: %s", what, why);
+  if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+    return;
+  error_at(e->model, NULL, "%s failed: %s", what,
+           spawn_why(e->a, st, e->timeout, st == -1 ? NULL : log_tail(e->a, log, dir)));
 }
 
 /* nextpnr-ice40 on the flattened netlist, when it fits an HX8K: its Fmax. */
