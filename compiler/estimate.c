@@ -54,6 +54,8 @@ static const char help[] =
   "  --const NAME=FILE  freeze graph input NAME to the tensor in FILE\n"
   "exit status: 0, 1 on an error (a missing tool names its Debian package), 3 over budget.\n";
 
+static void parse_budget(Estimate *e);
+
 static const char *need_arg(int argc, char **argv, int *i) {
   if (*i + 1 >= argc)
     error_at(NULL, NULL, "option %s needs an argument (see 'bibc estimate --help')", argv[*i]);
@@ -77,6 +79,7 @@ static void parse(Estimate *e, int argc, char **argv) {
       e->nosynth = 1;
     } else if (strcmp(a, "--budget") == 0) {
       e->budget = need_arg(argc, argv, &i);
+      parse_budget(e);
     } else if (strcmp(a, "--timeout") == 0) {
       const char *s = need_arg(argc, argv, &i);
       char *end;
@@ -109,40 +112,15 @@ static void parse(Estimate *e, int argc, char **argv) {
 
 /* ---- the budget ---- */
 
-typedef struct Figure {
-  const char *key;
-  double value;              /* NAN: not measured */
-} Figure;
+/* The figures a budget may name, in the order of Estimate.limit. */
+static const char *const budget_keys[NBUDGET] = {"lut", "ff", "carry", "dsp", "bram",
+                                                  "latency_cycles", "latency_ns", "adders",
+                                                  "adder_bits"};
 
-static double latency_ns(const Estimate *e) {
-  double f = e->nosynth || e->syn.fmax_mhz <= 0 ? e->cost.fmax_mhz : e->syn.fmax_mhz;
-  return e->cost.latency * 1000.0 / f;
-}
-
-/* The figures a budget may name: Yosys's, or the model's with --no-synth. */
-static int figures(const Estimate *e, Figure *f) {
-  const SynthLayer *t = &e->syn.total;
-  int n = 0, syn = !e->nosynth && e->device != DEV_ASIC;
-  f[n++] = (Figure){"lut", syn ? (double)t->lut : e->cost.total.lut};
-  f[n++] = (Figure){"ff", syn ? (double)t->ff : (double)e->cost.total.ff};
-  f[n++] = (Figure){"carry", syn ? (double)t->carry : NAN};
-  f[n++] = (Figure){"dsp", syn ? (double)t->dsp : 0};
-  f[n++] = (Figure){"bram", syn ? (double)t->bram : 0};
-  f[n++] = (Figure){"latency_cycles", e->cost.latency};
-  f[n++] = (Figure){"latency_ns", latency_ns(e)};
-  f[n++] = (Figure){"adders", (double)e->cost.total.adders};
-  f[n++] = (Figure){"adder_bits", (double)e->cost.total.adder_bits};
-  return n;
-}
-
-/* Parses --budget and returns the number of figures over their limits,
- * printing one line each. */
-static int check_budget(const Estimate *e) {
-  Figure f[16];
-  int nf = figures(e, f), over = 0;
-  double limit[16];
-  for (int i = 0; i < nf; i++)
-    limit[i] = NAN;
+/* Reads --budget KEY=LIMIT,... into e->limit (NAN: no limit). */
+static void parse_budget(Estimate *e) {
+  for (int i = 0; i < NBUDGET; i++)
+    e->limit[i] = NAN;
   char *list = arena_strdup(e->a, e->budget), *save = NULL;
   if (!*list)
     error_at(NULL, NULL, "--budget is empty: give KEY=LIMIT pairs, e.g. lut=20000,latency_ns=100");
@@ -152,8 +130,8 @@ static int check_budget(const Estimate *e) {
       error_at(NULL, NULL, "--budget: '%s' is not KEY=LIMIT (e.g. lut=20000)", item);
     *eq = 0;
     int k = -1;
-    for (int i = 0; i < nf; i++)
-      if (strcmp(f[i].key, item) == 0)
+    for (int i = 0; i < NBUDGET; i++)
+      if (strcmp(budget_keys[i], item) == 0)
         k = i;
     if (k < 0)
       error_at(NULL, NULL, "--budget: unknown figure '%s' (lut, ff, carry, dsp, bram, "
@@ -163,19 +141,36 @@ static int check_budget(const Estimate *e) {
     double x = strtod(eq + 1, &end);
     if (end == eq + 1 || *end || errno || !(x >= 0) || x > 1e15)
       error_at(NULL, NULL, "--budget: %s needs a number >= 0, got '%s'", item, eq + 1);
-    if (limit[k] == limit[k])
+    if (!isnan(e->limit[k]))
       error_at(NULL, NULL, "--budget: %s is given twice", item);
-    limit[k] = x;
+    e->limit[k] = x;
   }
-  for (int i = 0; i < nf; i++) {
-    if (limit[i] != limit[i])
+}
+
+static double latency_ns(const Estimate *e) {
+  double f = e->nosynth || e->syn.fmax_mhz <= 0 ? e->cost.fmax_mhz : e->syn.fmax_mhz;
+  return e->cost.latency * 1000.0 / f;
+}
+
+/* The number of figures over their limits, one line each on stderr:
+ * Yosys's figures, or the cost model's with --no-synth. */
+static int check_budget(const Estimate *e) {
+  const SynthLayer *t = &e->syn.total;
+  int syn = !e->nosynth, over = 0;
+  double v[NBUDGET] = {syn ? (double)t->lut : e->cost.total.lut,
+                       syn ? (double)t->ff : (double)e->cost.total.ff,
+                       syn ? (double)t->carry : NAN, syn ? (double)t->dsp : 0,
+                       syn ? (double)t->bram : 0, e->cost.latency, latency_ns(e),
+                       (double)e->cost.total.adders, (double)e->cost.total.adder_bits};
+  for (int i = 0; i < NBUDGET; i++) {
+    if (isnan(e->limit[i]))
       continue;
-    if (f[i].value != f[i].value)
-      error_at(e->model, NULL, "--budget: %s is not measured for device %s", f[i].key,
-               device_name(e->device));
-    if (f[i].value > limit[i]) {
-      fprintf(stderr, "%s: over budget: %s %.6g > %.6g%s\n", e->model, f[i].key, f[i].value,
-              limit[i], e->nosynth ? " (cost model)" : "");
+    if (isnan(v[i]))
+      error_at(e->model, NULL, "--budget: %s is not measured %s", budget_keys[i],
+               syn ? "" : "without synthesis (drop --no-synth)");
+    if (v[i] > e->limit[i]) {
+      fprintf(stderr, "%s: over budget: %s %.6g > %.6g%s\n", e->model, budget_keys[i], v[i],
+              e->limit[i], syn ? "" : " (cost model)");
       over++;
     }
   }
@@ -211,20 +206,18 @@ static void print_table(Estimate *e, FILE *f) {
       fprintf(f, "  %-12s %12lld\n", "transistors", (long long)s->total.transistors);
     if (s->total.area >= 0)
       fprintf(f, "  %-12s %12.6g  (library units)\n", "area", s->total.area);
+  } else if (syn) {
+    fprintf(f, "\n  %-12s %12s %12s %8s\n", "", "yosys", "cost model", "ratio");
+    fprintf(f, "  %-12s %12lld %12.0f", "LUT", (long long)s->total.lut, c->total.lut);
+    print_ratio(f, c->total.lut, (double)s->total.lut);
+    fprintf(f, "\n  %-12s %12lld %12lld", "FF", (long long)s->total.ff, (long long)c->total.ff);
+    print_ratio(f, (double)c->total.ff, (double)s->total.ff);
+    fprintf(f, "\n  %-12s %12lld\n  %-12s %12lld\n  %-12s %12lld\n",
+            e->device == DEV_ICE40 ? "SB_CARRY" : "CARRY4", (long long)s->total.carry, "DSP",
+            (long long)s->total.dsp, "BRAM", (long long)s->total.bram);
   } else {
-    fprintf(f, "\n  %-12s %12s %12s %8s\n", "", syn ? "yosys" : "", "cost model", syn ? "ratio" : "");
-    fprintf(f, "  %-12s %12s %12.0f", "LUT", syn ? arena_printf(e->a, "%lld", (long long)s->total.lut) : "",
-            c->total.lut);
-    if (syn)
-      print_ratio(f, c->total.lut, (double)s->total.lut);
-    fprintf(f, "\n  %-12s %12s %12lld", "FF", syn ? arena_printf(e->a, "%lld", (long long)s->total.ff) : "",
-            (long long)c->total.ff);
-    if (syn)
-      print_ratio(f, (double)c->total.ff, (double)s->total.ff);
-    fputc('\n', f);
-    if (syn)
-      fprintf(f, "  %-12s %12lld\n  %-12s %12lld\n  %-12s %12lld\n", e->device == DEV_ICE40 ? "SB_CARRY" : "CARRY4",
-              (long long)s->total.carry, "DSP", (long long)s->total.dsp, "BRAM", (long long)s->total.bram);
+    fprintf(f, "\n  %-12s %12s\n  %-12s %12.0f\n  %-12s %12lld\n", "", "cost model", "LUT",
+            c->total.lut, "FF", (long long)c->total.ff);
   }
   double fmax = syn && s->fmax_mhz > 0 ? s->fmax_mhz : c->fmax_mhz;
   fprintf(f, "  %-12s %d cycles, %.1f ns at %.0f MHz\n", "latency", c->latency, latency_ns(e), fmax);
@@ -233,14 +226,23 @@ static void print_table(Estimate *e, FILE *f) {
           "chain, stated xc7 delays");
   if (syn && s->pnr)
     fprintf(f, "  %-12s %s\n", "nextpnr", s->pnr);
-  fprintf(f, "\nper layer:\n  %-36s %8s %8s %8s %10s %8s %10s\n", "node", "LUT", "FF",
-          e->device == DEV_ASIC ? "cells" : "CARRY", "model LUT", "adders", "adder bits");
+  fputs("\nper layer:\n", f);
+  if (syn)
+    fprintf(f, "  %-36s %8s %8s %8s %10s %8s %10s\n", "node", "LUT", "FF",
+            e->device == DEV_ASIC ? "cells" : "CARRY", "model LUT", "adders", "adder bits");
+  else
+    fprintf(f, "  %-36s %10s %8s %8s %10s\n", "node", "model LUT", "model FF", "adders", "adder bits");
   for (int l = 0; l < g->nnodes; l++) {
     const NetLayerCost *x = &c->layers[l];
     const SynthLayer *y = syn && s->layers ? &s->layers[l] : NULL;
     if (!x->used && !(y && y->lut >= 0))
       continue;
     fprintf(f, "  %-36.36s", layer_label(e->a, g->nodes[l]));
+    if (!syn) {
+      fprintf(f, " %10.0f %8lld %8lld %10lld\n", x->lut, (long long)x->ff, (long long)x->adders,
+              (long long)x->adder_bits);
+      continue;
+    }
     if (y && y->lut >= 0)
       fprintf(f, " %8lld %8lld %8lld", (long long)y->lut, (long long)y->ff,
               (long long)(e->device == DEV_ASIC ? y->cells : y->carry));
@@ -361,7 +363,8 @@ int cmd_estimate(int argc, char **argv) {
   e.model_ms = now_ms() - t0;
   e.name = c_ident_from_path(e.a, e.out ? e.out : e.model);
   if (e.budget && !e.nosynth && e.device == DEV_ASIC)
-    error_at(NULL, NULL, "--budget limits FPGA figures: use it with --device xc7 or ice40 (or --no-synth)");
+    error_at(NULL, NULL, "--budget limits FPGA figures: use it with --device xc7 or ice40 "
+             "(or --no-synth)");
   if (!e.nosynth)
     synth_run(&e);
   else if (e.out)

@@ -31,6 +31,8 @@ typedef struct Synth {
   const char *pnr;           /* ice40: nextpnr's result in one line, or NULL */
 } Synth;
 
+#define NBUDGET 9            /* figures --budget may limit (estimate.c) */
+
 typedef struct Estimate {
   Arena *a;
   const char *model;
@@ -40,6 +42,7 @@ typedef struct Estimate {
   int json;                  /* --json */
   int nosynth;               /* --no-synth */
   const char *budget;        /* --budget lut=N,... */
+  double limit[NBUDGET];     /* its limits (NAN: none) */
   int timeout;               /* --timeout S for each tool */
   PassOptions po;
   ConstBinding binds[64];
