@@ -34,7 +34,7 @@ const Backend backends[] = {
   {.name = "verilog", .suffix = {".v"}, .emit = emit_verilog, .net_passes = verilog_passes,
    .fixed = 1, .header = NULL, .kind = "Verilog",
    .help = "Verilog-2005: module NAME in NAME.v, one inference per clock",
-   .check = CHECK_SIM, .cflags = NULL},
+   .check = CHECK_SIM, .cflags = NULL, .clocked = 1},
 };
 const int nbackends = sizeof backends / sizeof backends[0];
 

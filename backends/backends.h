@@ -35,6 +35,7 @@ typedef struct Backend {
   const char *help;          /* one line for --help */
   BackendCheck check;        /* how 'bibc verify' checks it */
   const char *cflags;        /* CHECK_CC: extra compiler flags, blank-separated, or NULL */
+  int clocked;               /* a clocked module: compiling prints its latency */
 } Backend;
 extern const Backend backends[];  /* backends[0] is the default */
 extern const int nbackends;

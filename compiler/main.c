@@ -189,6 +189,16 @@ static int cmd_compile(int argc, char **argv) {
       error_at(o.out, NULL, "unknown output kind: name the output %s", backend_kinds(o.a));
     char *cmd = join_args(argc, argv);
     b->emit(g, net, o.out, *h ? h : NULL, cmd);
+    if (b->clocked) {
+      NetCost c;
+      net_cost(net, &c);
+      printf("%s: module %s, LATENCY = %d cycles (input and output registers, %d register "
+             "rank%s, at most %d logic levels apart), %lld adders, %lld adder bits, about %.0f "
+             "LUTs and %lld FFs (cost model; bibc estimate runs Yosys)\n", o.out,
+             c_ident_from_path(g->arena, o.out), c.latency, net->stages, net->stages == 1 ? "" : "s",
+             c.depth, (long long)c.total.adders, (long long)c.total.adder_bits, c.total.lut,
+             (long long)c.total.ff);
+    }
     if (o.main_out)
       emit_c_main(g, o.main_out, h, c_ident_from_path(g->arena, o.out), cmd);
     free(cmd);
