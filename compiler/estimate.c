@@ -222,8 +222,8 @@ static void print_table(Estimate *e, FILE *f) {
   double fmax = syn && s->fmax_mhz > 0 ? s->fmax_mhz : c->fmax_mhz;
   fprintf(f, "  %-12s %d cycles, %.1f ns at %.0f MHz\n", "latency", c->latency, latency_ns(e), fmax);
   fprintf(f, "  %-12s %.0f MHz (%s)\n", "Fmax", fmax,
-          syn && s->fmax_method ? s->fmax_method : "cost model: logic levels and the widest carry "
-          "chain, stated xc7 delays");
+          syn && s->fmax_method ? s->fmax_method
+                                : "bibc's carry-chain model of an xc7 (net_timing.c), routing included");
   if (syn && s->pnr)
     fprintf(f, "  %-12s %s\n", "nextpnr", s->pnr);
   fputs("\nper layer:\n", f);
@@ -300,6 +300,9 @@ static void print_json(Estimate *e, FILE *f) {
   json_key(f, "cost_model_lut", &first), json_num(f, c->total.lut);
   json_key(f, "cost_model_ff", &first), json_int(f, c->total.ff);
   json_key(f, "cost_model_fmax_mhz", &first), json_num(f, c->fmax_mhz);
+  json_key(f, "cost_model_delay_ns", &first), json_num(f, c->delay_ns);
+  json_key(f, "cost_model_delay_cells_ns", &first), json_num(f, c->delay_cells_ns);
+  json_key(f, "abc9_delay_ns", &first), json_num(f, syn && e->device == DEV_XC7 ? s->abc9_ns : NAN);
   json_key(f, "lut_ratio", &first), json_num(f, fpga && s->total.lut > 0 ? c->total.lut / (double)s->total.lut : NAN);
   if (e->device == DEV_ASIC) {
     json_key(f, "cells", &first), json_int(f, syn ? s->total.cells : -1);

@@ -23,6 +23,7 @@ typedef struct Synth {
   int64_t muxf;              /* xc7: MUXF7/MUXF8 */
   int depth;                 /* logic levels on the longest path (cells) */
   double delay_ns;           /* register to register, by fmax_method */
+  double abc9_ns;            /* xc7: abc9's largest delay of one module (cells only) */
   double fmax_mhz;
   const char *fmax_method;   /* how the delay was found, one line */
   const char *version;       /* "Yosys 0.23 (git sha1 ...)" */

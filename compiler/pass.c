@@ -116,8 +116,9 @@ const Pass passes[] = {
    "Provides: REG nodes so that no path between registers holds more than N logic\n"
    "levels (an adder, comparator or select each), outputs aligned to one cycle, and\n"
    "the latency in cycles (Verilog: LATENCY = ranks + 2 with the port registers).\n"
-   "N is --pipeline N (0: none); by default the largest N for which the cost model's\n"
-   "delay of N levels, widest carry chain included, fits --clock-ns (default 5 ns).\n"
+   "N is --pipeline N (0: none); by default the largest N for which the timing model's\n"
+   "register-to-register delay (net_timing.c: carry chains bit by bit, xc7 cell\n"
+   "delays, a routing allowance) fits --clock-ns (default 5 ns).\n"
    "Invalidates: netlist node ids.\n", NULL, run_insert_registers},
 };
 const int npasses = (int)(sizeof passes / sizeof passes[0]);

@@ -416,10 +416,12 @@ void synth_run(Estimate *e) {
     double d = abc9_delay(a, files[4]);
     s->delay_ns = e->cost.delay_ns;
     s->fmax_mhz = e->cost.fmax_mhz;
-    s->fmax_method = arena_printf(a, "cost model: %d logic levels x (LUT %.2f + route %.2f ns) + "
-                                  "a %d-bit carry chain + clock-to-Q and setup = %.2f ns; abc9's "
-                                  "slowest module, cells only: %.2f ns", e->cost.depth,
-                                  NET_T_LUT, NET_T_NET, e->cost.widest, e->cost.delay_ns, d / 1000);
+    s->abc9_ns = d / 1000;
+    s->fmax_method = arena_printf(a, "bibc's carry-chain model: %.2f ns register to register "
+                                  "(%.2f ns of it routing at %.2f ns per LUT input); abc9, Yosys's "
+                                  "cell delays without routing, slowest layer module: %.2f ns",
+                                  e->cost.delay_ns, e->cost.delay_ns - e->cost.delay_cells_ns,
+                                  NET_T_NET, d / 1000);
   } else if (e->device == DEV_ICE40) {
     place_and_route(e, dir, files[7], files[8]);
   }

@@ -168,15 +168,20 @@ typedef struct NetCost {
   int widest;                /* widest adder (bits) */
   int latency;               /* cycles from in_valid to out_valid */
   double delay_ns;           /* the model's register-to-register delay */
+  double delay_cells_ns;     /* the same without routing (comparable with abc9's) */
   double fmax_mhz;
 } NetCost;
 void net_cost(const Net *net, NetCost *c);
 int net_max_depth(const Net *net);                 /* logic levels between registers */
-/* The model's delay in ns of a register-to-register path through levels
- * logic levels whose widest adder has widest bits (xc7, stated constants). */
-double net_level_delay(int levels, int widest);
-/* The most logic levels per clock that fit clock_ns (at least 1). */
+/* The most logic levels per register stage (insert_registers) whose delay
+ * fits clock_ns by net_path_delay (at least 1; the whole depth if it fits). */
 int net_levels_per_clock(const Net *net, double clock_ns);
+
+/* ---- net_timing.c ---- */
+/* The longest register-to-register delay in ns of net's Verilog on an xc7
+ * FPGA by the bit-level carry-chain model, with route_ns per LUT input;
+ * every > 0: as if insert_registers(net, every) had run. */
+double net_path_delay(const Net *net, int every, double route_ns);
 
 /* ---- net_eval.c ---- */
 /* The rounding plan of a ROUND node, for printers of hardware: every mode

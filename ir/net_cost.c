@@ -21,10 +21,7 @@
  * runs); the model uses NENET_T_LUT_PER_BIT, and 'bibc estimate' prints how far
  * Yosys's count lands from it.
  *
- * Delay (xc7, stated, no routing data): a path through k logic levels
- * costs CLK_Q + k * (LUT + NET) + the carry propagation of its widest adder
- * (CARRY per 4 bits) + SETUP; consecutive carry chains overlap, so only
- * the widest one is counted in full.
+ * Delay: net_timing.c's bit-level model of the carry chains.
  */
 #include <stdlib.h>
 
@@ -34,9 +31,6 @@
 #define NENET_T_LUT_PER_CMP_BIT 0.5   /* a comparison: a carry chain, about half a LUT per bit */
 #define NENET_T_LUT_PER_MUX_BIT 0.5   /* a 2:1 select: two per LUT6 (dual output) */
 #define NENET_T_LUT_PER_MUL_BIT 1.0   /* a product of two variables: a LUT per partial-product bit */
-#define T_CLK_Q 0.30         /* ns: FDRE clock to Q (Yosys xilinx cells_sim.v) */
-#define T_CARRY 0.114        /* ns: CARRY4 CI -> CO3 per 4 bits */
-#define T_SETUP 0.10         /* ns: register setup */
 
 int net_max_depth(const Net *net) {
   int32_t *d = malloc(sizeof *d * (size_t)(net->nnodes + 1));
@@ -56,21 +50,19 @@ int net_max_depth(const Net *net) {
   return best;
 }
 
-double net_level_delay(int levels, int widest) {
-  return T_CLK_Q + levels * (NET_T_LUT + NET_T_NET) + (widest + 3) / 4 * T_CARRY + T_SETUP;
-}
-
 int net_levels_per_clock(const Net *net, double clock_ns) {
-  int widest = 1;
-  for (int64_t i = 0; i < net->nnodes; i++) {
-    const NetNode *n = &net->nodes[i];
-    if (net_depth(n->op) > 0 && n->w > widest)
-      widest = n->w;
+  int depth = net_max_depth(net);
+  if (depth <= 1 || net_path_delay(net, 0, NET_T_NET) <= clock_ns)
+    return depth > 0 ? depth : 1;  /* no register needed */
+  int lo = 1, hi = depth;  /* the delay grows with the levels per stage: bisect */
+  while (lo < hi) {
+    int mid = (lo + hi + 1) / 2;
+    if (net_path_delay(net, mid, NET_T_NET) <= clock_ns)
+      lo = mid;
+    else
+      hi = mid - 1;
   }
-  int levels = 1;
-  while (levels < 1000 && net_level_delay(levels + 1, widest) <= clock_ns)
-    levels++;
-  return levels;
+  return lo;
 }
 
 /* ---- the cost model ---- */
@@ -183,6 +175,7 @@ void net_cost(const Net *net, NetCost *c) {
   c->nlayers = g->nnodes;
   c->depth = net_max_depth(net);
   c->widest = widest;
-  c->delay_ns = net_level_delay(c->depth > 0 ? c->depth : 1, widest);
+  c->delay_ns = net_path_delay(net, 0, NET_T_NET);
+  c->delay_cells_ns = net_path_delay(net, 0, 0);
   c->fmax_mhz = 1000.0 / c->delay_ns;
 }
