@@ -13,7 +13,8 @@
  * and the terms are summed by a timing-driven reduction: a heap always
  * combines the two terms available earliest (lowest adder depth, then
  * smallest shift), with x - (y << s) where the signs differ, so no term
- * costs a negation; the lower shift of the two is kept outside, so low
+ * costs a negation (the last addition is turned around when that keeps
+ * the sum positive); the lower shift of the two is kept outside, so low
  * bits pass through as wires.  The constant is added last.  No sharing
  * between sums (distributed arithmetic, a later pass, finds common
  * subexpressions).  Everything else is copied.  The result computes the
@@ -213,8 +214,18 @@ static NetId rebuild_sum(Rebuild *R, NetId root) {
       a = b;
       b = t;
     }
-    NetId n = add_node(R, a.neg == b.neg ? NET_ADD : NET_SUB, a.x, b.x, NET_NONE, b.e - a.e, 0);
-    heap_push(R, (Term){.x = n, .neg = a.neg, .e = a.e, .depth = dep(R, n), .order = order++});
+    NetId n;
+    int neg = a.neg;
+    if (R->nheap == 0 && a.neg && !b.neg && c0 == 0) {
+      /* the last addition: (b << d) - a, positive, rather than -(a - (b << d)),
+       * which would need a negation (the shift is wiring) */
+      NetId hi = add_node(R, NET_SHL, b.x, NET_NONE, NET_NONE, b.e - a.e, 0);
+      n = add_node(R, NET_SUB, hi, a.x, NET_NONE, 0, 0);
+      neg = 0;
+    } else {
+      n = add_node(R, a.neg == b.neg ? NET_ADD : NET_SUB, a.x, b.x, NET_NONE, b.e - a.e, 0);
+    }
+    heap_push(R, (Term){.x = n, .neg = neg, .e = a.e, .depth = dep(R, n), .order = order++});
   }
   Term t = heap_pop(R);
   NetId k = c0 ? net_const(R->net, (int64_t)c0) : NET_NONE;

@@ -17,8 +17,10 @@
 #   c      the generated C (NAME.c, plus NAME_float.c if written) with its
 #          --main bench against 'bibc run --fixed', bit for bit
 #   net    the netlist evaluator ('bibc run --net': the integer core unrolled
-#          into scalar operations) against 'bibc run --fixed', bit for bit;
-#          a model without an integer core is reported, not checked
+#          into scalar operations), as built and after the Verilog backend's
+#          netlist passes (--target verilog: shift-add trees, registers),
+#          against 'bibc run --fixed', bit for bit; a model without an
+#          integer core is reported, not checked
 #   int    as c, and the model must have an integer-only form: NAME.c has
 #          no floating-point type, literal or math call (comments aside)
 #          and compiles alone (tests/backends)
@@ -100,10 +102,15 @@ done
 if checks net; then
   # shellcheck disable=SC2086
   if "$bibc" run --net $flags "$model" "$@" -o "$work/net" 2> "$work/net.txt"; then
+    # shellcheck disable=SC2086
+    "$bibc" run --net --target verilog $flags "$model" "$@" -o "$work/netv" 2> "$work/net.txt" \
+      || { cat "$work/net.txt"; fail "bibc run --net --target verilog $flags"; }
     for f in "$work"/fixed/output_*.npy; do
       out=$(basename "$f")
       "$npycmp" "$f" "$work/net/$out" 0 > "$work/cmp.txt" 2>&1 || { cat "$work/cmp.txt"; fail "the netlist evaluator differs"; }
       echo "$out: netlist evaluator vs bibc run $flags: $(head -1 "$work/cmp.txt")"
+      "$npycmp" "$f" "$work/netv/$out" 0 > "$work/cmp.txt" 2>&1 || { cat "$work/cmp.txt"; fail "the Verilog netlist differs"; }
+      echo "$out: Verilog's netlist (shift-add, registers) vs bibc run $flags: $(head -1 "$work/cmp.txt")"
     done
   elif grep -q 'has no fixed-point part\|has no integer-only form' "$work/net.txt"; then
     echo "netlist: not checked, no integer core: $(grep -m1 "error:" "$work/net.txt")"

@@ -15,6 +15,9 @@ files are committed and the tests need no Python.
                     not powers of two: input 0.37, per-column weight scales,
                     BatchNormalization + Relu + a 3-bit Quant of scale 1/7
                     (one Threshold node), then a scaled MatMul output
+  fixed_argmax.onnx (--fixed, and Verilog) a 4 -> 3 -> 3 quantized MLP ending
+                    in ArgMax: its netlist (--dump-net) and Verilog are golden
+                    too, as for every fixed_* model
 """
 import os
 
@@ -106,6 +109,25 @@ def main():
           c("s2", s2), c("W2", rng.integers(-3, 4, (3, 2)) * s2),
           c("g", [0.9, -0.7, 1.1]), c("beta", [0.1, 0.2, -0.3]), c("mean", [0.05, -0.1, 0.2]),
           c("var", [0.4, 0.9, 0.25])], extra=[qd])
+
+    rng = np.random.default_rng(7)
+    save("fixed_argmax.onnx",
+         [quant("x", "s4", "b6", "xq"),
+          quant("W1", "s3", "b4", "W1q"),
+          helper.make_node("MatMul", ["xq", "W1q"], ["h"], name="fc1"),
+          quant("bias", "s5", "b6", "bq"),
+          helper.make_node("Add", ["h", "bq"], ["hb"], name="bias_add"),
+          helper.make_node("Relu", ["hb"], ["r"], name="relu"),
+          quant("r", "s2", "b3", "a", signed=0),
+          quant("W2", "s3", "b4", "W2q"),
+          helper.make_node("MatMul", ["a", "W2q"], ["z"], name="fc2"),
+          helper.make_node("ArgMax", ["z"], ["y"], name="argmax", axis=1, keepdims=0)],
+         [helper.make_tensor_value_info("x", F, [1, 4])],
+         [helper.make_tensor_value_info("y", TensorProto.INT64, [1])],
+         [c("s4", 2.0 ** -4), c("s3", 2.0 ** -3), c("s5", 2.0 ** -5), c("s2", 2.0 ** -2),
+          c("zero", 0), c("b6", 6), c("b4", 4), c("b3", 3),
+          c("W1", rng.integers(-7, 8, (4, 3)) / 8.0), c("bias", rng.integers(-31, 32, (3,)) / 32.0),
+          c("W2", rng.integers(-7, 8, (3, 3)) / 8.0)], extra=[qd])
 
 
 if __name__ == "__main__":
