@@ -108,6 +108,11 @@ static void parse(Estimate *e, int argc, char **argv) {
     error_at(NULL, NULL, "no model given (see 'bibc estimate --help')");
   if (e->liberty && e->device != DEV_ASIC)
     error_at(NULL, NULL, "--liberty maps to a standard-cell library: use it with --device asic");
+  if (e->budget && !e->nosynth && e->device == DEV_ASIC)
+    error_at(NULL, NULL, "--budget limits FPGA figures: use it with --device xc7 or ice40 "
+             "(or --no-synth)");
+  if (e->budget && e->nosynth && !isnan(e->limit[2]))
+    error_at(NULL, NULL, "--budget: carry is counted by Yosys: drop --no-synth to limit it");
 }
 
 /* ---- the budget ---- */
@@ -147,10 +152,18 @@ static void parse_budget(Estimate *e) {
   }
 }
 
-static double latency_ns(const Estimate *e) {
-  double f = e->nosynth || e->syn.fmax_mhz <= 0 ? e->cost.fmax_mhz : e->syn.fmax_mhz;
-  return e->cost.latency * 1000.0 / f;
+/* Is this an ASIC estimate (no Fmax: the latency is at --clock-ns)? */
+static int asic(const Estimate *e) { return !e->nosynth && e->device == DEV_ASIC; }
+
+/* The clock the latency in ns is counted at: the tool's Fmax, the model's,
+ * or for an ASIC the --clock-ns target. */
+static double clock_mhz(const Estimate *e) {
+  if (asic(e))
+    return 1000.0 / (e->po.clock_ns > 0 ? e->po.clock_ns : 5.0);
+  return e->nosynth || e->syn.fmax_mhz <= 0 ? e->cost.fmax_mhz : e->syn.fmax_mhz;
 }
+
+static double latency_ns(const Estimate *e) { return e->cost.latency * 1000.0 / clock_mhz(e); }
 
 /* The number of figures over their limits, one line each on stderr:
  * Yosys's figures, or the cost model's with --no-synth. */
@@ -166,8 +179,7 @@ static int check_budget(const Estimate *e) {
     if (isnan(e->limit[i]))
       continue;
     if (isnan(v[i]))
-      error_at(e->model, NULL, "--budget: %s is not measured %s", budget_keys[i],
-               syn ? "" : "without synthesis (drop --no-synth)");
+      die("budget figure %s not measured", budget_keys[i]);  /* parse() refused it */
     if (v[i] > e->limit[i]) {
       fprintf(stderr, "%s: over budget: %s %.6g > %.6g%s\n", e->model, budget_keys[i], v[i],
               e->limit[i], syn ? "" : " (cost model)");
@@ -219,15 +231,21 @@ static void print_table(Estimate *e, FILE *f) {
     fprintf(f, "\n  %-12s %12s\n  %-12s %12.0f\n  %-12s %12lld\n", "", "cost model", "LUT",
             c->total.lut, "FF", (long long)c->total.ff);
   }
-  double fmax = syn && s->fmax_mhz > 0 ? s->fmax_mhz : c->fmax_mhz;
-  fprintf(f, "  %-12s %d cycles, %.1f ns at %.0f MHz\n", "latency", c->latency, latency_ns(e), fmax);
-  fprintf(f, "  %-12s %.0f MHz (%s)\n", "Fmax", fmax,
-          syn && s->fmax_method ? s->fmax_method
-                                : "bibc's carry-chain model of an xc7 (net_timing.c), routing included");
+  fprintf(f, "  %-12s %d cycles, %.1f ns at %.0f MHz\n", "latency", c->latency, latency_ns(e),
+          clock_mhz(e));
+  if (asic(e))
+    fprintf(f, "  %-12s not estimated for an ASIC: the latency is at the --clock-ns target\n", "Fmax");
+  else
+    fprintf(f, "  %-12s %.0f MHz (%s)\n", "Fmax", clock_mhz(e),
+            syn && s->fmax_method ? s->fmax_method
+                                  : "bibc's carry-chain model of an xc7 (net_timing.c), routing included");
   if (syn && s->pnr)
     fprintf(f, "  %-12s %s\n", "nextpnr", s->pnr);
   fputs("\nper layer:\n", f);
-  if (syn)
+  if (asic(e))
+    fprintf(f, "  %-36s %8s %12s %10s %8s %10s\n", "node", "cells",
+            s->total.area >= 0 ? "area" : "transistors", "model LUT", "adders", "adder bits");
+  else if (syn)
     fprintf(f, "  %-36s %8s %8s %8s %10s %8s %10s\n", "node", "LUT", "FF",
             e->device == DEV_ASIC ? "cells" : "CARRY", "model LUT", "adders", "adder bits");
   else
@@ -241,6 +259,15 @@ static void print_table(Estimate *e, FILE *f) {
     if (!syn) {
       fprintf(f, " %10.0f %8lld %8lld %10lld\n", x->lut, (long long)x->ff, (long long)x->adders,
               (long long)x->adder_bits);
+      continue;
+    }
+    if (asic(e)) {
+      if (y && y->cells >= 0)
+        fprintf(f, " %8lld %12.6g", (long long)y->cells,
+                s->total.area >= 0 ? y->area : (double)y->transistors);
+      else
+        fprintf(f, " %8s %12s", "-", "-");
+      fprintf(f, " %10.0f %8lld %10lld\n", x->lut, (long long)x->adders, (long long)x->adder_bits);
       continue;
     }
     if (y && y->lut >= 0)
@@ -290,9 +317,10 @@ static void print_json(Estimate *e, FILE *f) {
   json_key(f, "bram", &first), json_int(f, fpga ? s->total.bram : -1);
   json_key(f, "latency_cycles", &first), json_int(f, c->latency);
   json_key(f, "latency_ns", &first), json_num(f, latency_ns(e));
-  json_key(f, "fmax_mhz", &first), json_num(f, syn && s->fmax_mhz > 0 ? s->fmax_mhz : c->fmax_mhz);
+  json_key(f, "fmax_mhz", &first), json_num(f, asic(e) ? NAN : clock_mhz(e));
   json_key(f, "fmax_method", &first);
-  json_str(f, syn && s->fmax_method ? s->fmax_method : "cost model");
+  json_str(f, asic(e) ? "none for an ASIC: latency_ns is at the --clock-ns target"
+              : syn && s->fmax_method ? s->fmax_method : "cost model");
   json_key(f, "logic_depth", &first), json_int(f, syn && s->depth > 0 ? s->depth : c->depth);
   json_key(f, "register_ranks", &first), json_int(f, e->net->stages);
   json_key(f, "adders", &first), json_int(f, c->total.adders);
@@ -365,9 +393,6 @@ int cmd_estimate(int argc, char **argv) {
   net_cost(e.net, &e.cost);
   e.model_ms = now_ms() - t0;
   e.name = c_ident_from_path(e.a, e.out ? e.out : e.model);
-  if (e.budget && !e.nosynth && e.device == DEV_ASIC)
-    error_at(NULL, NULL, "--budget limits FPGA figures: use it with --device xc7 or ice40 "
-             "(or --no-synth)");
   if (!e.nosynth)
     synth_run(&e);
   else if (e.out)

@@ -243,7 +243,7 @@ static int cmd_run(int argc, char **argv) {
   Options o = {.a = arena_new()};
   parse(argc, argv, 2, 1, &o);
   if (o.target && !o.net)
-    error_at(NULL, NULL, "run: --target only picks the netlist that --net evaluates");
+    error_at(NULL, NULL, "run: --target picks the netlist that --net evaluates; add --net");
   if (o.net && !o.po.precision && !o.po.config && !o.po.calibrate)
     o.po.fixed = 1;
   Graph *g = load(&o);

@@ -213,6 +213,16 @@ def main():
         [init("W", w), init("scale", np.float32(0.5)), init("zeropt", np.float32(0)),
          init("bitwidth", np.float32(8))], extra_opsets=[(QD, 1)]))
 
+    # The hardware backends: a quantized MaxPool whose Indices output the
+    # netlist does not map.
+    save("maxpool_indices_fixed.onnx", model(
+        [helper.make_node("Quant", ["x", "scale", "zeropt", "bitwidth"], ["xq"], name="quant0",
+                          domain=QD, signed=1, narrow=0, rounding_mode="ROUND"),
+         helper.make_node("MaxPool", ["xq"], ["y", "ind"], name="pool0", kernel_shape=[2])],
+        [vi("x", F, [1, 1, 4])], [vi("y", F, None), vi("ind", TensorProto.INT64, None)],
+        [init("scale", np.float32(0.5)), init("zeropt", np.float32(0)),
+         init("bitwidth", np.float32(4))], extra_opsets=[(QD, 1)]))
+
 
 if __name__ == "__main__":
     main()
