@@ -325,8 +325,10 @@ static void place_and_route(Estimate *e, const char *dir, const char *json, cons
     s->pnr = "not run: nextpnr-ice40 is not installed (Debian package nextpnr-ice40)";
     return;
   }
+  /* aim at the --clock-ns target; a design that misses it is still reported */
+  char *freq = arena_printf(e->a, "%.0f", 1000.0 / (e->po.clock_ns > 0 ? e->po.clock_ns : 5.0));
   char *argv[] = {"nextpnr-ice40", "--hx8k", "--package", "ct256", "--json", (char *)json,
-                  "--freq", "100", "--seed", "1", NULL};
+                  "--freq", freq, "--timing-allow-fail", "--seed", "1", NULL};
   double t0 = now_s();
   run_tool(e, argv, log, dir, "nextpnr-ice40");
   s->seconds += now_s() - t0;

@@ -1,0 +1,129 @@
+#!/bin/sh
+# run_estimate.sh - 'bibc estimate' on small designs (a few seconds of Yosys
+# each), one case per call:
+#   schema     --no-synth --json: every key of the README's schema is there,
+#              Yosys's figures are null, the cost model's are numbers
+#   xc7        Yosys on xc7 with a budget of 1 LUT: exit 3 naming lut only,
+#              LUT and FF counts > 0, per-layer rows, and the printed
+#              script, rerun by hand with yosys on the Verilog that 'bibc
+#              MODEL -o NAME.v' writes, gives the same LUT count
+#   ice40      nextpnr-ice40 places and routes it and reports an Fmax
+#   asic       transistors, and with tests/estimate/data/tiny.lib the area
+#   budget     (cost model) exit 3 over budget, naming the figure, 0
+#              within; the examples/ci/check_budget.sh gate: 1 over, 0 within
+#   no_yosys   PATH without yosys: one line naming the Debian package, exit
+#              1, nothing left in TMPDIR
+#   timeout    --timeout 1 on a design Yosys needs longer for: "timed out",
+#              exit 1, nothing left in TMPDIR
+#
+#   run_estimate.sh --bibc B CASE MODEL
+# Exit 77 (skipped) when MODEL does not exist.
+set -u
+bibc=
+while [ $# -gt 2 ]; do
+  case $1 in
+    --bibc) bibc=$2; shift 2 ;;
+    *) break ;;
+  esac
+done
+case=${1:?usage: run_estimate.sh --bibc B CASE MODEL}
+model=${2:?usage: run_estimate.sh --bibc B CASE MODEL}
+here=$(cd "$(dirname "$0")" && pwd)
+[ -f "$model" ] || { echo "SKIP: $model not found"; exit 77; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+field() { sed -n "s/^  \"$1\": \\([^,]*\\),*\$/\\1/p" "$2"; }
+name=$(basename "$model" .onnx | tr -c 'A-Za-z0-9_\n' '_')
+cd "$work" || exit 1
+
+case $case in
+schema)
+  "$bibc" estimate "$model" --no-synth --json > e.json || fail "bibc estimate --no-synth --json"
+  for k in lut ff carry dsp bram latency_cycles latency_ns fmax_mhz adders adder_bits cost_model_lut \
+           yosys_version yosys_script yosys_seconds layers; do
+    grep -q "^  \"$k\": " e.json || fail "key $k missing"
+  done
+  for k in lut ff carry yosys_version yosys_script; do
+    [ "$(field $k e.json)" = null ] || fail "$k should be null without synthesis"
+  done
+  for k in latency_cycles adders adder_bits cost_model_lut fmax_mhz; do
+    field $k e.json | grep -Eq '^[0-9][0-9.e+-]*$' || fail "$k is not a number: $(field $k e.json)"
+  done
+  grep -q '"node": ' e.json || fail "no per-layer entry"
+  echo "schema: $(grep -c '^  "' e.json) keys, $(grep -c '"node": ' e.json) layers; cost model $(field cost_model_lut e.json) LUTs"
+  ;;
+xc7)
+  "$bibc" estimate "$model" --json --budget lut=1,latency_cycles=1000 > e.json 2> err.txt
+  st=$?
+  [ $st = 3 ] || fail "over budget: exit status $st, want 3: $(cat err.txt)"
+  grep -q "over budget: lut" err.txt || fail "the message does not name lut: $(cat err.txt)"
+  grep -q latency_cycles err.txt && fail "latency_cycles is within its budget but reported"
+  lut=$(field lut e.json) ff=$(field ff e.json)
+  [ "$lut" -gt 0 ] && [ "$ff" -gt 0 ] || fail "LUT $lut FF $ff"
+  grep '"node": ' e.json | grep -q '"lut": [0-9]' || fail "no per-layer LUT count"
+  # the script, by hand, on the Verilog of 'bibc MODEL -o NAME.v'
+  /usr/bin/python3 -c 'import json,sys; print(json.load(open("e.json"))["yosys_script"], end="")' > "$name.ys" \
+    || fail "yosys_script is not valid JSON"
+  "$bibc" "$model" -o "$name.v" > /dev/null || fail "bibc -o $name.v"
+  yosys -q -s "$name.ys" > yosys.log 2>&1 || fail "yosys -s $name.ys"
+  again=$(/usr/bin/python3 -c '
+import json
+d = json.load(open("'"$name"'.stat.json"))["design"]["num_cells_by_type"]
+print(sum(v for k, v in d.items() if k == "INV" or (k.startswith("LUT") and k[3:].isdigit())))')
+  [ "$again" = "$lut" ] || fail "the script by hand gives $again LUTs, bibc estimate $lut"
+  echo "xc7: $lut LUT, $ff FF, $(field carry e.json) CARRY4; the script by hand: $again LUT; Fmax $(field fmax_mhz e.json) MHz; $(cat err.txt)"
+  ;;
+ice40)
+  "$bibc" estimate "$model" --device ice40 --json > e.json || fail "bibc estimate --device ice40"
+  [ "$(field lut e.json)" -gt 0 ] || fail "no SB_LUT4"
+  field nextpnr e.json | grep -q "placed and routed" || fail "nextpnr: $(field nextpnr e.json)"
+  echo "ice40: $(field lut e.json) SB_LUT4, $(field carry e.json) SB_CARRY, $(field nextpnr e.json)"
+  ;;
+asic)
+  "$bibc" estimate "$model" --device asic --json > e.json || fail "bibc estimate --device asic"
+  [ "$(field transistors e.json)" -gt 0 ] || fail "no transistor count"
+  "$bibc" estimate "$model" --device asic --liberty "$here/data/tiny.lib" --json > l.json \
+    || fail "bibc estimate --liberty"
+  field area l.json | grep -Eq '^[1-9][0-9.e+]*$' || fail "no area: $(field area l.json)"
+  echo "asic: $(field cells e.json) CMOS gates, $(field transistors e.json) transistors; tiny.lib: $(field cells l.json) cells, area $(field area l.json)"
+  ;;
+budget)
+  "$bibc" estimate "$model" --no-synth --json --budget adders=1,latency_cycles=1000 > e.json 2> err.txt
+  st=$?
+  [ $st = 3 ] || fail "over budget: exit status $st, want 3"
+  grep -q "over budget: adders" err.txt || fail "the message does not name adders: $(cat err.txt)"
+  grep -q latency_cycles err.txt && fail "latency_cycles is within its budget but reported"
+  lut=$(field cost_model_lut e.json)
+  "$bibc" estimate "$model" --no-synth --budget "lut=$lut,ff=100000,dsp=0,latency_ns=100000" \
+    > /dev/null 2> err.txt || fail "within budget: exit status $?: $(cat err.txt)"
+  BIBC=$bibc sh "$here/../../examples/ci/check_budget.sh" "$model" lut=1 --no-synth > gate.txt 2>&1 \
+    && fail "check_budget.sh passed an exceeded budget"
+  BIBC=$bibc sh "$here/../../examples/ci/check_budget.sh" "$model" lut=1000000 --no-synth > gate.txt 2>&1 \
+    || fail "check_budget.sh: $(cat gate.txt)"
+  echo "budget: exit 3 over ($(head -1 err.txt 2>/dev/null)), 0 within lut=$lut; the CI gate agrees"
+  ;;
+no_yosys)
+  mkdir bin tmp
+  for t in sh cat; do ln -s "$(command -v $t)" bin/$t; done
+  TMPDIR=$work/tmp PATH=$work/bin "$bibc" estimate "$model" > out.txt 2> err.txt
+  st=$?
+  [ $st = 1 ] || fail "exit status $st, want 1"
+  grep -q "install the Debian package yosys" err.txt || fail "message: $(cat err.txt)"
+  [ "$(wc -l < err.txt)" = 1 ] || fail "more than one line: $(cat err.txt)"
+  [ -z "$(ls tmp)" ] || fail "left in TMPDIR: $(ls tmp)"
+  echo "no_yosys: $(cat err.txt)"
+  ;;
+timeout)
+  mkdir tmp
+  TMPDIR=$work/tmp "$bibc" estimate "$model" --timeout 1 --pipeline 0 > out.txt 2> err.txt
+  st=$?
+  [ $st = 1 ] || fail "exit status $st, want 1"
+  grep -q "timed out after 1 s" err.txt || fail "message: $(cat err.txt)"
+  [ -z "$(ls tmp)" ] || fail "left in TMPDIR: $(ls tmp)"
+  pgrep -f "yosys -q -l $name.log" > /dev/null && fail "yosys still running"
+  echo "timeout: $(cat err.txt)"
+  ;;
+*) echo "unknown case $case"; exit 2 ;;
+esac
+exit 0
