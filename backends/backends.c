@@ -19,19 +19,16 @@
 
 #include "backends.h"
 
-static const char *const no_passes[] = {NULL};
-static const char *const verilog_passes[] = {"shift_add", "insert_registers", NULL};
-
 const Backend backends[] = {
-  {.name = "c", .suffix = {".c"}, .emit = emit_c, .net_passes = NULL, .fixed = 0, .header = ".h",
+  {.name = "c", .suffix = {".c"}, .emit = emit_c, .netlist = 0, .fixed = 0, .header = ".h",
    .kind = "portable C",
    .help = "portable C, NAME.c + NAME.h; fixed point: integer-only NAME.c + NAME_float.c",
    .check = CHECK_CC, .cflags = NULL},
-  {.name = "hls", .suffix = {".hls.c", ".hls.cpp"}, .emit = emit_hls, .net_passes = no_passes,
+  {.name = "hls", .suffix = {".hls.c", ".hls.cpp"}, .emit = emit_hls, .netlist = 1,
    .fixed = 1, .header = ".h", .kind = "HLS",
    .help = "Vitis HLS C: NAME_top in NAME.hls.c, NAME.h and NAME_float.c",
    .check = CHECK_CC, .cflags = "-Wno-unknown-pragmas"},
-  {.name = "verilog", .suffix = {".v"}, .emit = emit_verilog, .net_passes = verilog_passes,
+  {.name = "verilog", .suffix = {".v"}, .emit = emit_verilog, .netlist = 1,
    .fixed = 1, .header = NULL, .kind = "Verilog",
    .help = "Verilog-2005: module NAME in NAME.v, one inference per clock",
    .check = CHECK_SIM, .cflags = NULL, .clocked = 1},

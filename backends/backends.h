@@ -28,7 +28,7 @@ typedef struct Backend {
   const char *name;          /* --target NAME */
   const char *suffix[BACKEND_MAXSUFFIX];  /* -o endings that select it; [0] names verify's file */
   EmitFn *emit;
-  const char *const *net_passes;  /* prints the netlist after these passes; NULL: the graph */
+  int netlist;               /* prints the integer core's netlist (0: the graph's kernel calls) */
   int fixed;                 /* writes the integer core: implies --fixed */
   const char *header;        /* replaces the -o name's suffix to name the header */
   const char *kind;          /* "unknown output kind" lists NAME.c (KIND) */

@@ -56,8 +56,12 @@ const char *const *pipeline_for(const PassOptions *o);
  * *i past its argument; returns 0 if argv[*i] is not one of them. */
 int pass_options_parse(PassOptions *po, int argc, char **argv, int *i);
 /* The netlist of g's integer core (build_net) after the netlist passes
- * named in passes (NULL-terminated; e.g. a backend's), each verified. */
+ * named in passes (NULL-terminated), each verified. */
 Net *net_pipeline_run(Graph *g, const char *const *passes, const PassOptions *o);
+/* The netlist passes for a backend that prints the netlist: a clocked
+ * module's (Verilog) turns products into shift-add trees and inserts
+ * registers; HLS C keeps its products (the HLS tool maps them). */
+const char *const *net_pipeline_for(int clocked, const PassOptions *o);
 /* Runs a pipeline (NULL-terminated pass names); verifies after each pass;
  * dumps the IR to stdout after the pass named dump_after (NULL: none).
  * pipeline_run_opts also hands o (NULL: all unset) to passes that read it. */

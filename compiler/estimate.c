@@ -389,7 +389,7 @@ int cmd_estimate(int argc, char **argv) {
   e.g = onnx_import(e.model, e.binds, e.nbinds);
   pipeline_run_opts(e.g, pipeline_for(&e.po), NULL, &e.po);
   const Backend *b = backend_find("verilog");
-  e.net = net_pipeline_run(e.g, b->net_passes, &e.po);
+  e.net = net_pipeline_run(e.g, net_pipeline_for(b->clocked, &e.po), &e.po);
   net_cost(e.net, &e.cost);
   e.model_ms = now_ms() - t0;
   e.name = c_ident_from_path(e.a, e.out ? e.out : e.model);

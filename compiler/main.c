@@ -180,8 +180,8 @@ static int cmd_compile(int argc, char **argv) {
   if (o.dump_ir)
     ir_dump(g, stdout);
   const Net *net = NULL;
-  if ((b && b->net_passes) || o.dump_net)
-    net = net_pipeline_run(g, b ? b->net_passes : NULL, &o.po);
+  if ((b && b->netlist) || o.dump_net)
+    net = net_pipeline_run(g, b ? net_pipeline_for(b->clocked, &o.po) : NULL, &o.po);
   if (o.dump_net)
     net_dump(net, stdout);
   if (o.out) {
@@ -247,7 +247,9 @@ static int cmd_run(int argc, char **argv) {
   if (o.net && !o.po.precision && !o.po.config && !o.po.calibrate)
     o.po.fixed = 1;
   Graph *g = load(&o);
-  const Net *net = o.net ? net_pipeline_run(g, o.target ? o.target->net_passes : NULL, &o.po) : NULL;
+  const Net *net = NULL;
+  if (o.net)
+    net = net_pipeline_run(g, o.target ? net_pipeline_for(o.target->clocked, &o.po) : NULL, &o.po);
   if (o.ninputs != g->ninputs)
     error_at(o.model, NULL, "the model has %d non-constant input%s, %d -i file%s given", g->ninputs,
              g->ninputs == 1 ? "" : "s", o.ninputs, o.ninputs == 1 ? "" : "s");

@@ -170,6 +170,13 @@ void pipeline_run_opts(Graph *g, const char *const *pipeline, const char *dump_a
   }
 }
 
+const char *const *net_pipeline_for(int clocked, const PassOptions *o) {
+  static const char *const clocked_passes[] = {"shift_add", "insert_registers", NULL};
+  static const char *const none[] = {NULL};
+  (void)o;
+  return clocked ? clocked_passes : none;
+}
+
 Net *net_pipeline_run(Graph *g, const char *const *names, const PassOptions *o) {
   static const PassOptions unset;
   Net *net = build_net(g);

@@ -474,7 +474,7 @@ static void check_cc(Verify *v, const Backend *b, void *const *got) {
     error_remove_on_exit(files[i]);
   error_remove_on_exit(dir);  /* after its files: error.c removes in order */
   const char *cmd = arena_printf(a, "bibc verify --target %s %s", b->name, v->model);
-  const Net *net = b->net_passes ? net_pipeline_run(g, b->net_passes, &v->po) : NULL;
+  const Net *net = b->netlist ? net_pipeline_run(g, net_pipeline_for(b->clocked, &v->po), &v->po) : NULL;
   const char *wrapper = b->emit(g, net, mc, mh, cmd);  /* m_float.c around an integer-only core */
   emit_c_main(g, bench, mh, c_ident_from_path(a, mc), cmd);
   for (int k = 0; k < g->ninputs; k++)
