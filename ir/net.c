@@ -196,6 +196,35 @@ NetId net_input(Net *net, int port, int64_t elem, int64_t lo, int64_t hi) {
   return id;
 }
 
+Net *net_derive(const Net *old) {
+  Net *net = net_new(old->g);
+  net->split = old->split;
+  net->nin = old->nin;
+  net->nout = old->nout;
+  net->in = old->in;
+  net->out = arena_alloc(net->arena, sizeof *net->out * (size_t)(old->nout + 1));
+  for (int p = 0; p < old->nout; p++) {
+    net->out[p] = old->out[p];
+    net->out[p].el = arena_alloc(net->arena, sizeof *net->out[p].el * (size_t)(old->out[p].n + 1));
+  }
+  return net;
+}
+
+void net_remap(Net *net, const Net *old, const NetId *map) {
+  const Graph *g = old->g;
+  for (int p = 0; p < old->nout; p++)
+    for (int64_t e = 0; e < old->out[p].n; e++)
+      net->out[p].el[e] = map[old->out[p].el[e]];
+  for (int v = 0; v < g->nvalues; v++) {
+    if (!old->elems[v])
+      continue;
+    int64_t cnt = value_numel(g->values[v]);
+    net->elems[v] = arena_alloc(net->arena, sizeof *net->elems[v] * (size_t)(cnt + 1));
+    for (int64_t e = 0; e < cnt; e++)
+      net->elems[v][e] = map[old->elems[v][e]];
+  }
+}
+
 static uint64_t hash64(int64_t k) {
   uint64_t z = (uint64_t)k * 0x9e3779b97f4a7c15u;
   return z ^ (z >> 29);

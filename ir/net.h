@@ -131,6 +131,11 @@ Net *net_new(Graph *g);
  * decided select, max or clamp, ...). */
 NetId net_add(Net *net, NetOp op, NetId a, NetId b, NetId c, int32_t s, int64_t k);
 NetId net_const(Net *net, int64_t k);              /* CONST, shared per value */
+/* For passes that rebuild a net: a new, empty net with old's ports and
+ * split; then net_remap() points its outputs and the graph values' elements
+ * at map[old id] (outputs a pass delays, it sets itself afterwards). */
+Net *net_derive(const Net *old);
+void net_remap(Net *net, const Net *old, const NetId *map);
 NetId net_input(Net *net, int port, int64_t elem, int64_t lo, int64_t hi);
 /* y = sum of terms coef_i * x_i (x_i node ids, coef_i != 0) + c, as a
  * balanced tree of ADD/SUB (coefficients 1 and -1 need no product); the

@@ -57,13 +57,8 @@ static NetId delayed(Stager *S, NetId id, int32_t k, int32_t layer) {
 }
 
 Net *insert_registers(const Net *old, int every) {
-  Graph *g = old->g;
-  Stager S = {.old = old, .net = net_new(g)};
+  Stager S = {.old = old, .net = net_derive(old)};
   Net *net = S.net;
-  net->split = old->split;
-  net->nin = old->nin;
-  net->nout = old->nout;
-  net->in = old->in;
   int32_t *level = malloc(sizeof *level * (size_t)(old->nnodes + 1));
   S.map = malloc(sizeof *S.map * (size_t)(old->nnodes + 1));
   S.stage = malloc(sizeof *S.stage * (size_t)(old->nnodes + 1));
@@ -102,24 +97,13 @@ Net *insert_registers(const Net *old, int every) {
       if (old->nodes[old->out[p].el[e]].op != NET_CONST)
         last = S.stage[old->out[p].el[e]] > last ? S.stage[old->out[p].el[e]] : last;
   net->layer = -1;
-  net->out = arena_alloc(g->arena, sizeof *net->out * (size_t)(old->nout + 1));
-  for (int p = 0; p < old->nout; p++) {
-    net->out[p] = old->out[p];
-    net->out[p].el = arena_alloc(g->arena, sizeof *net->out[p].el * (size_t)(old->out[p].n + 1));
+  net_remap(net, old, S.map);
+  for (int p = 0; p < old->nout; p++)  /* every output in the last stage */
     for (int64_t e = 0; e < old->out[p].n; e++) {
       NetId o = old->out[p].el[e];
-      net->out[p].el[e] = old->nodes[o].op == NET_CONST ? S.map[o]
-                        : delayed(&S, S.map[o], last - S.stage[o], old->nodes[o].layer);
+      if (old->nodes[o].op != NET_CONST)
+        net->out[p].el[e] = delayed(&S, S.map[o], last - S.stage[o], old->nodes[o].layer);
     }
-  }
-  for (int v = 0; v < g->nvalues; v++) {
-    if (!old->elems[v])
-      continue;
-    int64_t cnt = value_numel(g->values[v]);
-    net->elems[v] = arena_alloc(g->arena, sizeof *net->elems[v] * (size_t)(cnt + 1));
-    for (int64_t e = 0; e < cnt; e++)
-      net->elems[v][e] = S.map[old->elems[v][e]];
-  }
   net->stages = last;
   free(level);
   free(S.map);

@@ -240,12 +240,8 @@ static NetId rebuild_sum(Rebuild *R, NetId root) {
 
 Net *shift_add(const Net *old) {
   Graph *g = old->g;
-  Rebuild R = {.old = old, .net = net_new(g)};
+  Rebuild R = {.old = old, .net = net_derive(old)};
   Net *net = R.net;
-  net->split = old->split;
-  net->nin = old->nin;
-  net->nout = old->nout;
-  net->in = old->in;
   R.map = malloc(sizeof *R.map * (size_t)(old->nnodes + 1));
   R.uses = calloc((size_t)old->nnodes + 1, sizeof *R.uses);
   R.reader = malloc(sizeof *R.reader * (size_t)(old->nnodes + 1));
@@ -283,21 +279,7 @@ Net *shift_add(const Net *old) {
     }
   }
   net->layer = -1;
-  net->out = arena_alloc(g->arena, sizeof *net->out * (size_t)(old->nout + 1));
-  for (int p = 0; p < old->nout; p++) {
-    net->out[p] = old->out[p];
-    net->out[p].el = arena_alloc(g->arena, sizeof *net->out[p].el * (size_t)(old->out[p].n + 1));
-    for (int64_t e = 0; e < old->out[p].n; e++)
-      net->out[p].el[e] = R.map[old->out[p].el[e]];
-  }
-  for (int v = 0; v < g->nvalues; v++) {
-    if (!old->elems[v])
-      continue;
-    int64_t cnt = value_numel(g->values[v]);
-    net->elems[v] = arena_alloc(g->arena, sizeof *net->elems[v] * (size_t)(cnt + 1));
-    for (int64_t e = 0; e < cnt; e++)
-      net->elems[v][e] = R.map[old->elems[v][e]];
-  }
+  net_remap(net, old, R.map);
   free(R.map);
   free(R.uses);
   free(R.reader);
