@@ -1,8 +1,8 @@
 #!/bin/sh
 # timing_model.sh - bibc's timing model (ir/net_timing.c) against Yosys's
-# abc9 delay on the same Verilog: both count cell delays only (the model
-# without its routing allowance), abc9 with the Artix-7 delays of Yosys's
-# xilinx/cells_sim.v on the flattened design.  Prints one row per model and
+# abc9 delay on the same Verilog: the model without its routing allowance,
+# abc9 with the Artix-7 delays of Yosys's xilinx/cells_sim.v and its own 0.3
+# ns per LUT input, on the flattened design.  Prints one row per model and
 # --pipeline N: the model's register-to-register delay, abc9's, the ratio,
 # and Yosys's time.  The model sets bibc's default pipelining, so this is
 # how far that choice can be trusted (routing, which neither sees, comes on

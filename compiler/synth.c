@@ -38,6 +38,7 @@
 #include "../backends/backends.h"
 
 #define ICE40_HX8K_LUTS 7680      /* logic cells of the largest HX part nextpnr knows */
+#define NEXTPNR_TIMEOUT 300       /* seconds: place and route of a small design */
 
 static const char *const devices[] = {"xc7", "ice40", "asic"};
 
@@ -141,6 +142,7 @@ static const char *script(Estimate *e, const char *liberty) {
       "read_verilog %s.v\n"
       "synth_xilinx -top %s -abc9 -run :coarse\n"
       "techmap -map +/techmap.v -max_iter 1 t:$add t:$sub\n"
+      "select -assert-none t:$add t:$sub\n"
       "synth_xilinx -top %s -abc9 -run coarse:\n"
       "tee -q -o %s.stat.json stat -json\n"
       "stat\n", n, n, n, n);
@@ -151,6 +153,7 @@ static const char *script(Estimate *e, const char *liberty) {
       "read_verilog %s.v\n"
       "synth_ice40 -top %s -noflatten -run :coarse\n"
       "techmap -map +/techmap.v -max_iter 1 t:$add t:$sub\n"
+      "select -assert-none t:$add t:$sub\n"
       "synth_ice40 -top %s -noflatten -run coarse:\n"
       "tee -q -o %s.stat.json stat -json\n"
       "stat\n"
@@ -159,17 +162,20 @@ static const char *script(Estimate *e, const char *liberty) {
   case DEV_ASIC:
     if (liberty)
       return arena_printf(a,
-        "# bibc estimate, ASIC: cells and area of the standard-cell library\n"
+        "# bibc estimate, ASIC: cells and area of the standard-cell library; -noalumacc\n"
+        "# keeps one $alu per adder\n"
         "read_verilog %s.v\n"
-        "synth -top %s\n"
+        "synth -top %s -noalumacc\n"
         "dfflibmap -liberty %s\n"
         "abc -liberty %s\n"
         "opt_clean\n"
         "stat -liberty %s\n", n, n, liberty, liberty, liberty);
     return arena_printf(a,
-      "# bibc estimate, ASIC proxy: generic CMOS gates and Yosys's transistor estimate\n"
+      "# bibc estimate, ASIC proxy: generic CMOS gates and Yosys's transistor estimate;\n"
+      "# -noalumacc keeps one $alu per adder, dfflegalize gives every flip-flop a cost\n"
       "read_verilog %s.v\n"
-      "synth -top %s\n"
+      "synth -top %s -noalumacc\n"
+      "dfflegalize -cell $_DFF_P_ 01\n"
       "abc -g cmos2\n"
       "opt_clean\n"
       "stat -tech cmos\n", n, n);
@@ -329,9 +335,17 @@ static void place_and_route(Estimate *e, const char *dir, const char *json, cons
   char *freq = arena_printf(e->a, "%.0f", 1000.0 / (e->po.clock_ns > 0 ? e->po.clock_ns : 5.0));
   char *argv[] = {"nextpnr-ice40", "--hx8k", "--package", "ct256", "--json", (char *)json,
                   "--freq", freq, "--timing-allow-fail", "--seed", "1", NULL};
+  /* placement is a bonus: a failure or a hang (nextpnr 0.4's router can
+   * loop on carry-heavy netlists) is reported, the Yosys figures stand */
+  int limit = e->timeout < NEXTPNR_TIMEOUT ? e->timeout : NEXTPNR_TIMEOUT;
   double t0 = now_s();
-  run_tool(e, argv, log, dir, "nextpnr-ice40");
+  int st = spawn_in(argv, log, limit, dir, "nextpnr-ice40");
   s->seconds += now_s() - t0;
+  if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+    s->pnr = arena_printf(e->a, "failed: %s", spawn_why(e->a, st, limit,
+                                                        st == -1 ? NULL : log_tail(e->a, log, dir)));
+    return;
+  }
   size_t len;
   char *text = read_file(e->a, log, &len);
   double mhz = 0;
@@ -420,8 +434,9 @@ void synth_run(Estimate *e) {
     s->fmax_mhz = e->cost.fmax_mhz;
     s->abc9_ns = d / 1000;
     s->fmax_method = arena_printf(a, "bibc's carry-chain model: %.2f ns register to register "
-                                  "(%.2f ns of it routing at %.2f ns per LUT input); abc9, Yosys's "
-                                  "cell delays without routing, slowest layer module: %.2f ns",
+                                  "(%.2f ns of it routing at %.2f ns per LUT input); abc9 (Yosys's "
+                                  "Artix-7 cell delays, 0.3 ns per LUT input), slowest layer "
+                                  "module: %.2f ns",
                                   e->cost.delay_ns, e->cost.delay_ns - e->cost.delay_cells_ns,
                                   NET_T_NET, d / 1000);
   } else if (e->device == DEV_ICE40) {
