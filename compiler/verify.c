@@ -60,7 +60,7 @@ static const char help[] =
   "  --json FILE        also write the figures as JSON\n"
   "  --timeout S        seconds allowed for one compile, build or run (default 600)\n"
   "  --pipeline N, --clock-ns X\n"
-  "                     the netlist's register stages (--target verilog, hls)\n"
+  "                     register stages of the netlist (--target verilog)\n"
   "  --precision T, --config FILE, --calibrate X.npy, --prune F, --fold-batchnorm\n"
   "                     make the fixed-point model by post-training quantization\n"
   "                     (as for compiling); without them it is the model's own\n"
