@@ -163,7 +163,8 @@ static void write_vectors(SimRun *s, void *const *got) {
 
 /* Why a simulator step failed, in one line: the first line of its log
  * that mentions an error, else its last three non-blank lines joined by
- * " | "; paths inside the folder are shown relative to it. */
+ * " | ", each cut to 160 characters; paths inside the folder are shown
+ * relative to it. */
 static const char *log_summary(SimRun *s, const char *log) {
   Arena *a = s->v->a;
   FILE *f = fopen(log, "r");
@@ -171,7 +172,12 @@ static const char *log_summary(SimRun *s, const char *log) {
   const char *pick = NULL;
   int nlast = 0;
   while (f && !pick && fgets(line, sizeof line, f)) {
+    if (!strchr(line, '\n'))  /* a long line: the rest is dropped */
+      for (int c; (c = getc(f)) != EOF && c != '\n';)
+        continue;
     line[strcspn(line, "\r\n")] = 0;
+    if (strlen(line) > 160)
+      strcpy(line + 157, "...");
     char low[400];
     for (size_t i = 0; i <= strlen(line); i++)
       low[i] = line[i] >= 'A' && line[i] <= 'Z' ? (char)(line[i] - 'A' + 'a') : line[i];
