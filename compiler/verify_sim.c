@@ -127,6 +127,18 @@ static int64_t digits(int64_t bits) {
   return bits > 0 ? (bits + 3) / 4 : 1;
 }
 
+/* Sample t's graph inputs (ip) and outputs (op, in the stacked got). */
+static void sample_io(Verify *v, int64_t t, void *const *got, void **ip, void **op) {
+  Graph *g = v->fix;
+  for (int k = 0; k < g->ninputs; k++) {
+    const Value *x = g->inputs[k];
+    int64_t one = value_numel(v->in[k]) == value_numel(x);  /* one sample for all */
+    ip[k] = (char *)v->in[k]->data + (size_t)((one ? 0 : t) * value_numel(x)) * dtype_size(x->dt);
+  }
+  for (int k = 0; k < g->noutputs; k++)
+    op[k] = (char *)got[k] + (size_t)(t * value_numel(g->outputs[k])) * dtype_size(g->outputs[k]->dt);
+}
+
 /* in.hex and the reference codes: the prologue and core on the kernels for
  * every sample.  The graph outputs go to got (overwritten later). */
 static void write_vectors(SimRun *s, void *const *got) {
@@ -145,13 +157,7 @@ static void write_vectors(SimRun *s, void *const *got) {
   if (!f)
     error_at(s->f[F_IN], NULL, "cannot write a temporary file: %s", strerror(errno));
   for (int64_t t = 0; t < v->n; t++) {
-    for (int k = 0; k < g->ninputs; k++) {
-      const Value *x = g->inputs[k];
-      int64_t one = value_numel(v->in[k]) == value_numel(x);  /* one sample for all */
-      ip[k] = (char *)v->in[k]->data + (size_t)((one ? 0 : t) * value_numel(x)) * dtype_size(x->dt);
-    }
-    for (int k = 0; k < g->noutputs; k++)
-      op[k] = (char *)got[k] + (size_t)(t * value_numel(g->outputs[k])) * dtype_size(g->outputs[k]->dt);
+    sample_io(v, t, got, ip, op);
     for (int p = 0; p < net->nout; p++)
       qout[p] = s->want + t * s->ncode + s->outoff[p];
     interp_run_core(g, net, 0, ip, op, qin, qout);
@@ -348,13 +354,7 @@ static void run_tail(SimRun *s, void *const *got) {
   void **ip = arena_alloc(v->a, sizeof *ip * (size_t)(g->ninputs + 1));
   void **op = arena_alloc(v->a, sizeof *op * (size_t)(g->noutputs + 1));
   for (int64_t t = 0; t < v->n; t++) {
-    for (int k = 0; k < g->ninputs; k++) {
-      const Value *x = g->inputs[k];
-      int64_t one = value_numel(v->in[k]) == value_numel(x);
-      ip[k] = (char *)v->in[k]->data + (size_t)((one ? 0 : t) * value_numel(x)) * dtype_size(x->dt);
-    }
-    for (int k = 0; k < g->noutputs; k++)
-      op[k] = (char *)got[k] + (size_t)(t * value_numel(g->outputs[k])) * dtype_size(g->outputs[k]->dt);
+    sample_io(v, t, got, ip, op);
     for (int p = 0; p < s->net->nout; p++)
       q[p] = s->got + t * s->ncode + s->outoff[p];
     interp_run_tail(g, &s->net->split, ip, q, op);
@@ -371,9 +371,13 @@ void verify_sim(Verify *v, Report *r, void *const *got) {
   r->sim_name = s.sim->name;
   r->latency = net->stages + 2;
   s.outoff = arena_alloc(a, sizeof *s.outoff * (size_t)(net->nout + 1));
-  for (int p = 0; p < net->nin; p++)
+  ASSERT(net->nin == net->split.nqin && net->nout == net->split.nqout);
+  for (int p = 0; p < net->nin; p++) {
+    ASSERT(net->in[p].n == value_numel(net->split.qin[p]));
     s.nin += net->in[p].fx.w * net->in[p].n;
+  }
   for (int p = 0; p < net->nout; p++) {
+    ASSERT(net->out[p].n == value_numel(net->split.qout[p]));
     s.outoff[p] = s.ncode;
     s.ncode += net->out[p].n;
     s.nout += net->out[p].fx.w * net->out[p].n;
