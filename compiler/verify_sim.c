@@ -212,8 +212,9 @@ static void step(SimRun *s, char *const *argv, const char *log, const char *what
   int st = spawn(argv, log, v->timeout);
   const char *why = spawn_why(v->a, st, v->timeout, st > 0 ? log_summary(s, log) : NULL);
   if (why)
-    error_at(v->model, NULL, "target %s: %s with %s (%s) failed: %s", s->r->b->name, what,
-             s->sim->name, s->sim->cmd, why);
+    error_at(v->model, NULL, "target %s: %s with %s (%s) failed: %s%s", s->r->b->name, what,
+             s->sim->name, s->sim->cmd, why,
+             strncmp(why, "timed out", 9) == 0 ? " (--timeout S allows more)" : "");
 }
 
 /* Builds and runs the testbench in the chosen simulator.  Verilator's C++

@@ -191,7 +191,7 @@ case $case in
     break_sim iverilog hang
     verify --target verilog "$@" --timeout 1 --json "$work/v.json"
     [ $rc = 1 ] || fail "bibc verify exited $rc on a simulator that hangs, want 1"
-    one_line_error 'error: target verilog: building the simulation with Icarus Verilog (iverilog) failed: timed out after 1 s$'
+    one_line_error 'error: target verilog: building the simulation with Icarus Verilog (iverilog) failed: timed out after 1 s (--timeout S allows more)$'
     [ ! -e "$work/v.json" ] || fail "JSON written on error"
     ;;
   sim_missing)
