@@ -20,6 +20,12 @@ void interp_run(Graph *g, void *const *inputs, void *const *outputs);
  * receive the core's input and output codes. */
 void interp_run_core(Graph *g, const Net *net, int use_net, void *const *inputs,
                      void *const *outputs, int64_t *const *qin, int64_t *const *qout);
+/* interp_run with the integer core's output codes given instead of
+ * computed (qout[p] per port of s->qout, e.g. a simulation's): the prologue,
+ * then the float tail on those codes, so outputs are what the graph gives
+ * when its core computes them. */
+void interp_run_tail(Graph *g, const IntSplit *s, void *const *inputs, const int64_t *const *qout,
+                     void *const *outputs);
 
 /* ---- pass.c ---- */
 /* Command-line settings that passes read (zero: unset). */

@@ -107,3 +107,14 @@ void interp_run_core(Graph *g, const Net *net, int use_net, void *const *inputs,
   run_nodes(g, buf, s->post);
   finish(g, buf, owned, outputs);
 }
+
+void interp_run_tail(Graph *g, const IntSplit *s, void *const *inputs, const int64_t *const *qout,
+                     void *const *outputs) {
+  void **owned, **buf = buffers(g, inputs, &owned);
+  run_nodes(g, buf, s->pre);
+  for (int p = 0; p < s->nqout; p++)
+    if (!s->qout[p]->data)  /* a constant stays what it is */
+      memcpy(buf[s->qout[p]->id], qout[p], sizeof *qout[p] * (size_t)value_numel(s->qout[p]));
+  run_nodes(g, buf, s->post);
+  finish(g, buf, owned, outputs);
+}

@@ -318,6 +318,7 @@ static int cmd_run(int argc, char **argv) {
       error_at(npy, NULL, "cannot write output file");
   }
   arena_free(g->arena);
+  arena_free(o.a);
   return 0;
 }
 

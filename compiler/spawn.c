@@ -3,7 +3,12 @@
  * the conformance runner (see spawn.h).  fork + execvp from an argv array,
  * so no shell quoting; the child's stdout and stderr go to a log file the
  * caller reads for the reason of a failure, and an alarm() set before the
- * exec (it survives execvp) bounds a program that hangs.  The parent's
+ * exec (it survives execvp) bounds a program that hangs.  The child leads
+ * a process group of its own, so that what it starts (a Verilator build
+ * runs make and the C++ compiler) ends with it: when the child is killed
+ * by a signal, the rest of its group is killed too, and an interrupt
+ * (SIGINT, SIGTERM, SIGHUP) that reaches bibc while it waits is passed on
+ * to the group, so the caller can still report and clean up.  The parent's
  * stdio is flushed first so buffered output is not written twice.
  */
 #include <errno.h>
@@ -17,12 +22,20 @@
 
 #include "spawn.h"
 
+static volatile sig_atomic_t child_group;  /* the waited-for child's process group; 0: none */
+
+static void pass_on(int sig) {
+  if (child_group > 0)
+    kill(-(pid_t)child_group, sig);
+}
+
 int spawn(char *const *argv, const char *log, int timeout) {
   fflush(NULL);
   pid_t pid = fork();
   if (pid < 0)
     return -1;
   if (pid == 0) {
+    setpgid(0, 0);
     int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0666), nul = open("/dev/null", O_RDONLY);
     if (fd < 0 || nul < 0)
       _exit(126);
@@ -36,10 +49,28 @@ int spawn(char *const *argv, const char *log, int timeout) {
     fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
     _exit(127);
   }
-  int st;
-  while (waitpid(pid, &st, 0) < 0)
-    if (errno != EINTR)
-      return -1;
+  setpgid(pid, pid);  /* as the child does: whichever runs first */
+  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+  struct sigaction sa, old[3];
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = pass_on;
+  sigemptyset(&sa.sa_mask);
+  child_group = pid;
+  for (int i = 0; i < 3; i++)
+    sigaction(sigs[i], &sa, &old[i]);
+  int st, r;
+  while ((r = (int)waitpid(pid, &st, 0)) < 0 && errno == EINTR)
+    continue;
+  int err = errno;
+  child_group = 0;
+  for (int i = 0; i < 3; i++)
+    sigaction(sigs[i], &old[i], NULL);
+  if (r < 0) {
+    errno = err;
+    return -1;
+  }
+  if (WIFSIGNALED(st))
+    kill(-pid, SIGTERM);  /* what it left running (a compiler cleans up on SIGTERM) */
   return st;
 }
 

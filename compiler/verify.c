@@ -1,8 +1,8 @@
 /*
  * verify.c - 'bibc verify', the closure report:
  *
- *   bibc verify MODEL [--data X.npy]... [--target NAME]... [--samples N]
- *                     [--const NAME=FILE]... [--json FILE]
+ *   bibc verify MODEL [--data X.npy]... [--target NAME|all]... [--samples N]
+ *                     [--const NAME=FILE]... [--json FILE] [--timeout S]
  *
  * Runs one set of input vectors through the model three ways and compares:
  *   fixed vs float    the float reference (default pipeline) against the
@@ -24,7 +24,8 @@
  * compile and one run per target.  A backend is a row of backends[]
  * (backends/backends.c), whose check field says how its code is run here:
  * CHECK_CC compiles it with CC and the row's cflags and runs a --main
- * bench.  Each check fills the stacked outputs.  Temporary files live in one
+ * bench; CHECK_SIM simulates it with a testbench (verify_sim.c).  Each
+ * check fills the stacked outputs.  Temporary files live in one
  * mkdtemp directory whose files are registered with error.c before the
  * directory itself, so a user error or die() removes them all, directory
  * last.  The report itself (table, JSON) is verify_report.c.
@@ -40,7 +41,7 @@
 #include "../backends/backends.h"
 
 #define NRANDOM 10000                     /* default number of random vectors */
-#define TIMEOUT 600                       /* seconds for one compile or run */
+#define TIMEOUT 600                       /* default seconds for one compile or run */
 #define MAXSTACK (IR_MAXELEMS / 4)        /* elements of one stacked tensor */
 #define MAXTMP 40                         /* inputs + outputs (error.c's file list) */
 
@@ -53,14 +54,20 @@ static const char help[] =
   "  --data FILE        input vectors (.npy/.pb), one file per graph input, as\n"
   "                     'bibc run -i'; default: 4 corner vectors + N random ones\n"
   "  --samples N        number of random vectors (default 10000)\n"
-  "  --target NAME      backend to check, %s (repeatable; default %s)\n"
+  "  --target NAME      backend to check, %s (repeatable; default %s);\n"
+  "                     all: every backend\n"
   "  --const NAME=FILE  freeze graph input NAME to the tensor in FILE\n"
   "  --json FILE        also write the figures as JSON\n"
+  "  --timeout S        seconds allowed for one compile, build or run (default 600)\n"
+  "  --pipeline N, --clock-ns X\n"
+  "                     register stages of the netlist (--target verilog)\n"
   "  --precision T, --config FILE, --calibrate X.npy, --prune F, --fold-batchnorm\n"
   "                     make the fixed-point model by post-training quantization\n"
   "                     (as for compiling); without them it is the model's own\n"
   "                     power-of-two quantizers (--fixed)\n"
-  "environment: CC (default cc) and CFLAGS (default -O1) build the generated C.\n";
+  "environment: CC (default cc) and CFLAGS (default -O1) build the generated C;\n"
+  "BIBC_SIM=iverilog|verilator picks the simulator for --target verilog (default:\n"
+  "Verilator if 'verilator' is on PATH, else Icarus Verilog).\n";
 
 static const char *need_arg(int argc, char **argv, int *i) {
   if (*i + 1 >= argc)
@@ -69,9 +76,15 @@ static const char *need_arg(int argc, char **argv, int *i) {
 }
 
 static void add_target(Verify *v, const char *name) {
+  if (strcmp(name, "all") == 0) {
+    for (int i = 0; i < nbackends; i++)
+      if (backends[i].check != CHECK_NONE)
+        add_target(v, backends[i].name);
+    return;
+  }
   const Backend *b = backend_find(name);
   if (!b)
-    error_at(NULL, NULL, "--target: unknown target '%s' (%s)", name,
+    error_at(NULL, NULL, "--target: unknown target '%s' (%s, all)", name,
              backend_names(v->a, ", ", ", "));
   if (b->check == CHECK_NONE)
     error_at(NULL, NULL, "--target %s: bibc verify cannot check this backend yet", name);
@@ -106,6 +119,14 @@ static void parse(Verify *v, int argc, char **argv) {
                  (long long)MAXSTACK, s);
       v->nrandom = k;
       v->samples_given = 1;
+    } else if (strcmp(a, "--timeout") == 0) {
+      const char *s = need_arg(argc, argv, &i);
+      char *end;
+      errno = 0;
+      long k = strtol(s, &end, 10);
+      if (*s < '0' || *s > '9' || *end || errno || k < 1 || k > 86400)
+        error_at(NULL, NULL, "--timeout needs a number of seconds from 1 to 86400, got '%s'", s);
+      v->timeout = (int)k;
     } else if (strcmp(a, "--const") == 0) {
       need_arg(argc, argv, &i);  /* argv strings are writable: split in place */
       const_binding_add(v->binds, &v->nbinds, MAXFILES, argv[i]);
@@ -366,7 +387,7 @@ static void compare_models(Verify *v) {
 
 /* ---- backends ---- */
 
-static int popcount64(uint64_t x) {
+int verify_popcount(uint64_t x) {
   int c = 0;
   for (; x; x &= x - 1)
     c++;
@@ -386,7 +407,7 @@ static void compare_target(Verify *v, Report *r, void *const *got) {
         const unsigned char *x = gp + es * (size_t)i, *y = wp + es * (size_t)i;
         if (memcmp(x, y, es) == 0)
           continue;
-        r->bits[k] += (uint64_t)popcount64(verify_elem_bits(x, es) ^ verify_elem_bits(y, es));
+        r->bits[k] += (uint64_t)verify_popcount(verify_elem_bits(x, es) ^ verify_elem_bits(y, es));
         r->elems[k]++;
         if (!r->found) {
           r->found = 1;
@@ -423,9 +444,9 @@ static const char *log_line(Arena *a, const char *log, const char *dir) {
 
 /* Runs argv (spawn.c) with its output in log; NULL on exit status 0, else
  * what went wrong with the log's most telling line. */
-static const char *run_program(Arena *a, char *const *argv, const char *log, const char *dir) {
-  int st = spawn(argv, log, TIMEOUT);
-  return spawn_why(a, st, TIMEOUT, st > 0 ? log_line(a, log, dir) : NULL);
+static const char *run_program(Verify *v, char *const *argv, const char *log, const char *dir) {
+  int st = spawn(argv, log, v->timeout);
+  return spawn_why(v->a, st, v->timeout, st > 0 ? log_line(v->a, log, dir) : NULL);
 }
 
 /* Appends the blank-separated words of s to argv. */
@@ -443,14 +464,19 @@ static int split_words(Arena *a, const char *s, char **argv, int n, int max) {
  * (m + the row's first suffix, the header, m_float.c if the backend writes
  * a float wrapper, bench.c), build with CC (cc) -std=c99 CFLAGS (-O1) and
  * the row's cflags, run the bench on the stacked vectors. */
+char *verify_tmpdir(Verify *v) {
+  const char *tmp = getenv("TMPDIR");
+  tmp = tmp && *tmp ? tmp : "/tmp";
+  char *dir = arena_printf(v->a, "%s/bibc-verify-XXXXXX", tmp);
+  if (!mkdtemp(dir))
+    error_at(tmp, NULL, "cannot create a temporary directory: %s", strerror(errno));
+  return dir;
+}
+
 static void check_cc(Verify *v, const Backend *b, void *const *got) {
   Graph *g = v->fix;
   Arena *a = v->a;
-  const char *tmp = getenv("TMPDIR");
-  tmp = tmp && *tmp ? tmp : "/tmp";
-  char *dir = arena_printf(a, "%s/bibc-verify-XXXXXX", tmp);
-  if (!mkdtemp(dir))
-    error_at(tmp, NULL, "cannot create a temporary directory: %s", strerror(errno));
+  char *dir = verify_tmpdir(v);
   const char *mc = arena_printf(a, "%s/m%s", dir, b->suffix[0]);
   const char *mh = backend_header_path(a, b, mc), *bench = arena_printf(a, "%s/bench.c", dir);
   const char *written[] = {mc, mh, c_float_path(a, mc), bench};  /* each also as NAME.tmp */
@@ -494,7 +520,7 @@ static void check_cc(Verify *v, const Backend *b, void *const *got) {
   for (int i = 0; i < 5; i++)
     argv[n++] = (char *)tail[i];
   argv[n] = NULL;
-  const char *why = run_program(a, argv, cclog, dir);
+  const char *why = run_program(v, argv, cclog, dir);
   if (why)
     error_at(v->model, NULL, "target %s: compiling the generated C with %s failed: %s", b->name,
              argv[0], why);
@@ -503,7 +529,7 @@ static void check_cc(Verify *v, const Backend *b, void *const *got) {
   for (int k = 0; k < g->ninputs + g->noutputs; k++)
     argv[n++] = (char *)npy[k];
   argv[n] = NULL;
-  if ((why = run_program(a, argv, runlog, dir)))
+  if ((why = run_program(v, argv, runlog, dir)))
     error_at(v->model, NULL, "target %s: running the generated C failed: %s", b->name, why);
   for (int k = 0; k < g->noutputs; k++) {
     const Value *o = g->outputs[k];
@@ -524,10 +550,11 @@ static void check_cc(Verify *v, const Backend *b, void *const *got) {
 
 /* Runs backend b's code on every sample, filling got[k] with output k of
  * all samples, stacked; the row's check says how. */
-static void check_backend(Verify *v, const Backend *b, void *const *got) {
+static void check_backend(Verify *v, Report *r, void *const *got) {
+  const Backend *b = r->b;
   switch (b->check) {
   case CHECK_CC: check_cc(v, b, got); return;
-  case CHECK_SIM: error_at(v->model, NULL, "target %s: simulation is not wired in yet", b->name);
+  case CHECK_SIM: verify_sim(v, r, got); return;
   case CHECK_NONE: break;
   }
   die("backend %s has no check", b->name);  /* add_target refuses it */
@@ -540,7 +567,7 @@ int cmd_verify(int argc, char **argv) {
     arena_free(a);
     return 0;
   }
-  Verify v = {.a = arena_new(), .nrandom = NRANDOM};
+  Verify v = {.a = arena_new(), .nrandom = NRANDOM, .timeout = TIMEOUT};
   parse(&v, argc, argv);
   v.flt = onnx_import(v.model, v.binds, v.nbinds);
   pipeline_run(v.flt, default_pipeline, NULL);
@@ -558,9 +585,9 @@ int cmd_verify(int argc, char **argv) {
     void **got = arena_alloc(v.a, sizeof *got * (size_t)(v.fix->noutputs + 1));
     for (int k = 0; k < v.fix->noutputs; k++)
       got[k] = stacked(&v, v.fix->outputs[k]);
-    check_backend(&v, r->b, got);
+    check_backend(&v, r, got);
     compare_target(&v, r, got);
-    ok &= !r->found;
+    ok &= !r->found && !r->codefound;
   }
   ASSERT(verify_print(&v, stdout) == ok);
   if (v.json)

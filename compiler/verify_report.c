@@ -2,7 +2,9 @@
  * verify_report.c - the report of 'bibc verify' (verify.c): a table on
  * stdout and, with --json FILE, the same figures as JSON.  Both are
  * deterministic (no times, no temporary names) and show model-supplied
- * names with control characters replaced (table) or escaped (JSON).
+ * names with control characters replaced (table) or escaped (JSON).  A
+ * simulated backend (verify_sim.c) adds its simulator, its latency and the
+ * count of wrong core output codes (out_data bits) to its rows.
  */
 #include <math.h>
 #include <string.h>
@@ -49,6 +51,15 @@ static void print_elem(Arena *a, FILE *f, DType dt, const unsigned char *bytes) 
 
 static const char *sample_name(const Verify *v, int64_t s) {
   return v->ndata || !v->fix->ninputs ? "" : s < v->ncorner ? corner_names[s] : "random";
+}
+
+/* A code and its w bits: "-3 (0xd)", "x (0x?)" when undefined. */
+static void print_code(FILE *f, int64_t code, uint64_t bits, int w, int undef) {
+  if (undef)
+    fputs("x/z", f);
+  else
+    fprintf(f, "%lld", (long long)code);
+  fprintf(f, " (0x%0*llx)", (w + 3) / 4, (unsigned long long)bits);
 }
 
 static uint64_t total_bits(const Verify *v, const Report *r) {
@@ -104,7 +115,10 @@ int verify_print(Verify *v, FILE *f) {
             shape_str(a, g->outputs[k]));
   }
   fputs("\nbackends vs fixed-point model (bitwise):\n", f);
-  fprintf(f, "  %-6s  %-6s  %16s  %-22s  %s\n", "target", "output", "mismatching bits",
+  int tw = 6;  /* the target column: as wide as the longest name */
+  for (int t = 0; t < v->nrep; t++)
+    tw = (int)strlen(v->rep[t].b->name) > tw ? (int)strlen(v->rep[t].b->name) : tw;
+  fprintf(f, "  %-*s  %-6s  %16s  %-22s  %s\n", tw, "target", "output", "mismatching bits",
           "mismatching elements", "name");
   for (int t = 0; t < v->nrep; t++) {
     const Report *r = &v->rep[t];
@@ -112,8 +126,26 @@ int verify_print(Verify *v, FILE *f) {
       char el[64];
       snprintf(el, sizeof el, "%lld of %lld", (long long)r->elems[k],
                (long long)(v->n * value_numel(g->outputs[k])));
-      fprintf(f, "  %-6s  %-6d  %16llu  %-22s  %s\n", r->b->name, k, (unsigned long long)r->bits[k],
+      fprintf(f, "  %-*s  %-6d  %16llu  %-22s  %s\n", tw, r->b->name, k, (unsigned long long)r->bits[k],
               el, clean(a, v->flt->outputs[k]->name));
+    }
+    if (r->sim) {
+      fprintf(f, "  %s: simulated with %s (%s), LATENCY %d cycles: out_valid on time for every "
+              "vector\n", r->b->name, r->sim_name, r->sim, r->latency);
+      fprintf(f, "  %s: out_data: %llu mismatching bit%s in %lld core output codes\n", r->b->name,
+              (unsigned long long)r->codebits, r->codebits == 1 ? "" : "s", (long long)r->ncodes);
+    }
+    if (r->codefound) {
+      const CodeMismatch *m = &r->firstcode;
+      fprintf(f, "  %s: first out_data mismatch: sample %lld%s%s%s, core output %d '%s', element "
+              "%lld: got ", r->b->name, (long long)m->sample, *sample_name(v, m->sample) ? " (" : "",
+              sample_name(v, m->sample), *sample_name(v, m->sample) ? ")" : "", m->port,
+              clean(a, m->name), (long long)m->index);
+      print_code(f, m->got, m->gotbits, m->w, m->undef);
+      fputs(", want ", f);
+      print_code(f, m->want, m->wantbits, m->w, 0);
+      fprintf(f, "\n  %s: in_data of sample %lld: 0x%s\n", r->b->name, (long long)m->sample,
+              m->in_data);
     }
     if (r->found) {
       const Mismatch *m = &r->first;
@@ -126,7 +158,7 @@ int verify_print(Verify *v, FILE *f) {
       print_elem(a, f, o->dt, m->want);
       fputc('\n', f);
     }
-    ok &= !r->found;
+    ok &= !r->found && !r->codefound;
   }
   fprintf(f, "\nresult: %s\n", ok ? "OK, every backend computes the fixed-point model bit for bit"
                                 : "FAIL, a backend differs from the fixed-point model");
@@ -137,7 +169,17 @@ void verify_print_errors(Verify *v, FILE *f) {
   for (int t = 0; t < v->nrep; t++) {
     const Report *r = &v->rep[t];
     uint64_t bits = total_bits(v, r);
-    if (r->found)
+    if (r->codefound) {
+      const CodeMismatch *m = &r->firstcode;
+      fprintf(f, "%s: error: target %s: %llu mismatching out_data bit%s (first: sample %lld, core "
+              "output %d '%s', element %lld: got ", clean(v->a, v->model), r->b->name,
+              (unsigned long long)r->codebits, r->codebits == 1 ? "" : "s", (long long)m->sample,
+              m->port, clean(v->a, m->name), (long long)m->index);
+      print_code(f, m->got, m->gotbits, m->w, m->undef);
+      fputs(", want ", f);
+      print_code(f, m->want, m->wantbits, m->w, 0);
+      fputs(")\n", f);
+    } else if (r->found)
       fprintf(f, "%s: error: target %s: %llu mismatching bit%s (first: sample %lld, output %d, "
               "element %lld)\n", clean(v->a, v->model), r->b->name, (unsigned long long)bits,
               bits == 1 ? "" : "s", (long long)r->first.sample, r->first.out,
@@ -207,12 +249,35 @@ void verify_write_json(Verify *v, int ok) {
     size_t es = r->found ? dtype_size(g->outputs[r->first.out]->dt) : 0;
     if (r->found)
       fprintf(f, "{\"sample\": %lld, \"output\": %d, \"index\": %lld, \"got_bits\": \"0x%0*llx\", "
-              "\"want_bits\": \"0x%0*llx\"}}", (long long)r->first.sample, r->first.out,
+              "\"want_bits\": \"0x%0*llx\"}", (long long)r->first.sample, r->first.out,
               (long long)r->first.index, (int)(2 * es),
               (unsigned long long)verify_elem_bits(r->first.got, es), (int)(2 * es),
               (unsigned long long)verify_elem_bits(r->first.want, es));
     else
-      fputs("null}", f);
+      fputs("null", f);
+    if (r->sim) {
+      fprintf(f, ",\n     \"simulator\": \"%s\", \"latency\": %d, \"core_codes\": %lld, "
+              "\"code_mismatching_bits\": %llu, \"code_mismatching_elements\": %lld,\n"
+              "     \"first_code_mismatch\": ", r->sim, r->latency, (long long)r->ncodes,
+              (unsigned long long)r->codebits, (long long)r->codeelems);
+      const CodeMismatch *m = &r->firstcode;
+      if (r->codefound) {
+        fprintf(f, "{\"sample\": %lld, \"port\": %d, \"name\": ", (long long)m->sample, m->port);
+        json_str(f, m->name);
+        fprintf(f, ", \"index\": %lld, \"got\": ", (long long)m->index);
+        if (m->undef)
+          fputs("null", f);
+        else
+          fprintf(f, "%lld", (long long)m->got);
+        fprintf(f, ", \"want\": %lld, \"got_bits\": \"0x%0*llx\", \"want_bits\": \"0x%0*llx\", "
+                "\"in_data\": \"0x%s\"}", (long long)m->want, (m->w + 3) / 4,
+                (unsigned long long)m->gotbits, (m->w + 3) / 4, (unsigned long long)m->wantbits,
+                m->in_data);
+      } else {
+        fputs("null", f);
+      }
+    }
+    fputc('}', f);
   }
   fprintf(f, "\n  ],\n  \"ok\": %s\n}\n", ok ? "true" : "false");
   out_close(&o);

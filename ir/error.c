@@ -6,9 +6,11 @@
  * Internal errors (a broken invariant in bibc itself) go through die(),
  * which names the bibc source line and aborts.
  */
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ir.h"
 
@@ -18,25 +20,67 @@ void error_set_file(const char *file) { current_file = file; }
 const char *error_file(void) { return current_file; }
 
 #define MAXOUT 64
-static const char *outputs[MAXOUT];  /* files to remove on a user error */
+static const char *outputs[MAXOUT];  /* files to remove on a user error, in order */
+static char tree[MAXOUT];            /* outputs[i] is a folder to remove with its contents */
 static int noutputs;
 
-void error_remove_on_exit(const char *path) {
+static void add_output(const char *path, int is_tree) {
   if (noutputs == MAXOUT)
     die("too many output files");
+  tree[noutputs] = (char)is_tree;
   outputs[noutputs++] = path;
 }
 
+void error_remove_on_exit(const char *path) { add_output(path, 0); }
+void error_remove_tree_on_exit(const char *dir) { add_output(dir, 1); }
+
+/* Kept files leave the list; the slots at its end are reused, so a program
+ * that registers and keeps files again and again (bibc verify, one
+ * temporary folder per target) does not run out of them. */
 void error_keep_output(const char *path) {
   for (int i = 0; i < noutputs; i++)
     if (outputs[i] && strcmp(outputs[i], path) == 0)
       outputs[i] = NULL;
+  while (noutputs > 0 && !outputs[noutputs - 1])
+    noutputs--;
+}
+
+/* Depth first; symbolic links are removed, never followed.  Cost: one
+ * readdir per folder. */
+int remove_tree(const char *path) {
+  struct stat st;
+  if (lstat(path, &st) != 0)
+    return -1;
+  if (S_ISDIR(st.st_mode)) {
+    DIR *d = opendir(path);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+      if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+        continue;
+      size_t n = strlen(path) + strlen(e->d_name) + 2;
+      char *sub = malloc(n);
+      if (!sub)
+        break;
+      snprintf(sub, n, "%s/%s", path, e->d_name);
+      remove_tree(sub);
+      free(sub);
+    }
+    if (d)
+      closedir(d);
+  }
+  return remove(path);
+}
+
+static void remove_outputs(void) {
+  for (int i = 0; i < noutputs; i++)
+    if (outputs[i] && tree[i])
+      remove_tree(outputs[i]);
+    else if (outputs[i])
+      remove(outputs[i]);
 }
 
 static NORETURN void fail(void) {
-  for (int i = 0; i < noutputs; i++)
-    if (outputs[i])
-      remove(outputs[i]);
+  remove_outputs();
   fflush(stdout);
   exit(1);
 }
@@ -97,8 +141,6 @@ void die_at(const char *srcfile, int line, const char *fmt, ...) {
   vfprintf(stderr, fmt, ap);
   va_end(ap);
   fputc('\n', stderr);
-  for (int i = 0; i < noutputs; i++)
-    if (outputs[i])
-      remove(outputs[i]);
+  remove_outputs();
   abort();
 }

@@ -180,7 +180,9 @@ void note_node(const Graph *g, const Node *n, const char *fmt, ...) PRINTF(3, 4)
 void error_set_file(const char *file);             /* model named by attr_* errors */
 const char *error_file(void);
 void error_remove_on_exit(const char *path);
+void error_remove_tree_on_exit(const char *dir);   /* a folder, with whatever is in it */
 void error_keep_output(const char *path);
+int remove_tree(const char *path);                 /* path and, if a folder, its contents */
 NORETURN void die_at(const char *srcfile, int line, const char *fmt, ...) PRINTF(3, 4);
 #define die(...) die_at(__FILE__, __LINE__, __VA_ARGS__)
 #define ASSERT(c) ((c) ? (void)0 : die("assertion failed: %s", #c))
