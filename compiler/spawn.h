@@ -9,17 +9,15 @@
 #include "../ir/ir.h"
 
 /* Runs argv (fork + execvp, no shell) with stdin from /dev/null and stdout
- * + stderr into log (truncated), killed by SIGALRM after timeout seconds;
- * waits for it.  Returns the wait status, or -1 with errno set if it could
- * not be started or waited for. */
+ * + stderr into log (truncated), in a process group of its own that is
+ * killed after timeout seconds; waits for it.  Returns the wait status (a
+ * timeout: that of a SIGALRM kill), or -1 with errno set if it could not be
+ * started or waited for. */
 int spawn(char *const *argv, const char *log, int timeout);
 
 /* spawn() for a long-running tool (Yosys, nextpnr): run in directory dir
- * (NULL: here) and in a process group of its own, so that at the timeout
- * the tool and every process it started are killed (SIGKILL); while it
- * runs, if label is set and stderr is a terminal, "LABEL: N s" is shown and
- * updated every second, then erased.  A timeout returns the status of a
- * SIGALRM kill, as spawn() does. */
+ * (NULL: here); while it runs, if label is set and stderr is a terminal,
+ * "LABEL: N s" is shown and updated every second, then erased. */
 int spawn_in(char *const *argv, const char *log, int timeout, const char *dir, const char *label);
 
 /* What a spawn() status means: NULL for exit status 0, else "cannot start:

@@ -367,7 +367,7 @@ void verify_sim(Verify *v, Report *r, void *const *got) {
   Arena *a = v->a;
   const Backend *b = r->b;
   SimRun s = {.v = v, .r = r, .sim = pick_sim(v, b)};
-  const Net *net = s.net = net_pipeline_run(g, b->net_passes, &v->po);
+  const Net *net = s.net = net_pipeline_run(g, net_pipeline_for(b->clocked, &v->po), &v->po);
   r->sim = s.sim->cmd;
   r->sim_name = s.sim->name;
   r->latency = net->stages + 2;

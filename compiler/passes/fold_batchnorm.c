@@ -266,7 +266,7 @@ void fold_batchnorm(Graph *g) {
     int extra = 0;
     for (int k = 1; k < bn->nout; k++)
       extra |= bn->out[k] != NULL;
-    Fold f;
+    Fold f = {0};
     if (extra || !match(g, bn, &f))
       continue;
     double eps = attr_float(bn, "epsilon", 1e-5f);
