@@ -10,12 +10,7 @@
 #
 #   sh bench/timing_model.sh [BIBC]
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
-bibc=${1:-$top/build/bibc}
-[ -x "$bibc" ] || { echo "build first: cmake -S . -B build && cmake --build build"; exit 1; }
-command -v yosys > /dev/null || { echo "needs Yosys (Debian package yosys)"; exit 1; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/yosys_bench.sh"
 printf '%-24s %9s %10s %10s %6s %8s\n' model pipeline "model ns" "abc9 ns" ratio "yosys s"
 for spec in "select tests/fixed/models/select.onnx 0" "select tests/fixed/models/select.onnx 2" \
             "select tests/fixed/models/select.onnx 4" "rounding_modes tests/fixed/models/rounding_modes.onnx 0" \

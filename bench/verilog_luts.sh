@@ -12,12 +12,7 @@
 #
 #   sh bench/verilog_luts.sh [BIBC]
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
-bibc=${1:-$top/build/bibc}
-[ -x "$bibc" ] || { echo "build first: cmake -S . -B build && cmake --build build"; exit 1; }
-command -v yosys > /dev/null || { echo "needs Yosys (Debian package yosys)"; exit 1; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/yosys_bench.sh"
 field() { sed -n "s/^  \"$1\": \\([^,]*\\),*\$/\\1/p" "$2"; }
 printf '%-22s %8s %8s %8s %8s %8s %8s %8s %9s\n' model adders "add bits" LUT "LUT/bit" CARRY4 FF \
   "model/Y" "yosys s"

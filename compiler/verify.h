@@ -11,6 +11,7 @@
 #include "../frontend/frontend.h"
 
 #define MAXFILES 64
+#define MAXTMP 40                         /* graph inputs + outputs (error.c's file list) */
 #define NCORNER 4                         /* corner vectors before the random ones */
 #define SEED 0x62696263u                  /* "bibc" */
 
@@ -80,10 +81,13 @@ struct Verify {
   int nrep;
 };
 
-/* ---- verify.c ---- */
-int verify_popcount(uint64_t x);
+/* ---- verify_cc.c ---- */
 /* A new mkdtemp folder under TMPDIR (or /tmp), named bibc-verify-XXXXXX. */
 char *verify_tmpdir(Verify *v);
+/* CHECK_CC: builds r->b's C with a bench and runs it on every sample,
+ * filling got[k] with graph output k of all samples, stacked.  A compiler
+ * or bench that fails is a user error naming the log's telling line. */
+void verify_cc(Verify *v, Report *r, void *const *got);
 
 /* ---- verify_sim.c ---- */
 /* CHECK_SIM: simulates r->b's Verilog on every sample with a testbench,
@@ -94,6 +98,7 @@ char *verify_tmpdir(Verify *v);
 void verify_sim(Verify *v, Report *r, void *const *got);
 
 /* ---- verify_report.c ---- */
+int verify_popcount(uint64_t x);
 /* An element's bits as an integer, from its es bytes in host order. */
 uint64_t verify_elem_bits(const unsigned char *p, size_t es);
 /* The table, ending in a result line; 1 if no backend mismatches. */

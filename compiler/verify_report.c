@@ -15,6 +15,13 @@
 static const char *const corner_names[NCORNER] = {"all minimum", "all maximum", "alternating",
                                                   "zeros"};
 
+int verify_popcount(uint64_t x) {
+  int c = 0;
+  for (; x; x &= x - 1)
+    c++;
+  return c;
+}
+
 uint64_t verify_elem_bits(const unsigned char *p, size_t es) {
   uint8_t b1;
   uint16_t b2;

@@ -128,32 +128,6 @@ int mkdirs(const char *path) {
   return r;
 }
 
-/* Removes path and, if it is a directory, everything below it (symbolic
- * links are removed, not followed). */
-void rm_tree(const char *path) {
-  struct stat st;
-  if (lstat(path, &st) != 0)
-    return;
-  if (S_ISDIR(st.st_mode)) {
-    DIR *d = opendir(path);
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-      if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-        continue;
-      size_t n = strlen(path) + strlen(e->d_name) + 2;
-      char *sub = xmalloc(n);
-      snprintf(sub, n, "%s/%s", path, e->d_name);
-      rm_tree(sub);
-      free(sub);
-    }
-    if (d)
-      closedir(d);
-    rmdir(path);
-  } else {
-    unlink(path);
-  }
-}
-
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }

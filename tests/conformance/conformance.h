@@ -44,7 +44,6 @@ void *xmalloc(size_t n);
 int is_file(const char *path);
 unsigned char *slurp(const char *path, size_t *len);   /* NUL-terminated; NULL if unreadable */
 int mkdirs(const char *path);                          /* mkdir -p; 0 on success */
-void rm_tree(const char *path);                        /* rm -rf, never following links */
 
 /* ---- run_test.c ---- */
 /* Runs t through both paths in c->work/LABEL/NAME; returns 1 if it passed,

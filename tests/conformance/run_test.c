@@ -328,7 +328,7 @@ int run_test(const Config *c, const Test *t, char *why, size_t nwhy) {
   j.a = arena_new();
   j.work = arena_printf(j.a, "%s/%s/%s", c->work, t->label, t->name);
   j.model = arena_printf(j.a, "%s/model.onnx", t->dir);
-  rm_tree(j.work);
+  remove_tree(j.work);
   int ok = 0;
   if (mkdirs(j.work) != 0) {
     fail(&j, "cannot create %s: %s", j.work, strerror(errno));
@@ -350,7 +350,7 @@ int run_test(const Config *c, const Test *t, char *why, size_t nwhy) {
       snprintf(why, nwhy, "%s: %s", oki ? "C" : "interpreter", oki ? j.why : whyi);
   }
   if (ok)
-    rm_tree(j.work);
+    remove_tree(j.work);
   arena_free(j.a);
   return ok;
 }
