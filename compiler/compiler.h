@@ -39,6 +39,9 @@ typedef struct PassOptions {
   int pipeline;              /* --pipeline N: a register rank after every N logic levels */
   int pipeline_given;        /* 0: N chosen to meet clock_ns */
   double clock_ns;           /* --clock-ns X: the target clock period (0: 5 ns) */
+  int no_da;                 /* --no-da: keep products by constants (no da pass) */
+  int da_depth;              /* --da-depth K: extra adder levels sharing may add */
+  int da_depth_given;        /* 0: no limit */
 } PassOptions;
 typedef struct Pass {
   const char *name;          /* command-line name = file name = function */
@@ -58,15 +61,14 @@ const Pass *pass_find(const char *name);
  * else the default one (with fold_batchnorm / prune when asked). */
 const char *const *pipeline_for(const PassOptions *o);
 /* Reads the pass option at argv[*i] (--fixed, --fold-batchnorm, --precision,
- * --config, --calibrate, --prune, --pipeline, --clock-ns) into po, advancing
+ * --config, --calibrate, --prune, --pipeline, --clock-ns, --no-da, --da-depth) into po, advancing
  * *i past its argument; returns 0 if argv[*i] is not one of them. */
 int pass_options_parse(PassOptions *po, int argc, char **argv, int *i);
 /* The netlist of g's integer core (build_net) after the netlist passes
  * named in passes (NULL-terminated), each verified. */
 Net *net_pipeline_run(Graph *g, const char *const *passes, const PassOptions *o);
-/* The netlist passes for a backend that prints the netlist: a clocked
- * module's (Verilog) turns products into shift-add trees and inserts
- * registers; HLS C keeps its products (the HLS tool maps them). */
+/* The netlist passes for a backend that prints the netlist: da (unless
+ * --no-da), then, for a clocked module (Verilog), insert_registers. */
 const char *const *net_pipeline_for(int clocked, const PassOptions *o);
 /* Runs a pipeline (NULL-terminated pass names); verifies after each pass;
  * dumps the IR to stdout after the pass named dump_after (NULL: none).
@@ -148,7 +150,7 @@ int cmd_verify(int argc, char **argv);
 /* ---- passes/ ---- */
 void infer_shapes(Graph *g);
 Net *build_net(Graph *g);
-Net *shift_add(const Net *net);
+Net *da(const Net *net, const PassOptions *o);
 Net *insert_registers(const Net *net, int every);
 void fold_thresholds(Graph *g);
 void eliminate_dead(Graph *g);

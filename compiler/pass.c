@@ -15,11 +15,6 @@ static void run_prune(Graph *g, const PassOptions *o) {
     prune(g, o->prune);
 }
 
-static Net *run_shift_add(const Net *net, const PassOptions *o) {
-  (void)o;
-  return shift_add(net);
-}
-
 /* --pipeline N, or the most levels per stage that the cost model says fit
  * --clock-ns (default 5 ns); 0 levels or a net that fits: no registers. */
 static Net *run_insert_registers(const Net *net, const PassOptions *o) {
@@ -102,15 +97,32 @@ const Pass passes[] = {
    "Unknown keys, layer types and layer names are errors (file:line:column).\n"
    "Invalidates: nothing.\n",
    quantize_ptq, NULL},
-  {"shift_add", NULL, "netlist: products by constants become shifted additions (CSD adder trees)",
+  {"da", NULL, "netlist: distributed arithmetic (shared shift-add graphs for constant products)",
    "Requires: a netlist (build_net).\n"
-   "Provides: every sum of products by constants (a layer's dot products, bias and\n"
-   "scaling) is one adder tree over canonical-signed-digit terms +-(x << e): no\n"
-   "multiplier, each coefficient's fewest nonzero digits, equal inputs merged. The\n"
-   "tree is built timing-first: the two terms available earliest (fewest adder\n"
-   "levels, then smallest shift) are added first, a - (b << s) where signs differ,\n"
-   "the common shift kept outside so low bits are wires. Exact (same integers).\n"
-   "Invalidates: netlist node ids.\n", NULL, run_shift_add},
+   "Provides: no multiplier for any product by a constant. Each MatMul row of outputs\n"
+   "and each Conv output position (all channels) is one constant matrix-vector product\n"
+   "y = W x + c, built as a shared adder graph (compiler/cmvm.c):\n"
+   " 1. every weight in canonical signed digits (fewest nonzero digits), so each\n"
+   "    output is a list of terms +-(x_i << e); zero weights cost nothing;\n"
+   " 2. common subexpressions: the two-term pattern a +- (b << s) that occurs most\n"
+   "    often across all outputs (counted incrementally in a hash table, picked from\n"
+   "    a lazy max-heap) becomes one adder and replaces its occurrences; repeated\n"
+   "    until no pattern occurs twice;\n"
+   " 3. each output's remaining terms are summed by a timing-driven tree: the two\n"
+   "    terms available earliest (fewest adder levels, then lowest shift) first,\n"
+   "    a - (b << s) where signs differ, low bits kept as wires; the constant last.\n"
+   "Conv positions with equal matrices and input ranges share one design. Other sums\n"
+   "(a bias Add, a scaling Mul) get the same treatment with one output.\n"
+   "Options: --da-depth K  sharing may add at most K adder levels to any output over\n"
+   "           the shallowest tree of its CSD terms (default: no limit; fewer adders,\n"
+   "           deeper trees, which the pipeliner registers);\n"
+   "         --no-da  skip the pass: one multiplication per nonzero weight (what HLS\n"
+   "           tools map to DSPs; the baseline that bench/cmvm/yosys.sh compares with).\n"
+   "Cost: counting the pairs is O(terms^2) per output, then O(terms of an output)\n"
+   "per substitution: a 16x16 int8 matrix in a few ms; products over 4e7 pairs are\n"
+   "built without sharing (a note says so). bench/cmvm prints adders, depth, time.\n"
+   "Exact: the same integers, every adder as wide as its exact interval needs.\n"
+   "Invalidates: netlist node ids.\n", NULL, da},
   {"insert_registers", NULL, "netlist: a register rank after every N logic levels (--pipeline N)",
    "Requires: a netlist without registers.\n"
    "Provides: REG nodes so that no path between registers holds more than N logic\n"
@@ -171,10 +183,13 @@ void pipeline_run_opts(Graph *g, const char *const *pipeline, const char *dump_a
 }
 
 const char *const *net_pipeline_for(int clocked, const PassOptions *o) {
-  static const char *const clocked_passes[] = {"shift_add", "insert_registers", NULL};
+  static const char *const clocked_da[] = {"da", "insert_registers", NULL};
+  static const char *const clocked_mul[] = {"insert_registers", NULL};
+  static const char *const plain_da[] = {"da", NULL};
   static const char *const none[] = {NULL};
-  (void)o;
-  return clocked ? clocked_passes : none;
+  if (clocked)
+    return o && o->no_da ? clocked_mul : clocked_da;
+  return o && o->no_da ? none : plain_da;
 }
 
 Net *net_pipeline_run(Graph *g, const char *const *names, const PassOptions *o) {
@@ -201,11 +216,15 @@ static long number(const char *a, const char *v, long lo, long hi) {
 
 int pass_options_parse(PassOptions *po, int argc, char **argv, int *i) {
   const char *a = argv[*i];
-  if (strcmp(a, "--pipeline") == 0 || strcmp(a, "--clock-ns") == 0) {
+  if (strcmp(a, "--pipeline") == 0 || strcmp(a, "--clock-ns") == 0 ||
+      strcmp(a, "--da-depth") == 0) {
     if (*i + 1 >= argc)
       error_at(NULL, NULL, "option %s needs an argument (see 'bibc --help')", a);
     const char *v = argv[++*i];
-    if (a[2] == 'p') {
+    if (a[2] == 'd') {
+      po->da_depth = (int)number(a, v, 0, 32);
+      po->da_depth_given = 1;
+    } else if (a[2] == 'p') {
       po->pipeline = (int)number(a, v, 0, 1000);
       po->pipeline_given = 1;
     } else {
@@ -218,6 +237,8 @@ int pass_options_parse(PassOptions *po, int argc, char **argv, int *i) {
   }
   if (strcmp(a, "--fixed") == 0) {
     po->fixed = 1;
+  } else if (strcmp(a, "--no-da") == 0) {
+    po->no_da = 1;
   } else if (strcmp(a, "--fold-batchnorm") == 0) {
     po->fold_bn = 1;
   } else if (strcmp(a, "--precision") == 0 || strcmp(a, "--config") == 0 ||

@@ -41,33 +41,31 @@ module fixed_argmax (
   assign n1 = in_q[11:6];
   assign n2 = in_q[17:12];
   assign n3 = in_q[23:18];
-  wire [10:0] n17;
-  wire [9:0] n25;
-  wire [10:0] n43;
-  wire [9:0] n44;
-  wire [9:0] n45;
-  wire [8:0] n46;
-  wire [10:0] n47;
-  wire [9:0] n48;
+  wire [10:0] n18;
+  wire [9:0] n23;
+  wire [10:0] n29;
+  wire [10:0] n40;
+  wire [9:0] n41;
+  wire [9:0] n42;
+  wire [8:0] n43;
+  wire [2:0] n47;
+  wire [9:0] n49;
   wire [2:0] n51;
-  wire [2:0] n55;
-  wire [3:0] n57;
-  wire [2:0] n62;
-  wire [2:0] n69;
-  wire [7:0] n71;
-  wire [7:0] n77;
-  wire [7:0] n81;
-  wire [7:0] n82;
-  wire [7:0] n85;
-  wire [1:0] n92;
-  fixed_argmax_l2 l2 (.clk(clk), .n0(n0), .n1(n1), .n2(n2), .n3(n3), .n17(n17), .n25(n25), .n47(n47));
-  fixed_argmax_l3 l3 (.clk(clk), .n17(n17), .n25(n25), .n43(n43), .n45(n45));
-  fixed_argmax_l4 l4 (.n43(n43), .n45(n45), .n47(n47), .n44(n44), .n46(n46), .n48(n48));
-  fixed_argmax_l5 l5 (.clk(clk), .n44(n44), .n46(n46), .n48(n48), .n51(n51), .n55(n55), .n57(n57), .n62(n62), .n69(n69));
-  fixed_argmax_l6 l6 (.clk(clk), .n51(n51), .n55(n55), .n57(n57), .n62(n62), .n69(n69), .n71(n71), .n77(n77), .n81(n81), .n82(n82), .n85(n85));
-  fixed_argmax_l7 l7 (.clk(clk), .n71(n71), .n77(n77), .n81(n81), .n82(n82), .n85(n85), .n92(n92));
+  wire [2:0] n53;
+  wire [3:0] n60;
+  wire [2:0] n65;
+  wire [7:0] n73;
+  wire [7:0] n74;
+  wire [7:0] n79;
+  wire [1:0] n84;
+  fixed_argmax_l2 l2 (.clk(clk), .n0(n0), .n1(n1), .n2(n2), .n3(n3), .n18(n18), .n23(n23), .n29(n29));
+  fixed_argmax_l3 l3 (.clk(clk), .n18(n18), .n23(n23), .n40(n40), .n42(n42));
+  fixed_argmax_l4 l4 (.clk(clk), .n29(n29), .n40(n40), .n42(n42), .n41(n41), .n43(n43), .n49(n49));
+  fixed_argmax_l5 l5 (.clk(clk), .n41(n41), .n43(n43), .n49(n49), .n47(n47), .n51(n51), .n53(n53), .n60(n60), .n65(n65));
+  fixed_argmax_l6 l6 (.clk(clk), .n47(n47), .n51(n51), .n53(n53), .n60(n60), .n65(n65), .n73(n73), .n74(n74), .n79(n79));
+  fixed_argmax_l7 l7 (.clk(clk), .n73(n73), .n74(n74), .n79(n79), .n84(n84));
   reg [1:0] out_q;
-  always @(posedge clk) out_q <= {n92};
+  always @(posedge clk) out_q <= {n84};
   assign out_data = out_q;
   assign out_valid = valid_q[LATENCY-1];
 endmodule
@@ -81,201 +79,188 @@ module fixed_argmax_l2 (
   input wire [5:0] n1,
   input wire [5:0] n2,
   input wire [5:0] n3,
-  output wire [10:0] n17,
-  output wire [9:0] n25,
-  output reg [10:0] n47
+  output wire [10:0] n18,
+  output wire [9:0] n23,
+  output wire [10:0] n29
 );
   wire [6:0] n8;
   wire [7:0] n9;
   wire [6:0] n10;
-  wire [6:0] n11;
-  wire [8:0] n12;
+  wire [7:0] n11;
+  wire [7:0] n12;
   wire [8:0] n13;
-  wire [10:0] n14;
-  reg [10:0] n15;
-  reg [8:0] n16;
-  wire [6:0] n20;
-  wire [7:0] n21;
-  wire [8:0] n22;
-  reg [8:0] n23;
-  reg [7:0] n24;
-  wire [6:0] n29;
-  wire [7:0] n30;
-  wire [7:0] n31;
-  wire [9:0] n32;
-  wire [9:0] n33;
-  reg [9:0] n34;
-  reg [9:0] n35;
-  wire [10:0] n36;
-  wire [10:0] n37;
-  assign n8 = {{1{n0[5]}}, n0} - {{1{n2[5]}}, n2};
-  assign n9 = {{{2{n3[5]}}, n3[5:1]} - {{1{n1[5]}}, n1}, n3[0:0]};
-  assign n10 = {{1{n2[5]}}, n2} - {{1{n3[5]}}, n3};
-  assign n11 = {{1{n0[5]}}, n0} + {{1{n1[5]}}, n1};
-  assign n12 = {{2{n8[6]}}, n8} - {{1{n9[7]}}, n9};
-  assign n13 = {{{2{n10[6]}}, n10[6:1]} + {{1{n11[6]}}, n11}, n10[0:0]};
-  assign n14 = {n13, 2'd0};
-  always @(posedge clk) n15 <= n14;
-  always @(posedge clk) n16 <= n12;
-  assign n17 = n15 - {{2{n16[8]}}, n16};
-  assign n20 = {{1{n1[5]}}, n1} + {{1{n3[5]}}, n3};
-  assign n21 = {{{2{n0[5]}}, n0[5:1]} - {{1{n2[5]}}, n2}, n0[0:0]};
-  assign n22 = {{{2{n20[6]}}, n20[6:2]} - {{1{n3[5]}}, n3}, n20[1:0]};
-  always @(posedge clk) n23 <= n22;
-  always @(posedge clk) n24 <= n21;
-  assign n25 = {{{1{n23[8]}}, n23[8:1]} + {{1{n24[7]}}, n24}, n23[0:0]};
-  assign n29 = {{1{n0[5]}}, n0} - {{1{n2[5]}}, n2};
-  assign n30 = {{{2{n3[5]}}, n3[5:1]} - {{1{n0[5]}}, n0}, n3[0:0]};
-  assign n31 = {{{2{n1[5]}}, n1[5:1]} - {{1{n2[5]}}, n2}, n1[0:0]};
-  assign n32 = {{{3{n29[6]}}, n29[6:3]} - {{1{n3[5]}}, n3}, n29[2:0]};
-  assign n33 = {{{2{n30[7]}}, n30[7:1]} - {{1{n31[7]}}, n31}, n30[0:0]};
-  always @(posedge clk) n34 <= n32;
-  always @(posedge clk) n35 <= n33;
-  assign n36 = {{{1{n34[9]}}, n34[9:1]} + n35, n34[0:0]};
-  assign n37 = -n36;
-  always @(posedge clk) n47 <= n37;
+  wire [8:0] n14;
+  wire [10:0] n15;
+  reg [10:0] n16;
+  reg [8:0] n17;
+  wire [6:0] n19;
+  wire [8:0] n20;
+  reg [8:0] n21;
+  reg [7:0] n22;
+  wire [9:0] n24;
+  wire [9:0] n25;
+  wire [10:0] n26;
+  reg [10:0] n27;
+  reg [9:0] n28;
+  assign n8 = {n1, 1'd0};
+  assign n9 = {{1{n8[6]}}, n8} - {{2{n3[5]}}, n3};
+  assign n10 = {{1{n0[5]}}, n0} - {{1{n2[5]}}, n2};
+  assign n11 = {{{2{n0[5]}}, n0[5:1]} - {{1{n2[5]}}, n2}, n0[0:0]};
+  assign n12 = {{{2{n2[5]}}, n2[5:1]} + {{1{n0[5]}}, n0}, n2[0:0]};
+  assign n13 = {{1{n9[7]}}, n9} + {{2{n10[6]}}, n10};
+  assign n14 = {{1{n9[7]}}, n9} + {{1{n12[7]}}, n12};
+  assign n15 = {n14, 2'd0};
+  always @(posedge clk) n16 <= n15;
+  always @(posedge clk) n17 <= n13;
+  assign n18 = n16 - {{2{n17[8]}}, n17};
+  assign n19 = {{1{n1[5]}}, n1} + {{1{n3[5]}}, n3};
+  assign n20 = {{{2{n19[6]}}, n19[6:2]} - {{1{n3[5]}}, n3}, n19[1:0]};
+  always @(posedge clk) n21 <= n20;
+  always @(posedge clk) n22 <= n11;
+  assign n23 = {{{1{n21[8]}}, n21[8:1]} + {{1{n22[7]}}, n22}, n21[0:0]};
+  assign n24 = {{{3{n10[6]}}, n10[6:3]} - {{1{n3[5]}}, n3}, n10[2:0]};
+  assign n25 = {{{2{n9[7]}}, n9[7:1]} + {{1{n11[7]}}, n11}, n9[0:0]};
+  assign n26 = {n25, 1'd0};
+  always @(posedge clk) n27 <= n26;
+  always @(posedge clk) n28 <= n24;
+  assign n29 = n27 - {{1{n28[9]}}, n28};
 endmodule
 
 /* node 4: Add "bias_add" */
 module fixed_argmax_l3 (
   input wire clk,
-  input wire [10:0] n17,
-  input wire [9:0] n25,
-  output reg [10:0] n43,
-  output reg [9:0] n45
+  input wire [10:0] n18,
+  input wire [9:0] n23,
+  output reg [10:0] n40,
+  output reg [9:0] n42
 );
-  wire [10:0] n39;
-  wire [9:0] n41;
-  assign n39 = 11'd104 + n17;
-  assign n41 = 10'd900 + n25;
-  always @(posedge clk) n43 <= n39;
-  always @(posedge clk) n45 <= n41;
+  wire [10:0] n36;
+  wire [9:0] n38;
+  assign n36 = 11'd104 + n18;
+  assign n38 = 10'd900 + n23;
+  always @(posedge clk) n40 <= n36;
+  always @(posedge clk) n42 <= n38;
 endmodule
 
 /* node 5: Relu "relu" */
 module fixed_argmax_l4 (
-  input wire [10:0] n43,
-  input wire [9:0] n45,
-  input wire [10:0] n47,
-  output wire [9:0] n44,
-  output wire [8:0] n46,
-  output wire [9:0] n48
+  input wire clk,
+  input wire [10:0] n29,
+  input wire [10:0] n40,
+  input wire [9:0] n42,
+  output wire [9:0] n41,
+  output wire [8:0] n43,
+  output reg [9:0] n49
 );
-  assign n44 = $signed(n43) >= $signed(11'd0) ? n43[9:0] : 10'd0;
-  assign n46 = $signed(n45) >= $signed(10'd0) ? n45[8:0] : 9'd0;
-  assign n48 = $signed(n47) >= $signed(11'd0) ? n47[9:0] : 10'd0;
+  wire [9:0] n44;
+  assign n41 = $signed(n40) >= $signed(11'd0) ? n40[9:0] : 10'd0;
+  assign n43 = $signed(n42) >= $signed(10'd0) ? n42[8:0] : 9'd0;
+  assign n44 = $signed(n29) >= $signed(11'd0) ? n29[9:0] : 10'd0;
+  always @(posedge clk) n49 <= n44;
 endmodule
 
 /* node 6: bibc.Requant "a" */
 module fixed_argmax_l5 (
   input wire clk,
-  input wire [9:0] n44,
-  input wire [8:0] n46,
-  input wire [9:0] n48,
+  input wire [9:0] n41,
+  input wire [8:0] n43,
+  input wire [9:0] n49,
+  output wire [2:0] n47,
   output wire [2:0] n51,
-  output wire [2:0] n55,
-  output reg [3:0] n57,
-  output reg [2:0] n62,
-  output reg [2:0] n69
+  output reg [2:0] n53,
+  output reg [3:0] n60,
+  output reg [2:0] n65
 );
-  wire [5:0] n49;
-  reg [5:0] n50;
-  wire [3:0] n52;
-  wire [4:0] n53;
-  reg [4:0] n54;
-  wire [10:0] n49_sum = {1'd0, n44} + 11'd15 + {10'd0, n44[5]};
-  assign n49 = n49_sum[10:5];
-  wire unused_n49 = &{1'b0, n49_sum[4:0], 1'b0};
-  always @(posedge clk) n50 <= n49;
-  assign n51 = $signed({1'd0, n50}) < $signed(7'd0) ? 3'd0 : $signed({1'd0, n50}) > $signed(7'd7) ? 3'd7 : n50[2:0];
-  wire [8:0] n52_sum = n46 + 9'd15 + {8'd0, n46[5]};
-  assign n52 = n52_sum[8:5];
-  wire unused_n52 = &{1'b0, n52_sum[4:0], 1'b0};
-  wire [9:0] n53_sum = n48 + 10'd15 + {9'd0, n48[5]};
-  assign n53 = n53_sum[9:5];
-  wire unused_n53 = &{1'b0, n53_sum[4:0], 1'b0};
-  always @(posedge clk) n54 <= n53;
-  assign n55 = $signed({1'd0, n54}) < $signed(6'd0) ? 3'd0 : $signed({1'd0, n54}) > $signed(6'd7) ? 3'd7 : n54[2:0];
-  always @(posedge clk) n57 <= n52;
-  always @(posedge clk) n62 <= n55;
-  always @(posedge clk) n69 <= n51;
+  wire [5:0] n45;
+  reg [5:0] n46;
+  wire [3:0] n48;
+  wire [4:0] n50;
+  wire [10:0] n45_sum = {1'd0, n41} + 11'd15 + {10'd0, n41[5]};
+  assign n45 = n45_sum[10:5];
+  wire unused_n45 = &{1'b0, n45_sum[4:0], 1'b0};
+  always @(posedge clk) n46 <= n45;
+  assign n47 = $signed({1'd0, n46}) < $signed(7'd0) ? 3'd0 : $signed({1'd0, n46}) > $signed(7'd7) ? 3'd7 : n46[2:0];
+  wire [8:0] n48_sum = n43 + 9'd15 + {8'd0, n43[5]};
+  assign n48 = n48_sum[8:5];
+  wire unused_n48 = &{1'b0, n48_sum[4:0], 1'b0};
+  wire [9:0] n50_sum = n49 + 10'd15 + {9'd0, n49[5]};
+  assign n50 = n50_sum[9:5];
+  wire unused_n50 = &{1'b0, n50_sum[4:0], 1'b0};
+  assign n51 = $signed({1'd0, n50}) < $signed(6'd0) ? 3'd0 : $signed({1'd0, n50}) > $signed(6'd7) ? 3'd7 : n50[2:0];
+  always @(posedge clk) n53 <= n51;
+  always @(posedge clk) n60 <= n48;
+  always @(posedge clk) n65 <= n47;
 endmodule
 
 /* node 8: MatMul "fc2" */
 module fixed_argmax_l6 (
   input wire clk,
+  input wire [2:0] n47,
   input wire [2:0] n51,
-  input wire [2:0] n55,
-  input wire [3:0] n57,
-  input wire [2:0] n62,
-  input wire [2:0] n69,
-  output wire [7:0] n71,
-  output wire [7:0] n77,
-  output reg [7:0] n81,
-  output reg [7:0] n82,
-  output reg [7:0] n85
+  input wire [2:0] n53,
+  input wire [3:0] n60,
+  input wire [2:0] n65,
+  output reg [7:0] n73,
+  output reg [7:0] n74,
+  output reg [7:0] n79
 );
-  wire [5:0] n58;
-  wire [3:0] n59;
-  wire [5:0] n60;
-  reg [3:0] n61;
-  wire [5:0] n63;
-  reg [5:0] n64;
-  wire [7:0] n65;
-  wire [3:0] n67;
-  reg [3:0] n68;
-  wire [6:0] n70;
-  wire [5:0] n72;
-  wire [5:0] n73;
-  wire [3:0] n74;
-  reg [5:0] n75;
-  reg [3:0] n76;
-  assign n58 = {{2'd0, n57[3:2]} - n57, n57[1:0]};
-  assign n59 = {1'd0, n51} + {1'd0, n55};
-  assign n60 = {n58[5:1] + {2'd0, n51}, n58[0:0]};
-  always @(posedge clk) n61 <= n59;
-  assign n63 = {{2'd0, n61[3:2]} - {1'd0, n62}, n61[1:0]};
-  always @(posedge clk) n64 <= n60;
-  assign n65 = {{{2{n63[5]}}, n63[5:1]} + {{1{n64[5]}}, n64}, n63[0:0]};
-  assign n67 = {1'd0, n51} - {1'd0, n55};
+  wire [5:0] n54;
+  wire [4:0] n55;
+  reg [4:0] n56;
+  reg [4:0] n57;
+  reg [5:0] n58;
+  wire [6:0] n59;
+  wire [5:0] n61;
+  wire [6:0] n62;
+  reg [6:0] n63;
+  wire [7:0] n64;
+  wire [6:0] n66;
+  wire [5:0] n67;
+  reg [5:0] n68;
+  wire [7:0] n69;
+  wire [7:0] n70;
+  reg [7:0] n78;
+  assign n54 = {{3'd0, n53[2:2]} + {1'd0, n47}, n53[1:0]};
+  assign n55 = {n51, 2'd0};
+  always @(posedge clk) n56 <= n55;
+  always @(posedge clk) n57 <= n56;
+  always @(posedge clk) n58 <= n54;
+  assign n59 = {2'd0, n57} - {1'd0, n58};
+  assign n61 = {{2'd0, n60[3:2]} - n60, n60[1:0]};
+  assign n62 = {{4'd0, n47[2:1]} + n61, n47[0:0]};
+  always @(posedge clk) n63 <= n62;
+  assign n64 = {{1{n63[6]}}, n63} - {{1{n59[6]}}, n59};
+  assign n66 = {4'd0, n65} - {1'd0, n58};
+  assign n67 = {{2'd0, n60[3:2]} + n60, n60[1:0]};
   always @(posedge clk) n68 <= n67;
-  assign n70 = {{{3{n68[3]}}, n68[3:2]} - {2'd0, n69}, n68[1:0]};
-  assign n71 = {n70, 1'd0};
-  assign n72 = {{2'd0, n57[3:2]} + n57, n57[1:0]};
-  assign n73 = {3'd0, n55} + n72;
-  assign n74 = {1'd0, n51} - {1'd0, n55};
-  always @(posedge clk) n75 <= n73;
-  always @(posedge clk) n76 <= n74;
-  assign n77 = {{2'd0, n75[5:2]} + {{2{n76[3]}}, n76}, n75[1:0]};
-  always @(posedge clk) n81 <= n71;
-  always @(posedge clk) n82 <= n77;
-  always @(posedge clk) n85 <= n65;
+  assign n69 = {2'd0, n68} - {{1{n59[6]}}, n59};
+  assign n70 = {n66, 1'd0};
+  always @(posedge clk) n73 <= n70;
+  always @(posedge clk) n74 <= n69;
+  always @(posedge clk) n78 <= n64;
+  always @(posedge clk) n79 <= n78;
 endmodule
 
 /* node 9: ArgMax "argmax" */
 module fixed_argmax_l7 (
   input wire clk,
-  input wire [7:0] n71,
-  input wire [7:0] n77,
-  input wire [7:0] n81,
-  input wire [7:0] n82,
-  input wire [7:0] n85,
-  output wire [1:0] n92
+  input wire [7:0] n73,
+  input wire [7:0] n74,
+  input wire [7:0] n79,
+  output wire [1:0] n84
 );
-  wire [0:0] n79;
-  reg [0:0] n80;
-  wire [7:0] n83;
-  wire [1:0] n84;
-  wire [0:0] n86;
-  reg [0:0] n87;
-  reg [1:0] n91;
-  assign n79 = $signed(n71) >= $signed(n77);
-  always @(posedge clk) n80 <= n79;
-  assign n83 = n80 ? n81 : n82;
-  assign n84 = n80 ? 2'd1 : 2'd2;
-  assign n86 = $signed(n85) >= $signed(n83);
-  always @(posedge clk) n87 <= n86;
-  always @(posedge clk) n91 <= n84;
-  assign n92 = n87 ? 2'd0 : n91;
+  wire [0:0] n75;
+  wire [7:0] n76;
+  wire [1:0] n77;
+  reg [7:0] n80;
+  wire [0:0] n81;
+  reg [1:0] n83;
+  assign n75 = $signed(n73) >= $signed(n74);
+  assign n76 = n75 ? n73 : n74;
+  assign n77 = n75 ? 2'd1 : 2'd2;
+  always @(posedge clk) n80 <= n76;
+  assign n81 = $signed(n79) >= $signed(n80);
+  always @(posedge clk) n83 <= n77;
+  assign n84 = n81 ? 2'd0 : n83;
 endmodule
 /* verilator lint_on DECLFILENAME */

@@ -42,19 +42,20 @@ module fixed_scaled (
   assign n2 = in_q[23:16];
   assign n3 = in_q[31:24];
   wire [11:0] n11;
-  wire [10:0] n17;
-  wire [2:0] n49;
-  wire [2:0] n78;
-  wire [10:0] n80;
+  wire [10:0] n14;
+  wire [2:0] n47;
+  wire [2:0] n76;
+  wire [10:0] n78;
+  wire [2:0] n100;
   wire [2:0] n104;
-  wire [2:0] n107;
-  wire [6:0] n109;
-  wire [6:0] n115;
-  fixed_scaled_l2 l2 (.clk(clk), .n0(n0), .n1(n1), .n2(n2), .n3(n3), .n11(n11), .n17(n17), .n80(n80));
-  fixed_scaled_l3 l3 (.clk(clk), .n11(n11), .n17(n17), .n80(n80), .n49(n49), .n78(n78), .n104(n104), .n107(n107));
-  fixed_scaled_l4 l4 (.clk(clk), .n49(n49), .n78(n78), .n104(n104), .n107(n107), .n109(n109), .n115(n115));
+  wire [6:0] n110;
+  wire [2:0] n111;
+  wire [6:0] n112;
+  fixed_scaled_l2 l2 (.clk(clk), .n0(n0), .n1(n1), .n2(n2), .n3(n3), .n11(n11), .n14(n14), .n78(n78));
+  fixed_scaled_l3 l3 (.clk(clk), .n11(n11), .n14(n14), .n78(n78), .n47(n47), .n76(n76), .n100(n100), .n104(n104), .n111(n111));
+  fixed_scaled_l4 l4 (.clk(clk), .n47(n47), .n76(n76), .n100(n100), .n104(n104), .n111(n111), .n110(n110), .n112(n112));
   reg [13:0] out_q;
-  always @(posedge clk) out_q <= {n115, n109};
+  always @(posedge clk) out_q <= {n112, n110};
   assign out_data = out_q;
   assign out_valid = valid_q[LATENCY-1];
 endmodule
@@ -69,200 +70,195 @@ module fixed_scaled_l2 (
   input wire [7:0] n2,
   input wire [7:0] n3,
   output wire [11:0] n11,
-  output wire [10:0] n17,
-  output reg [10:0] n80
+  output wire [10:0] n14,
+  output reg [10:0] n78
 );
-  wire [8:0] n6;
+  wire [9:0] n6;
   wire [9:0] n7;
   wire [10:0] n8;
-  reg [10:0] n9;
-  reg [9:0] n10;
-  wire [8:0] n13;
-  wire [8:0] n14;
-  wire [10:0] n15;
-  reg [10:0] n16;
-  wire [8:0] n18;
-  wire [9:0] n19;
-  wire [10:0] n20;
-  assign n6 = {{1{n1[7]}}, n1} + {{1{n2[7]}}, n2};
-  assign n7 = {{{2{n3[7]}}, n3[7:1]} - {{1{n0[7]}}, n0}, n3[0:0]};
-  assign n8 = {{{2{n6[8]}}, n6[8:2]} - {{1{n2[7]}}, n2}, n6[1:0]};
-  always @(posedge clk) n9 <= n8;
-  always @(posedge clk) n10 <= n7;
-  assign n11 = {{1{n9[10]}}, n9} - {{2{n10[9]}}, n10};
-  assign n13 = {{1{n1[7]}}, n1} + {{1{n2[7]}}, n2};
-  assign n14 = {{1{n0[7]}}, n0} - {{1{n3[7]}}, n3};
-  assign n15 = {{{2{n13[8]}}, n13[8:1]} + {{1{n14[8]}}, n14}, n13[0:0]};
-  always @(posedge clk) n16 <= n15;
-  assign n17 = -n16;
-  assign n18 = {{1{n0[7]}}, n0} + {{1{n2[7]}}, n2};
-  assign n19 = {{{2{n3[7]}}, n3[7:1]} - {{1{n0[7]}}, n0}, n3[0:0]};
-  assign n20 = {{{2{n18[8]}}, n18[8:1]} + n19, n18[0:0]};
-  always @(posedge clk) n80 <= n20;
+  reg [9:0] n9;
+  reg [10:0] n10;
+  wire [8:0] n12;
+  reg [8:0] n13;
+  wire [8:0] n15;
+  wire [9:0] n16;
+  wire [10:0] n17;
+  assign n6 = {{{2{n1[7]}}, n1[7:1]} + {{1{n0[7]}}, n0}, n1[0:0]};
+  assign n7 = {{2{n2[7]}}, n2} + n6;
+  assign n8 = {{{3{n3[7]}}, n3[7:2]} + {{1{n2[7]}}, n2}, n3[1:0]};
+  always @(posedge clk) n9 <= n7;
+  always @(posedge clk) n10 <= n8;
+  assign n11 = {{2{n9[9]}}, n9} - {{1{n10[10]}}, n10};
+  assign n12 = {n3, 1'd0};
+  always @(posedge clk) n13 <= n12;
+  assign n14 = {{2{n13[8]}}, n13} - {{1{n9[9]}}, n9};
+  assign n15 = {{1{n0[7]}}, n0} + {{1{n2[7]}}, n2};
+  assign n16 = {{{2{n3[7]}}, n3[7:1]} - {{1{n0[7]}}, n0}, n3[0:0]};
+  assign n17 = {{{2{n15[8]}}, n15[8:1]} + n16, n15[0:0]};
+  always @(posedge clk) n78 <= n17;
 endmodule
 
 /* node 5: bibc.Threshold "a" */
 module fixed_scaled_l3 (
   input wire clk,
   input wire [11:0] n11,
-  input wire [10:0] n17,
-  input wire [10:0] n80,
-  output wire [2:0] n49,
-  output wire [2:0] n78,
+  input wire [10:0] n14,
+  input wire [10:0] n78,
+  output wire [2:0] n47,
+  output wire [2:0] n76,
+  output wire [2:0] n100,
   output reg [2:0] n104,
-  output reg [2:0] n107
+  output reg [2:0] n111
 );
+  wire [0:0] n20;
   wire [0:0] n22;
   wire [0:0] n24;
   wire [0:0] n26;
   wire [0:0] n28;
   wire [0:0] n30;
   wire [0:0] n32;
-  wire [0:0] n34;
-  reg [0:0] n35;
+  reg [0:0] n33;
+  reg [0:0] n34;
+  wire [1:0] n35;
   reg [0:0] n36;
-  wire [1:0] n37;
-  reg [0:0] n38;
+  reg [0:0] n37;
+  wire [1:0] n38;
   reg [0:0] n39;
-  wire [1:0] n40;
-  reg [0:0] n41;
+  reg [0:0] n40;
+  wire [1:0] n41;
   reg [0:0] n42;
   wire [1:0] n43;
-  reg [0:0] n44;
-  wire [1:0] n45;
-  wire [2:0] n46;
-  reg [1:0] n47;
-  reg [2:0] n48;
+  wire [2:0] n44;
+  reg [1:0] n45;
+  reg [2:0] n46;
+  wire [0:0] n49;
   wire [0:0] n51;
   wire [0:0] n53;
   wire [0:0] n55;
   wire [0:0] n57;
   wire [0:0] n59;
   wire [0:0] n61;
-  wire [0:0] n63;
-  reg [0:0] n64;
+  reg [0:0] n62;
+  reg [0:0] n63;
+  wire [1:0] n64;
   reg [0:0] n65;
-  wire [1:0] n66;
-  reg [0:0] n67;
+  reg [0:0] n66;
+  wire [1:0] n67;
   reg [0:0] n68;
-  wire [1:0] n69;
-  reg [0:0] n70;
+  reg [0:0] n69;
+  wire [1:0] n70;
   reg [0:0] n71;
   wire [1:0] n72;
-  reg [0:0] n73;
-  wire [1:0] n74;
-  wire [2:0] n75;
-  reg [1:0] n76;
-  reg [2:0] n77;
+  wire [2:0] n73;
+  reg [1:0] n74;
+  reg [2:0] n75;
+  wire [0:0] n79;
   wire [0:0] n81;
   wire [0:0] n83;
   wire [0:0] n85;
-  wire [0:0] n87;
+  wire [0:0] n86;
   wire [0:0] n88;
   wire [0:0] n90;
-  wire [0:0] n92;
+  wire [1:0] n91;
+  wire [1:0] n92;
   wire [1:0] n93;
-  wire [1:0] n94;
-  wire [1:0] n95;
-  reg [0:0] n96;
+  reg [0:0] n94;
+  reg [1:0] n95;
+  wire [1:0] n96;
   reg [1:0] n97;
-  wire [1:0] n98;
-  reg [1:0] n99;
-  reg [1:0] n100;
-  wire [2:0] n101;
-  wire [2:0] n102;
-  assign n22 = $signed(n11) >= $signed(12'd4);
-  assign n24 = $signed(n11) >= $signed(12'd17);
-  assign n26 = $signed(n11) >= $signed(12'd30);
-  assign n28 = $signed(n11) >= $signed(12'd43);
-  assign n30 = $signed(n11) >= $signed(12'd55);
-  assign n32 = $signed(n11) >= $signed(12'd68);
-  assign n34 = $signed(n11) >= $signed(12'd81);
-  always @(posedge clk) n35 <= n22;
+  reg [1:0] n98;
+  wire [2:0] n99;
+  reg [2:0] n103;
+  assign n20 = $signed(n11) >= $signed(12'd4);
+  assign n22 = $signed(n11) >= $signed(12'd17);
+  assign n24 = $signed(n11) >= $signed(12'd30);
+  assign n26 = $signed(n11) >= $signed(12'd43);
+  assign n28 = $signed(n11) >= $signed(12'd55);
+  assign n30 = $signed(n11) >= $signed(12'd68);
+  assign n32 = $signed(n11) >= $signed(12'd81);
+  always @(posedge clk) n33 <= n20;
+  always @(posedge clk) n34 <= n22;
+  assign n35 = {1'd0, n33} + {1'd0, n34};
   always @(posedge clk) n36 <= n24;
-  assign n37 = {1'd0, n35} + {1'd0, n36};
-  always @(posedge clk) n38 <= n26;
+  always @(posedge clk) n37 <= n26;
+  assign n38 = {1'd0, n36} + {1'd0, n37};
   always @(posedge clk) n39 <= n28;
-  assign n40 = {1'd0, n38} + {1'd0, n39};
-  always @(posedge clk) n41 <= n30;
+  always @(posedge clk) n40 <= n30;
+  assign n41 = {1'd0, n39} + {1'd0, n40};
   always @(posedge clk) n42 <= n32;
-  assign n43 = {1'd0, n41} + {1'd0, n42};
-  always @(posedge clk) n44 <= n34;
-  assign n45 = {1'd0, n44} + n37;
-  assign n46 = {1'd0, n40} + {1'd0, n43};
-  always @(posedge clk) n47 <= n45;
-  always @(posedge clk) n48 <= n46;
-  assign n49 = {1'd0, n47} + n48;
-  assign n51 = $signed(11'd10) >= $signed(n17);
-  assign n53 = $signed(11'd2030) >= $signed(n17);
-  assign n55 = $signed(11'd2002) >= $signed(n17);
-  assign n57 = $signed(11'd1974) >= $signed(n17);
-  assign n59 = $signed(11'd1946) >= $signed(n17);
-  assign n61 = $signed(11'd1918) >= $signed(n17);
-  assign n63 = $signed(11'd1890) >= $signed(n17);
-  always @(posedge clk) n64 <= n51;
+  assign n43 = {1'd0, n42} + n35;
+  assign n44 = {1'd0, n38} + {1'd0, n41};
+  always @(posedge clk) n45 <= n43;
+  always @(posedge clk) n46 <= n44;
+  assign n47 = {1'd0, n45} + n46;
+  assign n49 = $signed(11'd10) >= $signed(n14);
+  assign n51 = $signed(11'd2030) >= $signed(n14);
+  assign n53 = $signed(11'd2002) >= $signed(n14);
+  assign n55 = $signed(11'd1974) >= $signed(n14);
+  assign n57 = $signed(11'd1946) >= $signed(n14);
+  assign n59 = $signed(11'd1918) >= $signed(n14);
+  assign n61 = $signed(11'd1890) >= $signed(n14);
+  always @(posedge clk) n62 <= n49;
+  always @(posedge clk) n63 <= n51;
+  assign n64 = {1'd0, n62} + {1'd0, n63};
   always @(posedge clk) n65 <= n53;
-  assign n66 = {1'd0, n64} + {1'd0, n65};
-  always @(posedge clk) n67 <= n55;
+  always @(posedge clk) n66 <= n55;
+  assign n67 = {1'd0, n65} + {1'd0, n66};
   always @(posedge clk) n68 <= n57;
-  assign n69 = {1'd0, n67} + {1'd0, n68};
-  always @(posedge clk) n70 <= n59;
+  always @(posedge clk) n69 <= n59;
+  assign n70 = {1'd0, n68} + {1'd0, n69};
   always @(posedge clk) n71 <= n61;
-  assign n72 = {1'd0, n70} + {1'd0, n71};
-  always @(posedge clk) n73 <= n63;
-  assign n74 = {1'd0, n73} + n66;
-  assign n75 = {1'd0, n69} + {1'd0, n72};
-  always @(posedge clk) n76 <= n74;
-  always @(posedge clk) n77 <= n75;
-  assign n78 = {1'd0, n76} + n77;
-  assign n81 = $signed(n80) >= $signed(11'd33);
-  assign n83 = $signed(n80) >= $signed(11'd38);
-  assign n85 = $signed(n80) >= $signed(11'd44);
-  assign n87 = $signed(n80) >= $signed(11'd49);
-  assign n88 = $signed(n80) >= $signed(11'd55);
-  assign n90 = $signed(n80) >= $signed(11'd61);
-  assign n92 = $signed(n80) >= $signed(11'd66);
-  assign n93 = {1'd0, n81} + {1'd0, n83};
-  assign n94 = {1'd0, n85} + {1'd0, n87};
-  assign n95 = {1'd0, n88} + {1'd0, n90};
-  always @(posedge clk) n96 <= n92;
-  always @(posedge clk) n97 <= n93;
-  assign n98 = {1'd0, n96} + n97;
-  always @(posedge clk) n99 <= n94;
-  always @(posedge clk) n100 <= n95;
-  assign n101 = {1'd0, n99} + {1'd0, n100};
-  assign n102 = {1'd0, n98} + n101;
-  always @(posedge clk) n104 <= n102;
-  always @(posedge clk) n107 <= n49;
+  assign n72 = {1'd0, n71} + n64;
+  assign n73 = {1'd0, n67} + {1'd0, n70};
+  always @(posedge clk) n74 <= n72;
+  always @(posedge clk) n75 <= n73;
+  assign n76 = {1'd0, n74} + n75;
+  assign n79 = $signed(n78) >= $signed(11'd33);
+  assign n81 = $signed(n78) >= $signed(11'd38);
+  assign n83 = $signed(n78) >= $signed(11'd44);
+  assign n85 = $signed(n78) >= $signed(11'd49);
+  assign n86 = $signed(n78) >= $signed(11'd55);
+  assign n88 = $signed(n78) >= $signed(11'd61);
+  assign n90 = $signed(n78) >= $signed(11'd66);
+  assign n91 = {1'd0, n79} + {1'd0, n81};
+  assign n92 = {1'd0, n83} + {1'd0, n85};
+  assign n93 = {1'd0, n86} + {1'd0, n88};
+  always @(posedge clk) n94 <= n90;
+  always @(posedge clk) n95 <= n91;
+  assign n96 = {1'd0, n94} + n95;
+  always @(posedge clk) n97 <= n92;
+  always @(posedge clk) n98 <= n93;
+  assign n99 = {1'd0, n97} + {1'd0, n98};
+  assign n100 = {1'd0, n96} + n99;
+  always @(posedge clk) n103 <= n100;
+  always @(posedge clk) n104 <= n103;
+  always @(posedge clk) n111 <= n47;
 endmodule
 
 /* node 7: MatMul "fc2" */
 module fixed_scaled_l4 (
   input wire clk,
-  input wire [2:0] n49,
-  input wire [2:0] n78,
+  input wire [2:0] n47,
+  input wire [2:0] n76,
+  input wire [2:0] n100,
   input wire [2:0] n104,
-  input wire [2:0] n107,
-  output wire [6:0] n109,
-  output wire [6:0] n115
+  input wire [2:0] n111,
+  output wire [6:0] n110,
+  output wire [6:0] n112
 );
-  wire [5:0] n105;
-  wire [6:0] n106;
-  reg [6:0] n108;
-  wire [4:0] n110;
-  reg [4:0] n111;
-  wire [5:0] n112;
-  wire [4:0] n113;
-  reg [4:0] n114;
-  assign n105 = {{3'd0, n104[2:2]} - {1'd0, n104}, n104[1:0]};
-  assign n106 = {{{1{n105[5]}}, n105[5:1]} - {3'd0, n78}, n105[0:0]};
-  always @(posedge clk) n108 <= n106;
-  assign n109 = {4'd0, n107} - n108;
-  assign n110 = {{2'd0, n104[2:1]} - {1'd0, n78}, n104[0:0]};
-  always @(posedge clk) n111 <= n110;
-  assign n112 = {3'd0, n107} - {{1{n111[4]}}, n111};
-  assign n113 = {n49, 2'd0};
-  always @(posedge clk) n114 <= n113;
-  assign n115 = {2'd0, n114} - {{1{n112[5]}}, n112};
+  wire [4:0] n102;
+  reg [4:0] n105;
+  wire [5:0] n106;
+  wire [4:0] n107;
+  reg [4:0] n108;
+  reg [4:0] n109;
+  assign n102 = {{2'd0, n47[2:1]} + {1'd0, n76}, n47[0:0]};
+  always @(posedge clk) n105 <= n102;
+  assign n106 = {3'd0, n104} - {1'd0, n105};
+  assign n107 = {n100, 2'd0};
+  always @(posedge clk) n108 <= n107;
+  always @(posedge clk) n109 <= n108;
+  assign n110 = {2'd0, n109} - {{1{n106[5]}}, n106};
+  assign n112 = {{{1{n106[5]}}, n106[5:2]} + {2'd0, n111}, n106[1:0]};
 endmodule
 /* verilator lint_on DECLFILENAME */

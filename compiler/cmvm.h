@@ -1,0 +1,74 @@
+/*
+ * cmvm.h - constant matrix-vector multiplication as a shared adder graph
+ * (distributed arithmetic): y = W x with W a constant integer matrix
+ * becomes shifts and two-operand additions, shared between the outputs.
+ * cmvm.c explains the algorithm; the `da` pass (passes/da.c) applies it
+ * to the netlist and bench/cmvm measures it.
+ *
+ * The result is a list of variables: the inputs, then one adder each,
+ *   v = (a << sa) + (b << sb)     or     v = (a << sa) - (b << sb),
+ * with one of sa, sb zero, in creation order (operands first), and per
+ * output one term +-(v << e) or nothing (an all-zero row).  Pure integer
+ * arithmetic: no netlist, no graph; the caller maps variables to nodes.
+ */
+#ifndef BIBC_CMVM_H
+#define BIBC_CMVM_H
+#include <stdint.h>
+
+typedef struct CmvmVar {
+  int32_t a, b;              /* operand variables; -1 for an input */
+  int8_t sa, sb;             /* their left shifts (one is 0) */
+  int8_t sub;                /* 1: a - b */
+  int8_t shared;             /* made by common-subexpression elimination */
+  int32_t depth;             /* adder levels after the earliest input */
+  int64_t lo, hi;            /* interval by interval arithmetic on the operands' */
+} CmvmVar;
+
+typedef struct CmvmOut {
+  int32_t v;                 /* variable, or -1: the output is 0 */
+  int32_t e;                 /* left shift */
+  int32_t neg;               /* the output is -(v << e) */
+} CmvmOut;
+
+/* Pattern weights for common-subexpression elimination (bench/cmvm
+ * compares them; CMVM_W_DEFAULT is the one that won). */
+enum {
+  CMVM_W_COUNT,              /* occurrences */
+  CMVM_W_WIDTH,              /* occurrences x the new adder's bit width */
+  CMVM_W_COUNT_NARROW,       /* occurrences, ties: the narrower adder */
+  CMVM_W_OVERLAP,            /* occurrences x the narrower operand's bits (da4ml's wmc) */
+  CMVM_W_NKINDS
+};
+
+typedef struct CmvmOptions {
+  int cse;                   /* 0: no sharing (CSD trees per output) */
+  int weight;                /* CMVM_W_* */
+  int max_depth;             /* extra adder levels sharing may add over the
+                                shallowest tree of an output's CSD terms; < 0: no limit */
+  int tries;                 /* greedy runs with different tie-breaks; the fewest adders win (>= 1) */
+} CmvmOptions;
+extern const CmvmOptions cmvm_defaults;
+
+typedef struct Cmvm {
+  int nin, nout;
+  CmvmVar *vars;             /* nin inputs, then the adders */
+  int32_t nvars;
+  CmvmOut *out;
+  int64_t adders;            /* two-operand additions and subtractions: nvars - nin */
+  int64_t negations;         /* outputs that are negative single terms (a NEG unless folded) */
+  int64_t adder_bits;        /* sum of the adders' widths (carry-chain bits, wired low bits excluded) */
+  int depth;                 /* deepest output, in adder levels */
+} Cmvm;
+
+/* Solves y = W x: W is nout x nin, row-major (W[o * nin + i]); input i has
+ * interval [lo[i], hi[i]] and is available after depth[i] adder levels (NULL:
+ * 0).  Returns NULL with *why set when the problem is beyond the limits
+ * (coefficients or sizes that would take more than bounded time or memory).
+ * Deterministic. */
+Cmvm *cmvm_solve(const int64_t *W, int nout, int nin, const int64_t *lo, const int64_t *hi,
+                 const int32_t *depth, const CmvmOptions *o, const char **why);
+void cmvm_free(Cmvm *m);
+/* Evaluates the graph on x (nin values): y (nout values); for tests. */
+void cmvm_eval(const Cmvm *m, const int64_t *x, int64_t *y);
+
+#endif
