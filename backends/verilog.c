@@ -138,8 +138,10 @@ static void emit_addsub(Vlog *v, NetId id) {
     return;
   }
   int H = W - s;
-  if (H < 1)
-    die("verilog: node %d: shift %d leaves no high part", id, s);
+  if (H < 1) {  /* a narrowed interval (net_tighten): b << s vanishes modulo 2^W */
+    fprintf(v->f, "  assign n%d = %s;\n", id, ext(v, n->a, W));
+    return;
+  }
   char *hi, *lo;
   if (a->op == NET_CONST) {
     hi = lit(v, H, a->k >> s);  /* arithmetic shift: floor */

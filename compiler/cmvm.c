@@ -41,10 +41,10 @@
 
 #include "cmvm.h"
 
-#define CMVM_MAX_PAIRS 40000000   /* pairs counted at the start: about 1 s */
 #define MAXD 64                   /* depths are below this (adder levels) */
 
-const CmvmOptions cmvm_defaults = {.cse = 1, .weight = CMVM_W_COUNT, .max_depth = -1, .tries = 1};
+const CmvmOptions cmvm_defaults = {.cse = 1, .weight = CMVM_W_COUNT, .max_depth = -1, .tries = 1,
+                                   .decompose = 1};
 
 typedef struct Pat {
   uint64_t key;
@@ -71,6 +71,7 @@ typedef struct S {
   int8_t *tneg;
   int32_t nterms, capterms;
   int maxe;                  /* the largest shift of any term */
+  int initial;               /* counting the CSD terms' pairs: the heap is built after */
   int32_t **ol, *on, *ocap;  /* per output: its live terms */
   int32_t (*hist)[MAXD];     /* per output: live terms per depth */
   int *limit;                /* per output: the deepest tree allowed (-1: none) */
@@ -311,7 +312,7 @@ static void count_pairs(S *s, int32_t t, int delta) {
       continue;
     int32_t p = pat_get(s, pat_key(s, t, u, &first));
     s->pats[p].count += delta;
-    if (delta > 0)
+    if (delta > 0 && !s->initial)
       heap_push(s, p);
   }
 }
@@ -514,8 +515,8 @@ static void s_free(S *s) {
   free(s->th), free(s->pats), free(s->ph), free(s->heap);
 }
 
-static Cmvm *run(const int64_t *W, int nout, int nin, const int64_t *lo, const int64_t *hi,
-                 const int32_t *depth, const CmvmOptions *o, int attempt) {
+Cmvm *cmvm_run(const int64_t *W, int nout, int nin, const int64_t *lo, const int64_t *hi,
+               const int32_t *depth, const CmvmOptions *o, int attempt) {
   S s = {.o = o, .nin = nin, .nout = nout, .attempt = attempt};
   s.ol = calloc((size_t)nout + 1, sizeof *s.ol);
   s.on = calloc((size_t)nout + 1, sizeof *s.on);
@@ -534,6 +535,7 @@ static Cmvm *run(const int64_t *W, int nout, int nin, const int64_t *lo, const i
                                   .depth = d < MAXD / 2 ? d : MAXD / 2};
   }
   th_rehash(&s);
+  s.initial = 1;
   for (int out = 0; out < nout; out++) {
     for (int i = 0; i < nin; i++) {
       int64_t c = W[(int64_t)out * nin + i];
@@ -547,6 +549,9 @@ static Cmvm *run(const int64_t *W, int nout, int nin, const int64_t *lo, const i
     }
     s.limit[out] = o->max_depth >= 0 && o->cse ? tree_depth(s.hist[out]) + o->max_depth : -1;
   }
+  s.initial = 0;
+  for (int32_t p = 0; o->cse && p < s.npats; p++)
+    heap_push(&s, p);
   if (o->cse) {
     int32_t *mark = NULL, *occ = NULL, stamp = 0;
     int64_t capmark = 0;
@@ -579,63 +584,83 @@ static Cmvm *run(const int64_t *W, int nout, int nin, const int64_t *lo, const i
   m->out = malloc(sizeof *m->out * (size_t)(nout + 1));
   if (!m->out)
     abort();
-  for (int out = 0; out < nout; out++) {
-    m->out[out] = reduce(&s, out, hp);
-    m->negations += m->out[out].v >= 0 && m->out[out].neg;
-  }
-  free(hp);
-  m->vars = s.vars, m->nvars = s.nvars;
-  m->adders = s.nvars - nin;
-  for (int32_t v = nin; v < s.nvars; v++) {
-    const CmvmVar *x = &s.vars[v];
-    int wired = x->sub ? x->sb : (x->sa > x->sb ? x->sa : x->sb);
-    m->adder_bits += width_of(x->lo, x->hi) - wired;
-  }
   for (int out = 0; out < nout; out++)
-    if (m->out[out].v >= 0 && s.vars[m->out[out].v].depth > m->depth)
-      m->depth = s.vars[m->out[out].v].depth;
+    m->out[out] = reduce(&s, out, hp);
+  free(hp);
+  m->vars = s.vars, m->nvars = s.nvars, m->capvars = s.capvars;
+  cmvm_finish(m);
   s.vars = NULL;
   s_free(&s);
   return m;
 }
 
-Cmvm *cmvm_solve(const int64_t *W, int nout, int nin, const int64_t *lo, const int64_t *hi,
-                 const int32_t *depth, const CmvmOptions *o, const char **why) {
-  if (!o)
-    o = &cmvm_defaults;
-  int64_t pairs = 0, terms = 0;
-  for (int out = 0; out < nout; out++) {
-    int64_t t = 0;
-    for (int i = 0; i < nin; i++)
-      for (uint64_t c = (uint64_t)(W[(int64_t)out * nin + i] < 0 ? -W[(int64_t)out * nin + i]
-                                                               : W[(int64_t)out * nin + i]);
-           c; c >>= 1)
-        t += c & 1;  /* at least the CSD digits' count / 2 */
-    terms += t;
-    pairs += t * t / 2;
-  }
-  for (int i = 0; i < nin; i++)
-    if (lo[i] > hi[i] || lo[i] < -((int64_t)1 << 62) || hi[i] > ((int64_t)1 << 62)) {
-      *why = "an input interval beyond 2^62";
-      return NULL;
+int32_t cmvm_add(Cmvm *m, int32_t a, int sa, int32_t b, int sb, int sub) {
+  S s = {.vars = m->vars, .nvars = m->nvars, .capvars = m->capvars};
+  int32_t v = new_var(&s, a, sa, b, sb, sub, 0);
+  m->vars = s.vars, m->nvars = s.nvars, m->capvars = s.capvars;
+  return v;
+}
+
+/* The exact interval of every adder: its linear form over the inputs,
+ * each input anywhere in its interval independently.  Interval arithmetic
+ * on the operands is wider when they share inputs (a column decomposition's
+ * y_j = d_j + y_p, or patterns over shared variables).  Skipped (m->exact
+ * 0) beyond EXACT_MAX coefficients or 2^62. */
+#define EXACT_MAX ((int64_t)1 << 22)
+static void exact_intervals(Cmvm *m) {
+  m->exact = 0;
+  if ((int64_t)m->nvars * m->nin > EXACT_MAX)
+    return;
+  int64_t *c = calloc((size_t)m->nvars * (size_t)m->nin + 1, sizeof *c);
+  int64_t *lo = malloc(sizeof *lo * (size_t)(m->nvars + 1)), *hi = malloc(sizeof *hi * (size_t)(m->nvars + 1));
+  if (!c || !lo || !hi)
+    abort();
+  const __int128 lim = (__int128)1 << 62;
+  for (int32_t v = 0; v < m->nvars; v++) {
+    const CmvmVar *x = &m->vars[v];
+    int64_t *cv = c + (int64_t)v * m->nin;
+    if (v < m->nin) {
+      cv[v] = 1;
+      lo[v] = x->lo, hi[v] = x->hi;
+      continue;
     }
-  if ((o->cse && pairs > CMVM_MAX_PAIRS) || terms > ((int64_t)1 << 27) || nin >= (1 << 22)) {
-    *why = "too many terms to share adders in bounded time";
-    return NULL;
-  }
-  Cmvm *best = NULL;
-  for (int t = 0; t < (o->tries > 0 && o->cse ? o->tries : 1); t++) {
-    Cmvm *m = run(W, nout, nin, lo, hi, depth, o, t);
-    if (!best || m->adders + m->negations < best->adders + best->negations ||
-        (m->adders + m->negations == best->adders + best->negations &&
-         m->adder_bits < best->adder_bits)) {
-      cmvm_free(best);
-      best = m;
-    } else {
-      cmvm_free(m);
+    const int64_t *ca = c + (int64_t)x->a * m->nin, *cb = c + (int64_t)x->b * m->nin;
+    __int128 l = 0, h = 0;
+    for (int i = 0; i < m->nin; i++) {
+      __int128 k = ((__int128)ca[i] << x->sa) + (x->sub ? -1 : 1) * ((__int128)cb[i] << x->sb);
+      if (k >= lim || k <= -lim)
+        goto out;
+      cv[i] = (int64_t)k;
+      l += k * (k > 0 ? m->vars[i].lo : m->vars[i].hi);
+      h += k * (k > 0 ? m->vars[i].hi : m->vars[i].lo);
+      if (l <= -lim || h >= lim)
+        goto out;
     }
+    lo[v] = (int64_t)l, hi[v] = (int64_t)h;
   }
-  return best;
+  for (int32_t v = m->nin; v < m->nvars; v++)
+    m->vars[v].lo = lo[v], m->vars[v].hi = hi[v];
+  m->exact = 1;
+out:
+  free(c), free(lo), free(hi);
+}
+
+void cmvm_finish(Cmvm *m) {
+  exact_intervals(m);
+  m->adders = m->nvars - m->nin;
+  m->negations = m->adder_bits = 0;
+  m->depth = 0;
+  for (int32_t v = m->nin; v < m->nvars; v++) {
+    const CmvmVar *x = &m->vars[v];
+    int wired = x->sub ? x->sb : (x->sa > x->sb ? x->sa : x->sb);
+    m->adder_bits += width_of(x->lo, x->hi) - wired;
+  }
+  for (int o = 0; o < m->nout; o++)
+    if (m->out[o].v >= 0) {
+      m->negations += m->out[o].neg;
+      if (m->vars[m->out[o].v].depth > m->depth)
+        m->depth = m->vars[m->out[o].v].depth;
+    }
 }
 
 void cmvm_free(Cmvm *m) {

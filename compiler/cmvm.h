@@ -21,7 +21,7 @@ typedef struct CmvmVar {
   int8_t sub;                /* 1: a - b */
   int8_t shared;             /* made by common-subexpression elimination */
   int32_t depth;             /* adder levels after the earliest input */
-  int64_t lo, hi;            /* interval by interval arithmetic on the operands' */
+  int64_t lo, hi;            /* interval: exact (Cmvm.exact), else from the operands' */
 } CmvmVar;
 
 typedef struct CmvmOut {
@@ -46,18 +46,20 @@ typedef struct CmvmOptions {
   int max_depth;             /* extra adder levels sharing may add over the
                                 shallowest tree of an output's CSD terms; < 0: no limit */
   int tries;                 /* greedy runs with different tie-breaks; the fewest adders win (>= 1) */
+  int decompose;             /* also try outputs as a spanning tree of differences (cmvm_decompose.c) */
 } CmvmOptions;
 extern const CmvmOptions cmvm_defaults;
 
 typedef struct Cmvm {
   int nin, nout;
   CmvmVar *vars;             /* nin inputs, then the adders */
-  int32_t nvars;
+  int32_t nvars, capvars;
   CmvmOut *out;
   int64_t adders;            /* two-operand additions and subtractions: nvars - nin */
   int64_t negations;         /* outputs that are negative single terms (a NEG unless folded) */
   int64_t adder_bits;        /* sum of the adders' widths (carry-chain bits, wired low bits excluded) */
   int depth;                 /* deepest output, in adder levels */
+  int exact;                 /* the adders' intervals are exact (else: interval arithmetic) */
 } Cmvm;
 
 /* Solves y = W x: W is nout x nin, row-major (W[o * nin + i]); input i has
@@ -68,6 +70,15 @@ typedef struct Cmvm {
 Cmvm *cmvm_solve(const int64_t *W, int nout, int nin, const int64_t *lo, const int64_t *hi,
                  const int32_t *depth, const CmvmOptions *o, const char **why);
 void cmvm_free(Cmvm *m);
+
+/* ---- for cmvm_solve (cmvm_decompose.c) ---- */
+/* One greedy run of cmvm.c's algorithm (attempt > 0: hashed tie-breaks). */
+Cmvm *cmvm_run(const int64_t *W, int nout, int nin, const int64_t *lo, const int64_t *hi,
+               const int32_t *depth, const CmvmOptions *o, int attempt);
+/* Appends the adder (a << sa) +- (b << sb); returns its variable. */
+int32_t cmvm_add(Cmvm *m, int32_t a, int sa, int32_t b, int sb, int sub);
+/* Recomputes adders, negations, adder bits and depth. */
+void cmvm_finish(Cmvm *m);
 /* Evaluates the graph on x (nin values): y (nout values); for tests. */
 void cmvm_eval(const Cmvm *m, const int64_t *x, int64_t *y);
 

@@ -72,6 +72,10 @@ static void usage(FILE *f) {
           "                     combinational core between the port registers); default:\n"
           "                     the most levels that the cost model fits in --clock-ns\n"
           "  --clock-ns X       the clock period the default pipelining aims at (5)\n"
+          "  --no-da            Verilog, HLS: keep one multiplication per nonzero weight\n"
+          "                     instead of distributed arithmetic (bibc --help-pass da)\n"
+          "  --da-depth K       distributed arithmetic: sharing adds at most K adder levels\n"
+          "                     to any output (default: no limit)\n"
           "  --net              run: evaluate the integer core on the netlist (of --target's\n"
           "                     backend; implies --fixed)\n", names, names);
   arena_free(a);

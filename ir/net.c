@@ -186,6 +186,28 @@ NetId net_add(Net *net, NetOp op, NetId a, NetId b, NetId c, int32_t s, int64_t 
   return (NetId)net->nnodes++;
 }
 
+void net_tighten(Net *net, NetId id, int64_t lo, int64_t hi) {
+  NetNode *n = &net->nodes[id];
+  if ((n->op != NET_ADD && n->op != NET_SUB) || lo > hi || lo < n->lo || hi > n->hi)
+    die("net_tighten: node %d (%s) [%lld, %lld] to [%lld, %lld]", id, net_op_name(n->op),
+        (long long)n->lo, (long long)n->hi, (long long)lo, (long long)hi);
+  if (lo == n->lo && hi == n->hi)
+    return;
+  n->lo = lo;
+  n->hi = hi;
+  n->sgn = lo < 0;
+  n->w = (uint8_t)net_width(lo, hi);
+  n->tight = 1;
+}
+
+NetId net_copy(Net *net, const NetNode *n, NetId a, NetId b, NetId c) {
+  int64_t before = net->nnodes;
+  NetId id = net_add(net, n->op, a, b, c, n->s, n->k);
+  if (n->tight && id >= before && net->nodes[id].op == n->op)
+    net_tighten(net, id, n->lo, n->hi);
+  return id;
+}
+
 NetId net_input(Net *net, int port, int64_t elem, int64_t lo, int64_t hi) {
   NetId id = net_add(net, NET_INPUT, NET_NONE, NET_NONE, NET_NONE, port, elem);
   NetNode *n = &net->nodes[id];
@@ -329,7 +351,9 @@ void net_verify(const Net *net) {
     }
     int64_t lo, hi;
     net_interval(net, n, &lo, &hi);
-    if (lo != n->lo || hi != n->hi)
+    if (n->tight && (n->op == NET_ADD || n->op == NET_SUB) && lo <= n->lo && n->hi <= hi)
+      continue;  /* narrowed by the pass that made it (net_tighten) */
+    if (lo != n->lo || hi != n->hi || n->tight)
       die("net node %lld (%s): interval [%lld, %lld], operands give [%lld, %lld]", (long long)i,
           net_op_name(n->op), (long long)n->lo, (long long)n->hi, (long long)lo, (long long)hi);
   }

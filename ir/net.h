@@ -69,7 +69,7 @@ typedef struct NetNode {
   uint8_t op;                /* NetOp */
   uint8_t sgn;               /* two's complement (lo < 0) */
   uint8_t w;                 /* bits that [lo, hi] needs, 1..63 */
-  uint8_t pad;
+  uint8_t tight;             /* [lo, hi] is narrower than the operands give (net_tighten) */
   int32_t s;                 /* shift (ADD, SUB, SHL, ROUND), port (INPUT), bits (WRAP) */
   NetId a, b, c;             /* operands */
   int32_t layer;             /* position of the graph node that made it; -1: none */
@@ -131,6 +131,16 @@ Net *net_new(Graph *g);
  * decided select, max or clamp, ...). */
 NetId net_add(Net *net, NetOp op, NetId a, NetId b, NetId c, int32_t s, int64_t k);
 NetId net_const(Net *net, int64_t k);              /* CONST, shared per value */
+/* Narrows the interval of ADD/SUB node id to [lo, hi], which must lie
+ * within the one its operands give: for a pass that knows more, such as
+ * the exact interval of a linear form over independent leaves when the
+ * operands share leaves (distributed arithmetic).  Sound in hardware: a
+ * two's complement sum computed in the narrower width is exact whenever the
+ * true value fits it.  net_verify() checks the inclusion, net_eval() every
+ * value against its interval. */
+void net_tighten(Net *net, NetId id, int64_t lo, int64_t hi);
+/* net_add of old node n with new operands, keeping a narrowed interval. */
+NetId net_copy(Net *net, const NetNode *n, NetId a, NetId b, NetId c);
 /* For passes that rebuild a net: a new, empty net with old's ports and
  * split; then net_remap() points its outputs and the graph values' elements
  * at map[old id] (outputs a pass delays, it sets itself afterwards). */
@@ -202,7 +212,8 @@ typedef struct NetRound {
 NetRound net_round_plan(int s, int64_t mode);
 int64_t net_round_eval(const NetRound *p, int64_t x);
 /* Evaluates the net on one sample: in[p] holds port p's element codes,
- * out[p] receives output port p's.  scratch: nnodes int64 (NULL: allocated). */
+ * out[p] receives output port p's.  scratch: nnodes int64 (NULL: allocated).
+ * A value outside its node's interval is an internal error (a bibc bug). */
 void net_eval(const Net *net, const int64_t *const *in, int64_t *const *out, int64_t *scratch);
 /* The value of one node from its operands' values (v: values by id). */
 int64_t net_eval_node(const NetNode *n, const int64_t *v);

@@ -65,6 +65,9 @@ void net_eval(const Net *net, const int64_t *const *in, int64_t *const *out, int
   for (int64_t i = 0; i < net->nnodes; i++) {
     const NetNode *n = &net->nodes[i];
     v[i] = n->op == NET_INPUT ? in[n->s][n->k] : net_eval_node(n, v);
+    if (v[i] < n->lo || v[i] > n->hi)
+      die("net node %lld (%s): value %lld outside its interval [%lld, %lld]", (long long)i,
+          net_op_name(n->op), (long long)v[i], (long long)n->lo, (long long)n->hi);
   }
   for (int p = 0; p < net->nout; p++)
     for (int64_t e = 0; e < net->out[p].n; e++)

@@ -10,7 +10,7 @@
  * be compared:
  *
  *   cmvm_bench [-n 4,8,16,32] [--seeds K] [--first S] [--weight count|width|narrow|overlap]
- *              [--depth K] [--tries T] [--no-cse]
+ *              [--depth K] [--tries T] [--no-cse] [--no-decompose]
  *
  * The matrices come from splitmix64 seeded with (seed, N): fresh matrices
  * from the benchmark's own seeds, never one matrix tuned for.
@@ -55,7 +55,7 @@ static int check(const Cmvm *m, const int64_t *W, int n, uint64_t *rng) {
 
 static void usage(void) {
   fprintf(stderr, "usage: cmvm_bench [-n 4,8,16,32] [--seeds K] [--first S] "
-                  "[--weight count|width|narrow|overlap] [--depth K] [--tries T] [--no-cse]\n");
+                  "[--weight count|width|narrow|overlap] [--depth K] [--tries T] [--no-cse] [--no-decompose]\n");
   exit(2);
 }
 
@@ -64,8 +64,8 @@ int main(int argc, char **argv) {
   int sizes[8] = {4, 8, 16, 32}, nsizes = 4, seeds = 100, first = 1;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (strcmp(a, "--no-cse") == 0) {
-      o.cse = 0;
+    if (strcmp(a, "--no-cse") == 0 || strcmp(a, "--no-decompose") == 0) {
+      *(a[5] == 'c' ? &o.cse : &o.decompose) = 0;
       continue;
     }
     if (!v)
@@ -100,10 +100,11 @@ int main(int argc, char **argv) {
   if (seeds < 1)
     usage();
   printf("# cmvm_bench: %d random N x N int8 matrices per N (seeds %d..%d); weight %s, depth %s, "
-         "tries %d%s\n", seeds, first, first + seeds - 1,
+         "tries %d%s%s\n", seeds, first, first + seeds - 1,
          o.weight == CMVM_W_WIDTH ? "width" : o.weight == CMVM_W_COUNT_NARROW ? "narrow"
          : o.weight == CMVM_W_OVERLAP ? "overlap" : "count",
-         o.max_depth < 0 ? "unlimited" : "limited", o.tries, o.cse ? "" : ", no CSE");
+         o.max_depth < 0 ? "unlimited" : "limited", o.tries, o.cse ? "" : ", no CSE",
+         o.decompose ? ", decomposition tried" : "");
   if (o.max_depth >= 0)
     printf("# depth limit: %d level(s) over the shallowest tree of each output's CSD terms\n",
            o.max_depth);

@@ -157,6 +157,18 @@ static NetId add_node(Rebuild *R, NetOp op, NetId a, NetId b, NetId c, int32_t s
   return id;
 }
 
+/* A node that is not part of a sum, copied (a narrowed interval kept). */
+static NetId copy_node(Rebuild *R, const NetNode *n) {
+  NetId ops[3] = {NET_NONE, NET_NONE, NET_NONE};
+  const NetId args[3] = {n->a, n->b, n->c};
+  for (int j = 0; j < net_op_nargs(n->op); j++)
+    ops[j] = R->map[args[j]];
+  NetId id = add_node(R, n->op, ops[0], ops[1], ops[2], n->s, n->k);
+  if (n->tight && R->net->nodes[id].op == n->op && id == R->net->nnodes - 1)
+    net_tighten(R->net, id, n->lo, n->hi);
+  return id;
+}
+
 /* ---- products: which root sums form one matrix-vector product ---- */
 
 /* The product key of element e of a MatMul/Conv output: (layer, row or
@@ -261,13 +273,23 @@ static void emit(Rebuild *R, const Cmvm *m, const NetId *leaf, const __int128 *c
     const CmvmVar *x = &m->vars[i];
     if (i < m->nin) {
       v[i] = leaf[i];
-    } else if (!x->sub) {  /* (a << sa) + (b << sb), one shift zero: commute */
+      continue;
+    }
+    if (m->exact && x->lo == x->hi) {  /* the operands cancel */
+      v[i] = net_const(R->net, x->lo);
+      continue;
+    }
+    int64_t before = R->net->nnodes;
+    if (!x->sub) {  /* (a << sa) + (b << sb), one shift zero: commute */
       v[i] = x->sa ? add_node(R, NET_ADD, v[x->b], v[x->a], NET_NONE, x->sa, 0)
                    : add_node(R, NET_ADD, v[x->a], v[x->b], NET_NONE, x->sb, 0);
-    } else {               /* (a << sa) - (b << sb) */
+    } else {        /* (a << sa) - (b << sb) */
       NetId a = x->sa ? add_node(R, NET_SHL, v[x->a], NET_NONE, NET_NONE, x->sa, 0) : v[x->a];
       v[i] = add_node(R, NET_SUB, a, v[x->b], NET_NONE, x->sb, 0);
     }
+    const NetNode *n = &R->net->nodes[v[i]];
+    if (m->exact && v[i] >= before && (n->op == NET_ADD || n->op == NET_SUB))
+      net_tighten(R->net, v[i], x->lo > n->lo ? x->lo : n->lo, x->hi < n->hi ? x->hi : n->hi);
   }
   for (int o = 0; o < m->nout; o++) {
     const CmvmOut *t = &m->out[o];
@@ -298,7 +320,6 @@ static NORETURN void too_wide(const Rebuild *R, const char *what) {
  * design and maps every root.  Returns 0 (nothing built) if a leaf is not
  * built yet (it comes after the first root). */
 static int build_product(Rebuild *R, const NetId *roots, int n) {
-  const Net *old = R->old;
   __int128 *c0 = xrealloc(NULL, n, sizeof *c0);
   int64_t *start = xrealloc(NULL, n + 1, sizeof *start);
   R->nl = 0;
@@ -334,10 +355,9 @@ static int build_product(Rebuild *R, const NetId *roots, int n) {
     }
   NetId *leaf = xrealloc(NULL, nin, sizeof *leaf);
   for (int i = 0; i < nin; i++) {
-    const NetNode *x = &old->nodes[cols[i]];
     leaf[i] = R->map[cols[i]];
-    key[nw + i] = x->lo;
-    key[nw + nin + i] = x->hi;
+    key[nw + i] = R->net->nodes[leaf[i]].lo;  /* the new net's (possibly narrower) */
+    key[nw + nin + i] = R->net->nodes[leaf[i]].hi;
     key[nw + 2 * nin + i] = dep(R, leaf[i]);
     R->col[cols[i]] = -1;
   }
@@ -427,9 +447,7 @@ Net *da(const Net *old, const PassOptions *po) {
       }
       build_product(&R, &id, 1);  /* a sum of its own */
     } else {
-      R.map[i] = add_node(&R, n->op, n->a >= 0 ? R.map[n->a] : NET_NONE,
-                          n->b >= 0 ? R.map[n->b] : NET_NONE, n->c >= 0 ? R.map[n->c] : NET_NONE,
-                          n->s, n->k);
+      R.map[i] = copy_node(&R, n);
     }
   }
   net->layer = -1;

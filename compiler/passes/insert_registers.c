@@ -90,7 +90,7 @@ Net *insert_registers(const Net *old, int every) {
     else if (n->op == NET_CONST)
       S.map[i] = net_const(net, n->k);
     else
-      S.map[i] = net_add(net, n->op, ops[0], ops[1], ops[2], n->s, n->k);
+      S.map[i] = net_copy(net, n, ops[0], ops[1], ops[2]);
   }
   for (int p = 0; p < old->nout; p++)
     for (int64_t e = 0; e < old->out[p].n; e++)

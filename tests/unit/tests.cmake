@@ -8,3 +8,8 @@ add_test(NAME unit COMMAND unit_tests ${CMAKE_CURRENT_BINARY_DIR}/unit_work)
 add_executable(exact_tests ${CMAKE_CURRENT_LIST_DIR}/exact_test.c)
 target_link_libraries(exact_tests PRIVATE bibccore)
 add_test(NAME unit_exact COMMAND exact_tests)
+
+# Distributed arithmetic's adder graphs (compiler/cmvm.c, cmvm_decompose.c).
+add_executable(cmvm_tests ${CMAKE_CURRENT_LIST_DIR}/cmvm_test.c)
+target_link_libraries(cmvm_tests PRIVATE bibccore)
+add_test(NAME unit_cmvm COMMAND cmvm_tests)

@@ -41,21 +41,21 @@ module fixed_scaled (
   assign n1 = in_q[15:8];
   assign n2 = in_q[23:16];
   assign n3 = in_q[31:24];
-  wire [11:0] n11;
+  wire [10:0] n11;
   wire [10:0] n14;
   wire [2:0] n47;
   wire [2:0] n76;
   wire [10:0] n78;
   wire [2:0] n100;
   wire [2:0] n104;
-  wire [6:0] n110;
+  wire [5:0] n110;
   wire [2:0] n111;
-  wire [6:0] n112;
+  wire [5:0] n112;
   fixed_scaled_l2 l2 (.clk(clk), .n0(n0), .n1(n1), .n2(n2), .n3(n3), .n11(n11), .n14(n14), .n78(n78));
   fixed_scaled_l3 l3 (.clk(clk), .n11(n11), .n14(n14), .n78(n78), .n47(n47), .n76(n76), .n100(n100), .n104(n104), .n111(n111));
   fixed_scaled_l4 l4 (.clk(clk), .n47(n47), .n76(n76), .n100(n100), .n104(n104), .n111(n111), .n110(n110), .n112(n112));
   reg [13:0] out_q;
-  always @(posedge clk) out_q <= {n112, n110};
+  always @(posedge clk) out_q <= {{{1{n112[5]}}, n112}, {1'd0, n110}};
   assign out_data = out_q;
   assign out_valid = valid_q[LATENCY-1];
 endmodule
@@ -69,7 +69,7 @@ module fixed_scaled_l2 (
   input wire [7:0] n1,
   input wire [7:0] n2,
   input wire [7:0] n3,
-  output wire [11:0] n11,
+  output wire [10:0] n11,
   output wire [10:0] n14,
   output reg [10:0] n78
 );
@@ -88,7 +88,7 @@ module fixed_scaled_l2 (
   assign n8 = {{{3{n3[7]}}, n3[7:2]} + {{1{n2[7]}}, n2}, n3[1:0]};
   always @(posedge clk) n9 <= n7;
   always @(posedge clk) n10 <= n8;
-  assign n11 = {{2{n9[9]}}, n9} - {{1{n10[10]}}, n10};
+  assign n11 = {{1{n9[9]}}, n9} - n10;
   assign n12 = {n3, 1'd0};
   always @(posedge clk) n13 <= n12;
   assign n14 = {{2{n13[8]}}, n13} - {{1{n9[9]}}, n9};
@@ -101,7 +101,7 @@ endmodule
 /* node 5: bibc.Threshold "a" */
 module fixed_scaled_l3 (
   input wire clk,
-  input wire [11:0] n11,
+  input wire [10:0] n11,
   input wire [10:0] n14,
   input wire [10:0] n78,
   output wire [2:0] n47,
@@ -169,13 +169,13 @@ module fixed_scaled_l3 (
   reg [1:0] n98;
   wire [2:0] n99;
   reg [2:0] n103;
-  assign n20 = $signed(n11) >= $signed(12'd4);
-  assign n22 = $signed(n11) >= $signed(12'd17);
-  assign n24 = $signed(n11) >= $signed(12'd30);
-  assign n26 = $signed(n11) >= $signed(12'd43);
-  assign n28 = $signed(n11) >= $signed(12'd55);
-  assign n30 = $signed(n11) >= $signed(12'd68);
-  assign n32 = $signed(n11) >= $signed(12'd81);
+  assign n20 = $signed(n11) >= $signed(11'd4);
+  assign n22 = $signed(n11) >= $signed(11'd17);
+  assign n24 = $signed(n11) >= $signed(11'd30);
+  assign n26 = $signed(n11) >= $signed(11'd43);
+  assign n28 = $signed(n11) >= $signed(11'd55);
+  assign n30 = $signed(n11) >= $signed(11'd68);
+  assign n32 = $signed(n11) >= $signed(11'd81);
   always @(posedge clk) n33 <= n20;
   always @(posedge clk) n34 <= n22;
   assign n35 = {1'd0, n33} + {1'd0, n34};
@@ -243,8 +243,8 @@ module fixed_scaled_l4 (
   input wire [2:0] n100,
   input wire [2:0] n104,
   input wire [2:0] n111,
-  output wire [6:0] n110,
-  output wire [6:0] n112
+  output wire [5:0] n110,
+  output wire [5:0] n112
 );
   wire [4:0] n102;
   reg [4:0] n105;
@@ -258,7 +258,7 @@ module fixed_scaled_l4 (
   assign n107 = {n100, 2'd0};
   always @(posedge clk) n108 <= n107;
   always @(posedge clk) n109 <= n108;
-  assign n110 = {2'd0, n109} - {{1{n106[5]}}, n106};
-  assign n112 = {{{1{n106[5]}}, n106[5:2]} + {2'd0, n111}, n106[1:0]};
+  assign n110 = {1'd0, n109} - n106;
+  assign n112 = {n106[5:2] + {1'd0, n111}, n106[1:0]};
 endmodule
 /* verilator lint_on DECLFILENAME */
