@@ -43,7 +43,7 @@
 
 #define MAXD 64                   /* depths are below this (adder levels) */
 
-const CmvmOptions cmvm_defaults = {.cse = 1, .weight = CMVM_W_COUNT, .max_depth = -1, .tries = 1,
+const CmvmOptions cmvm_defaults = {.cse = 1, .weight = CMVM_W_COUNT_NARROW, .max_depth = -1, .tries = 1,
                                    .decompose = 1};
 
 typedef struct Pat {

@@ -13,10 +13,14 @@
  * The differences D are solved by cmvm_run (sharing between them), then
  * each y_j = d_j + s y_p costs one adder, parents first.
  *
- * cmvm_solve tries no decomposition and hop limits 1, 2, ..., DC_MAX and
- * keeps the graph with the fewest adders (then the shallowest, then the
- * fewest adder bits) among those within the depth limit whose intervals
- * are exact (without, y_j = d_j + s y_p would be far wider than y_j).  Cost: O(nout^2 nin)
+ * The same over the inputs (the transposed decomposition, decomposed_in).
+ * cmvm_solve tries no decomposition and both decompositions with hop
+ * limits 2 and 3 (bench/cmvm: a limit of 1 never won, 4 and more add little
+ * for their time; the transposition principle, a greedy run on W^T with its
+ * graph reversed, never won either), and keeps the graph with the fewest
+ * adders (then the shallowest, then the fewest adder bits) among those
+ * within the depth limit whose intervals are exact (without, y_j = d_j +
+ * s y_p would be far wider than y_j).  Cost: O(nout^2 nin + nin^2 nout)
  * distances (skipped beyond DC_BUDGET), plus one cmvm_run per candidate.
  */
 #include <stdlib.h>
@@ -26,7 +30,8 @@
 
 #define CMVM_MAX_PAIRS 40000000  /* pairs counted at the start: about 1 s */
 #define DC_BUDGET 20000000       /* nout^2 * nin distance digits at most */
-#define DC_MAX 3                 /* hop limits tried */
+#define NHOPS 2                  /* hop limits tried (bench/cmvm: 1 never won; 4 and up cost time) */
+static const int hops_tried[NHOPS] = {2, 3};
 
 static int csd_digits(int64_t c) {
   int n = 0;
@@ -130,6 +135,78 @@ static Cmvm *decomposed(const int64_t *W, int nout, int nin, const int64_t *lo, 
   return m;
 }
 
+/* The transposed decomposition, over the inputs: columns j of W that are
+ * close to a parent column p give u_j = x_j + sum over children c of
+ * s_c u_c (one adder per tree edge, children first), and y = D u with
+ * column j of D = w_j - s_j w_p; the coefficient of x_k in D u telescopes
+ * along k's path to the root back to w_k. */
+static Cmvm *decomposed_in(const int64_t *W, int nout, int nin, const int64_t *lo, const int64_t *hi,
+                           const int32_t *depth, const CmvmOptions *o, int hops) {
+  int *parent = malloc(sizeof *parent * (size_t)nin), *sign = malloc(sizeof *sign * (size_t)nin);
+  int *order = malloc(sizeof *order * (size_t)nin), *done = calloc((size_t)nin, sizeof *done);
+  int32_t *uvar = malloc(sizeof *uvar * (size_t)nin), *ud = malloc(sizeof *ud * (size_t)nin);
+  int64_t *WT = malloc(sizeof *WT * (size_t)nout * (size_t)nin);
+  int64_t *D = malloc(sizeof *D * (size_t)nout * (size_t)nin);
+  int64_t *ul = malloc(sizeof *ul * (size_t)nin), *uh = malloc(sizeof *uh * (size_t)nin);
+  if (!parent || !sign || !order || !done || !uvar || !ud || !WT || !D || !ul || !uh)
+    abort();
+  for (int r = 0; r < nout; r++)
+    for (int i = 0; i < nin; i++)
+      WT[(int64_t)i * nout + r] = W[(int64_t)r * nin + i];
+  Cmvm *m = NULL;
+  if (spanning_tree(WT, nin, nout, hops, parent, sign)) {
+    for (int r = 0; r < nout; r++)
+      for (int j = 0; j < nin; j++)
+        D[(int64_t)r * nin + j] = W[(int64_t)r * nin + j] -
+                                  (parent[j] < 0 ? 0 : sign[j] * W[(int64_t)r * nin + parent[j]]);
+    int n = 0;  /* parents first; read backwards: children first */
+    while (n < nin)
+      for (int j = 0; j < nin; j++)
+        if (!done[j] && (parent[j] < 0 || done[parent[j]]))
+          done[j] = 1, order[n++] = j;
+    m = cmvm_run(W, 0, nin, lo, hi, depth, o, 0);  /* the inputs alone */
+    for (int j = 0; j < nin; j++)
+      uvar[j] = j;
+    for (int k = nin - 1; k >= 0; k--) {
+      int c = order[k];
+      if (parent[c] >= 0)
+        uvar[parent[c]] = cmvm_add(m, uvar[parent[c]], 0, uvar[c], 0, sign[c] < 0);
+    }
+    cmvm_finish(m);  /* exact intervals of the u */
+    for (int j = 0; j < nin; j++)
+      ul[j] = m->vars[uvar[j]].lo, uh[j] = m->vars[uvar[j]].hi, ud[j] = m->vars[uvar[j]].depth;
+    Cmvm *b = m->exact ? cmvm_run(D, nout, nin, ul, uh, ud, o, 0) : NULL;
+    if (b) {  /* b's inputs are the u: append its adders */
+      int32_t *map = malloc(sizeof *map * (size_t)b->nvars);
+      if (!map)
+        abort();
+      for (int32_t v = 0; v < b->nvars; v++) {
+        const CmvmVar *x = &b->vars[v];
+        map[v] = v < nin ? uvar[v] : cmvm_add(m, map[x->a], x->sa, map[x->b], x->sb, x->sub);
+      }
+      free(m->out);
+      m->out = malloc(sizeof *m->out * (size_t)(nout + 1));
+      if (!m->out)
+        abort();
+      m->nout = nout;
+      for (int r = 0; r < nout; r++) {
+        m->out[r] = b->out[r];
+        if (b->out[r].v >= 0)
+          m->out[r].v = map[b->out[r].v];
+      }
+      free(map);
+      cmvm_free(b);
+      cmvm_finish(m);
+    } else {
+      cmvm_free(m);
+      m = NULL;
+    }
+  }
+  free(parent), free(sign), free(order), free(done), free(uvar), free(ud), free(WT), free(D);
+  free(ul), free(uh);
+  return m;
+}
+
 /* The shallowest tree over each output's CSD terms, the most of them. */
 static int base_depth(const int64_t *W, int nout, int nin) {
   int worst = 0;
@@ -181,13 +258,18 @@ Cmvm *cmvm_solve(const int64_t *W, int nout, int nin, const int64_t *lo, const i
       cmvm_free(m);
     }
   }
-  if (!o->decompose || (int64_t)nout * nout * nin > DC_BUDGET)
+  if (!o->decompose || (int64_t)nout * nout * nin > DC_BUDGET ||
+      (int64_t)nin * nin * nout > DC_BUDGET)
     return best;
   int limit = o->max_depth >= 0 ? best->depth > base_depth(W, nout, nin) + o->max_depth
                                       ? best->depth : base_depth(W, nout, nin) + o->max_depth
                                 : -1;
-  for (int hops = 1; hops <= DC_MAX && hops < nout; hops++) {
-    Cmvm *m = decomposed(W, nout, nin, lo, hi, depth, o, hops);
+  for (int k = 0; k < 2 * NHOPS; k++) {
+    int hops = hops_tried[k % NHOPS], in = k >= NHOPS;
+    if (hops >= (in ? nin : nout))
+      continue;
+    Cmvm *m = in ? decomposed_in(W, nout, nin, lo, hi, depth, o, hops)
+                 : decomposed(W, nout, nin, lo, hi, depth, o, hops);
     if (m && m->exact && (limit < 0 || m->depth <= limit) && better(m, best)) {
       cmvm_free(best);
       best = m;

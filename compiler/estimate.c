@@ -2,7 +2,7 @@
  * estimate.c - 'bibc estimate', resource figures for the Verilog of a
  * model:
  *
- *   bibc estimate MODEL [--device xc7|ice40|asic] [--liberty FILE] [--json]
+ *   bibc estimate MODEL [--device xc7|ice40|asic] [--liberty FILE] [--json] [--no-dsp]
  *                 [--budget lut=N,ff=N,dsp=N,latency_ns=X] [--no-synth]
  *                 [--timeout S] [-o NAME.v] [--pipeline N] [--clock-ns X] ...
  *
@@ -43,6 +43,8 @@ static const char help[] =
   "                     nextpnr-ice40 timing when small) or asic (generic CMOS gates)\n"
   "  --liberty FILE     asic: map to this standard-cell library, report its area\n"
   "  --json             print one JSON object instead of the table\n"
+  "  --no-dsp           xc7: map products to LUTs, not DSP48E1 (synth_xilinx -nodsp;\n"
+  "                     with --no-da, the multiplier baseline of bench/cmvm/yosys.sh)\n"
   "  --budget LIST      limits, e.g. lut=20000,ff=5000,dsp=0,latency_ns=100; exit\n"
   "                     status 3 when a figure exceeds its limit (keys: lut, ff, carry,\n"
   "                     dsp, bram, latency_cycles, latency_ns, adders, adder_bits)\n"
@@ -75,6 +77,8 @@ static void parse(Estimate *e, int argc, char **argv) {
       e->liberty = need_arg(argc, argv, &i);
     } else if (strcmp(a, "--json") == 0) {
       e->json = 1;
+    } else if (strcmp(a, "--no-dsp") == 0) {
+      e->nodsp = 1;
     } else if (strcmp(a, "--no-synth") == 0) {
       e->nosynth = 1;
     } else if (strcmp(a, "--budget") == 0) {
@@ -106,6 +110,8 @@ static void parse(Estimate *e, int argc, char **argv) {
   }
   if (!e->model)
     error_at(NULL, NULL, "no model given (see 'bibc estimate --help')");
+  if (e->nodsp && e->device != DEV_XC7)
+    error_at(NULL, NULL, "--no-dsp applies to --device xc7 (iCE40 and ASIC flows map no DSP here)");
   if (e->liberty && e->device != DEV_ASIC)
     error_at(NULL, NULL, "--liberty maps to a standard-cell library: use it with --device asic");
   if (e->budget && !e->nosynth && e->device == DEV_ASIC)

@@ -41,6 +41,7 @@ typedef struct Estimate {
   Device device;
   const char *liberty;       /* --liberty FILE (asic) */
   int json;                  /* --json */
+  int nodsp;                 /* --no-dsp: synth_xilinx -nodsp */
   int nosynth;               /* --no-synth */
   const char *budget;        /* --budget lut=N,... */
   double limit[NBUDGET];     /* its limits (NAN: none) */

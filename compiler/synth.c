@@ -140,12 +140,12 @@ static const char *script(Estimate *e, const char *liberty) {
       "# bibc estimate, AMD 7-series: each $add/$sub becomes one $alu (a carry chain)\n"
       "# before alumacc, which would merge adder chains into $macc cells of generic gates\n"
       "read_verilog %s.v\n"
-      "synth_xilinx -top %s -abc9 -run :coarse\n"
+      "synth_xilinx -top %s -abc9%s -run :coarse\n"
       "techmap -map +/techmap.v -max_iter 1 t:$add t:$sub\n"
       "select -assert-none t:$add t:$sub\n"
-      "synth_xilinx -top %s -abc9 -run coarse:\n"
+      "synth_xilinx -top %s -abc9%s -run coarse:\n"
       "tee -q -o %s.stat.json stat -json\n"
-      "stat\n", n, n, n, n);
+      "stat\n", n, n, e->nodsp ? " -nodsp" : "", n, e->nodsp ? " -nodsp" : "", n);
   case DEV_ICE40:
     return arena_printf(a,
       "# bibc estimate, Lattice iCE40: each $add/$sub becomes one $alu (SB_CARRY chain)\n"

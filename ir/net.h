@@ -169,6 +169,7 @@ typedef struct NetLayerCost {
   int used;                  /* the layer has live nodes */
   int64_t adders;            /* two-operand additions and subtractions (ADD, SUB, NEG, ROUND) */
   int64_t adder_bits;        /* their carry-chain bits (wired low bits excluded) */
+  int64_t const_bits;        /* of which additions of a constant (bias, rounding) */
   int64_t compare_bits;      /* comparisons (GE, MAX, MIN, CLAMP): carry-chain bits */
   int64_t mux_bits;          /* 2:1 selects (MUX, MAX, MIN, CLAMP): result bits */
   int64_t mul_bits;          /* products of two variables: partial-product bits */

@@ -14,12 +14,14 @@
  * two; their selects and MUX cost one LUT per result bit.  Registers are
  * REG nodes plus the module's input, output and valid registers.
  *
- * LUTs.  On a 6-LUT with a carry chain one LUT drives each adder bit, but
- * Yosys shares sign-extension LUTs and merges identical adders, so the
- * measured ratio is below one (../shared/REFERENCE.md section 7: 0.56-0.60
- * LUT per adder bit for CSD adder graphs with the flow bibc's estimate
- * runs); the model uses NENET_T_LUT_PER_BIT, and 'bibc estimate' prints how far
- * Yosys's count lands from it.
+ * LUTs.  On a 6-LUT with a carry chain one LUT drives each adder bit.
+ * Yosys shares sign-extension LUTs and merges identical adders, which
+ * brought CSD trees without sharing down to 0.56-0.60 LUT per adder bit
+ * (../shared/REFERENCE.md section 7); the da pass's shared graphs leave
+ * little of that (no identical adders, few pass-through bits): Yosys maps
+ * them at 0.96 LUT per adder bit on 8x8 to 32x32 int8 products
+ * (bench/cmvm/yosys.sh), the model's NET_LUT_PER_BIT.  'bibc estimate'
+ * prints how far Yosys's count lands from the model.
  *
  * Delay: net_timing.c's bit-level model of the carry chains.
  */
@@ -27,10 +29,11 @@
 
 #include "net.h"
 
-#define NENET_T_LUT_PER_BIT 0.6  /* measured LUTs per adder bit (REFERENCE.md section 7) */
-#define NENET_T_LUT_PER_CMP_BIT 0.5   /* a comparison: a carry chain, about half a LUT per bit */
-#define NENET_T_LUT_PER_MUX_BIT 0.5   /* a 2:1 select: two per LUT6 (dual output) */
-#define NENET_T_LUT_PER_MUL_BIT 1.0   /* a product of two variables: a LUT per partial-product bit */
+#define NET_LUT_PER_BIT 0.96  /* measured LUTs per adder bit of DA graphs (bench/cmvm/yosys.sh) */
+#define NET_LUT_PER_CONST_BIT 0.45  /* an addition of a constant (jet tagger's bias and rounding) */
+#define NET_LUT_PER_CMP_BIT 0.5   /* a comparison: a carry chain, about half a LUT per bit */
+#define NET_LUT_PER_MUX_BIT 0.5   /* a 2:1 select: two per LUT6 (dual output) */
+#define NET_LUT_PER_MUL_BIT 1.0   /* a product of two variables: a LUT per partial-product bit */
 
 int net_max_depth(const Net *net) {
   int32_t *d = malloc(sizeof *d * (size_t)(net->nnodes + 1));
@@ -82,11 +85,19 @@ static int64_t adder_bits(const Net *net, const NetNode *n) {
   }
 }
 
-/* Bits of the signed comparison of a and b. */
+/* Bits of the signed comparison of a and b (with 0: the sign bit, free). */
 static int64_t compare_bits(const Net *net, NetId a, NetId b) {
   const NetNode *x = &net->nodes[a], *y = &net->nodes[b];
+  if ((x->op == NET_CONST && x->k == 0) || (y->op == NET_CONST && y->k == 0))
+    return 0;
   int wa = x->w + !x->sgn, wb = y->w + !y->sgn;
   return wa > wb ? wa : wb;
+}
+
+/* An addition of a constant (a bias, a rounding offset): half the LUTs. */
+static int const_operand(const Net *net, const NetNode *n) {
+  return n->op == NET_ROUND || ((n->op == NET_ADD || n->op == NET_SUB) &&
+                                (net->nodes[n->a].op == NET_CONST || net->nodes[n->b].op == NET_CONST));
 }
 
 static void add_cost(NetLayerCost *c, const Net *net, const NetNode *n) {
@@ -94,6 +105,8 @@ static void add_cost(NetLayerCost *c, const Net *net, const NetNode *n) {
   if (ab) {
     c->adders++;
     c->adder_bits += ab;
+    if (const_operand(net, n))
+      c->const_bits += ab;
   }
   switch ((NetOp)n->op) {
   case NET_GE: c->compare_bits += compare_bits(net, n->a, n->b); break;
@@ -101,9 +114,9 @@ static void add_cost(NetLayerCost *c, const Net *net, const NetNode *n) {
     c->compare_bits += compare_bits(net, n->a, n->b);
     c->mux_bits += n->w;
     break;
-  case NET_CLAMP:
-    c->compare_bits += compare_bits(net, n->a, n->b) + compare_bits(net, n->a, n->c);
-    c->mux_bits += 2 * n->w;
+  case NET_CLAMP:  /* comparisons with constants: about half a chain each (jet tagger) */
+    c->compare_bits += (compare_bits(net, n->a, n->b) + compare_bits(net, n->a, n->c)) / 2;
+    c->mux_bits += n->w;
     break;
   case NET_MUX: c->mux_bits += n->w; break;
   case NET_MUL: c->mul_bits += (int64_t)net->nodes[n->a].w * net->nodes[n->b].w; break;
@@ -113,8 +126,9 @@ static void add_cost(NetLayerCost *c, const Net *net, const NetNode *n) {
 }
 
 static void finish(NetLayerCost *c) {
-  c->lut = NENET_T_LUT_PER_BIT * (double)c->adder_bits + NENET_T_LUT_PER_CMP_BIT * (double)c->compare_bits +
-           NENET_T_LUT_PER_MUX_BIT * (double)c->mux_bits + NENET_T_LUT_PER_MUL_BIT * (double)c->mul_bits;
+  c->lut = NET_LUT_PER_BIT * (double)(c->adder_bits - c->const_bits) +
+           NET_LUT_PER_CONST_BIT * (double)c->const_bits + NET_LUT_PER_CMP_BIT * (double)c->compare_bits +
+           NET_LUT_PER_MUX_BIT * (double)c->mux_bits + NET_LUT_PER_MUL_BIT * (double)c->mul_bits;
 }
 
 void net_cost(const Net *net, NetCost *c) {
@@ -166,6 +180,7 @@ void net_cost(const Net *net, NetCost *c) {
     finish(x);
     c->total.adders += x->adders;
     c->total.adder_bits += x->adder_bits;
+    c->total.const_bits += x->const_bits;
     c->total.compare_bits += x->compare_bits;
     c->total.mux_bits += x->mux_bits;
     c->total.mul_bits += x->mul_bits;

@@ -53,15 +53,53 @@ static int check(const Cmvm *m, const int64_t *W, int n, uint64_t *rng) {
   return 1;
 }
 
+/* --matrix FILE: "NOUT NIN LO HI" then NOUT x NIN weights, row-major (one
+ * output per row), inputs in [LO, HI]; prints the adders (and negations)
+ * and depth of its graph, for comparison with 'bibc estimate'. */
+static int one_matrix(const char *file, const CmvmOptions *o) {
+  FILE *f = fopen(file, "r");
+  long long nout, nin, lo, hi;
+  if (!f || fscanf(f, "%lld %lld %lld %lld", &nout, &nin, &lo, &hi) != 4 || nout < 1 || nin < 1 ||
+      nout > 4096 || nin > 4096) {
+    fprintf(stderr, "cmvm_bench: %s: expected NOUT NIN LO HI and the weights\n", file);
+    return 1;
+  }
+  int64_t *W = malloc(sizeof *W * (size_t)(nout * nin)), *l = malloc(sizeof *l * (size_t)nin),
+          *h = malloc(sizeof *h * (size_t)nin);
+  for (long long k = 0; k < nout * nin; k++) {
+    long long w;
+    if (fscanf(f, "%lld", &w) != 1) {
+      fprintf(stderr, "cmvm_bench: %s: %lld weights expected\n", file, nout * nin);
+      return 1;
+    }
+    W[k] = w;
+  }
+  fclose(f);
+  for (int i = 0; i < nin; i++)
+    l[i] = lo, h[i] = hi;
+  const char *why = NULL;
+  Cmvm *m = cmvm_solve(W, (int)nout, (int)nin, l, h, NULL, o, &why);
+  if (!m) {
+    fprintf(stderr, "cmvm_bench: %s: %s\n", file, why);
+    return 1;
+  }
+  printf("adders %lld depth %d adder_bits %lld\n", (long long)(m->adders + m->negations), m->depth,
+         (long long)m->adder_bits);
+  cmvm_free(m);
+  free(W), free(l), free(h);
+  return 0;
+}
+
 static void usage(void) {
   fprintf(stderr, "usage: cmvm_bench [-n 4,8,16,32] [--seeds K] [--first S] "
-                  "[--weight count|width|narrow|overlap] [--depth K] [--tries T] [--no-cse] [--no-decompose]\n");
+                  "[--weight count|width|narrow|overlap] [--depth K] [--tries T] [--no-cse] [--no-decompose] [--matrix FILE]\n");
   exit(2);
 }
 
 int main(int argc, char **argv) {
   CmvmOptions o = cmvm_defaults;
   int sizes[8] = {4, 8, 16, 32}, nsizes = 4, seeds = 100, first = 1;
+  const char *matrix = NULL;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "--no-cse") == 0 || strcmp(a, "--no-decompose") == 0) {
@@ -79,6 +117,8 @@ int main(int argc, char **argv) {
           usage();
         nsizes++;
       }
+    } else if (strcmp(a, "--matrix") == 0) {
+      matrix = v;
     } else if (strcmp(a, "--seeds") == 0) {
       seeds = atoi(v);
     } else if (strcmp(a, "--first") == 0) {
@@ -97,6 +137,8 @@ int main(int argc, char **argv) {
       usage();
     }
   }
+  if (matrix)
+    return one_matrix(matrix, &o);
   if (seeds < 1)
     usage();
   printf("# cmvm_bench: %d random N x N int8 matrices per N (seeds %d..%d); weight %s, depth %s, "

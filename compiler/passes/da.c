@@ -315,6 +315,11 @@ static NORETURN void too_wide(const Rebuild *R, const char *what) {
              what, NET_MAXBITS + 1);
 }
 
+static int id_cmp(const void *x, const void *y) {
+  NetId a = *(const NetId *)x, b = *(const NetId *)y;
+  return (a > b) - (a < b);
+}
+
 /* Builds the product whose root sums are roots[0..n): flattens each,
  * collects the union of their leaves as columns, solves (or reuses) the
  * design and maps every root.  Returns 0 (nothing built) if a leaf is not
@@ -336,13 +341,16 @@ static int build_product(Rebuild *R, const NetId *roots, int n) {
       free(start), free(c0);
       return 0;
     }
-  int nin = 0;
+  int nin = 0;  /* columns: the distinct leaves, by node id (inputs in port order) */
   NetId *cols = xrealloc(NULL, R->nl, sizeof *cols);
   for (int64_t i = 0; i < R->nl; i++)
     if (R->col[R->lx[i]] < 0) {
-      R->col[R->lx[i]] = nin;
+      R->col[R->lx[i]] = 0;
       cols[nin++] = R->lx[i];
     }
+  qsort(cols, (size_t)nin, sizeof *cols, id_cmp);
+  for (int i = 0; i < nin; i++)
+    R->col[cols[i]] = i;
   int64_t nw = (int64_t)n * nin;
   int64_t *key = xrealloc(NULL, nw + 3 * (int64_t)nin, sizeof *key);
   memset(key, 0, sizeof *key * (size_t)nw);

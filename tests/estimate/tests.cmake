@@ -17,3 +17,8 @@ foreach(t "schema ${CMAKE_SOURCE_DIR}/tests/fixed/models/select.onnx"
            COMMAND sh ${ESTIMATE_DIR}/run_estimate.sh --bibc ${BIBC} ${case} ${model})
   set_tests_properties(estimate/${case} PROPERTIES SKIP_RETURN_CODE 77)
 endforeach()
+
+# The da pass's adder count: 'bibc estimate' against bench/cmvm's cmvm_bench.
+add_test(NAME estimate/da_adders
+         COMMAND sh ${ESTIMATE_DIR}/da_adders.sh ${BIBC} $<TARGET_FILE:cmvm_bench>)
+set_tests_properties(estimate/da_adders PROPERTIES SKIP_RETURN_CODE 77)
