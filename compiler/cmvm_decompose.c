@@ -23,6 +23,7 @@
  * s y_p would be far wider than y_j).  Cost: O(nout^2 nin + nin^2 nout)
  * distances (skipped beyond DC_BUDGET), plus one cmvm_run per candidate.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,7 +146,7 @@ static Cmvm *decomposed_in(const int64_t *W, int nout, int nin, const int64_t *l
   int *parent = malloc(sizeof *parent * (size_t)nin), *sign = malloc(sizeof *sign * (size_t)nin);
   int *order = malloc(sizeof *order * (size_t)nin), *done = calloc((size_t)nin, sizeof *done);
   int32_t *uvar = malloc(sizeof *uvar * (size_t)nin), *ud = malloc(sizeof *ud * (size_t)nin);
-  int64_t *WT = malloc(sizeof *WT * (size_t)nout * (size_t)nin);
+  int64_t *WT = calloc((size_t)nout * (size_t)nin + 1, sizeof *WT);
   int64_t *D = malloc(sizeof *D * (size_t)nout * (size_t)nin);
   int64_t *ul = malloc(sizeof *ul * (size_t)nin), *uh = malloc(sizeof *uh * (size_t)nin);
   if (!parent || !sign || !order || !done || !uvar || !ud || !WT || !D || !ul || !uh)
@@ -207,17 +208,35 @@ static Cmvm *decomposed_in(const int64_t *W, int nout, int nin, const int64_t *l
   return m;
 }
 
-/* The shallowest tree over each output's CSD terms, the most of them. */
-static int base_depth(const int64_t *W, int nout, int nin) {
-  int worst = 0;
-  for (int j = 0; j < nout; j++) {
-    int64_t t = row_digits(W + (int64_t)j * nin, NULL, 1, nin);
-    int d = 0;
-    while (((int64_t)1 << d) < t)
-      d++;
-    worst = d > worst ? d : worst;
+/* Whether every output of m is at most max_depth adder levels deeper than
+ * the shallowest tree over its CSD terms (each term available at its
+ * input's depth, relative to the earliest input, as cmvm_run counts). */
+static int within_limit(const Cmvm *m, const int64_t *W, const int32_t *depth, int max_depth) {
+  int32_t dmin = INT32_MAX;
+  for (int i = 0; i < m->nin; i++)
+    dmin = depth && depth[i] < dmin ? depth[i] : dmin;
+  for (int j = 0; j < m->nout; j++) {
+    if (m->out[j].v < 0)
+      continue;
+    int64_t hist[64] = {0};
+    for (int i = 0; i < m->nin; i++) {
+      int32_t d = depth ? depth[i] - dmin : 0;
+      hist[d < 63 ? d : 63] += csd_digits(W[(int64_t)j * m->nin + i]);
+    }
+    int top = 63, base = -1;
+    while (top > 0 && hist[top] == 0)
+      top--;
+    int64_t carry = 0;
+    for (int l = 0; base < 0; l++) {  /* pairs combine per level, an odd one waits */
+      int64_t c = carry + (l < 64 ? hist[l] : 0);
+      if (l >= top && c <= 1)
+        base = l;
+      carry = (c + 1) / 2;
+    }
+    if (m->vars[m->out[j].v].depth > base + max_depth)
+      return 0;
   }
-  return worst;
+  return 1;
 }
 
 static int better(const Cmvm *a, const Cmvm *b) {
@@ -261,16 +280,14 @@ Cmvm *cmvm_solve(const int64_t *W, int nout, int nin, const int64_t *lo, const i
   if (!o->decompose || (int64_t)nout * nout * nin > DC_BUDGET ||
       (int64_t)nin * nin * nout > DC_BUDGET)
     return best;
-  int limit = o->max_depth >= 0 ? best->depth > base_depth(W, nout, nin) + o->max_depth
-                                      ? best->depth : base_depth(W, nout, nin) + o->max_depth
-                                : -1;
   for (int k = 0; k < 2 * NHOPS; k++) {
     int hops = hops_tried[k % NHOPS], in = k >= NHOPS;
     if (hops >= (in ? nin : nout))
       continue;
     Cmvm *m = in ? decomposed_in(W, nout, nin, lo, hi, depth, o, hops)
                  : decomposed(W, nout, nin, lo, hi, depth, o, hops);
-    if (m && m->exact && (limit < 0 || m->depth <= limit) && better(m, best)) {
+    if (m && m->exact && (o->max_depth < 0 || within_limit(m, W, depth, o->max_depth)) &&
+        better(m, best)) {
       cmvm_free(best);
       best = m;
     } else {

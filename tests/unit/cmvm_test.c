@@ -131,7 +131,7 @@ static void random_case(int nout, int nin, int kind, const char *name) {
           for (int i = 0; i < nin; i++)
             t += csd_terms(W[(int64_t)r * nin + i]);
           plain += t > 0 ? t - 1 : 0;
-          if (cse && !dec && depth >= 0 && m->out[r].v >= 0) {  /* per-output depth limit */
+          if (cse && depth >= 0 && m->out[r].v >= 0) {  /* per-output depth limit */
             int base = 0;
             while (((int64_t)1 << base) < t)
               base++;

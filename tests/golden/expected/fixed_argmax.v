@@ -49,24 +49,23 @@ module fixed_argmax (
   wire [7:0] n38;
   wire [9:0] n40;
   wire [9:0] n44;
-  wire [2:0] n46;
-  wire [2:0] n49;
+  wire [2:0] n48;
   wire [2:0] n50;
-  wire [2:0] n56;
-  wire [6:0] n67;
+  wire [2:0] n53;
+  wire [6:0] n64;
+  wire [6:0] n68;
   wire [6:0] n71;
-  wire [6:0] n74;
+  wire [6:0] n72;
   wire [6:0] n75;
-  wire [6:0] n78;
-  wire [1:0] n85;
+  wire [1:0] n82;
   fixed_argmax_l2 l2 (.clk(clk), .n0(n0), .n1(n1), .n2(n2), .n3(n3), .n19(n19), .n23(n23), .n31(n31));
   fixed_argmax_l3 l3 (.clk(clk), .n19(n19), .n31(n31), .n32(n32), .n37(n37));
   fixed_argmax_l4 l4 (.clk(clk), .n23(n23), .n32(n32), .n37(n37), .n38(n38), .n40(n40), .n44(n44));
-  fixed_argmax_l5 l5 (.clk(clk), .n38(n38), .n40(n40), .n44(n44), .n46(n46), .n49(n49), .n50(n50), .n56(n56));
-  fixed_argmax_l6 l6 (.clk(clk), .n46(n46), .n49(n49), .n50(n50), .n56(n56), .n67(n67), .n71(n71), .n74(n74), .n75(n75), .n78(n78));
-  fixed_argmax_l7 l7 (.clk(clk), .n67(n67), .n71(n71), .n74(n74), .n75(n75), .n78(n78), .n85(n85));
+  fixed_argmax_l5 l5 (.clk(clk), .n38(n38), .n40(n40), .n44(n44), .n48(n48), .n50(n50), .n53(n53));
+  fixed_argmax_l6 l6 (.clk(clk), .n48(n48), .n50(n50), .n53(n53), .n64(n64), .n68(n68), .n71(n71), .n72(n72), .n75(n75));
+  fixed_argmax_l7 l7 (.clk(clk), .n64(n64), .n68(n68), .n71(n71), .n72(n72), .n75(n75), .n82(n82));
   reg [1:0] out_q;
-  always @(posedge clk) out_q <= {n85};
+  always @(posedge clk) out_q <= {n82};
   assign out_data = out_q;
   assign out_valid = valid_q[LATENCY-1];
 endmodule
@@ -158,16 +157,16 @@ module fixed_argmax_l5 (
   input wire [7:0] n38,
   input wire [9:0] n40,
   input wire [9:0] n44,
-  output wire [2:0] n46,
-  output reg [2:0] n49,
+  output reg [2:0] n48,
   output reg [2:0] n50,
-  output reg [2:0] n56
+  output reg [2:0] n53
 );
   wire [4:0] n41;
   wire [2:0] n42;
   wire [2:0] n43;
   wire [4:0] n45;
-  reg [2:0] n48;
+  wire [2:0] n46;
+  reg [2:0] n49;
   wire [9:0] n41_sum = n40 + 10'd15 + {9'd0, n40[5]};
   assign n41 = n41_sum[9:5];
   wire unused_n41 = &{1'b0, n41_sum[4:0], 1'b0};
@@ -179,88 +178,81 @@ module fixed_argmax_l5 (
   assign n45 = n45_sum[9:5];
   wire unused_n45 = &{1'b0, n45_sum[4:0], 1'b0};
   assign n46 = $signed({1'd0, n45}) < $signed(6'd0) ? 3'd0 : $signed({1'd0, n45}) > $signed(6'd7) ? 3'd7 : n45[2:0];
-  always @(posedge clk) n48 <= n46;
-  always @(posedge clk) n49 <= n48;
-  always @(posedge clk) n50 <= n42;
-  always @(posedge clk) n56 <= n43;
+  always @(posedge clk) n48 <= n42;
+  always @(posedge clk) n49 <= n46;
+  always @(posedge clk) n50 <= n49;
+  always @(posedge clk) n53 <= n43;
 endmodule
 
 /* node 8: MatMul "fc2" */
 module fixed_argmax_l6 (
   input wire clk,
-  input wire [2:0] n46,
-  input wire [2:0] n49,
+  input wire [2:0] n48,
   input wire [2:0] n50,
-  input wire [2:0] n56,
-  output wire [6:0] n67,
+  input wire [2:0] n53,
+  output wire [6:0] n64,
+  output reg [6:0] n68,
   output reg [6:0] n71,
-  output reg [6:0] n74,
-  output reg [6:0] n75,
-  output reg [6:0] n78
+  output reg [6:0] n72,
+  output reg [6:0] n75
 );
-  wire [5:0] n51;
-  wire [4:0] n52;
-  reg [4:0] n53;
-  reg [4:0] n54;
-  wire [5:0] n55;
-  wire [5:0] n57;
+  wire [3:0] n51;
+  wire [5:0] n52;
+  wire [5:0] n54;
+  reg [5:0] n55;
+  wire [6:0] n56;
+  reg [6:0] n57;
   reg [5:0] n58;
   wire [6:0] n59;
-  reg [6:0] n60;
-  reg [5:0] n61;
-  wire [6:0] n62;
-  wire [5:0] n63;
-  wire [4:0] n64;
-  reg [4:0] n65;
-  reg [4:0] n66;
-  wire [6:0] n68;
-  assign n51 = {{3'd0, n49[2:2]} + {1'd0, n50}, n49[1:0]};
-  assign n52 = {n46, 2'd0};
-  always @(posedge clk) n53 <= n52;
-  always @(posedge clk) n54 <= n53;
-  assign n55 = {1'd0, n54} - n51;
-  assign n57 = {{3'd0, n56[2:2]} - {1'd0, n56}, n56[1:0]};
-  always @(posedge clk) n58 <= n57;
-  assign n59 = {{4'd0, n50[2:1]} + n58, n50[0:0]};
-  always @(posedge clk) n60 <= n59;
-  always @(posedge clk) n61 <= n55;
-  assign n62 = n60 - {{1{n61[5]}}, n61};
-  assign n63 = {3'd0, n50} - n51;
-  assign n64 = {{2'd0, n56[2:2]} + n56, n56[1:0]};
-  always @(posedge clk) n65 <= n64;
-  always @(posedge clk) n66 <= n65;
-  assign n67 = {2'd0, n66} - {{1{n61[5]}}, n61};
-  assign n68 = {n63, 1'd0};
+  wire [5:0] n60;
+  wire [4:0] n61;
+  reg [4:0] n62;
+  reg [4:0] n63;
+  wire [6:0] n65;
+  assign n51 = {1'd0, n48} - {1'd0, n50};
+  assign n52 = {{3'd0, n50[2:2]} + n51, n50[1:0]};
+  assign n54 = {{3'd0, n53[2:2]} - {1'd0, n53}, n53[1:0]};
+  always @(posedge clk) n55 <= n54;
+  assign n56 = {{4'd0, n48[2:1]} + n55, n48[0:0]};
+  always @(posedge clk) n57 <= n56;
+  always @(posedge clk) n58 <= n52;
+  assign n59 = n57 + {{1{n58[5]}}, n58};
+  assign n60 = {{{2{n51[3]}}, n51[3:2]} - {1'd0, n48}, n51[1:0]};
+  assign n61 = {{2'd0, n53[2:2]} + n53, n53[1:0]};
+  always @(posedge clk) n62 <= n61;
+  always @(posedge clk) n63 <= n62;
+  assign n64 = {2'd0, n63} + {{1{n58[5]}}, n58};
+  assign n65 = {n60, 1'd0};
+  always @(posedge clk) n68 <= n65;
   always @(posedge clk) n71 <= n68;
-  always @(posedge clk) n74 <= n71;
-  always @(posedge clk) n75 <= n67;
-  always @(posedge clk) n78 <= n62;
+  always @(posedge clk) n72 <= n64;
+  always @(posedge clk) n75 <= n59;
 endmodule
 
 /* node 9: ArgMax "argmax" */
 module fixed_argmax_l7 (
   input wire clk,
-  input wire [6:0] n67,
+  input wire [6:0] n64,
+  input wire [6:0] n68,
   input wire [6:0] n71,
-  input wire [6:0] n74,
+  input wire [6:0] n72,
   input wire [6:0] n75,
-  input wire [6:0] n78,
-  output wire [1:0] n85
+  output wire [1:0] n82
 );
-  wire [0:0] n72;
-  reg [0:0] n73;
-  wire [6:0] n76;
-  wire [1:0] n77;
-  wire [0:0] n79;
-  reg [0:0] n80;
-  reg [1:0] n84;
-  assign n72 = $signed(n71) >= $signed(n67);
-  always @(posedge clk) n73 <= n72;
-  assign n76 = n73 ? n74 : n75;
-  assign n77 = n73 ? 2'd1 : 2'd2;
-  assign n79 = $signed(n78) >= $signed(n76);
-  always @(posedge clk) n80 <= n79;
-  always @(posedge clk) n84 <= n77;
-  assign n85 = n80 ? 2'd0 : n84;
+  wire [0:0] n69;
+  reg [0:0] n70;
+  wire [6:0] n73;
+  wire [1:0] n74;
+  wire [0:0] n76;
+  reg [0:0] n77;
+  reg [1:0] n81;
+  assign n69 = $signed(n68) >= $signed(n64);
+  always @(posedge clk) n70 <= n69;
+  assign n73 = n70 ? n71 : n72;
+  assign n74 = n70 ? 2'd1 : 2'd2;
+  assign n76 = $signed(n75) >= $signed(n73);
+  always @(posedge clk) n77 <= n76;
+  always @(posedge clk) n81 <= n74;
+  assign n82 = n77 ? 2'd0 : n81;
 endmodule
 /* verilator lint_on DECLFILENAME */

@@ -41,21 +41,20 @@ module fixed_scaled (
   assign n1 = in_q[15:8];
   assign n2 = in_q[23:16];
   assign n3 = in_q[31:24];
-  wire [10:0] n11;
-  wire [10:0] n14;
+  wire [10:0] n12;
   wire [2:0] n47;
-  wire [2:0] n76;
-  wire [10:0] n78;
-  wire [2:0] n100;
+  wire [10:0] n49;
+  wire [10:0] n74;
+  wire [2:0] n98;
+  wire [2:0] n102;
   wire [2:0] n104;
-  wire [5:0] n110;
-  wire [2:0] n111;
-  wire [5:0] n112;
-  fixed_scaled_l2 l2 (.clk(clk), .n0(n0), .n1(n1), .n2(n2), .n3(n3), .n11(n11), .n14(n14), .n78(n78));
-  fixed_scaled_l3 l3 (.clk(clk), .n11(n11), .n14(n14), .n78(n78), .n47(n47), .n76(n76), .n100(n100), .n104(n104), .n111(n111));
-  fixed_scaled_l4 l4 (.clk(clk), .n47(n47), .n76(n76), .n100(n100), .n104(n104), .n111(n111), .n110(n110), .n112(n112));
+  wire [5:0] n105;
+  wire [5:0] n108;
+  fixed_scaled_l2 l2 (.clk(clk), .n0(n0), .n1(n1), .n2(n2), .n3(n3), .n12(n12), .n49(n49), .n74(n74));
+  fixed_scaled_l3 l3 (.clk(clk), .n12(n12), .n49(n49), .n74(n74), .n47(n47), .n98(n98), .n102(n102), .n104(n104));
+  fixed_scaled_l4 l4 (.clk(clk), .n47(n47), .n98(n98), .n102(n102), .n104(n104), .n105(n105), .n108(n108));
   reg [13:0] out_q;
-  always @(posedge clk) out_q <= {{{1{n112[5]}}, n112}, {1'd0, n110}};
+  always @(posedge clk) out_q <= {{{1{n108[5]}}, n108}, {1'd0, n105}};
   assign out_data = out_q;
   assign out_valid = valid_q[LATENCY-1];
 endmodule
@@ -69,46 +68,47 @@ module fixed_scaled_l2 (
   input wire [7:0] n1,
   input wire [7:0] n2,
   input wire [7:0] n3,
-  output wire [10:0] n11,
-  output wire [10:0] n14,
-  output reg [10:0] n78
+  output wire [10:0] n12,
+  output reg [10:0] n49,
+  output reg [10:0] n74
 );
-  wire [9:0] n6;
-  wire [9:0] n7;
+  wire [8:0] n6;
+  wire [8:0] n7;
   wire [10:0] n8;
-  reg [9:0] n9;
+  wire [9:0] n9;
   reg [10:0] n10;
-  wire [8:0] n12;
-  reg [8:0] n13;
+  reg [9:0] n11;
+  wire [9:0] n13;
+  wire [10:0] n14;
   wire [8:0] n15;
   wire [9:0] n16;
   wire [10:0] n17;
-  assign n6 = {{{2{n1[7]}}, n1[7:1]} + {{1{n0[7]}}, n0}, n1[0:0]};
-  assign n7 = {{2{n2[7]}}, n2} + n6;
-  assign n8 = {{{3{n3[7]}}, n3[7:2]} + {{1{n2[7]}}, n2}, n3[1:0]};
-  always @(posedge clk) n9 <= n7;
+  assign n6 = {{1{n3[7]}}, n3} - {{1{n0[7]}}, n0};
+  assign n7 = {{1{n1[7]}}, n1} + {{1{n2[7]}}, n2};
+  assign n8 = {{{3{n0[7]}}, n0[7:2]} - {{1{n2[7]}}, n2}, n0[1:0]};
+  assign n9 = {{1{n7[8]}}, n7} - {{1{n6[8]}}, n6};
   always @(posedge clk) n10 <= n8;
-  assign n11 = {{1{n9[9]}}, n9} - n10;
-  assign n12 = {n3, 1'd0};
-  always @(posedge clk) n13 <= n12;
-  assign n14 = {{2{n13[8]}}, n13} - {{1{n9[9]}}, n9};
-  assign n15 = {{1{n0[7]}}, n0} + {{1{n2[7]}}, n2};
-  assign n16 = {{{2{n3[7]}}, n3[7:1]} - {{1{n0[7]}}, n0}, n3[0:0]};
-  assign n17 = {{{2{n15[8]}}, n15[8:1]} + n16, n15[0:0]};
-  always @(posedge clk) n78 <= n17;
+  always @(posedge clk) n11 <= n9;
+  assign n12 = n10 + {{1{n11[9]}}, n11};
+  assign n13 = {n6, 1'd0};
+  assign n14 = {{1{n13[9]}}, n13} - {{2{n7[8]}}, n7};
+  assign n15 = {{1{n0[7]}}, n0} - {{1{n2[7]}}, n2};
+  assign n16 = {n6, 1'd0};
+  assign n17 = {{1{n16[9]}}, n16} - {{2{n15[8]}}, n15};
+  always @(posedge clk) n49 <= n14;
+  always @(posedge clk) n74 <= n17;
 endmodule
 
 /* node 5: bibc.Threshold "a" */
 module fixed_scaled_l3 (
   input wire clk,
-  input wire [10:0] n11,
-  input wire [10:0] n14,
-  input wire [10:0] n78,
+  input wire [10:0] n12,
+  input wire [10:0] n49,
+  input wire [10:0] n74,
   output wire [2:0] n47,
-  output wire [2:0] n76,
-  output wire [2:0] n100,
-  output reg [2:0] n104,
-  output reg [2:0] n111
+  output reg [2:0] n98,
+  output reg [2:0] n102,
+  output reg [2:0] n104
 );
   wire [0:0] n20;
   wire [0:0] n22;
@@ -131,51 +131,48 @@ module fixed_scaled_l3 (
   wire [2:0] n44;
   reg [1:0] n45;
   reg [2:0] n46;
-  wire [0:0] n49;
-  wire [0:0] n51;
-  wire [0:0] n53;
-  wire [0:0] n55;
-  wire [0:0] n57;
-  wire [0:0] n59;
-  wire [0:0] n61;
-  reg [0:0] n62;
-  reg [0:0] n63;
+  wire [0:0] n50;
+  wire [0:0] n52;
+  wire [0:0] n54;
+  wire [0:0] n56;
+  wire [0:0] n58;
+  wire [0:0] n60;
+  wire [0:0] n62;
+  wire [1:0] n63;
   wire [1:0] n64;
-  reg [0:0] n65;
+  wire [1:0] n65;
   reg [0:0] n66;
-  wire [1:0] n67;
-  reg [0:0] n68;
-  reg [0:0] n69;
-  wire [1:0] n70;
-  reg [0:0] n71;
-  wire [1:0] n72;
-  wire [2:0] n73;
-  reg [1:0] n74;
-  reg [2:0] n75;
+  reg [1:0] n67;
+  wire [1:0] n68;
+  reg [1:0] n69;
+  reg [1:0] n70;
+  wire [2:0] n71;
+  wire [2:0] n72;
+  wire [0:0] n75;
+  wire [0:0] n77;
   wire [0:0] n79;
   wire [0:0] n81;
-  wire [0:0] n83;
-  wire [0:0] n85;
+  wire [0:0] n82;
+  wire [0:0] n84;
   wire [0:0] n86;
-  wire [0:0] n88;
-  wire [0:0] n90;
-  wire [1:0] n91;
+  wire [1:0] n87;
+  wire [1:0] n88;
+  wire [1:0] n89;
+  reg [0:0] n90;
+  reg [1:0] n91;
   wire [1:0] n92;
-  wire [1:0] n93;
-  reg [0:0] n94;
-  reg [1:0] n95;
-  wire [1:0] n96;
-  reg [1:0] n97;
-  reg [1:0] n98;
-  wire [2:0] n99;
-  reg [2:0] n103;
-  assign n20 = $signed(n11) >= $signed(11'd4);
-  assign n22 = $signed(n11) >= $signed(11'd17);
-  assign n24 = $signed(n11) >= $signed(11'd30);
-  assign n26 = $signed(n11) >= $signed(11'd43);
-  assign n28 = $signed(n11) >= $signed(11'd55);
-  assign n30 = $signed(n11) >= $signed(11'd68);
-  assign n32 = $signed(n11) >= $signed(11'd81);
+  reg [1:0] n93;
+  reg [1:0] n94;
+  wire [2:0] n95;
+  wire [2:0] n96;
+  reg [2:0] n101;
+  assign n20 = $signed(n12) >= $signed(11'd4);
+  assign n22 = $signed(n12) >= $signed(11'd17);
+  assign n24 = $signed(n12) >= $signed(11'd30);
+  assign n26 = $signed(n12) >= $signed(11'd43);
+  assign n28 = $signed(n12) >= $signed(11'd55);
+  assign n30 = $signed(n12) >= $signed(11'd68);
+  assign n32 = $signed(n12) >= $signed(11'd81);
   always @(posedge clk) n33 <= n20;
   always @(posedge clk) n34 <= n22;
   assign n35 = {1'd0, n33} + {1'd0, n34};
@@ -191,74 +188,67 @@ module fixed_scaled_l3 (
   always @(posedge clk) n45 <= n43;
   always @(posedge clk) n46 <= n44;
   assign n47 = {1'd0, n45} + n46;
-  assign n49 = $signed(11'd10) >= $signed(n14);
-  assign n51 = $signed(11'd2030) >= $signed(n14);
-  assign n53 = $signed(11'd2002) >= $signed(n14);
-  assign n55 = $signed(11'd1974) >= $signed(n14);
-  assign n57 = $signed(11'd1946) >= $signed(n14);
-  assign n59 = $signed(11'd1918) >= $signed(n14);
-  assign n61 = $signed(11'd1890) >= $signed(n14);
-  always @(posedge clk) n62 <= n49;
-  always @(posedge clk) n63 <= n51;
-  assign n64 = {1'd0, n62} + {1'd0, n63};
-  always @(posedge clk) n65 <= n53;
-  always @(posedge clk) n66 <= n55;
-  assign n67 = {1'd0, n65} + {1'd0, n66};
-  always @(posedge clk) n68 <= n57;
-  always @(posedge clk) n69 <= n59;
-  assign n70 = {1'd0, n68} + {1'd0, n69};
-  always @(posedge clk) n71 <= n61;
-  assign n72 = {1'd0, n71} + n64;
-  assign n73 = {1'd0, n67} + {1'd0, n70};
-  always @(posedge clk) n74 <= n72;
-  always @(posedge clk) n75 <= n73;
-  assign n76 = {1'd0, n74} + n75;
-  assign n79 = $signed(n78) >= $signed(11'd33);
-  assign n81 = $signed(n78) >= $signed(11'd38);
-  assign n83 = $signed(n78) >= $signed(11'd44);
-  assign n85 = $signed(n78) >= $signed(11'd49);
-  assign n86 = $signed(n78) >= $signed(11'd55);
-  assign n88 = $signed(n78) >= $signed(11'd61);
-  assign n90 = $signed(n78) >= $signed(11'd66);
-  assign n91 = {1'd0, n79} + {1'd0, n81};
-  assign n92 = {1'd0, n83} + {1'd0, n85};
-  assign n93 = {1'd0, n86} + {1'd0, n88};
-  always @(posedge clk) n94 <= n90;
-  always @(posedge clk) n95 <= n91;
-  assign n96 = {1'd0, n94} + n95;
-  always @(posedge clk) n97 <= n92;
-  always @(posedge clk) n98 <= n93;
-  assign n99 = {1'd0, n97} + {1'd0, n98};
-  assign n100 = {1'd0, n96} + n99;
-  always @(posedge clk) n103 <= n100;
-  always @(posedge clk) n104 <= n103;
-  always @(posedge clk) n111 <= n47;
+  assign n50 = $signed(11'd10) >= $signed(n49);
+  assign n52 = $signed(11'd2030) >= $signed(n49);
+  assign n54 = $signed(11'd2002) >= $signed(n49);
+  assign n56 = $signed(11'd1974) >= $signed(n49);
+  assign n58 = $signed(11'd1946) >= $signed(n49);
+  assign n60 = $signed(11'd1918) >= $signed(n49);
+  assign n62 = $signed(11'd1890) >= $signed(n49);
+  assign n63 = {1'd0, n50} + {1'd0, n52};
+  assign n64 = {1'd0, n54} + {1'd0, n56};
+  assign n65 = {1'd0, n58} + {1'd0, n60};
+  always @(posedge clk) n66 <= n62;
+  always @(posedge clk) n67 <= n63;
+  assign n68 = {1'd0, n66} + n67;
+  always @(posedge clk) n69 <= n64;
+  always @(posedge clk) n70 <= n65;
+  assign n71 = {1'd0, n69} + {1'd0, n70};
+  assign n72 = {1'd0, n68} + n71;
+  assign n75 = $signed(n74) >= $signed(11'd33);
+  assign n77 = $signed(n74) >= $signed(11'd38);
+  assign n79 = $signed(n74) >= $signed(11'd44);
+  assign n81 = $signed(n74) >= $signed(11'd49);
+  assign n82 = $signed(n74) >= $signed(11'd55);
+  assign n84 = $signed(n74) >= $signed(11'd61);
+  assign n86 = $signed(n74) >= $signed(11'd66);
+  assign n87 = {1'd0, n75} + {1'd0, n77};
+  assign n88 = {1'd0, n79} + {1'd0, n81};
+  assign n89 = {1'd0, n82} + {1'd0, n84};
+  always @(posedge clk) n90 <= n86;
+  always @(posedge clk) n91 <= n87;
+  assign n92 = {1'd0, n90} + n91;
+  always @(posedge clk) n93 <= n88;
+  always @(posedge clk) n94 <= n89;
+  assign n95 = {1'd0, n93} + {1'd0, n94};
+  assign n96 = {1'd0, n92} + n95;
+  always @(posedge clk) n98 <= n96;
+  always @(posedge clk) n101 <= n72;
+  always @(posedge clk) n102 <= n101;
+  always @(posedge clk) n104 <= n98;
 endmodule
 
 /* node 7: MatMul "fc2" */
 module fixed_scaled_l4 (
   input wire clk,
   input wire [2:0] n47,
-  input wire [2:0] n76,
-  input wire [2:0] n100,
+  input wire [2:0] n98,
+  input wire [2:0] n102,
   input wire [2:0] n104,
-  input wire [2:0] n111,
-  output wire [5:0] n110,
-  output wire [5:0] n112
+  output wire [5:0] n105,
+  output wire [5:0] n108
 );
-  wire [4:0] n102;
-  reg [4:0] n105;
-  wire [5:0] n106;
-  wire [4:0] n107;
-  reg [4:0] n108;
-  reg [4:0] n109;
-  assign n102 = {{2'd0, n47[2:1]} + {1'd0, n76}, n47[0:0]};
-  always @(posedge clk) n105 <= n102;
-  assign n106 = {3'd0, n104} - {1'd0, n105};
-  assign n107 = {n100, 2'd0};
-  always @(posedge clk) n108 <= n107;
-  always @(posedge clk) n109 <= n108;
-  assign n110 = {1'd0, n109} - n106;
-  assign n112 = {n106[5:2] + {1'd0, n111}, n106[1:0]};
+  wire [3:0] n99;
+  reg [3:0] n100;
+  wire [5:0] n103;
+  wire [4:0] n106;
+  reg [4:0] n107;
+  assign n99 = {1'd0, n47} - {1'd0, n98};
+  always @(posedge clk) n100 <= n99;
+  assign n103 = {{{2{n100[3]}}, n100[3:1]} + {2'd0, n102}, n100[0:0]};
+  assign n105 = {n103[5:2] + {1'd0, n104}, n103[1:0]};
+  assign n106 = {n47, 2'd0};
+  always @(posedge clk) n107 <= n106;
+  assign n108 = {1'd0, n107} - n103;
 endmodule
 /* verilator lint_on DECLFILENAME */
