@@ -24,7 +24,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 field() { sed -n "s/^  \"$1\": \\([^,]*\\),*\$/\\1/p" "$2"; }
 /usr/bin/python3 "$top/bench/make_users.py" "$work" 1 > /dev/null || exit 1
-cp "$top/../shared/testdata/qkeras_jettagging.onnx" "$work/" 2> /dev/null ||
+cp "$top/../shared/testdata/models/QONNX_model_zoo/models/JetTagging/QKeras_hls4ml_3layer/qkeras_jettagging.onnx" \
+  "$work/" 2> /dev/null ||
   echo "(../shared/testdata/qkeras_jettagging.onnx absent: skipped)"
 printf '%-18s %7s %6s %4s %7s %8s %9s %8s | %14s %6s\n' model LUT FF DSP cycles "ns" "compile s" \
   "yosys s" "hls4ml L+55D" ratio
