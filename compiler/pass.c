@@ -15,6 +15,11 @@ static void run_prune(Graph *g, const PassOptions *o) {
     prune(g, o->prune);
 }
 
+static Net *run_sink_relu(const Net *net, const PassOptions *o) {
+  (void)o;
+  return sink_relu(net);
+}
+
 /* --pipeline N, or the most levels per stage that the cost model says fit
  * --clock-ns (default 5 ns); 0 levels or a net that fits: no registers. */
 static Net *run_insert_registers(const Net *net, const PassOptions *o) {
@@ -130,6 +135,13 @@ const Pass passes[] = {
    "bench/cmvm/run.sh prints adders, depth and time; bench/cmvm/yosys.sh LUTs.\n"
    "Exact: the same integers, every adder as wide as its exact interval needs.\n"
    "Invalidates: netlist node ids.\n", NULL, da},
+  {"sink_relu", NULL, "netlist: a ReLU before a requantization moves after its rounding",
+   "Requires: a netlist without registers.\n"
+   "Provides: round(max(x, 0)) becomes max(round(x), 0) (every rounding mode is\n"
+   "monotone and rounds 0 to 0), and a saturating clamp with a lower bound >= 0 that\n"
+   "follows absorbs the max: a Dense/Conv -> ReLU -> Quant layer loses one logic level\n"
+   "and one select per element. Exact (same integers).\n"
+   "Invalidates: netlist node ids.\n", NULL, run_sink_relu},
   {"insert_registers", NULL, "netlist: a register rank after every N logic levels (--pipeline N)",
    "Requires: a netlist without registers.\n"
    "Provides: REG nodes so that no path between registers holds more than N logic\n"
@@ -190,13 +202,13 @@ void pipeline_run_opts(Graph *g, const char *const *pipeline, const char *dump_a
 }
 
 const char *const *net_pipeline_for(int clocked, const PassOptions *o) {
-  static const char *const clocked_da[] = {"da", "insert_registers", NULL};
-  static const char *const clocked_mul[] = {"insert_registers", NULL};
-  static const char *const plain_da[] = {"da", NULL};
-  static const char *const none[] = {NULL};
+  static const char *const clocked_da[] = {"da", "sink_relu", "insert_registers", NULL};
+  static const char *const clocked_mul[] = {"sink_relu", "insert_registers", NULL};
+  static const char *const plain_da[] = {"da", "sink_relu", NULL};
+  static const char *const plain_mul[] = {"sink_relu", NULL};
   if (clocked)
     return o && o->no_da ? clocked_mul : clocked_da;
-  return o && o->no_da ? none : plain_da;
+  return o && o->no_da ? plain_mul : plain_da;
 }
 
 Net *net_pipeline_run(Graph *g, const char *const *names, const PassOptions *o) {

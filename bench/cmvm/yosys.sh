@@ -13,11 +13,7 @@
 #   sh bench/cmvm/yosys.sh [BIBC]
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-bibc=${1:-$top/build/bibc}
-[ -x "$bibc" ] || { echo "build first: cmake -S . -B build && cmake --build build"; exit 1; }
-command -v yosys > /dev/null || { echo "needs Yosys (Debian package yosys)"; exit 1; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$top/bench/yosys_bench.sh"
 field() { sed -n "s/^  \"$1\": \\([^,]*\\),*\$/\\1/p" "$2"; }
 printf '%-14s %7s %9s %7s %7s %8s %8s %8s | %9s %8s %9s\n' matrix adders "add bits" LUT CARRY4 \
   "LUT/bit" "model/Y" "yosys s" "noDA LUT" "yosys s" "DA/noDA"

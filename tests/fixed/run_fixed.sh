@@ -18,7 +18,7 @@
 #          --main bench against 'bibc run --fixed', bit for bit
 #   net    the netlist evaluator ('bibc run --net': the integer core unrolled
 #          into scalar operations), as built and after the Verilog backend's
-#          netlist passes (--target verilog: shift-add trees, registers),
+#          netlist passes (--target verilog: distributed arithmetic, registers),
 #          against 'bibc run --fixed', bit for bit; a model without an
 #          integer core is reported, not checked
 #   int    as c, and the model must have an integer-only form: NAME.c has
@@ -110,7 +110,7 @@ if checks net; then
       "$npycmp" "$f" "$work/net/$out" 0 > "$work/cmp.txt" 2>&1 || { cat "$work/cmp.txt"; fail "the netlist evaluator differs"; }
       echo "$out: netlist evaluator vs bibc run $flags: $(head -1 "$work/cmp.txt")"
       "$npycmp" "$f" "$work/netv/$out" 0 > "$work/cmp.txt" 2>&1 || { cat "$work/cmp.txt"; fail "the Verilog netlist differs"; }
-      echo "$out: Verilog's netlist (shift-add, registers) vs bibc run $flags: $(head -1 "$work/cmp.txt")"
+      echo "$out: Verilog's netlist (distributed arithmetic, registers) vs bibc run $flags: $(head -1 "$work/cmp.txt")"
     done
   elif grep -q 'has no fixed-point part\|has no integer-only form' "$work/net.txt"; then
     echo "netlist: not checked, no integer core: $(grep -m1 "error:" "$work/net.txt")"
