@@ -120,6 +120,17 @@ static void test_fixed_rounding(void) {
   CHECK(rt_fx_round(-((int64_t)1 << 61), 62, RT_RND_FLOOR) == -1, "large shift, negative");
   CHECK(rt_fx_round(((int64_t)1 << 61), 62, RT_RND_HALF_EVEN) == 0, "large shift, tie to even");
   CHECK(rt_fx_round(3, -4, RT_RND_FLOOR) == 48, "negative shift multiplies");
+  /* sink_relu's rule: every mode is monotone and rounds 0 to 0, so
+   * round(max(x, 0)) = max(round(x), 0). */
+  int relu = 0;
+  for (int mode = RT_RND_FLOOR; mode <= RT_RND_HALF_ZERO; mode++)
+    for (int s = 1; s <= 14; s++)
+      for (int64_t x = -4096; x <= 4096; x++) {
+        int64_t r = rt_fx_round(x, s, mode);
+        relu += rt_fx_round(x > 0 ? x : 0, s, mode) != (r > 0 ? r : 0) ||
+                (x > -4096 && r < rt_fx_round(x - 1, s, mode));
+      }
+  CHECK(relu == 0, "round(max(x, 0)) != max(round(x), 0) or not monotone: %d cases", relu);
   /* Wrap keeps the low w bits, two's complement when signed. */
   CHECK(rt_fx_wrap(128, 8, 1) == -128 && rt_fx_wrap(-129, 8, 1) == 127, "wrap signed 8");
   CHECK(rt_fx_wrap(256, 8, 0) == 0 && rt_fx_wrap(-1, 8, 0) == 255, "wrap unsigned 8");
