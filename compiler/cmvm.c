@@ -102,41 +102,23 @@ static uint64_t mix(uint64_t x) {
   return x ^ (x >> 33);
 }
 
-static int width_of(int64_t lo, int64_t hi) {
-  int w = 1;
-  if (lo < 0) {
-    uint64_t m = (uint64_t)(-(lo + 1)) > (uint64_t)(hi > 0 ? hi : 0) ? (uint64_t)(-(lo + 1)) : (uint64_t)hi;
-    while (m >> (w - 1))
-      w++;
-    return w;
-  }
-  while (w < 64 && ((uint64_t)hi >> w))
-    w++;
-  return w;
-}
-
 /* ---- variables ---- */
 
-static void var_interval(const S *s, int32_t a, int sa, int32_t b, int sb, int sub, int64_t *lo,
-                         int64_t *hi) {
-  __int128 alo = (__int128)s->vars[a].lo << sa, ahi = (__int128)s->vars[a].hi << sa;
-  __int128 blo = (__int128)s->vars[b].lo << sb, bhi = (__int128)s->vars[b].hi << sb;
-  __int128 l = sub ? alo - bhi : alo + blo, h = sub ? ahi - blo : ahi + bhi;
-  __int128 lim = (__int128)1 << 62;
-  *lo = l < -lim ? INT64_MIN / 2 : (int64_t)l;  /* beyond 2^62: the caller reports it */
-  *hi = h > lim ? INT64_MAX / 2 : (int64_t)h;
+static int32_t new_var(S *s, int32_t a, int sa, int32_t b, int sb, int sub, int shared) {
+  Cmvm g = {.vars = s->vars, .nvars = s->nvars, .capvars = s->capvars};
+  int32_t v = cmvm_add(&g, a, sa, b, sb, sub);
+  s->vars = g.vars, s->nvars = g.nvars, s->capvars = g.capvars;
+  s->vars[v].shared = (int8_t)shared;
+  return v;
 }
 
-static int32_t new_var(S *s, int32_t a, int sa, int32_t b, int sb, int sub, int shared) {
-  if (s->nvars == s->capvars)
-    s->vars = grow(s->vars, s->capvars = 2 * s->capvars + 16, sizeof *s->vars);
-  CmvmVar *v = &s->vars[s->nvars];
-  *v = (CmvmVar){.a = a, .b = b, .sa = (int8_t)sa, .sb = (int8_t)sb, .sub = (int8_t)sub,
-                 .shared = (int8_t)shared};
-  int32_t da = s->vars[a].depth, db = s->vars[b].depth;
-  v->depth = (da > db ? da : db) + 1;
-  var_interval(s, a, sa, b, sb, sub, &v->lo, &v->hi);
-  return s->nvars++;
+/* The interval of (a << sa) +- (b << sb) from its operands' (the pattern's
+ * weight only). */
+static void var_interval(const S *s, int32_t a, int sa, int32_t b, int sb, int sub, int64_t *lo,
+                         int64_t *hi) {
+  CmvmVar v;
+  cmvm_var_set(&v, s->vars, a, sa, b, sb, sub);
+  *lo = v.lo, *hi = v.hi;
 }
 
 /* ---- the term hash: (output, var, shift) -> term ---- */
@@ -297,7 +279,7 @@ static int32_t pat_get(S *s, uint64_t key) {
   pat_unkey(key, &a, &b, &d, &sub);
   int64_t lo, hi;
   var_interval(s, a, d < 0 ? -d : 0, b, d > 0 ? d : 0, sub, &lo, &hi);
-  s->pats[s->npats] = (Pat){.key = key, .var = -1, .width = width_of(lo, hi),
+  s->pats[s->npats] = (Pat){.key = key, .var = -1, .width = cmvm_width(lo, hi),
                             .overlap = overlap(&s->vars[a], &s->vars[b])};
   s->ph[i] = s->npats;
   return s->npats++;
@@ -594,98 +576,3 @@ Cmvm *cmvm_run(const int64_t *W, int nout, int nin, const int64_t *lo, const int
   return m;
 }
 
-int32_t cmvm_add(Cmvm *m, int32_t a, int sa, int32_t b, int sb, int sub) {
-  S s = {.vars = m->vars, .nvars = m->nvars, .capvars = m->capvars};
-  int32_t v = new_var(&s, a, sa, b, sb, sub, 0);
-  m->vars = s.vars, m->nvars = s.nvars, m->capvars = s.capvars;
-  return v;
-}
-
-/* The exact interval of every adder: its linear form over the inputs,
- * each input anywhere in its interval independently.  Interval arithmetic
- * on the operands is wider when they share inputs (a column decomposition's
- * y_j = d_j + y_p, or patterns over shared variables).  Skipped (m->exact
- * 0) beyond EXACT_MAX coefficients or 2^62. */
-#define EXACT_MAX ((int64_t)1 << 22)
-static void exact_intervals(Cmvm *m) {
-  m->exact = 0;
-  if ((int64_t)m->nvars * m->nin > EXACT_MAX)
-    return;
-  int64_t *c = calloc((size_t)m->nvars * (size_t)m->nin + 1, sizeof *c);
-  int64_t *lo = malloc(sizeof *lo * (size_t)(m->nvars + 1)), *hi = malloc(sizeof *hi * (size_t)(m->nvars + 1));
-  if (!c || !lo || !hi)
-    abort();
-  const __int128 lim = (__int128)1 << 62;
-  for (int32_t v = 0; v < m->nvars; v++) {
-    const CmvmVar *x = &m->vars[v];
-    int64_t *cv = c + (int64_t)v * m->nin;
-    if (v < m->nin) {
-      cv[v] = 1;
-      lo[v] = x->lo, hi[v] = x->hi;
-      continue;
-    }
-    const int64_t *ca = c + (int64_t)x->a * m->nin, *cb = c + (int64_t)x->b * m->nin;
-    __int128 l = 0, h = 0;
-    for (int i = 0; i < m->nin; i++) {
-      __int128 k = ((__int128)ca[i] << x->sa) + (x->sub ? -1 : 1) * ((__int128)cb[i] << x->sb);
-      if (k >= lim || k <= -lim)
-        goto out;
-      cv[i] = (int64_t)k;
-      l += k * (k > 0 ? m->vars[i].lo : m->vars[i].hi);
-      h += k * (k > 0 ? m->vars[i].hi : m->vars[i].lo);
-      if (l <= -lim || h >= lim)
-        goto out;
-    }
-    lo[v] = (int64_t)l, hi[v] = (int64_t)h;
-  }
-  for (int32_t v = m->nin; v < m->nvars; v++)
-    m->vars[v].lo = lo[v], m->vars[v].hi = hi[v];
-  m->exact = 1;
-out:
-  free(c), free(lo), free(hi);
-}
-
-void cmvm_finish(Cmvm *m) {
-  exact_intervals(m);
-  m->adders = m->nvars - m->nin;
-  m->negations = m->adder_bits = 0;
-  m->depth = 0;
-  for (int32_t v = m->nin; v < m->nvars; v++) {
-    const CmvmVar *x = &m->vars[v];
-    int wired = x->sub ? x->sb : (x->sa > x->sb ? x->sa : x->sb);
-    m->adder_bits += width_of(x->lo, x->hi) - wired;
-  }
-  for (int o = 0; o < m->nout; o++)
-    if (m->out[o].v >= 0) {
-      m->negations += m->out[o].neg;
-      if (m->vars[m->out[o].v].depth > m->depth)
-        m->depth = m->vars[m->out[o].v].depth;
-    }
-}
-
-void cmvm_free(Cmvm *m) {
-  if (!m)
-    return;
-  free(m->vars);
-  free(m->out);
-  free(m);
-}
-
-void cmvm_eval(const Cmvm *m, const int64_t *x, int64_t *y) {
-  int64_t *v = malloc(sizeof *v * (size_t)(m->nvars + 1));
-  if (!v)
-    abort();
-  for (int32_t i = 0; i < m->nvars; i++) {
-    const CmvmVar *d = &m->vars[i];
-    if (i < m->nin)
-      v[i] = x[i];
-    else
-      v[i] = d->sub ? v[d->a] * ((int64_t)1 << d->sa) - v[d->b] * ((int64_t)1 << d->sb)
-                    : v[d->a] * ((int64_t)1 << d->sa) + v[d->b] * ((int64_t)1 << d->sb);
-  }
-  for (int o = 0; o < m->nout; o++) {
-    const CmvmOut *t = &m->out[o];
-    y[o] = t->v < 0 ? 0 : (t->neg ? -1 : 1) * v[t->v] * ((int64_t)1 << t->e);
-  }
-  free(v);
-}

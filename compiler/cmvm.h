@@ -71,10 +71,16 @@ Cmvm *cmvm_solve(const int64_t *W, int nout, int nin, const int64_t *lo, const i
                  const int32_t *depth, const CmvmOptions *o, const char **why);
 void cmvm_free(Cmvm *m);
 
-/* ---- for cmvm_solve (cmvm_decompose.c) ---- */
+/* ---- cmvm.c, for cmvm_solve (cmvm_decompose.c) ---- */
 /* One greedy run of cmvm.c's algorithm (attempt > 0: hashed tie-breaks). */
 Cmvm *cmvm_run(const int64_t *W, int nout, int nin, const int64_t *lo, const int64_t *hi,
                const int32_t *depth, const CmvmOptions *o, int attempt);
+/* ---- cmvm_graph.c ---- */
+/* Bits of [lo, hi] (two's complement when lo < 0). */
+int cmvm_width(int64_t lo, int64_t hi);
+/* *v = the adder (a << sa) +- (b << sb) over vars: depth and interval from
+ * the operands' (interval arithmetic). */
+void cmvm_var_set(CmvmVar *v, const CmvmVar *vars, int32_t a, int sa, int32_t b, int sb, int sub);
 /* Appends the adder (a << sa) +- (b << sb); returns its variable. */
 int32_t cmvm_add(Cmvm *m, int32_t a, int sa, int32_t b, int sb, int sub);
 /* Recomputes adders, negations, adder bits and depth. */
