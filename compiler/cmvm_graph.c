@@ -28,8 +28,9 @@ void cmvm_var_set(CmvmVar *v, const CmvmVar *vars, int32_t a, int sa, int32_t b,
   *v = (CmvmVar){.a = a, .b = b, .sa = (int8_t)sa, .sb = (int8_t)sb, .sub = (int8_t)sub};
   int32_t da = vars[a].depth, db = vars[b].depth;
   v->depth = (da > db ? da : db) + 1;
-  __int128 alo = (__int128)vars[a].lo << sa, ahi = (__int128)vars[a].hi << sa;
-  __int128 blo = (__int128)vars[b].lo << sb, bhi = (__int128)vars[b].hi << sb;
+  __int128 pa = (__int128)1 << sa, pb = (__int128)1 << sb;  /* no shifts of negatives (UB) */
+  __int128 alo = vars[a].lo * pa, ahi = vars[a].hi * pa;
+  __int128 blo = vars[b].lo * pb, bhi = vars[b].hi * pb;
   __int128 l = sub ? alo - bhi : alo + blo, h = sub ? ahi - blo : ahi + bhi;
   __int128 lim = (__int128)1 << 62;
   v->lo = l < -lim ? INT64_MIN / 2 : (int64_t)l;  /* beyond 2^62: exact_intervals refuses it */
@@ -73,7 +74,7 @@ static void exact_intervals(Cmvm *m) {
     const int64_t *ca = c + (int64_t)x->a * m->nin, *cb = c + (int64_t)x->b * m->nin;
     __int128 l = 0, h = 0;
     for (int i = 0; i < m->nin; i++) {
-      __int128 k = ((__int128)ca[i] << x->sa) + (x->sub ? -1 : 1) * ((__int128)cb[i] << x->sb);
+      __int128 k = ca[i] * ((__int128)1 << x->sa) + (x->sub ? -1 : 1) * cb[i] * ((__int128)1 << x->sb);
       if (k >= lim || k <= -lim)
         goto out;
       cv[i] = (int64_t)k;

@@ -34,7 +34,7 @@ static void eval_vars(const Cmvm *m, const int64_t *x, __int128 *v) {
   for (int32_t i = 0; i < m->nvars; i++) {
     const CmvmVar *d = &m->vars[i];
     v[i] = i < m->nin ? x[i]
-         : (v[d->a] << d->sa) + (d->sub ? -1 : 1) * (v[d->b] << d->sb);
+         : v[d->a] * ((__int128)1 << d->sa) + (d->sub ? -1 : 1) * v[d->b] * ((__int128)1 << d->sb);
   }
 }
 
