@@ -208,6 +208,24 @@ NetId net_copy(Net *net, const NetNode *n, NetId a, NetId b, NetId c) {
   return id;
 }
 
+void net_uses(const Net *net, int32_t *uses, NetId *reader) {
+  const Graph *g = net->g;
+  for (int64_t i = 0; i < net->nnodes; i++)
+    uses[i] = 0, reader[i] = NET_NONE;
+  for (int64_t i = 0; i < net->nnodes; i++) {
+    const NetNode *n = &net->nodes[i];
+    const NetId args[3] = {n->a, n->b, n->c};
+    for (int j = 0; j < net_op_nargs(n->op); j++)
+      uses[args[j]]++, reader[args[j]] = (NetId)i;
+  }
+  for (int p = 0; p < net->nout; p++)
+    for (int64_t e = 0; e < net->out[p].n; e++)
+      uses[net->out[p].el[e]] += 2;
+  for (int v = 0; v < g->nvalues; v++)
+    for (int64_t e = 0; net->elems[v] && e < value_numel(g->values[v]); e++)
+      uses[net->elems[v][e]] += 2;
+}
+
 NetId net_input(Net *net, int port, int64_t elem, int64_t lo, int64_t hi) {
   NetId id = net_add(net, NET_INPUT, NET_NONE, NET_NONE, NET_NONE, port, elem);
   NetNode *n = &net->nodes[id];

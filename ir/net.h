@@ -141,6 +141,11 @@ NetId net_const(Net *net, int64_t k);              /* CONST, shared per value */
 void net_tighten(Net *net, NetId id, int64_t lo, int64_t hi);
 /* net_add of old node n with new operands, keeping a narrowed interval. */
 NetId net_copy(Net *net, const NetNode *n, NetId a, NetId b, NetId c);
+/* Readers of every node, for passes that rewrite single-reader chains:
+ * uses[id] counts the nodes reading id, plus 2 when an output or a graph
+ * value's element is id (read from outside); reader[id] is its last reading
+ * node.  Both nnodes long, filled here. */
+void net_uses(const Net *net, int32_t *uses, NetId *reader);
 /* For passes that rebuild a net: a new, empty net with old's ports and
  * split; then net_remap() points its outputs and the graph values' elements
  * at map[old id] (outputs a pass delays, it sets itself afterwards). */

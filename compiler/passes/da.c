@@ -390,32 +390,18 @@ static int root_cmp(const void *x, const void *y) {
 }
 
 Net *da(const Net *old, const PassOptions *po) {
-  Graph *g = old->g;
   Rebuild R = {.old = old, .net = net_derive(old), .co = cmvm_defaults};
   R.co.max_depth = po->da_depth_given ? po->da_depth : -1;
   Net *net = R.net;
   int64_t nn = old->nnodes + 1;
   R.map = xrealloc(NULL, nn, sizeof *R.map);
-  R.uses = calloc((size_t)nn, sizeof *R.uses);
+  R.uses = xrealloc(NULL, nn, sizeof *R.uses);
   R.reader = xrealloc(NULL, nn, sizeof *R.reader);
   R.group = xrealloc(NULL, nn, sizeof *R.group);
   R.col = xrealloc(NULL, nn, sizeof *R.col);
-  if (!R.uses)
-    die("out of memory");
-  for (int64_t i = 0; i < old->nnodes; i++) {
-    const NetNode *n = &old->nodes[i];
-    const NetId args[3] = {n->a, n->b, n->c};
-    R.map[i] = NET_NONE;
-    R.col[i] = -1;
-    for (int j = 0; j < net_op_nargs(n->op); j++)
-      R.uses[args[j]]++, R.reader[args[j]] = (NetId)i;
-  }
-  for (int p = 0; p < old->nout; p++)  /* outputs and values' elements are read from outside */
-    for (int64_t e = 0; e < old->out[p].n; e++)
-      R.uses[old->out[p].el[e]] += 2;
-  for (int v = 0; v < g->nvalues; v++)
-    for (int64_t e = 0; old->elems[v] && e < value_numel(g->values[v]); e++)
-      R.uses[old->elems[v][e]] += 2;
+  net_uses(old, R.uses, R.reader);
+  for (int64_t i = 0; i < old->nnodes; i++)
+    R.map[i] = NET_NONE, R.col[i] = -1;
   find_products(&R);
   /* the roots of each product, contiguous: roots[first[id]..] */
   Root *roots = xrealloc(NULL, nn, sizeof *roots);

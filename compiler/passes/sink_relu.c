@@ -34,29 +34,17 @@ static NetId relu_of(const Net *net, NetId id) {
 }
 
 Net *sink_relu(const Net *old) {
-  Graph *g = old->g;
   Net *net = net_derive(old);
   int64_t nn = old->nnodes + 1;
   NetId *map = malloc(sizeof *map * (size_t)nn), *reader = malloc(sizeof *reader * (size_t)nn);
-  int32_t *uses = calloc((size_t)nn, sizeof *uses);
+  int32_t *uses = malloc(sizeof *uses * (size_t)nn);
   if (!map || !reader || !uses)
     die("out of memory");
+  net_uses(old, uses, reader);
   for (int64_t i = 0; i < old->nnodes; i++) {
     const NetNode *n = &old->nodes[i];
-    const NetId args[3] = {n->a, n->b, n->c};
     if (n->op == NET_REG)
       die("sink_relu: the netlist is already pipelined");
-    for (int j = 0; j < net_op_nargs(n->op); j++)
-      uses[args[j]]++, reader[args[j]] = (NetId)i;
-  }
-  for (int p = 0; p < old->nout; p++)  /* outputs and values' elements are read from outside */
-    for (int64_t e = 0; e < old->out[p].n; e++)
-      uses[old->out[p].el[e]] += 2;
-  for (int v = 0; v < g->nvalues; v++)
-    for (int64_t e = 0; old->elems[v] && e < value_numel(g->values[v]); e++)
-      uses[old->elems[v][e]] += 2;
-  for (int64_t i = 0; i < old->nnodes; i++) {
-    const NetNode *n = &old->nodes[i];
     net->layer = n->layer;
     NetId x = n->op == NET_ROUND ? relu_of(old, n->a) : NET_NONE;
     if (x != NET_NONE) {  /* ROUND(MAX(x, 0)) = MAX(ROUND(x), 0) */
