@@ -277,7 +277,7 @@ Cmvm *cmvm_solve(const int64_t *W, int nout, int nin, const int64_t *lo, const i
       cmvm_free(m);
     }
   }
-  if (!o->decompose || (int64_t)nout * nout * nin > DC_BUDGET ||
+  if (!o->decompose || nout < 2 || nin < 2 || (int64_t)nout * nout * nin > DC_BUDGET ||
       (int64_t)nin * nin * nout > DC_BUDGET)
     return best;
   for (int k = 0; k < 2 * NHOPS; k++) {
