@@ -21,7 +21,7 @@ typedef struct CmvmVar {
   int8_t sub;                /* 1: a - b */
   int8_t shared;             /* made by common-subexpression elimination */
   int32_t depth;             /* adder levels after the earliest input */
-  int64_t lo, hi;            /* interval: exact (Cmvm.exact), else from the operands' */
+  int64_t lo, hi;            /* exact (Cmvm.exact); else from the operands, outputs from their rows */
 } CmvmVar;
 
 typedef struct CmvmOut {

@@ -29,7 +29,7 @@
 
 #include "cmvm.h"
 
-#define CMVM_MAX_PAIRS 15000000  /* pairs at the start: about 15 s (TFC_2W2A, 784 x 64: 8e6, 8 s) */
+#define CMVM_MAX_PAIRS 6000000  /* pairs at the start: at most ~10 s and ~300 MB */
 #define DC_BUDGET 20000000       /* nout^2 * nin distance digits at most */
 #define NHOPS 2                  /* hop limits tried (bench/cmvm: 1 never won; 4 and up cost time) */
 static const int hops_tried[NHOPS] = {2, 3};
@@ -239,6 +239,29 @@ static int within_limit(const Cmvm *m, const int64_t *W, const int32_t *depth, i
   return 1;
 }
 
+/* Without exact intervals (a product too large for them), each output's
+ * variable still gets the exact interval of its row: y_o = +-(v << e), so
+ * v's linear form is +-W_o / 2^e, over the input box.  Outputs then fit the
+ * port types that interval analysis on the weights gave them. */
+static void exact_outputs(Cmvm *m, const int64_t *W, const int64_t *lo, const int64_t *hi) {
+  for (int o = 0; o < m->nout; o++) {
+    const CmvmOut *t = &m->out[o];
+    if (t->v < m->nin)
+      continue;  /* zero, or an input (exact already) */
+    __int128 l = 0, h = 0;
+    for (int i = 0; i < m->nin; i++) {
+      __int128 c = (__int128)W[(int64_t)o * m->nin + i] / ((__int128)1 << t->e) * (t->neg ? -1 : 1);
+      l += c * (c > 0 ? lo[i] : hi[i]);
+      h += c * (c > 0 ? hi[i] : lo[i]);
+    }
+    CmvmVar *v = &m->vars[t->v];
+    if (l > v->lo && l <= v->hi)
+      v->lo = (int64_t)l;
+    if (h < v->hi && h >= v->lo)
+      v->hi = (int64_t)h;
+  }
+}
+
 static int better(const Cmvm *a, const Cmvm *b) {
   int64_t ca = a->adders + a->negations, cb = b->adders + b->negations;
   if (ca != cb)
@@ -277,6 +300,8 @@ Cmvm *cmvm_solve(const int64_t *W, int nout, int nin, const int64_t *lo, const i
       cmvm_free(m);
     }
   }
+  if (!best->exact)
+    exact_outputs(best, W, lo, hi);
   if (!o->decompose || nout < 2 || nin < 2 || (int64_t)nout * nout * nin > DC_BUDGET ||
       (int64_t)nin * nin * nout > DC_BUDGET)
     return best;

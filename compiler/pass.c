@@ -131,7 +131,7 @@ const Pass passes[] = {
    "           tools map to DSPs; the baseline that bench/cmvm/yosys.sh compares with).\n"
    "Cost: counting the pairs is O(terms^2) per output, then O(terms of an output)\n"
    "per substitution, five greedy runs per product: a 16x16 int8 matrix in about\n"
-   "15 ms; products over 1.5e7 pairs are built without sharing (a note says so).\n"
+   "15 ms; products over 6e6 pairs are built without sharing (a note says so).\n"
    "bench/cmvm/run.sh prints adders, depth and time; bench/cmvm/yosys.sh LUTs.\n"
    "Exact: the same integers, every adder as wide as its exact interval needs.\n"
    "Invalidates: netlist node ids.\n", NULL, da},

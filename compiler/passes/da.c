@@ -275,7 +275,7 @@ static void emit(Rebuild *R, const Cmvm *m, const NetId *leaf, const __int128 *c
       v[i] = leaf[i];
       continue;
     }
-    if (m->exact && x->lo == x->hi) {  /* the operands cancel */
+    if (x->lo == x->hi) {  /* the operands cancel */
       v[i] = net_const(R->net, x->lo);
       continue;
     }
@@ -288,8 +288,9 @@ static void emit(Rebuild *R, const Cmvm *m, const NetId *leaf, const __int128 *c
       v[i] = add_node(R, NET_SUB, a, v[x->b], NET_NONE, x->sb, 0);
     }
     const NetNode *n = &R->net->nodes[v[i]];
-    if (m->exact && v[i] >= before && (n->op == NET_ADD || n->op == NET_SUB))
-      net_tighten(R->net, v[i], x->lo > n->lo ? x->lo : n->lo, x->hi < n->hi ? x->hi : n->hi);
+    int64_t l = x->lo > n->lo ? x->lo : n->lo, h = x->hi < n->hi ? x->hi : n->hi;
+    if (v[i] >= before && (n->op == NET_ADD || n->op == NET_SUB) && l <= h)
+      net_tighten(R->net, v[i], l, h);  /* exact (Cmvm.exact), or at least the outputs' */
   }
   for (int o = 0; o < m->nout; o++) {
     const CmvmOut *t = &m->out[o];
