@@ -62,7 +62,7 @@ typedef enum NetOp {
 
 typedef int32_t NetId;       /* index in Net.nodes; NET_NONE: no operand */
 #define NET_NONE ((NetId)-1)
-#define NET_MAXNODES ((int64_t)1 << 23)  /* largest net bibc builds (about 600 MB) */
+#define NET_MAXNODES ((int64_t)1 << 21)  /* largest net bibc builds (under 1 GB with the pass copies) */
 #define NET_MAXBITS 62       /* |value| < 2^62: the int64 evaluator cannot overflow */
 
 typedef struct NetNode {
