@@ -56,9 +56,9 @@ void set_fixed(Fixer *F, Node *n, Value *v, int f, __int128 lo, __int128 hi) {
   v->qhi = (int64_t)hi;
   v->fx.f = f;
   v->fx.sgn = lo < 0;
-  v->fx.w = lo < 0 ? 1 + (bits_of((uint64_t)(-(lo + 1))) > bits_of((uint64_t)hi)
-                              ? bits_of((uint64_t)(-(lo + 1))) : bits_of((uint64_t)(hi > 0 ? hi : 0)))
-                   : (bits_of((uint64_t)hi) ? bits_of((uint64_t)hi) : 1);
+  int bn = lo < 0 ? bits_of((uint64_t)(-(lo + 1))) : 0, bp = bits_of((uint64_t)(hi > 0 ? hi : 0));
+  v->fx.w = lo < 0 ? 1 + (bn > bp ? bn : bp)  /* hi < 0 too: all-negative ranges (review) */
+                   : (bp ? bp : 1);
 }
 
 /* Smallest f in [-64, 62] with every element * 2^f an integer below 2^53
