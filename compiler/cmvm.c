@@ -15,12 +15,14 @@
  *    terms of every output is counted in a hash table, and the counts are
  *    kept up to date incrementally (a substitution touches only the pairs
  *    of the terms it removes and adds).  Repeatedly the pattern of highest
- *    weight (CmvmOptions.weight; ties by a fixed or, for later tries, a
- *    hashed order) becomes one adder, a new variable, and its
+ *    weight (CmvmOptions.weight; ties: the pattern seen last, which
+ *    favours patterns of the newest variables; later tries: a hashed
+ *    order) becomes one adder, a new variable, and its
  *    non-overlapping occurrences are replaced by one term of it.  A
  *    pattern made once is reused wherever it appears again, at no cost.
  *    The highest weight comes from a lazy max-heap: an entry is pushed
- *    when a count grows and corrected when it is popped stale.
+ *    when a count grows past the weight already queued for its pattern,
+ *    and corrected when it is popped stale.
  * 3. Depth limit: an occurrence is replaced only if the shallowest adder
  *    tree over the output's terms (computed from a histogram of the terms'
  *    depths) stays within max_depth levels of the tree over its CSD terms.
@@ -43,7 +45,7 @@
 
 #define MAXD 64                   /* depths are below this (adder levels) */
 
-const CmvmOptions cmvm_defaults = {.cse = 1, .weight = CMVM_W_COUNT_NARROW, .max_depth = -1, .tries = 1,
+const CmvmOptions cmvm_defaults = {.cse = 1, .weight = CMVM_W_OVERLAP, .max_depth = -1, .tries = 1,
                                    .decompose = 1};
 
 typedef struct Pat {
@@ -53,6 +55,7 @@ typedef struct Pat {
   int32_t blocked;           /* the depth limit refused it */
   int32_t width;             /* the adder's bit width */
   int32_t overlap;           /* bits of the narrower operand */
+  int64_t queued;            /* the highest weight of its heap entries (0: none known) */
 } Pat;
 
 typedef struct Ent {
@@ -203,7 +206,7 @@ static int64_t weight(const S *s, const Pat *p) {
 
 static uint32_t tie(const S *s, int32_t pid) {
   return s->attempt ? (uint32_t)mix(s->pats[pid].key ^ (uint64_t)s->attempt * 0x9e3779b97f4a7c15ULL)
-                    : (uint32_t)(INT32_MAX - pid);
+                    : s->o->oldest_first ? (uint32_t)(INT32_MAX - pid) : (uint32_t)pid;
 }
 
 static int ent_above(const Ent *x, const Ent *y) {
@@ -212,8 +215,9 @@ static int ent_above(const Ent *x, const Ent *y) {
 
 static void heap_push(S *s, int32_t pid) {
   Ent t = {weight(s, &s->pats[pid]), tie(s, pid), pid};
-  if (t.w <= 0)
-    return;
+  if (t.w <= s->pats[pid].queued)
+    return;  /* an entry at least as high is queued: it is corrected when popped */
+  s->pats[pid].queued = t.w;
   if (s->nheap == s->capheap)
     s->heap = grow(s->heap, s->capheap = 2 * s->capheap + 256, sizeof *s->heap);
   int64_t i = s->nheap++;
@@ -517,6 +521,19 @@ Cmvm *cmvm_run(const int64_t *W, int nout, int nin, const int64_t *lo, const int
                                   .depth = d < MAXD / 2 ? d : MAXD / 2};
   }
   th_rehash(&s);
+  if (o->cse) {  /* room for the first patterns at once (growing them by doubling cost ~15 %) */
+    int64_t pairs = 0;
+    for (int out = 0; out < nout; out++) {
+      int64_t t = 0;
+      for (int i = 0; i < nin; i++)
+        for (int64_t c = W[(int64_t)out * nin + i]; c != 0; c /= 2)
+          if (c & 1)
+            c -= (c & 3) == 3 ? -1 : 1, t++;
+      pairs += t * (t - 1) / 2;
+    }
+    s.cappats = (int32_t)(pairs < (1 << 16) ? pairs + 1024 : 1 << 16);
+    s.pats = grow(NULL, s.cappats, sizeof *s.pats);
+  }
   s.initial = 1;
   for (int out = 0; out < nout; out++) {
     for (int i = 0; i < nin; i++) {
@@ -540,6 +557,7 @@ Cmvm *cmvm_run(const int64_t *W, int nout, int nin, const int64_t *lo, const int
     while (s.nheap > 0) {
       Ent top = heap_pop(&s);
       int64_t w = weight(&s, &s.pats[top.pat]);
+      s.pats[top.pat].queued = 0;  /* its lower entries, if any, are stale */
       if (w != top.w) {
         if (w < top.w && w > 0)
           heap_push(&s, top.pat);

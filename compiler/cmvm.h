@@ -31,7 +31,7 @@ typedef struct CmvmOut {
 } CmvmOut;
 
 /* Pattern weights for common-subexpression elimination (bench/cmvm
- * compares them; CMVM_W_DEFAULT is the one that won). */
+ * compares them; cmvm_defaults has the one that won, CMVM_W_OVERLAP). */
 enum {
   CMVM_W_COUNT,              /* occurrences */
   CMVM_W_WIDTH,              /* occurrences x the new adder's bit width */
@@ -46,6 +46,8 @@ typedef struct CmvmOptions {
   int max_depth;             /* extra adder levels sharing may add over the
                                 shallowest tree of an output's CSD terms; < 0: no limit */
   int tries;                 /* greedy runs with different tie-breaks; the fewest adders win (>= 1) */
+  int oldest_first;          /* ties between patterns of equal weight: the one seen first
+                                (default 0: the one seen last; bench/cmvm compares them) */
   int decompose;             /* also try outputs as a spanning tree of differences (cmvm_decompose.c) */
 } CmvmOptions;
 extern const CmvmOptions cmvm_defaults;

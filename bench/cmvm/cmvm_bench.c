@@ -10,7 +10,7 @@
  * be compared:
  *
  *   cmvm_bench [-n 4,8,16,32] [--seeds K] [--first S] [--weight count|width|narrow|overlap]
- *              [--depth K] [--tries T] [--no-cse] [--no-decompose]
+ *              [--depth K] [--tries T] [--oldest-first] [--no-cse] [--no-decompose]
  *
  * The matrices come from splitmix64 seeded with (seed, N): fresh matrices
  * from the benchmark's own seeds, never one matrix tuned for.
@@ -92,7 +92,8 @@ static int one_matrix(const char *file, const CmvmOptions *o) {
 
 static void usage(void) {
   fprintf(stderr, "usage: cmvm_bench [-n 4,8,16,32] [--seeds K] [--first S] "
-                  "[--weight count|width|narrow|overlap] [--depth K] [--tries T] [--no-cse] [--no-decompose] [--matrix FILE]\n");
+                  "[--weight count|width|narrow|overlap] [--depth K] [--tries T] [--oldest-first] [--no-cse]\n"
+                  "                  [--no-decompose] [--matrix FILE]\n");
   exit(2);
 }
 
@@ -102,6 +103,10 @@ int main(int argc, char **argv) {
   const char *matrix = NULL;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(a, "--oldest-first") == 0) {
+      o.oldest_first = 1;
+      continue;
+    }
     if (strcmp(a, "--no-cse") == 0 || strcmp(a, "--no-decompose") == 0) {
       *(a[5] == 'c' ? &o.cse : &o.decompose) = 0;
       continue;
@@ -142,10 +147,11 @@ int main(int argc, char **argv) {
   if (seeds < 1)
     usage();
   printf("# cmvm_bench: %d random N x N int8 matrices per N (seeds %d..%d); weight %s, depth %s, "
-         "tries %d%s%s\n", seeds, first, first + seeds - 1,
+         "tries %d, ties %s first%s%s\n", seeds, first, first + seeds - 1,
          o.weight == CMVM_W_WIDTH ? "width" : o.weight == CMVM_W_COUNT_NARROW ? "narrow"
          : o.weight == CMVM_W_OVERLAP ? "overlap" : "count",
-         o.max_depth < 0 ? "unlimited" : "limited", o.tries, o.cse ? "" : ", no CSE",
+         o.max_depth < 0 ? "unlimited" : "limited", o.tries, o.oldest_first ? "oldest" : "newest",
+         o.cse ? "" : ", no CSE",
          o.decompose ? ", decomposition tried" : "");
   if (o.max_depth >= 0)
     printf("# depth limit: %d level(s) over the shallowest tree of each output's CSD terms\n",

@@ -44,15 +44,15 @@ module fixed_scaled (
   wire [10:0] n12;
   wire [2:0] n47;
   wire [10:0] n49;
+  wire [2:0] n72;
   wire [10:0] n74;
-  wire [2:0] n98;
-  wire [2:0] n102;
+  wire [2:0] n100;
   wire [2:0] n104;
   wire [5:0] n105;
   wire [5:0] n108;
   fixed_scaled_l2 l2 (.clk(clk), .n0(n0), .n1(n1), .n2(n2), .n3(n3), .n12(n12), .n49(n49), .n74(n74));
-  fixed_scaled_l3 l3 (.clk(clk), .n12(n12), .n49(n49), .n74(n74), .n47(n47), .n98(n98), .n102(n102), .n104(n104));
-  fixed_scaled_l4 l4 (.clk(clk), .n47(n47), .n98(n98), .n102(n102), .n104(n104), .n105(n105), .n108(n108));
+  fixed_scaled_l3 l3 (.clk(clk), .n12(n12), .n49(n49), .n74(n74), .n47(n47), .n72(n72), .n100(n100), .n104(n104));
+  fixed_scaled_l4 l4 (.clk(clk), .n47(n47), .n72(n72), .n100(n100), .n104(n104), .n105(n105), .n108(n108));
   reg [13:0] out_q;
   always @(posedge clk) out_q <= {{{1{n108[5]}}, n108}, {1'd0, n105}};
   assign out_data = out_q;
@@ -106,8 +106,8 @@ module fixed_scaled_l3 (
   input wire [10:0] n49,
   input wire [10:0] n74,
   output wire [2:0] n47,
-  output reg [2:0] n98,
-  output reg [2:0] n102,
+  output wire [2:0] n72,
+  output reg [2:0] n100,
   output reg [2:0] n104
 );
   wire [0:0] n20;
@@ -147,7 +147,6 @@ module fixed_scaled_l3 (
   reg [1:0] n69;
   reg [1:0] n70;
   wire [2:0] n71;
-  wire [2:0] n72;
   wire [0:0] n75;
   wire [0:0] n77;
   wire [0:0] n79;
@@ -165,7 +164,6 @@ module fixed_scaled_l3 (
   reg [1:0] n94;
   wire [2:0] n95;
   wire [2:0] n96;
-  reg [2:0] n101;
   assign n20 = $signed(n12) >= $signed(11'd4);
   assign n22 = $signed(n12) >= $signed(11'd17);
   assign n24 = $signed(n12) >= $signed(11'd30);
@@ -222,30 +220,32 @@ module fixed_scaled_l3 (
   always @(posedge clk) n94 <= n89;
   assign n95 = {1'd0, n93} + {1'd0, n94};
   assign n96 = {1'd0, n92} + n95;
-  always @(posedge clk) n98 <= n96;
-  always @(posedge clk) n101 <= n72;
-  always @(posedge clk) n102 <= n101;
-  always @(posedge clk) n104 <= n98;
+  always @(posedge clk) n100 <= n96;
+  always @(posedge clk) n104 <= n100;
 endmodule
 
 /* node 7: MatMul "fc2" */
 module fixed_scaled_l4 (
   input wire clk,
   input wire [2:0] n47,
-  input wire [2:0] n98,
-  input wire [2:0] n102,
+  input wire [2:0] n72,
+  input wire [2:0] n100,
   input wire [2:0] n104,
   output wire [5:0] n105,
   output wire [5:0] n108
 );
-  wire [3:0] n99;
-  reg [3:0] n100;
-  wire [5:0] n103;
+  wire [3:0] n98;
+  reg [3:0] n99;
+  wire [4:0] n101;
+  wire [5:0] n102;
+  reg [5:0] n103;
   wire [4:0] n106;
   reg [4:0] n107;
-  assign n99 = {1'd0, n47} - {1'd0, n98};
-  always @(posedge clk) n100 <= n99;
-  assign n103 = {{{2{n100[3]}}, n100[3:1]} + {2'd0, n102}, n100[0:0]};
+  assign n98 = {n72, 1'd0};
+  always @(posedge clk) n99 <= n98;
+  assign n101 = {1'd0, n99} - {2'd0, n100};
+  assign n102 = {3'd0, n47} + {{1{n101[4]}}, n101};
+  always @(posedge clk) n103 <= n102;
   assign n105 = {n103[5:2] + {1'd0, n104}, n103[1:0]};
   assign n106 = {n47, 2'd0};
   always @(posedge clk) n107 <= n106;
