@@ -159,6 +159,23 @@ def select():
                  (sv, f32, [1, 1, 4]), (si, i64, [1, 1, 4])])
 
 
+def negative_range():
+    """A Gemm whose bias makes every output negative for every input, so
+    the accumulator, its requantization and the next layer's sums have
+    all-negative intervals (their widths must count the magnitude: such a
+    range was once given 1 bit)."""
+    b = Builder(6)
+    h = b.quant("x", 2.0 ** -3, 4)
+    w = b.quant(b.weights((6, 5), 3, 3), 2.0 ** -3, 3)
+    bias = b.const("bias", np.array([-6.0, -7.5, -9.25, -12.0, -6.125, -20.0], dtype=np.float32))
+    a = b.node("Gemm", [h, w, bias], transB=1)
+    q = b.quant(a, 2.0 ** -2, 8)
+    w2 = b.quant(b.weights((6, 3), 3, 4), 2.0 ** -3, 4)
+    c = b.const("c2", np.array([-1.5, 2.0, -0.25], dtype=np.float32))
+    y = b.quant(b.node("Add", [b.node("MatMul", [q, w2]), c]), 2.0 ** -3, 10)
+    b.save("negative_range", "x", [1, 5], y, [1, 3])
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     jet_like()
@@ -166,3 +183,4 @@ if __name__ == "__main__":
     conv_net()
     zero_points()
     select()
+    negative_range()
