@@ -46,7 +46,14 @@
 #define MAXD 64                   /* depths are below this (adder levels) */
 
 const CmvmOptions cmvm_defaults = {.cse = 1, .weight = CMVM_W_OVERLAP, .max_depth = -1, .tries = 1,
-                                   .decompose = 1};
+                                   .decompose = 1, .cost = CMVM_COST_ADDERS};
+
+CmvmOptions cmvm_options(int cost) {
+  CmvmOptions o = cmvm_defaults;
+  if (cost == CMVM_COST_LUTS)
+    o.cost = cost, o.weight = CMVM_W_COUNT_NARROW;
+  return o;
+}
 
 typedef struct Pat {
   uint64_t key;

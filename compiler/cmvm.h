@@ -31,7 +31,7 @@ typedef struct CmvmOut {
 } CmvmOut;
 
 /* Pattern weights for common-subexpression elimination (bench/cmvm
- * compares them; cmvm_defaults has the one that won, CMVM_W_OVERLAP). */
+ * compares them; cmvm_options has the ones that won). */
 enum {
   CMVM_W_COUNT,              /* occurrences */
   CMVM_W_WIDTH,              /* occurrences x the new adder's bit width */
@@ -49,8 +49,21 @@ typedef struct CmvmOptions {
   int oldest_first;          /* ties between patterns of equal weight: the one seen first
                                 (default 0: the one seen last; bench/cmvm compares them) */
   int decompose;             /* also try outputs as a spanning tree of differences (cmvm_decompose.c) */
+  int cost;                  /* what the best candidate graph has least of: CMVM_COST_* */
 } CmvmOptions;
-extern const CmvmOptions cmvm_defaults;
+
+/* What cmvm_solve minimizes among its candidate graphs. */
+enum {
+  CMVM_COST_ADDERS,          /* adders (+ negations), then depth, then adder bits */
+  CMVM_COST_LUTS             /* adder bits (about one LUT each), then adders, then depth */
+};
+
+/* The options that won in bench/cmvm for a cost: CMVM_COST_ADDERS with
+ * CMVM_W_OVERLAP (fewest adders: the benchmark's table), CMVM_COST_LUTS
+ * with CMVM_W_COUNT_NARROW (1-2 % fewer adder bits on the users' models
+ * for ~1 % more adders; the da pass's default). */
+CmvmOptions cmvm_options(int cost);
+extern const CmvmOptions cmvm_defaults;  /* cmvm_options(CMVM_COST_ADDERS) */
 
 typedef struct Cmvm {
   int nin, nout;

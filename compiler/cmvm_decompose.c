@@ -19,8 +19,8 @@
  * its time; edges without the extra adder in their cost, as da4ml weighs
  * them, lost 1-2 adders; the transposition principle, a greedy run on W^T
  * with its graph reversed, never won), and keeps the graph with the fewest
- * adders (then the shallowest, then the fewest adder bits) among those
- * within the depth limit whose intervals are exact (without, y_j = d_j +
+ * adders (then the shallowest, then the fewest adder bits; or with
+ * CMVM_COST_LUTS the fewest adder bits first) among those within the depth limit whose intervals are exact (without, y_j = d_j +
  * s y_p would be far wider than y_j).  Cost: O(nout^2 nin + nin^2 nout)
  * distances (skipped beyond DC_BUDGET), plus one cmvm_run per candidate.
  */
@@ -265,8 +265,10 @@ static void exact_outputs(Cmvm *m, const int64_t *W, const int64_t *lo, const in
   }
 }
 
-static int better(const Cmvm *a, const Cmvm *b) {
+static int better(const Cmvm *a, const Cmvm *b, int cost) {
   int64_t ca = a->adders + a->negations, cb = b->adders + b->negations;
+  if (cost == CMVM_COST_LUTS && a->adder_bits != b->adder_bits)
+    return a->adder_bits < b->adder_bits;
   if (ca != cb)
     return ca < cb;
   if (a->depth != b->depth)
@@ -296,7 +298,7 @@ Cmvm *cmvm_solve(const int64_t *W, int nout, int nin, const int64_t *lo, const i
   Cmvm *best = NULL;
   for (int t = 0; t < (o->tries > 0 && o->cse ? o->tries : 1); t++) {
     Cmvm *m = cmvm_run(W, nout, nin, lo, hi, depth, o, t);
-    if (!best || better(m, best)) {
+    if (!best || better(m, best, o->cost)) {
       cmvm_free(best);
       best = m;
     } else {
@@ -316,7 +318,7 @@ Cmvm *cmvm_solve(const int64_t *W, int nout, int nin, const int64_t *lo, const i
     Cmvm *m = in ? decomposed_in(W, nout, nin, lo, hi, depth, o, hops)
                  : decomposed(W, nout, nin, lo, hi, depth, o, hops);
     if (m && m->exact && (o->max_depth < 0 || within_limit(m, W, depth, o->max_depth)) &&
-        better(m, best)) {
+        better(m, best, o->cost)) {
       cmvm_free(best);
       best = m; if (getenv("CMVM_WHO")) win = k + 1;
     } else {

@@ -42,6 +42,7 @@ typedef struct PassOptions {
   int no_da;                 /* --no-da: keep products by constants (no da pass) */
   int da_depth;              /* --da-depth K: extra adder levels sharing may add */
   int da_depth_given;        /* 0: no limit */
+  int da_adders;             /* --da-cost adders: fewest adders (default: fewest LUTs) */
 } PassOptions;
 typedef struct Pass {
   const char *name;          /* command-line name = file name = function */

@@ -76,6 +76,8 @@ static void usage(FILE *f) {
           "                     instead of distributed arithmetic (bibc --help-pass da)\n"
           "  --da-depth K       distributed arithmetic: sharing adds at most K adder levels\n"
           "                     to any output (default: no limit)\n"
+          "  --da-cost C        distributed arithmetic minimizes luts (adder bits; default)\n"
+          "                     or adders\n"
           "  --net              run: evaluate the integer core on the netlist (of --target's\n"
           "                     backend; implies --fixed)\n", names, names);
   arena_free(a);

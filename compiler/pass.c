@@ -109,24 +109,28 @@ const Pass passes[] = {
    "y = W x + c, built as a shared adder graph (compiler/cmvm.c):\n"
    " 1. every weight in canonical signed digits (fewest nonzero digits), so each\n"
    "    output is a list of terms +-(x_i << e); zero weights cost nothing;\n"
-   " 2. common subexpressions: the two-term pattern a +- (b << s) of highest weight,\n"
-   "    its occurrences across all outputs times the bits of its narrower operand\n"
-   "    (da4ml's weight; counted incrementally in a hash table, picked from a lazy\n"
-   "    max-heap), becomes one adder and replaces its occurrences; repeated until\n"
-   "    no pattern occurs twice;\n"
+   " 2. common subexpressions: the two-term pattern a +- (b << s) that occurs most\n"
+   "    often across all outputs, then the narrower adder (counted incrementally in\n"
+   "    a hash table, picked from a lazy max-heap), becomes one adder and replaces\n"
+   "    its occurrences; repeated until no pattern occurs twice;\n"
    " 3. each output's remaining terms are summed by a timing-driven tree: the two\n"
    "    terms available earliest (fewest adder levels, then lowest shift) first,\n"
    "    a - (b << s) where signs differ, low bits kept as wires; the constant last;\n"
    " 4. also tried, as da4ml does: the outputs as a spanning tree of differences\n"
    "    (y_j = d_j +- y_p, where rows j and p are close in CSD digits), and the\n"
    "    same over the inputs; hop limits 2, 3 and 4; the graph with the fewest\n"
-   "    adders wins (then the shallowest, then the fewest adder bits).\n"
+   "    adder bits (about one LUT each) wins, then the fewest adders, then the\n"
+   "    shallowest.\n"
    "Ties between patterns of equal weight go to the one seen last (it favours the\n"
    "newest variables: 1.5 % fewer adders than the first seen). Every adder\n"
    "is as wide as the exact interval of its linear form over the leaves.\n"
    "Conv positions with equal matrices and input ranges share one design. Other sums\n"
    "(a bias Add, a scaling Mul) get the same treatment with one output.\n"
-   "Options: --da-depth K  sharing may add at most K adder levels to any output over\n"
+   "Options: --da-cost adders  fewest adders instead of fewest adder bits: the pattern\n"
+   "           weight is then occurrences times the bits of the narrower operand\n"
+   "           (da4ml's), and the graph with the fewest adders wins (bench/cmvm's\n"
+   "           table: 1 % fewer adders, 1-2 % more adder bits on the users' models);\n"
+   "         --da-depth K  sharing may add at most K adder levels to any output over\n"
    "           the shallowest tree of its CSD terms (default: no limit; fewer adders,\n"
    "           deeper trees, which the pipeliner registers);\n"
    "         --no-da  skip the pass: one multiplication per nonzero weight (what HLS\n"
@@ -254,6 +258,15 @@ int pass_options_parse(PassOptions *po, int argc, char **argv, int *i) {
       if (end == v || *end || !(po->clock_ns >= 0.5 && po->clock_ns <= 1000))
         error_at(NULL, NULL, "--clock-ns needs a clock period in ns from 0.5 to 1000, got '%s'", v);
     }
+    return 1;
+  }
+  if (strcmp(a, "--da-cost") == 0) {
+    if (*i + 1 >= argc)
+      error_at(NULL, NULL, "option --da-cost needs an argument: luts or adders");
+    const char *v = argv[++*i];
+    if (strcmp(v, "luts") != 0 && strcmp(v, "adders") != 0)
+      error_at(NULL, NULL, "--da-cost takes luts or adders, got '%s'", v);
+    po->da_adders = v[0] == 'a';
     return 1;
   }
   if (strcmp(a, "--fixed") == 0) {

@@ -9,8 +9,13 @@
  * mismatch exits 1).  Options pick the algorithm's variants, so they can
  * be compared:
  *
- *   cmvm_bench [-n 4,8,16,32] [--seeds K] [--first S] [--weight count|width|narrow|overlap]
- *              [--depth K] [--tries T] [--oldest-first] [--no-cse] [--no-decompose]
+ *   cmvm_bench [-n 4,8,16,32] [--seeds K] [--first S] [--cost adders|luts]
+ *              [--weight count|width|narrow|overlap] [--depth K] [--tries T]
+ *              [--oldest-first] [--no-cse] [--no-decompose]
+ *
+ * --cost: what the graph has least of, with the pattern weight that won for
+ * it (cmvm_options): adders (the default, the issue's measure) or luts
+ * (adder bits; what the da pass minimizes unless --da-cost adders).
  *
  * The matrices come from splitmix64 seeded with (seed, N): fresh matrices
  * from the benchmark's own seeds, never one matrix tuned for.
@@ -91,7 +96,7 @@ static int one_matrix(const char *file, const CmvmOptions *o) {
 }
 
 static void usage(void) {
-  fprintf(stderr, "usage: cmvm_bench [-n 4,8,16,32] [--seeds K] [--first S] "
+  fprintf(stderr, "usage: cmvm_bench [-n 4,8,16,32] [--seeds K] [--first S] [--cost adders|luts] "
                   "[--weight count|width|narrow|overlap] [--depth K] [--tries T] [--oldest-first] [--no-cse]\n"
                   "                  [--no-decompose] [--matrix FILE]\n");
   exit(2);
@@ -101,6 +106,7 @@ int main(int argc, char **argv) {
   CmvmOptions o = cmvm_defaults;
   int sizes[8] = {4, 8, 16, 32}, nsizes = 4, seeds = 100, first = 1;
   const char *matrix = NULL;
+  int weight = -1;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "--oldest-first") == 0) {
@@ -132,22 +138,30 @@ int main(int argc, char **argv) {
       o.max_depth = atoi(v);
     } else if (strcmp(a, "--tries") == 0) {
       o.tries = atoi(v);
+    } else if (strcmp(a, "--cost") == 0) {
+      if (strcmp(v, "adders") != 0 && strcmp(v, "luts") != 0)
+        usage();
+      CmvmOptions c = cmvm_options(v[0] == 'l' ? CMVM_COST_LUTS : CMVM_COST_ADDERS);
+      o.cost = c.cost, o.weight = c.weight;
     } else if (strcmp(a, "--weight") == 0) {
-      o.weight = strcmp(v, "count") == 0 ? CMVM_W_COUNT : strcmp(v, "width") == 0 ? CMVM_W_WIDTH
+      weight = strcmp(v, "count") == 0 ? CMVM_W_COUNT : strcmp(v, "width") == 0 ? CMVM_W_WIDTH
                : strcmp(v, "narrow") == 0 ? CMVM_W_COUNT_NARROW
                : strcmp(v, "overlap") == 0 ? CMVM_W_OVERLAP : -1;
-      if (o.weight < 0)
+      if (weight < 0)
         usage();
     } else {
       usage();
     }
   }
+  if (weight >= 0)
+    o.weight = weight;
   if (matrix)
     return one_matrix(matrix, &o);
   if (seeds < 1)
     usage();
-  printf("# cmvm_bench: %d random N x N int8 matrices per N (seeds %d..%d); weight %s, depth %s, "
-         "tries %d, ties %s first%s%s\n", seeds, first, first + seeds - 1,
+  printf("# cmvm_bench: %d random N x N int8 matrices per N (seeds %d..%d); cost %s, weight %s, "
+         "depth %s, tries %d, ties %s first%s%s\n", seeds, first, first + seeds - 1,
+         o.cost == CMVM_COST_LUTS ? "luts" : "adders",
          o.weight == CMVM_W_WIDTH ? "width" : o.weight == CMVM_W_COUNT_NARROW ? "narrow"
          : o.weight == CMVM_W_OVERLAP ? "overlap" : "count",
          o.max_depth < 0 ? "unlimited" : "limited", o.tries, o.oldest_first ? "oldest" : "newest",

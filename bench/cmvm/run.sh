@@ -17,7 +17,7 @@ echo "== bibc's default (what the da pass runs) =="
 "$b" --seeds "$seeds" || exit 1
 echo
 echo "== variants, N = 8 and 16 =="
-for v in "--weight count" "--weight width" "--weight narrow" "--oldest-first" "--tries 4" "--no-decompose" \
+for v in "--cost luts" "--weight count" "--weight width" "--weight narrow" "--oldest-first" "--tries 4" "--no-decompose" \
          "--no-decompose --tries 16" "--depth 0" "--depth 1" "--depth 2" "--no-cse"; do
   echo "-- $v"
   "$b" -n 8,16 --seeds "$seeds" $v | tail -2 || exit 1

@@ -391,7 +391,8 @@ static int root_cmp(const void *x, const void *y) {
 }
 
 Net *da(const Net *old, const PassOptions *po) {
-  Rebuild R = {.old = old, .net = net_derive(old), .co = cmvm_defaults};
+  Rebuild R = {.old = old, .net = net_derive(old),
+               .co = cmvm_options(po->da_adders ? CMVM_COST_ADDERS : CMVM_COST_LUTS)};
   R.co.max_depth = po->da_depth_given ? po->da_depth : -1;
   Net *net = R.net;
   int64_t nn = old->nnodes + 1;

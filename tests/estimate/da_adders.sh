@@ -2,7 +2,8 @@
 # da_adders.sh - 'bibc estimate --no-synth --json' counts the adders of a
 # constant matrix product as bench/cmvm does (issue 8): for random int8
 # matrices (bench/make_cmvm.py, numpy seeds) the model's "adders" equals
-# cmvm_bench --matrix on the same weights, and with --no-da the product
+# cmvm_bench --matrix on the same weights with the same cost (the da pass's
+# default, luts, and --da-cost adders = cmvm_bench --cost adders), and with --no-da the product
 # keeps one multiplication per nonzero weight (no adder from the da pass);
 # a product over the sharing budget is built without sharing.
 #
@@ -26,13 +27,16 @@ print(rows, cols, -128, 127)
 for r in range(rows):
     print(" ".join(str(int(v)) for v in w[:, r]))
 PY
-  want=$("$bench" --matrix "$work/w.txt" | sed -n 's/^adders \([0-9]*\) .*/\1/p')
-  got=$("$bibc" estimate "$work/m.onnx" --no-synth --json | sed -n 's/^  "adders": \([0-9]*\),$/\1/p')
-  if [ -z "$want" ] || [ "$want" != "$got" ]; then
-    echo "FAIL ${1}x$2 seed $3: bibc estimate counts '$got' adders, cmvm_bench '$want'"; fail=1
-  else
-    echo "ok ${1}x$2 seed $3: $got adders"
-  fi
+  for cost in luts adders; do
+    want=$("$bench" --matrix "$work/w.txt" --cost $cost | sed -n 's/^adders \([0-9]*\) .*/\1/p')
+    got=$("$bibc" estimate "$work/m.onnx" --no-synth --json --da-cost $cost |
+          sed -n 's/^  "adders": \([0-9]*\),$/\1/p')
+    if [ -z "$want" ] || [ "$want" != "$got" ]; then
+      echo "FAIL ${1}x$2 seed $3 --da-cost $cost: bibc estimate counts '$got' adders, cmvm_bench '$want'"; fail=1
+    else
+      echo "ok ${1}x$2 seed $3 --da-cost $cost: $got adders"
+    fi
+  done
   "$bibc" "$work/m.onnx" --no-da --dump-net --target verilog > "$work/net.txt" || exit 1
   muls=$(grep -c " = mul " "$work/net.txt")
   nz=$(awk 'NR > 1 { for (i = 1; i <= NF; i++) if ($i != 0) n++ } END { print n + 0 }' "$work/w.txt")

@@ -80,8 +80,8 @@ module fixed_argmax_l2 (
   output reg [10:0] n31
 );
   wire [6:0] n8;
-  wire [9:0] n9;
-  wire [7:0] n10;
+  wire [7:0] n9;
+  wire [9:0] n10;
   wire [9:0] n11;
   reg [9:0] n12;
   reg [9:0] n13;
@@ -95,19 +95,19 @@ module fixed_argmax_l2 (
   reg [9:0] n22;
   wire [10:0] n24;
   assign n8 = {{1{n0[5]}}, n0} + {{1{n1[5]}}, n1};
-  assign n9 = {{{4{n2[5]}}, n2[5:2]} + {{1{n8[6]}}, n8}, n2[1:0]};
-  assign n10 = {{{2{n3[5]}}, n3[5:2]} - n3, n3[1:0]};
+  assign n9 = {{{2{n3[5]}}, n3[5:2]} - n3, n3[1:0]};
+  assign n10 = {{{4{n2[5]}}, n2[5:2]} + {{1{n8[6]}}, n8}, n2[1:0]};
   assign n11 = {{{3{n8[6]}}, n8[6:3]} + {{1{n2[5]}}, n2}, n8[2:0]};
-  always @(posedge clk) n12 <= n9;
+  always @(posedge clk) n12 <= n10;
   always @(posedge clk) n13 <= n11;
   assign n14 = {{1{n12[9]}}, n12} + {{1{n13[9]}}, n13};
   assign n15 = {{{2{n1[5]}}, n1[5:1]} + {{1{n0[5]}}, n0}, n1[0:0]};
-  assign n16 = {{{1{n10[7]}}, n10[7:2]} - {{1{n2[5]}}, n2}, n10[1:0]};
+  assign n16 = {{{1{n9[7]}}, n9[7:2]} - {{1{n2[5]}}, n2}, n9[1:0]};
   always @(posedge clk) n17 <= n15;
   always @(posedge clk) n18 <= n16;
   assign n19 = {{2{n17[7]}}, n17} + {{1{n18[8]}}, n18};
   assign n20 = {{{4{n0[5]}}, n0[5:3]} + {{1{n2[5]}}, n2}, n0[2:0]};
-  assign n21 = {n20[9:1] + {{1{n10[7]}}, n10}, n20[0:0]};
+  assign n21 = {n20[9:1] + {{1{n9[7]}}, n9}, n20[0:0]};
   always @(posedge clk) n22 <= n21;
   assign n23 = {{1{n12[9]}}, n12} - {{1{n22[9]}}, n22};
   assign n24 = n14 + {{1{n19[9]}}, n19};

@@ -41,20 +41,20 @@ module fixed_scaled (
   assign n1 = in_q[15:8];
   assign n2 = in_q[23:16];
   assign n3 = in_q[31:24];
-  wire [10:0] n12;
-  wire [2:0] n47;
-  wire [10:0] n49;
-  wire [2:0] n72;
-  wire [10:0] n74;
-  wire [2:0] n100;
+  wire [10:0] n15;
+  wire [10:0] n16;
+  wire [2:0] n46;
+  wire [10:0] n77;
+  wire [2:0] n101;
   wire [2:0] n104;
-  wire [5:0] n105;
-  wire [5:0] n108;
-  fixed_scaled_l2 l2 (.clk(clk), .n0(n0), .n1(n1), .n2(n2), .n3(n3), .n12(n12), .n49(n49), .n74(n74));
-  fixed_scaled_l3 l3 (.clk(clk), .n12(n12), .n49(n49), .n74(n74), .n47(n47), .n72(n72), .n100(n100), .n104(n104));
-  fixed_scaled_l4 l4 (.clk(clk), .n47(n47), .n72(n72), .n100(n100), .n104(n104), .n105(n105), .n108(n108));
+  wire [2:0] n106;
+  wire [5:0] n107;
+  wire [5:0] n110;
+  fixed_scaled_l2 l2 (.clk(clk), .n0(n0), .n1(n1), .n2(n2), .n3(n3), .n15(n15), .n16(n16), .n77(n77));
+  fixed_scaled_l3 l3 (.clk(clk), .n15(n15), .n16(n16), .n77(n77), .n46(n46), .n101(n101), .n104(n104), .n106(n106));
+  fixed_scaled_l4 l4 (.clk(clk), .n46(n46), .n101(n101), .n104(n104), .n106(n106), .n107(n107), .n110(n110));
   reg [13:0] out_q;
-  always @(posedge clk) out_q <= {{{1{n108[5]}}, n108}, {1'd0, n105}};
+  always @(posedge clk) out_q <= {{{1{n110[5]}}, n110}, {1'd0, n107}};
   assign out_data = out_q;
   assign out_valid = valid_q[LATENCY-1];
 endmodule
@@ -68,187 +68,191 @@ module fixed_scaled_l2 (
   input wire [7:0] n1,
   input wire [7:0] n2,
   input wire [7:0] n3,
-  output wire [10:0] n12,
-  output reg [10:0] n49,
-  output reg [10:0] n74
+  output wire [10:0] n15,
+  output wire [10:0] n16,
+  output reg [10:0] n77
 );
-  wire [8:0] n6;
+  wire [10:0] n6;
   wire [8:0] n7;
-  wire [10:0] n8;
-  wire [9:0] n9;
-  reg [10:0] n10;
-  reg [9:0] n11;
-  wire [9:0] n13;
-  wire [10:0] n14;
-  wire [8:0] n15;
-  wire [9:0] n16;
-  wire [10:0] n17;
-  assign n6 = {{1{n3[7]}}, n3} - {{1{n0[7]}}, n0};
+  wire [8:0] n8;
+  wire [10:0] n9;
+  wire [8:0] n10;
+  wire [9:0] n11;
+  wire [10:0] n12;
+  reg [10:0] n13;
+  reg [10:0] n14;
+  assign n6 = {{{3{n3[7]}}, n3[7:2]} - {{1{n2[7]}}, n2}, n3[1:0]};
   assign n7 = {{1{n1[7]}}, n1} + {{1{n2[7]}}, n2};
-  assign n8 = {{{3{n0[7]}}, n0[7:2]} - {{1{n2[7]}}, n2}, n0[1:0]};
-  assign n9 = {{1{n7[8]}}, n7} - {{1{n6[8]}}, n6};
-  always @(posedge clk) n10 <= n8;
-  always @(posedge clk) n11 <= n9;
-  assign n12 = n10 + {{1{n11[9]}}, n11};
-  assign n13 = {n6, 1'd0};
-  assign n14 = {{1{n13[9]}}, n13} - {{2{n7[8]}}, n7};
-  assign n15 = {{1{n0[7]}}, n0} - {{1{n2[7]}}, n2};
-  assign n16 = {n6, 1'd0};
-  assign n17 = {{1{n16[9]}}, n16} - {{2{n15[8]}}, n15};
-  always @(posedge clk) n49 <= n14;
-  always @(posedge clk) n74 <= n17;
+  assign n8 = {{1{n0[7]}}, n0} - {{1{n3[7]}}, n3};
+  assign n9 = {{{2{n7[8]}}, n7[8:1]} + {{1{n8[8]}}, n8}, n7[0:0]};
+  assign n10 = {{1{n0[7]}}, n0} + {{1{n2[7]}}, n2};
+  assign n11 = {{{2{n3[7]}}, n3[7:1]} - {{1{n0[7]}}, n0}, n3[0:0]};
+  assign n12 = {{{2{n10[8]}}, n10[8:1]} + n11, n10[0:0]};
+  always @(posedge clk) n13 <= n6;
+  always @(posedge clk) n14 <= n9;
+  assign n15 = n13 + n14;
+  assign n16 = -n14;
+  always @(posedge clk) n77 <= n12;
 endmodule
 
 /* node 5: bibc.Threshold "a" */
 module fixed_scaled_l3 (
   input wire clk,
-  input wire [10:0] n12,
-  input wire [10:0] n49,
-  input wire [10:0] n74,
-  output wire [2:0] n47,
-  output wire [2:0] n72,
-  output reg [2:0] n100,
-  output reg [2:0] n104
+  input wire [10:0] n15,
+  input wire [10:0] n16,
+  input wire [10:0] n77,
+  output wire [2:0] n46,
+  output reg [2:0] n101,
+  output reg [2:0] n104,
+  output reg [2:0] n106
 );
-  wire [0:0] n20;
-  wire [0:0] n22;
-  wire [0:0] n24;
-  wire [0:0] n26;
-  wire [0:0] n28;
-  wire [0:0] n30;
-  wire [0:0] n32;
+  wire [0:0] n19;
+  wire [0:0] n21;
+  wire [0:0] n23;
+  wire [0:0] n25;
+  wire [0:0] n27;
+  wire [0:0] n29;
+  wire [0:0] n31;
+  reg [0:0] n32;
   reg [0:0] n33;
-  reg [0:0] n34;
-  wire [1:0] n35;
+  wire [1:0] n34;
+  reg [0:0] n35;
   reg [0:0] n36;
-  reg [0:0] n37;
-  wire [1:0] n38;
+  wire [1:0] n37;
+  reg [0:0] n38;
   reg [0:0] n39;
-  reg [0:0] n40;
-  wire [1:0] n41;
-  reg [0:0] n42;
-  wire [1:0] n43;
-  wire [2:0] n44;
-  reg [1:0] n45;
-  reg [2:0] n46;
+  wire [1:0] n40;
+  reg [0:0] n41;
+  wire [1:0] n42;
+  wire [2:0] n43;
+  reg [1:0] n44;
+  reg [2:0] n45;
+  wire [0:0] n48;
   wire [0:0] n50;
   wire [0:0] n52;
   wire [0:0] n54;
   wire [0:0] n56;
   wire [0:0] n58;
   wire [0:0] n60;
-  wire [0:0] n62;
+  reg [0:0] n61;
+  reg [0:0] n62;
   wire [1:0] n63;
-  wire [1:0] n64;
-  wire [1:0] n65;
-  reg [0:0] n66;
-  reg [1:0] n67;
-  wire [1:0] n68;
-  reg [1:0] n69;
-  reg [1:0] n70;
-  wire [2:0] n71;
-  wire [0:0] n75;
-  wire [0:0] n77;
-  wire [0:0] n79;
-  wire [0:0] n81;
+  reg [0:0] n64;
+  reg [0:0] n65;
+  wire [1:0] n66;
+  reg [0:0] n67;
+  reg [0:0] n68;
+  wire [1:0] n69;
+  reg [0:0] n70;
+  wire [1:0] n71;
+  wire [2:0] n72;
+  reg [1:0] n73;
+  reg [2:0] n74;
+  wire [2:0] n75;
+  wire [0:0] n78;
+  wire [0:0] n80;
   wire [0:0] n82;
   wire [0:0] n84;
-  wire [0:0] n86;
-  wire [1:0] n87;
-  wire [1:0] n88;
-  wire [1:0] n89;
-  reg [0:0] n90;
-  reg [1:0] n91;
+  wire [0:0] n85;
+  wire [0:0] n87;
+  wire [0:0] n89;
+  wire [1:0] n90;
+  wire [1:0] n91;
   wire [1:0] n92;
-  reg [1:0] n93;
+  reg [0:0] n93;
   reg [1:0] n94;
-  wire [2:0] n95;
-  wire [2:0] n96;
-  assign n20 = $signed(n12) >= $signed(11'd4);
-  assign n22 = $signed(n12) >= $signed(11'd17);
-  assign n24 = $signed(n12) >= $signed(11'd30);
-  assign n26 = $signed(n12) >= $signed(11'd43);
-  assign n28 = $signed(n12) >= $signed(11'd55);
-  assign n30 = $signed(n12) >= $signed(11'd68);
-  assign n32 = $signed(n12) >= $signed(11'd81);
-  always @(posedge clk) n33 <= n20;
-  always @(posedge clk) n34 <= n22;
-  assign n35 = {1'd0, n33} + {1'd0, n34};
-  always @(posedge clk) n36 <= n24;
-  always @(posedge clk) n37 <= n26;
-  assign n38 = {1'd0, n36} + {1'd0, n37};
-  always @(posedge clk) n39 <= n28;
-  always @(posedge clk) n40 <= n30;
-  assign n41 = {1'd0, n39} + {1'd0, n40};
-  always @(posedge clk) n42 <= n32;
-  assign n43 = {1'd0, n42} + n35;
-  assign n44 = {1'd0, n38} + {1'd0, n41};
+  wire [1:0] n95;
+  reg [1:0] n96;
+  reg [1:0] n97;
+  wire [2:0] n98;
+  wire [2:0] n99;
+  assign n19 = $signed(n15) >= $signed(11'd4);
+  assign n21 = $signed(n15) >= $signed(11'd17);
+  assign n23 = $signed(n15) >= $signed(11'd30);
+  assign n25 = $signed(n15) >= $signed(11'd43);
+  assign n27 = $signed(n15) >= $signed(11'd55);
+  assign n29 = $signed(n15) >= $signed(11'd68);
+  assign n31 = $signed(n15) >= $signed(11'd81);
+  always @(posedge clk) n32 <= n19;
+  always @(posedge clk) n33 <= n21;
+  assign n34 = {1'd0, n32} + {1'd0, n33};
+  always @(posedge clk) n35 <= n23;
+  always @(posedge clk) n36 <= n25;
+  assign n37 = {1'd0, n35} + {1'd0, n36};
+  always @(posedge clk) n38 <= n27;
+  always @(posedge clk) n39 <= n29;
+  assign n40 = {1'd0, n38} + {1'd0, n39};
+  always @(posedge clk) n41 <= n31;
+  assign n42 = {1'd0, n41} + n34;
+  assign n43 = {1'd0, n37} + {1'd0, n40};
+  always @(posedge clk) n44 <= n42;
   always @(posedge clk) n45 <= n43;
-  always @(posedge clk) n46 <= n44;
-  assign n47 = {1'd0, n45} + n46;
-  assign n50 = $signed(11'd10) >= $signed(n49);
-  assign n52 = $signed(11'd2030) >= $signed(n49);
-  assign n54 = $signed(11'd2002) >= $signed(n49);
-  assign n56 = $signed(11'd1974) >= $signed(n49);
-  assign n58 = $signed(11'd1946) >= $signed(n49);
-  assign n60 = $signed(11'd1918) >= $signed(n49);
-  assign n62 = $signed(11'd1890) >= $signed(n49);
-  assign n63 = {1'd0, n50} + {1'd0, n52};
-  assign n64 = {1'd0, n54} + {1'd0, n56};
-  assign n65 = {1'd0, n58} + {1'd0, n60};
-  always @(posedge clk) n66 <= n62;
-  always @(posedge clk) n67 <= n63;
-  assign n68 = {1'd0, n66} + n67;
-  always @(posedge clk) n69 <= n64;
-  always @(posedge clk) n70 <= n65;
-  assign n71 = {1'd0, n69} + {1'd0, n70};
-  assign n72 = {1'd0, n68} + n71;
-  assign n75 = $signed(n74) >= $signed(11'd33);
-  assign n77 = $signed(n74) >= $signed(11'd38);
-  assign n79 = $signed(n74) >= $signed(11'd44);
-  assign n81 = $signed(n74) >= $signed(11'd49);
-  assign n82 = $signed(n74) >= $signed(11'd55);
-  assign n84 = $signed(n74) >= $signed(11'd61);
-  assign n86 = $signed(n74) >= $signed(11'd66);
-  assign n87 = {1'd0, n75} + {1'd0, n77};
-  assign n88 = {1'd0, n79} + {1'd0, n81};
-  assign n89 = {1'd0, n82} + {1'd0, n84};
-  always @(posedge clk) n90 <= n86;
-  always @(posedge clk) n91 <= n87;
-  assign n92 = {1'd0, n90} + n91;
-  always @(posedge clk) n93 <= n88;
-  always @(posedge clk) n94 <= n89;
-  assign n95 = {1'd0, n93} + {1'd0, n94};
-  assign n96 = {1'd0, n92} + n95;
-  always @(posedge clk) n100 <= n96;
-  always @(posedge clk) n104 <= n100;
+  assign n46 = {1'd0, n44} + n45;
+  assign n48 = $signed(11'd10) >= $signed(n16);
+  assign n50 = $signed(11'd2030) >= $signed(n16);
+  assign n52 = $signed(11'd2002) >= $signed(n16);
+  assign n54 = $signed(11'd1974) >= $signed(n16);
+  assign n56 = $signed(11'd1946) >= $signed(n16);
+  assign n58 = $signed(11'd1918) >= $signed(n16);
+  assign n60 = $signed(11'd1890) >= $signed(n16);
+  always @(posedge clk) n61 <= n48;
+  always @(posedge clk) n62 <= n50;
+  assign n63 = {1'd0, n61} + {1'd0, n62};
+  always @(posedge clk) n64 <= n52;
+  always @(posedge clk) n65 <= n54;
+  assign n66 = {1'd0, n64} + {1'd0, n65};
+  always @(posedge clk) n67 <= n56;
+  always @(posedge clk) n68 <= n58;
+  assign n69 = {1'd0, n67} + {1'd0, n68};
+  always @(posedge clk) n70 <= n60;
+  assign n71 = {1'd0, n70} + n63;
+  assign n72 = {1'd0, n66} + {1'd0, n69};
+  always @(posedge clk) n73 <= n71;
+  always @(posedge clk) n74 <= n72;
+  assign n75 = {1'd0, n73} + n74;
+  assign n78 = $signed(n77) >= $signed(11'd33);
+  assign n80 = $signed(n77) >= $signed(11'd38);
+  assign n82 = $signed(n77) >= $signed(11'd44);
+  assign n84 = $signed(n77) >= $signed(11'd49);
+  assign n85 = $signed(n77) >= $signed(11'd55);
+  assign n87 = $signed(n77) >= $signed(11'd61);
+  assign n89 = $signed(n77) >= $signed(11'd66);
+  assign n90 = {1'd0, n78} + {1'd0, n80};
+  assign n91 = {1'd0, n82} + {1'd0, n84};
+  assign n92 = {1'd0, n85} + {1'd0, n87};
+  always @(posedge clk) n93 <= n89;
+  always @(posedge clk) n94 <= n90;
+  assign n95 = {1'd0, n93} + n94;
+  always @(posedge clk) n96 <= n91;
+  always @(posedge clk) n97 <= n92;
+  assign n98 = {1'd0, n96} + {1'd0, n97};
+  assign n99 = {1'd0, n95} + n98;
+  always @(posedge clk) n101 <= n99;
+  always @(posedge clk) n104 <= n75;
+  always @(posedge clk) n106 <= n101;
 endmodule
 
 /* node 7: MatMul "fc2" */
 module fixed_scaled_l4 (
   input wire clk,
-  input wire [2:0] n47,
-  input wire [2:0] n72,
-  input wire [2:0] n100,
+  input wire [2:0] n46,
+  input wire [2:0] n101,
   input wire [2:0] n104,
-  output wire [5:0] n105,
-  output wire [5:0] n108
+  input wire [2:0] n106,
+  output wire [5:0] n107,
+  output wire [5:0] n110
 );
-  wire [3:0] n98;
-  reg [3:0] n99;
-  wire [4:0] n101;
-  wire [5:0] n102;
-  reg [5:0] n103;
-  wire [4:0] n106;
-  reg [4:0] n107;
-  assign n98 = {n72, 1'd0};
-  always @(posedge clk) n99 <= n98;
-  assign n101 = {1'd0, n99} - {2'd0, n100};
-  assign n102 = {3'd0, n47} + {{1{n101[4]}}, n101};
+  wire [3:0] n102;
+  reg [3:0] n103;
+  wire [5:0] n105;
+  wire [4:0] n108;
+  reg [4:0] n109;
+  assign n102 = {1'd0, n46} - {1'd0, n101};
   always @(posedge clk) n103 <= n102;
-  assign n105 = {n103[5:2] + {1'd0, n104}, n103[1:0]};
-  assign n106 = {n47, 2'd0};
-  always @(posedge clk) n107 <= n106;
-  assign n108 = {1'd0, n107} - n103;
+  assign n105 = {{{2{n103[3]}}, n103[3:1]} + {2'd0, n104}, n103[0:0]};
+  assign n107 = {n105[5:2] + {1'd0, n106}, n105[1:0]};
+  assign n108 = {n46, 2'd0};
+  always @(posedge clk) n109 <= n108;
+  assign n110 = {1'd0, n109} - n105;
 endmodule
 /* verilator lint_on DECLFILENAME */
