@@ -14,7 +14,10 @@
  *
  * Each graph node that computes is a module of its own (NAME_lPOS, one
  * instance in NAME), so Yosys reports resources per layer; its ports are
- * the nodes it reads from other layers and the nodes others read from it.
+ * the nodes it reads from other modules and the nodes others read from it.
+ * A layer of more than PART_BITS node bits is cut, in node order, into
+ * parts of about equal bits (NAME_lPOS_pK): the pieces Yosys synthesizes
+ * (bibc estimate runs them on all cores) stay small.
  * Every netlist node is one wire of exactly its width (unsigned vectors
  * holding two's complement where the interval is signed), written with
  * plain operators on explicitly sign- or zero-extended operands of the
@@ -33,8 +36,11 @@
 
 #include "backends.h"
 
+#define PART_BITS 6000      /* a layer's node bits per module at most (about 6k LUTs + FFs) */
+
 typedef struct Mod {
-  int index;                 /* graph node position; g->nnodes: the top module */
+  int layer;                 /* graph node position; -1: the top module */
+  int part, nparts;          /* the part of its layer, of how many */
   FILE *f;                   /* its body, a memstream (NULL: not started) */
   char *body;                /* assignments, from a memstream */
   size_t len;
@@ -49,7 +55,9 @@ typedef struct Vlog {
   Graph *g;
   Arena *a;
   FILE *f;                   /* the body being written */
-  Mod *mods;                 /* per layer position, then the top (index g->nnodes) */
+  Mod *mods;                 /* the layers' modules in layer order, then the top */
+  int nmods;                 /* the top is mods[nmods - 1] */
+  int *own;                  /* per node: its module */
   Mod *cur;                  /* the module being written */
   char *live;                /* per node: an output depends on it */
   uint64_t *mask;            /* per node: bits read inside its own module */
@@ -57,10 +65,7 @@ typedef struct Vlog {
   int64_t *inoff;            /* per input port: first bit in in_data */
 } Vlog;
 
-static int owner(const Vlog *v, NetId id) {
-  int l = v->net->nodes[id].layer;
-  return l >= 0 ? l : v->g->nnodes;
-}
+static int owner(const Vlog *v, NetId id) { return v->own[id]; }
 
 static uint64_t bits(int lo, int hi) {  /* mask of bits lo..hi */
   uint64_t m = hi >= 63 ? ~(uint64_t)0 : ((uint64_t)1 << (hi + 1)) - 1;
@@ -71,7 +76,7 @@ static uint64_t bits(int lo, int hi) {  /* mask of bits lo..hi */
 static void use(Vlog *v, NetId id, int lo, int hi) {
   if (v->net->nodes[id].op == NET_CONST)
     return;
-  if (owner(v, id) == v->cur->index) {
+  if (owner(v, id) == (int)(v->cur - v->mods)) {
     v->mask[id] |= bits(lo, hi);
     return;
   }
@@ -273,8 +278,52 @@ static char *unused_bits(Vlog *v, char *acc, NetId id, int w, uint64_t mask) {
   return acc;
 }
 
-static const char *mod_name(Vlog *v, const char *name, int index) {
-  return index == v->g->nnodes ? name : arena_printf(v->a, "%s_l%d", name, index);
+static const char *mod_name(Vlog *v, const char *name, const Mod *m) {
+  if (m->layer < 0)
+    return name;
+  return m->nparts == 1 ? arena_printf(v->a, "%s_l%d", name, m->layer)
+                        : arena_printf(v->a, "%s_l%d_p%d", name, m->layer, m->part);
+}
+
+/* Assigns every node its module: its layer's (one of the layer's parts,
+ * by node order, when the layer has more than PART_BITS bits), else the
+ * top's.  Fills v->mods and v->nmods. */
+static void plan_modules(Vlog *v) {
+  const Net *net = v->net;
+  int L = v->g->nnodes;
+  int64_t *bits = arena_alloc(v->a, sizeof *bits * (size_t)(L + 1)), *run;
+  int *np = arena_alloc(v->a, sizeof *np * (size_t)(L + 1)), *base;
+  run = arena_alloc(v->a, sizeof *run * (size_t)(L + 1));
+  base = arena_alloc(v->a, sizeof *base * (size_t)(L + 1));
+  for (int64_t id = 0; id < net->nnodes; id++) {
+    const NetNode *n = &net->nodes[id];
+    if (v->live[id] && n->layer >= 0 && n->op != NET_CONST)
+      bits[n->layer] += n->w;
+  }
+  int nm = 0;
+  for (int l = 0; l < L; l++) {
+    np[l] = bits[l] > PART_BITS ? (int)((bits[l] + PART_BITS - 1) / PART_BITS) : 1;
+    base[l] = nm;
+    nm += np[l];
+  }
+  v->nmods = nm + 1;
+  v->mods = arena_alloc(v->a, sizeof *v->mods * (size_t)v->nmods);
+  for (int l = 0; l < L; l++)
+    for (int k = 0; k < np[l]; k++)
+      v->mods[base[l] + k] = (Mod){.layer = l, .part = k, .nparts = np[l]};
+  v->mods[nm] = (Mod){.layer = -1, .nparts = 1};
+  for (int64_t id = 0; id < net->nnodes; id++) {
+    const NetNode *n = &net->nodes[id];
+    int l = n->layer;
+    if (l < 0) {
+      v->own[id] = nm;
+      continue;
+    }
+    int k = (int)(run[l] * np[l] / (bits[l] > 0 ? bits[l] : 1));
+    v->own[id] = base[l] + (k < np[l] ? k : np[l] - 1);
+    if (v->live[id] && n->op != NET_CONST)
+      run[l] += n->w;
+  }
 }
 
 /* Declarations of module m's own nodes that are not its output ports. */
@@ -282,8 +331,8 @@ static void declare(Vlog *v, FILE *out, const Mod *m) {
   const Net *net = v->net;
   for (int64_t id = 0; id < net->nnodes; id++) {
     const NetNode *n = &net->nodes[id];
-    if (v->live[id] && owner(v, (NetId)id) == m->index && n->op != NET_CONST &&
-        !(v->outside[id] && m->index != v->g->nnodes))
+    if (v->live[id] && owner(v, (NetId)id) == (int)(m - v->mods) && n->op != NET_CONST &&
+        !(v->outside[id] && m->layer >= 0))
       fprintf(out, "  %s [%d:0] n%lld;\n", n->op == NET_REG ? "reg" : "wire", n->w - 1, (long long)id);
   }
 }
@@ -291,10 +340,15 @@ static void declare(Vlog *v, FILE *out, const Mod *m) {
 /* The layer module at position index: ports, body, unused bits. */
 static void write_layer(Vlog *v, FILE *out, const char *name, Mod *m) {
   const Net *net = v->net;
-  const Node *gn = v->g->nodes[m->index];
+  const Node *gn = v->g->nodes[m->layer];
+  int mi = (int)(m - v->mods);
   fprintf(out, "\n/* node %d: %s \"", gn->index, op_name(gn->op));
   c_comment(out, gn->name);
-  fprintf(out, "\" */\nmodule %s (", mod_name(v, name, m->index));
+  if (m->nparts > 1)
+    fprintf(out, "\", part %d of %d (in node order) */\nmodule %s (", m->part + 1, m->nparts,
+            mod_name(v, name, m));
+  else
+    fprintf(out, "\" */\nmodule %s (", mod_name(v, name, m));
   const char *sep = "\n";
   if (m->clk) {
     fputs("\n  input wire clk", out);
@@ -303,7 +357,7 @@ static void write_layer(Vlog *v, FILE *out, const char *name, Mod *m) {
   for (int i = 0; i < m->nin; i++, sep = ",\n")
     fprintf(out, "%s  input wire [%d:0] n%d", sep, net->nodes[m->in[i]].w - 1, m->in[i]);
   for (int64_t id = 0; id < net->nnodes; id++)
-    if (v->live[id] && v->outside[id] && owner(v, (NetId)id) == m->index) {
+    if (v->live[id] && v->outside[id] && owner(v, (NetId)id) == mi) {
       fprintf(out, "%s  output %s [%d:0] n%lld", sep, net->nodes[id].op == NET_REG ? "reg" : "wire",
               net->nodes[id].w - 1, (long long)id);
       sep = ",\n";
@@ -315,7 +369,7 @@ static void write_layer(Vlog *v, FILE *out, const char *name, Mod *m) {
   for (int i = 0; i < m->nin; i++)
     acc = unused_bits(v, acc, m->in[i], net->nodes[m->in[i]].w, m->inmask[i]);
   for (int64_t id = 0; id < net->nnodes; id++)
-    if (v->live[id] && !v->outside[id] && owner(v, (NetId)id) == m->index &&
+    if (v->live[id] && !v->outside[id] && owner(v, (NetId)id) == mi &&
         net->nodes[id].op != NET_CONST)
       acc = unused_bits(v, acc, (NetId)id, net->nodes[id].w, v->mask[id]);
   if (*acc)
@@ -346,9 +400,8 @@ static void port_note(FILE *f, const char *dir, int p, const NetPort *port, int6
 static void write_top(Vlog *v, FILE *out, const char *name, const char *cmdline, int64_t nin,
                       int64_t nout) {
   const Net *net = v->net;
-  Graph *g = v->g;
-  Mod *top = &v->mods[g->nnodes];
-  int lat = net->stages + 2;
+  Mod *top = &v->mods[v->nmods - 1];
+  int ti = v->nmods - 1, lat = net->stages + 2;
   /* the output register's elements first: they make layer outputs ports */
   v->cur = top;
   char *outs = arena_strdup(v->a, nout == 0 ? "1'b0" : "");
@@ -374,7 +427,9 @@ static void write_top(Vlog *v, FILE *out, const char *name, const char *cmdline,
   }
   fprintf(out, " * Stages: in_data is registered, the core has %d register rank%s, the\n"
            " * results are registered.  Each computing layer is a module %s_lN (N: its\n"
-           " * position in the graph). */\n", net->stages, net->stages == 1 ? "" : "s", name);
+           " * position in the graph)%s%s%s. */\n", net->stages, net->stages == 1 ? "" : "s", name,
+          v->nmods - 1 > v->g->nnodes ? ";\n * a large layer is cut into parts " : "",
+          v->nmods - 1 > v->g->nnodes ? name : "", v->nmods - 1 > v->g->nnodes ? "_lN_pK" : "");
   fprintf(out, "module %s (\n  input wire clk,\n  input wire rst,\n  input wire in_valid,\n"
           "  input wire [%lld:0] in_data,\n  output wire out_valid,\n  output wire [%lld:0] out_data\n);\n",
           name, (long long)(nin > 0 ? nin - 1 : 0), (long long)(nout > 0 ? nout - 1 : 0));
@@ -386,13 +441,16 @@ static void write_top(Vlog *v, FILE *out, const char *name, const char *cmdline,
   fwrite(top->body, 1, top->len, out);
   /* wires between the layers, then one instance per layer */
   for (int64_t id = 0; id < net->nnodes; id++)
-    if (v->live[id] && v->outside[id] && owner(v, (NetId)id) != g->nnodes)
+    if (v->live[id] && v->outside[id] && owner(v, (NetId)id) != ti)
       fprintf(out, "  wire [%d:0] n%lld;\n", net->nodes[id].w - 1, (long long)id);
-  for (int l = 0; l < g->nnodes; l++) {
+  for (int l = 0; l < ti; l++) {
     Mod *m = &v->mods[l];
     if (!m->f)
       continue;
-    fprintf(out, "  %s l%d (", mod_name(v, name, l), l);
+    if (m->nparts > 1)
+      fprintf(out, "  %s l%d_p%d (", mod_name(v, name, m), m->layer, m->part);
+    else
+      fprintf(out, "  %s l%d (", mod_name(v, name, m), m->layer);
     const char *sep = "";
     if (m->clk)
       fputs(".clk(clk)", out), sep = ", ";
@@ -415,7 +473,7 @@ static void write_top(Vlog *v, FILE *out, const char *name, const char *cmdline,
     die("out of memory");
   for (int64_t id = 0; id < net->nnodes; id++) {
     const NetNode *n = &net->nodes[id];
-    if (!v->live[id] || owner(v, (NetId)id) != g->nnodes || n->op == NET_CONST)
+    if (!v->live[id] || owner(v, (NetId)id) != ti || n->op == NET_CONST)
       continue;
     if (n->op == NET_INPUT)
       for (int64_t b = v->inoff[n->s] + n->k * net->in[n->s].fx.w, k = 0; k < n->w; k++, b++)
@@ -445,7 +503,7 @@ const char *emit_verilog(Graph *g, const Net *net, const char *path, const char 
   (void)hpath;
   Arena *a = g->arena;
   Vlog v = {.net = net, .g = g, .a = a};
-  v.mods = arena_alloc(a, sizeof *v.mods * (size_t)(g->nnodes + 1));
+  v.own = arena_alloc(a, sizeof *v.own * (size_t)(net->nnodes + 1));
   v.live = arena_alloc(a, (size_t)net->nnodes + 1);
   v.mask = arena_alloc(a, sizeof *v.mask * (size_t)(net->nnodes + 1));
   v.outside = arena_alloc(a, (size_t)net->nnodes + 1);
@@ -457,8 +515,6 @@ const char *emit_verilog(Graph *g, const Net *net, const char *path, const char 
   }
   for (int p = 0; p < net->nout; p++)
     nout += net->out[p].fx.w * net->out[p].n;
-  for (int l = 0; l <= g->nnodes; l++)
-    v.mods[l].index = l;
   for (int p = 0; p < net->nout; p++)  /* liveness: from the outputs back */
     for (int64_t e = 0; e < net->out[p].n; e++)
       v.live[net->out[p].el[e]] = 1;
@@ -468,6 +524,7 @@ const char *emit_verilog(Graph *g, const Net *net, const char *path, const char 
     for (int j = 0; v.live[id] && j < net_op_nargs(n->op); j++)
       v.live[args[j]] = 1;
   }
+  plan_modules(&v);
   for (int64_t id = 0; id < net->nnodes; id++) {
     if (!v.live[id] || net->nodes[id].op == NET_CONST)
       continue;
@@ -477,10 +534,10 @@ const char *emit_verilog(Graph *g, const Net *net, const char *path, const char 
     v.f = m->f;
     emit_node(&v, (NetId)id);
   }
-  Mod *top = &v.mods[g->nnodes];
+  Mod *top = &v.mods[v.nmods - 1];
   if (!top->f && !(top->f = open_memstream(&top->body, &top->len)))
     die("out of memory");
-  for (int l = 0; l <= g->nnodes; l++)
+  for (int l = 0; l < v.nmods; l++)
     if (v.mods[l].f && fclose(v.mods[l].f) != 0)
       die("out of memory");
   const char *name = c_ident_from_path(a, path);
@@ -500,12 +557,12 @@ const char *emit_verilog(Graph *g, const Net *net, const char *path, const char 
   /* one module per layer in one file: Verilator's DECLFILENAME rule (a
    * module per file named after it) does not apply to them */
   fputs("\n/* verilator lint_off DECLFILENAME */\n", o.f);
-  for (int l = 0; l < g->nnodes; l++)
+  for (int l = 0; l < v.nmods - 1; l++)
     if (v.mods[l].f)
       write_layer(&v, o.f, name, &v.mods[l]);
   fputs("/* verilator lint_on DECLFILENAME */\n", o.f);
   out_close(&o);
-  for (int l = 0; l <= g->nnodes; l++) {
+  for (int l = 0; l < v.nmods; l++) {
     free(v.mods[l].body);
     free(v.mods[l].in);
     free(v.mods[l].inmask);

@@ -284,7 +284,11 @@ static void print_table(Estimate *e, FILE *f) {
     fprintf(f, " %10.0f %8lld %10lld\n", x->lut, (long long)x->adders, (long long)x->adder_bits);
   }
   if (syn) {
-    fprintf(f, "\n%s, %.1f s; script (yosys -s):\n", s->version, s->seconds);
+    if (s->runs > 1)
+      fprintf(f, "\n%s, %.1f s in %d runs at once, each with the other runs' modules as blackboxes\n"
+              "(their figures are this one script's); script (yosys -s):\n", s->version, s->seconds, s->runs);
+    else
+      fprintf(f, "\n%s, %.1f s; script (yosys -s):\n", s->version, s->seconds);
     for (const char *p = s->script; *p;) {
       size_t n = strcspn(p, "\n");
       fprintf(f, "  %.*s\n", (int)n, p);
@@ -348,6 +352,7 @@ static void print_json(Estimate *e, FILE *f) {
   json_key(f, "yosys_script", &first);
   syn ? json_str(f, s->script) : (void)fputs("null", f);
   json_key(f, "yosys_seconds", &first), json_num(f, syn ? s->seconds : NAN);
+  json_key(f, "yosys_runs", &first), json_int(f, syn ? s->runs : 0);
   json_key(f, "nextpnr", &first);
   syn && s->pnr ? json_str(f, s->pnr) : (void)fputs("null", f);
   json_key(f, "cost_model_ms", &first), json_num(f, e->model_ms);

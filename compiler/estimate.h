@@ -29,6 +29,7 @@ typedef struct Synth {
   const char *version;       /* "Yosys 0.23 (git sha1 ...)" */
   const char *script;        /* the Yosys script, verbatim */
   double seconds;            /* Yosys's wall time (nextpnr's too, if it ran) */
+  int runs;                  /* xc7: parallel Yosys runs of the script (synth.c), else 1 */
   const char *pnr;           /* ice40: nextpnr's result in one line, or NULL */
 } Synth;
 

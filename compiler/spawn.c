@@ -10,6 +10,8 @@
  * (SIGINT, SIGTERM, SIGHUP) that reaches bibc while it waits is passed on
  * to the group, so the caller can still report and clean up.  The parent's
  * stdio is flushed first so buffered output is not written twice.
+ * spawn_all runs several programs at once (bibc estimate's Yosys runs,
+ * one per core) under one deadline.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,11 +24,14 @@
 
 #include "spawn.h"
 
-static volatile sig_atomic_t child_group;  /* the waited-for child's process group; 0: none */
+#define SPAWN_MAX 64                /* programs at once */
+
+static volatile sig_atomic_t groups[SPAWN_MAX];  /* the waited-for children's groups; 0: none */
 
 static void pass_on(int sig) {
-  if (child_group > 0)
-    kill(-(pid_t)child_group, sig);
+  for (int k = 0; k < SPAWN_MAX; k++)
+    if (groups[k] > 0)
+      kill(-(pid_t)groups[k], sig);
 }
 
 int spawn(char *const *argv, const char *log, int timeout) {
@@ -34,7 +39,14 @@ int spawn(char *const *argv, const char *log, int timeout) {
 }
 
 int spawn_in(char *const *argv, const char *log, int timeout, const char *dir, const char *label) {
-  fflush(NULL);
+  int st;
+  char *const *argvs[1] = {argv};
+  const char *logs[1] = {log};
+  return spawn_all(1, argvs, logs, timeout, dir, label, &st) < 0 ? -1 : st;
+}
+
+/* Starts one child in a group of its own; its pid, or -1. */
+static pid_t start(char *const *argv, const char *log, const char *dir) {
   pid_t pid = fork();
   if (pid < 0)
     return -1;
@@ -53,27 +65,65 @@ int spawn_in(char *const *argv, const char *log, int timeout, const char *dir, c
     _exit(127);
   }
   setpgid(pid, pid);  /* as the child does: whichever runs first */
+  return pid;
+}
+
+int spawn_all(int n, char *const *const *argv, const char *const *log, int timeout, const char *dir,
+              const char *label, int *st) {
+  if (n < 1 || n > SPAWN_MAX) {
+    errno = EINVAL;
+    return -1;
+  }
+  fflush(NULL);
   static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
   struct sigaction sa, old[3];
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = pass_on;
   sigemptyset(&sa.sa_mask);
-  child_group = pid;
   for (int i = 0; i < 3; i++)
     sigaction(sigs[i], &sa, &old[i]);
-  int tty = label && isatty(2), shown = -1, st = 0, timed_out = 0;
+  pid_t pid[SPAWN_MAX];
+  int done[SPAWN_MAX], left = 0, fail = 0, err = 0;
+  for (int k = 0; k < n; k++) {
+    pid[k] = fail ? -1 : start(argv[k], log[k], dir);
+    done[k] = pid[k] < 0;
+    st[k] = pid[k] < 0 ? -1 : 0;
+    if (pid[k] < 0 && !fail)
+      fail = 1, err = errno;
+    groups[k] = pid[k] > 0 ? pid[k] : 0;
+    left += pid[k] > 0;
+  }
+  int tty = label && isatty(2), shown = -1, timed_out = 0;
   long pause_ns = 1000 * 1000;  /* 1 ms, doubling to 50 ms: quick programs return quickly */
   struct timespec t0, now;
   clock_gettime(CLOCK_MONOTONIC, &t0);
-  pid_t r;
-  while ((r = waitpid(pid, &st, WNOHANG)) == 0 || (r < 0 && errno == EINTR)) {
+  while (left > 0) {
+    for (int k = 0; k < n; k++) {
+      if (done[k])
+        continue;
+      pid_t r = waitpid(pid[k], &st[k], WNOHANG);
+      if (r == pid[k] || (r < 0 && errno != EINTR)) {
+        if (r < 0)
+          st[k] = -1, fail = 1, err = errno;
+        else if (WIFSIGNALED(st[k]))
+          kill(-pid[k], SIGTERM);  /* what it left running (a compiler cleans up on SIGTERM) */
+        done[k] = 1, groups[k] = 0, left--;
+      }
+    }
+    if (left == 0)
+      break;
     clock_gettime(CLOCK_MONOTONIC, &now);
     double sec = (double)(now.tv_sec - t0.tv_sec) + (double)(now.tv_nsec - t0.tv_nsec) * 1e-9;
-    if (sec >= timeout) {  /* the whole group: a tool's own children too */
-      kill(-pid, SIGKILL);
-      while ((r = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
-        ;
-      timed_out = 1;
+    if (sec >= timeout || fail) {  /* the whole groups: a tool's own children too */
+      for (int k = 0; k < n; k++)
+        if (!done[k]) {
+          kill(-pid[k], SIGKILL);
+          while (waitpid(pid[k], &st[k], 0) < 0 && errno == EINTR)
+            ;
+          st[k] = SIGALRM;  /* a status WIFSIGNALED reads as SIGALRM: spawn_why says "timed out" */
+          done[k] = 1, groups[k] = 0;
+        }
+      timed_out = !fail;
       break;
     }
     if (tty && (int)sec != shown) {
@@ -85,21 +135,18 @@ int spawn_in(char *const *argv, const char *log, int timeout, const char *dir, c
     nanosleep(&p, NULL);
     pause_ns = pause_ns < 50 * 1000 * 1000 ? pause_ns * 2 : pause_ns;
   }
-  int err = errno;
-  child_group = 0;
+  for (int k = 0; k < n; k++)
+    groups[k] = 0;
   for (int i = 0; i < 3; i++)
     sigaction(sigs[i], &old[i], NULL);
   if (tty && shown >= 0)
     fprintf(stderr, "\r%*s\r", (int)strlen(label) + 12, "");
-  if (r < 0) {
+  (void)timed_out;
+  if (fail) {
     errno = err;
     return -1;
   }
-  if (timed_out)
-    return SIGALRM;  /* a status WIFSIGNALED reads as SIGALRM: spawn_why says "timed out" */
-  if (WIFSIGNALED(st))
-    kill(-pid, SIGTERM);  /* what it left running (a compiler cleans up on SIGTERM) */
-  return st;
+  return 0;
 }
 
 const char *spawn_why(Arena *a, int st, int timeout, const char *line) {

@@ -20,6 +20,14 @@ int spawn(char *const *argv, const char *log, int timeout);
  * "LABEL: N s" is shown and updated every second, then erased. */
 int spawn_in(char *const *argv, const char *log, int timeout, const char *dir, const char *label);
 
+/* spawn_in() for n programs (at most 64) at once, all in dir: program k
+ * is argv[k] with its output in log[k]; waits for all of them under one
+ * deadline and sets st[k] as spawn_in would return it.  Returns 0, or -1
+ * with errno set if one could not be started or waited for (then the
+ * others are killed, and st[k] is -1 for those never started). */
+int spawn_all(int n, char *const *const *argv, const char *const *log, int timeout, const char *dir,
+              const char *label, int *st);
+
 /* What a spawn() status means: NULL for exit status 0, else "cannot start:
  * ERR" (st == -1, read errno before anything changes it), "timed out after
  * N s", "killed by signal N: LINE" or "exit status N: LINE", where LINE is

@@ -17,8 +17,12 @@
  *   asic   synth, then abc -g cmos2 and stat -tech cmos (generic CMOS gates
  *          and Yosys's transistor estimate), or with --liberty FILE
  *          dfflibmap/abc/stat -liberty (cells and area of that library).
- * Every module stays a module (no -flatten), so stat reports each layer;
- * the totals are the "design" section.  LUTs count LUT1-LUT6 and INV
+ * Every module stays a module (no -flatten), so stat reports each layer,
+ * and each module is synthesized on its own: for xc7 the layer modules
+ * are shared out between one Yosys run per core (at most MAX_RUNS), each
+ * running the script with the other runs' modules as blackboxes, and the
+ * figures are the same as one run's (tests/estimate: the parallel case).
+ * The totals are the sum of the modules, the top once.  LUTs count LUT1-LUT6 and INV
  * (xc7) or SB_LUT4 (ice40); FF every FD* / SB_DFF* cell.  A missing tool
  * is a one-line error naming its Debian package; a failing or timed-out
  * tool, one line quoting the end of its log; no partial file is left.
@@ -39,6 +43,7 @@
 
 #define ICE40_HX8K_LUTS 7680      /* logic cells of the largest HX part nextpnr knows */
 #define NEXTPNR_TIMEOUT 300       /* seconds: place and route of a small design */
+#define MAX_RUNS 8                /* parallel Yosys runs (xc7) at most */
 
 static const char *const devices[] = {"xc7", "ice40", "asic"};
 
@@ -131,7 +136,9 @@ static const char *log_tail(Arena *a, const char *path, const char *dir) {
 
 /* ---- scripts ---- */
 
-static const char *script(Estimate *e, const char *liberty) {
+/* The script; for xc7 with blackbox set (a run of several), that line
+ * after read_verilog and the statistics into NAME.RUN.stat.json. */
+static const char *script(Estimate *e, const char *liberty, const char *blackbox, int run) {
   Arena *a = e->a;
   const char *n = e->name;
   switch (e->device) {
@@ -139,13 +146,15 @@ static const char *script(Estimate *e, const char *liberty) {
     return arena_printf(a,
       "# bibc estimate, AMD 7-series: each $add/$sub becomes one $alu (a carry chain)\n"
       "# before alumacc, which would merge adder chains into $macc cells of generic gates\n"
-      "read_verilog %s.v\n"
+      "read_verilog %s.v\n%s%s%s"
       "synth_xilinx -top %s -abc9%s -run :coarse\n"
       "techmap -map +/techmap.v -max_iter 1 t:$add t:$sub\n"
       "select -assert-none t:$add t:$sub\n"
       "synth_xilinx -top %s -abc9%s -run coarse:\n"
-      "tee -q -o %s.stat.json stat -json\n"
-      "stat\n", n, n, e->nodsp ? " -nodsp" : "", n, e->nodsp ? " -nodsp" : "", n);
+      "tee -q -o %s%s.stat.json stat -json\n"
+      "stat\n", n, blackbox ? "blackbox" : "", blackbox ? blackbox : "", blackbox ? "\n" : "",
+      n, e->nodsp ? " -nodsp" : "", n, e->nodsp ? " -nodsp" : "", n,
+      blackbox ? arena_printf(a, ".%d", run) : "");
   case DEV_ICE40:
     return arena_printf(a,
       "# bibc estimate, Lattice iCE40: each $add/$sub becomes one $alu (SB_CARRY chain)\n"
@@ -217,7 +226,8 @@ static SynthLayer count_cells(Device d, const Json *m) {
   return s;
 }
 
-/* The layer position of a module named NAME_lN, or -1. */
+/* The layer position of a module named NAME_lN or NAME_lN_pK (a part of
+ * a large layer), or -1. */
 static int layer_of(const Estimate *e, const char *mod) {
   if (*mod == '\\')
     mod++;
@@ -226,10 +236,23 @@ static int layer_of(const Estimate *e, const char *mod) {
     return -1;
   char *end;
   long l = strtol(mod + n + 2, &end, 10);
+  if (strncmp(end, "_p", 2) == 0 && end[2] >= '0' && end[2] <= '9')
+    strtol(end + 2, &end, 10);
   return *end || l < 0 || l >= e->g->nnodes ? -1 : (int)l;
 }
 
-static void read_stat_json(Estimate *e, const char *path) {
+static void add_cells(SynthLayer *to, SynthLayer x) {
+  if (to->lut < 0) {  /* not seen yet */
+    *to = x;
+    return;
+  }
+  to->lut += x.lut, to->ff += x.ff, to->carry += x.carry, to->dsp += x.dsp, to->bram += x.bram;
+  to->cells += x.cells;
+}
+
+/* One run's statistics: its modules add to their layers and to the total
+ * (the top's only when top is set: every run has it). */
+static void read_stat_json(Estimate *e, const char *path, int top) {
   size_t len, err;
   char *text = read_file(e->a, path, &len);
   const Json *j = text ? json_parse(e->a, text, len, &err) : NULL;
@@ -238,16 +261,19 @@ static void read_stat_json(Estimate *e, const char *path) {
     error_at(e->model, NULL, "Yosys wrote no statistics (%s)", path);
   const Json *who = json_get(j, "creator");
   e->syn.version = who && who->kind == JSON_STRING ? who->str : "Yosys";
-  e->syn.total = count_cells(e->device, design);
   for (const Json *m = mods->child; m; m = m->next) {
     int l = layer_of(e, m->key);
+    if (l < 0 && !top)
+      continue;
+    SynthLayer c = count_cells(e->device, m);
     if (l >= 0)
-      e->syn.layers[l] = count_cells(e->device, m);
+      add_cells(&e->syn.layers[l], c);
+    add_cells(&e->syn.total, c);
+    const Json *by = json_get(m, "num_cells_by_type");
+    for (const Json *t = by ? by->child : NULL; t; t = t->next)
+      if (strncmp(t->key, "MUXF", 4) == 0)
+        e->syn.muxf += (int64_t)json_number(t, 0);
   }
-  for (const Json *c = json_get(design, "num_cells_by_type") ? json_get(design, "num_cells_by_type")->child : NULL;
-       c; c = c->next)
-    if (strncmp(c->key, "MUXF", 4) == 0)
-      e->syn.muxf += (int64_t)json_number(c, 0);
 }
 
 /* The asic figures from the text of stat: per module "Number of cells",
@@ -273,13 +299,14 @@ static void read_asic_log(Estimate *e, const char *path) {
         layer = -3;  /* the top's own block: the totals come from the hierarchy */
     }
     SynthLayer *s = hier ? &e->syn.total : layer >= 0 ? &e->syn.layers[layer] : NULL;
+    /* a layer cut into parts (NAME_lN_pK) adds up its modules */
     if (s && sscanf(line, " Number of cells: %lld", &k) == 1)
-      s->cells = k;
+      s->cells = (s->cells > 0 && !hier ? s->cells : 0) + k;
     else if (s && sscanf(line, " Estimated number of transistors: %lld", &k) == 1)
-      s->transistors = k;
+      s->transistors = (s->transistors > 0 && !hier ? s->transistors : 0) + k;
     else if (s && (strstr(line, "Chip area for module") || strstr(line, "Chip area for top module")) &&
              sscanf(strrchr(line, ':') + 1, "%lf", &x) == 1)
-      s->area = x;
+      s->area = (s->area > 0 && !hier ? s->area : 0) + x;
     if (strncmp(line, "Yosys ", 6) == 0 && !e->syn.version)
       e->syn.version = arena_strdup(e->a, line);
     line = next;
@@ -364,6 +391,114 @@ static void place_and_route(Estimate *e, const char *dir, const char *json, cons
   }
 }
 
+/* The layer modules of the Verilog at path shared out between parallel
+ * Yosys runs: one per core, at most MAX_RUNS and one per module, largest
+ * module (in bytes of Verilog, near enough its cost) to the lightest run
+ * first.  Returns the number of runs; (*blackbox)[k] lists the modules run
+ * k leaves out. */
+static int plan_runs(Estimate *e, const char *path, const char ***blackbox) {
+  Arena *a = e->a;
+  size_t len;
+  char *text = read_file(a, path, &len);
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  int nm = 0, cap = 16;
+  const char **name = arena_alloc(a, sizeof *name * (size_t)cap);
+  int64_t *size = arena_alloc(a, sizeof *size * (size_t)cap), last = -1;
+  for (char *p = text; p && (p = strstr(p, "\nmodule ")); p++) {
+    char *q = p + 8, *end = strchr(q, ' ');
+    if (!end)
+      break;
+    if (last >= 0)
+      size[nm - 1] = (int64_t)(p - text) - last;
+    if ((size_t)(end - q) == strlen(e->name) && strncmp(q, e->name, (size_t)(end - q)) == 0) {
+      last = -1;  /* the top: in every run */
+      continue;
+    }
+    if (nm == cap) {
+      const char **n2 = arena_alloc(a, sizeof *n2 * (size_t)(2 * cap));
+      int64_t *s2 = arena_alloc(a, sizeof *s2 * (size_t)(2 * cap));
+      memcpy(n2, name, sizeof *name * (size_t)cap), memcpy(s2, size, sizeof *size * (size_t)cap);
+      name = n2, size = s2, cap *= 2;
+    }
+    name[nm] = arena_printf(a, "%.*s", (int)(end - q), q);
+    last = (int64_t)(p - text);
+    nm++;
+  }
+  if (last >= 0)
+    size[nm - 1] = (int64_t)len - last;
+  int runs = cpus < 2 ? 1 : cpus > MAX_RUNS ? MAX_RUNS : (int)cpus;
+  runs = runs < nm ? runs : nm;
+  if (runs < 2)
+    return 1;
+  int *run = arena_alloc(a, sizeof *run * (size_t)nm), *done = arena_alloc(a, sizeof *done * (size_t)nm);
+  int64_t load[MAX_RUNS] = {0};
+  for (int i = 0; i < nm; i++) {
+    int m = -1, r = 0;
+    for (int j = 0; j < nm; j++)  /* the largest left; ties: file order */
+      if (!done[j] && (m < 0 || size[j] > size[m]))
+        m = j;
+    for (int k = 1; k < runs; k++)
+      r = load[k] < load[r] ? k : r;
+    done[m] = 1, run[m] = r, load[r] += size[m];
+  }
+  *blackbox = arena_alloc(a, sizeof **blackbox * (size_t)runs);
+  for (int k = 0; k < runs; k++) {
+    char *b = arena_strdup(a, "");
+    for (int i = 0; i < nm; i++)
+      if (run[i] != k)
+        b = arena_printf(a, "%s %s", b, name[i]);
+    (*blackbox)[k] = b;
+  }
+  return runs;
+}
+
+/* The runs of plan_runs at once; their figures add up (each module's come
+ * from the one run that synthesized it, the top's from run 0). */
+static void run_parallel(Estimate *e, const char *dir, const char **blackbox) {
+  Arena *a = e->a;
+  Synth *s = &e->syn;
+  int R = s->runs, st[MAX_RUNS];
+  char **argv[MAX_RUNS];
+  const char *out[MAX_RUNS], *log[MAX_RUNS], *stat[MAX_RUNS];
+  for (int k = 0; k < R; k++) {
+    const char *ys = arena_printf(a, "%s/%s.%d.ys", dir, e->name, k);
+    log[k] = arena_printf(a, "%s/%s.%d.log", dir, e->name, k);
+    out[k] = arena_printf(a, "%s/yosys.%d.out", dir, k);
+    stat[k] = arena_printf(a, "%s/%s.%d.stat.json", dir, e->name, k);
+    const char *files[] = {ys, arena_printf(a, "%s.tmp", ys), log[k], out[k], stat[k]};
+    for (int i = 0; i < 5; i++)
+      error_remove_on_exit(files[i]);
+    OutFile o;
+    out_open(&o, ys);
+    fputs(script(e, NULL, blackbox[k], k), o.f);
+    out_close(&o);
+    char **v = arena_alloc(a, sizeof *v * 7);
+    v[0] = "yosys", v[1] = "-q", v[2] = "-l", v[3] = arena_printf(a, "%s.%d.log", e->name, k);
+    v[4] = "-s", v[5] = arena_printf(a, "%s.%d.ys", e->name, k), v[6] = NULL;
+    argv[k] = v;
+  }
+  if (spawn_all(R, (char *const *const *)argv, out, e->timeout, dir, "yosys", st) != 0)
+    error_at(e->model, NULL, "yosys failed: %s", spawn_why(a, -1, e->timeout, NULL));
+  for (int k = 0; k < R; k++)
+    if (!(WIFEXITED(st[k]) && WEXITSTATUS(st[k]) == 0))
+      error_at(e->model, NULL, "yosys failed: %s",
+               spawn_why(a, st[k], e->timeout, log_tail(a, out[k], dir)));
+  double d = 0;
+  for (int k = 0; k < R; k++) {
+    read_stat_json(e, stat[k], k == 0);
+    double x = abc9_delay(a, log[k]);
+    d = x > d ? x : d;
+  }
+  s->abc9_ns = d / 1000;
+  for (int k = 0; k < R; k++) {
+    const char *files[] = {arena_printf(a, "%s/%s.%d.ys", dir, e->name, k), log[k], out[k], stat[k]};
+    for (int i = 0; i < 4; i++) {
+      remove(files[i]);
+      error_keep_output(files[i]);
+    }
+  }
+}
+
 void synth_run(Estimate *e) {
   Arena *a = e->a;
   Synth *s = &e->syn;
@@ -400,36 +535,43 @@ void synth_run(Estimate *e) {
   enum { NFILES = sizeof files / sizeof files[0] };
   for (int i = 0; i < NFILES; i++)
     error_remove_on_exit(files[i]);
-  error_remove_on_exit(dir);  /* after its files */
+  error_remove_tree_on_exit(dir);  /* after its files, with the parallel runs' (run_parallel) */
   const char *cmd = arena_printf(a, "bibc estimate %s", e->model);
   emit_verilog(e->g, e->net, files[0], NULL, cmd);
   if (e->out)
     emit_verilog(e->g, e->net, e->out, NULL, cmd);
-  s->script = script(e, liberty);
+  s->script = script(e, liberty, NULL, 0);
   OutFile o;
   out_open(&o, files[2]);
   fputs(s->script, o.f);
   out_close(&o);
+  const char **blackbox = NULL;
+  s->runs = e->device == DEV_XC7 ? plan_runs(e, files[0], &blackbox) : 1;
   s->layers = arena_alloc(a, sizeof *s->layers * (size_t)(e->g->nnodes + 1));
   for (int l = 0; l < e->g->nnodes; l++)
     s->layers[l] = (SynthLayer){.lut = -1, .ff = -1, .carry = -1, .dsp = -1, .bram = -1,
                                 .cells = -1, .transistors = -1, .area = -1};
   s->total = (SynthLayer){.transistors = -1, .area = -1};
-  char *argv[] = {"yosys", "-q", "-l", arena_printf(a, "%s.log", n), "-s",
-                  arena_printf(a, "%s.ys", n), NULL};
   double t0 = now_s();
-  run_tool(e, argv, files[5], dir, "yosys");
-  s->seconds = now_s() - t0;
+  if (s->runs > 1) {
+    run_parallel(e, dir, blackbox);
+    s->seconds = now_s() - t0;
+  } else {
+    char *argv[] = {"yosys", "-q", "-l", arena_printf(a, "%s.log", n), "-s",
+                    arena_printf(a, "%s.ys", n), NULL};
+    run_tool(e, argv, files[5], dir, "yosys");
+    s->seconds = now_s() - t0;
+  }
   if (e->device == DEV_ASIC) {
     read_asic_log(e, files[4]);
     for (int l = 0; l < e->g->nnodes; l++)  /* layers are known by their cells */
       if (s->layers[l].cells >= 0)
         s->layers[l].lut = 0;
-  } else {
-    read_stat_json(e, files[6]);
+  } else if (s->runs == 1) {  /* (run_parallel read its runs' figures) */
+    read_stat_json(e, files[6], 1);
   }
   if (e->device == DEV_XC7) {
-    double d = abc9_delay(a, files[4]);
+    double d = s->runs > 1 ? s->abc9_ns * 1000 : abc9_delay(a, files[4]);
     s->delay_ns = e->cost.delay_ns;
     s->fmax_mhz = e->cost.fmax_mhz;
     s->abc9_ns = d / 1000;

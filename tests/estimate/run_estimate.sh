@@ -33,6 +33,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+# LUT FF CARRY4 of the printed script ($name.ys) run by hand on $name.v
+by_hand() {
+  yosys -q -s "$name.ys" > yosys.log 2>&1 || fail "yosys -s $name.ys"
+  again=$(/usr/bin/python3 -c '
+import json
+d = json.load(open("'"$name"'.stat.json"))["design"]["num_cells_by_type"]
+lut = sum(v for k, v in d.items() if k == "INV" or (k.startswith("LUT") and k[3:].isdigit()))
+print(lut, sum(v for k, v in d.items() if k.startswith("FD")), d.get("CARRY4", 0))')
+}
 field() { sed -n "s/^  \"$1\": \\([^,]*\\),*\$/\\1/p" "$2"; }
 name=$(basename "$model" .onnx | tr -c 'A-Za-z0-9_\n' '_')
 cd "$work" || exit 1
@@ -66,13 +75,30 @@ xc7)
   /usr/bin/python3 -c 'import json,sys; print(json.load(open("e.json"))["yosys_script"], end="")' > "$name.ys" \
     || fail "yosys_script is not valid JSON"
   "$bibc" "$model" -o "$name.v" > /dev/null || fail "bibc -o $name.v"
-  yosys -q -s "$name.ys" > yosys.log 2>&1 || fail "yosys -s $name.ys"
-  again=$(/usr/bin/python3 -c '
-import json
-d = json.load(open("'"$name"'.stat.json"))["design"]["num_cells_by_type"]
-print(sum(v for k, v in d.items() if k == "INV" or (k.startswith("LUT") and k[3:].isdigit())))')
-  [ "$again" = "$lut" ] || fail "the script by hand gives $again LUTs, bibc estimate $lut"
-  echo "xc7: $lut LUT, $ff FF, $(field carry e.json) CARRY4; the script by hand: $again LUT; Fmax $(field fmax_mhz e.json) MHz; $(cat err.txt)"
+  by_hand
+  [ "$again" = "$lut $ff $(field carry e.json)" ] ||
+    fail "the script by hand gives LUT FF CARRY4 $again, bibc estimate $lut $ff $(field carry e.json)"
+  echo "xc7: $lut LUT, $ff FF, $(field carry e.json) CARRY4 in $(field yosys_runs e.json) Yosys run(s); the script by hand: the same; Fmax $(field fmax_mhz e.json) MHz; $(cat err.txt)"
+  ;;
+parallel)
+  # a layer over PART_BITS (backends/verilog.c) is cut into modules NAME_lN_pK,
+  # and the modules are synthesized by parallel Yosys runs (one per core):
+  # the figures must be those of the printed script run once by hand
+  /usr/bin/python3 "$here/../../bench/make_cmvm.py" "$name.onnx" 16 16 1 || fail "make_cmvm.py"
+  model=$name.onnx
+  "$bibc" estimate "$model" --json -o "$name.v" > e.json 2> err.txt || fail "bibc estimate: $(cat err.txt)"
+  parts=$(grep -c "^module ${name}_l[0-9]*_p[0-9]* (" "$name.v")
+  [ "$parts" -ge 2 ] || fail "the 16 x 16 product is not cut into parts ($parts)"
+  runs=$(field yosys_runs e.json)
+  [ "$(nproc)" -lt 2 ] || [ "$runs" -ge 2 ] || fail "$runs Yosys run(s) on $(nproc) cores"
+  lut=$(field lut e.json) ff=$(field ff e.json)
+  /usr/bin/python3 -c 'import json,sys; print(json.load(open("e.json"))["yosys_script"], end="")' > "$name.ys"
+  by_hand
+  [ "$again" = "$lut $ff $(field carry e.json)" ] ||
+    fail "the script by hand gives LUT FF CARRY4 $again, $runs parallel runs $lut $ff $(field carry e.json)"
+  layer=$(grep '"node": ' e.json | sed -n 's/.*"lut": \([0-9]*\),.*/\1/p' | head -1)
+  [ "$layer" = "$lut" ] || fail "the product's layer has $layer LUTs of $lut (its parts not added up)"
+  echo "parallel: $parts parts, $runs Yosys runs in $(field yosys_seconds e.json) s: $lut LUT, $ff FF; the script by hand: the same"
   ;;
 ice40)
   "$bibc" estimate "$model" --device ice40 --json > e.json || fail "bibc estimate --device ice40"
@@ -121,7 +147,7 @@ timeout)
   [ $st = 1 ] || fail "exit status $st, want 1"
   grep -q "timed out after 1 s" err.txt || fail "message: $(cat err.txt)"
   [ -z "$(ls tmp)" ] || fail "left in TMPDIR: $(ls tmp)"
-  pgrep -f "yosys -q -l $name.log" > /dev/null && fail "yosys still running"
+  pgrep -f "yosys -q -l $name\." > /dev/null && fail "yosys still running"
   echo "timeout: $(cat err.txt)"
   ;;
 *) echo "unknown case $case"; exit 2 ;;

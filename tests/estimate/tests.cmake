@@ -9,7 +9,8 @@ foreach(t "schema ${CMAKE_SOURCE_DIR}/tests/fixed/models/select.onnx"
           "asic ${ESTIMATE_SMALL}"
           "budget ${ESTIMATE_SMALL}"
           "no_yosys ${ESTIMATE_SMALL}"
-          "timeout ${CMAKE_SOURCE_DIR}/tests/fixed/models/jet_like.onnx")
+          "timeout ${CMAKE_SOURCE_DIR}/tests/fixed/models/jet_like.onnx"
+          "parallel ${CMAKE_SOURCE_DIR}/tests/fixed/models/select.onnx")
   string(REPLACE " " ";" f "${t}")
   list(GET f 0 case)
   list(GET f 1 model)

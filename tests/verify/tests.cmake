@@ -6,6 +6,7 @@
 # --pipeline settings, and a broken module (a flipped bit, a late
 # out_valid), a hanging or a missing simulator are reported.  Each entry:
 # NAME CASE MODEL [verify arguments]; cases are described in run_verify.sh.
+# jet_like has layers cut into module parts (NAME_lN_pK, backends/verilog.c).
 # Co-simulation stays on small models and few samples: Verilator compiles
 # C++ for 10-20 s whatever the size, and Icarus Verilog is slow on deep
 # logic without registers (--pipeline 0), so Verilator runs once.
@@ -23,6 +24,7 @@ foreach(t "jet_mlp_float ok examples/jet_mlp.onnx"
           "sim_rounding_modes_p0 sim_iverilog tests/fixed/models/rounding_modes.onnx --samples 200 --pipeline 0"
           "sim_rounding_modes_p1 sim_iverilog tests/fixed/models/rounding_modes.onnx --samples 1000 --pipeline 1"
           "sim_multithreshold sim_iverilog tests/backends/models/multithreshold.onnx --samples 1000"
+          "sim_jet_like_parts sim_iverilog tests/fixed/models/jet_like.onnx --samples 300"
           "sim_bnn_fc_1layer sim_iverilog ${BNN} --samples 2000"
           "sim_bnn_fc_1layer_p1 sim_iverilog ${BNN} --samples 500 --pipeline 1"
           "sim_all all tests/fixed/models/select.onnx --samples 500"
