@@ -15,8 +15,8 @@
  *
  * The same over the inputs (the transposed decomposition, decomposed_in).
  * cmvm_solve tries no decomposition and both decompositions with hop
- * limits 2, 3 and 4 (bench/cmvm: a limit of 1 or 5 and more adds little for
- * its time; edges without the extra adder in their cost, as da4ml weighs
+ * limits 2 and 3 (bench/cmvm: a limit of 1, 4 or more adds little for its
+ * time; edges without the extra adder in their cost, as da4ml weighs
  * them, lost 1-2 adders; the transposition principle, a greedy run on W^T
  * with its graph reversed, never won), and keeps the graph with the fewest
  * adders (then the shallowest, then the fewest adder bits; or with
@@ -33,9 +33,10 @@
 
 #define CMVM_MAX_PAIRS 6000000  /* pairs at the start: at most ~10 s and ~300 MB */
 #define DC_BUDGET 20000000       /* nout^2 * nin distance digits at most */
-#define NHOPS 3                  /* hop limits tried (bench/cmvm, 16 x 16: {2,3} 362.9 adders
-                                  in 10 ms, {2,3,4} 362.0 in 14 ms, {1,2,3,4} 361.8 in 18 ms) */
-static const int hops_tried[NHOPS] = {2, 3, 4};
+#define NHOPS 2                  /* hop limits tried (bench/cmvm, 16 x 16: {2,3} 362.9 adders
+                                  in 10 ms, {2,3,4} 362.0 in 14 ms, {1,2,3,4} 361.8 in 18 ms;
+                                  the smart pixel compiles in 0.5 s with {2,3}, 0.9 s with 4) */
+static const int hops_tried[NHOPS] = {2, 3};
 
 static int csd_digits(int64_t c) {
   int n = 0;
