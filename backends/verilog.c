@@ -15,9 +15,9 @@
  * Each graph node that computes is a module of its own (NAME_lPOS, one
  * instance in NAME), so Yosys reports resources per layer; its ports are
  * the nodes it reads from other modules and the nodes others read from it.
- * A layer of more than PART_BITS node bits is cut, in node order, into
- * parts of about equal bits (NAME_lPOS_pK): the pieces Yosys synthesizes
- * (bibc estimate runs them on all cores) stay small.
+ * A layer of more than PART_BITS node bits (and no multiplication) is cut,
+ * in node order, into parts of about equal bits (NAME_lPOS_pK): the pieces
+ * Yosys synthesizes (bibc estimate runs them on all cores) stay small.
  * Every netlist node is one wire of exactly its width (unsigned vectors
  * holding two's complement where the interval is signed), written with
  * plain operators on explicitly sign- or zero-extended operands of the
@@ -287,22 +287,28 @@ static const char *mod_name(Vlog *v, const char *name, const Mod *m) {
 
 /* Assigns every node its module: its layer's (one of the layer's parts,
  * by node order, when the layer has more than PART_BITS bits), else the
- * top's.  Fills v->mods and v->nmods. */
+ * top's.  A layer with multiplications stays whole: Yosys shares partial
+ * products between the multipliers of one operand, which parts would
+ * cut off (a 16 x 16 --no-da product: 6.5 % more LUTs in parts; an adder
+ * graph: 0.2 %).  Fills v->mods and v->nmods. */
 static void plan_modules(Vlog *v) {
   const Net *net = v->net;
   int L = v->g->nnodes;
   int64_t *bits = arena_alloc(v->a, sizeof *bits * (size_t)(L + 1)), *run;
   int *np = arena_alloc(v->a, sizeof *np * (size_t)(L + 1)), *base;
+  char *mul = arena_alloc(v->a, (size_t)(L + 1));
   run = arena_alloc(v->a, sizeof *run * (size_t)(L + 1));
   base = arena_alloc(v->a, sizeof *base * (size_t)(L + 1));
   for (int64_t id = 0; id < net->nnodes; id++) {
     const NetNode *n = &net->nodes[id];
     if (v->live[id] && n->layer >= 0 && n->op != NET_CONST)
       bits[n->layer] += n->w;
+    if (v->live[id] && n->layer >= 0 && n->op == NET_MUL)
+      mul[n->layer] = 1;
   }
   int nm = 0;
   for (int l = 0; l < L; l++) {
-    np[l] = bits[l] > PART_BITS ? (int)((bits[l] + PART_BITS - 1) / PART_BITS) : 1;
+    np[l] = bits[l] > PART_BITS && !mul[l] ? (int)((bits[l] + PART_BITS - 1) / PART_BITS) : 1;
     base[l] = nm;
     nm += np[l];
   }

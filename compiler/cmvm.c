@@ -533,9 +533,7 @@ Cmvm *cmvm_run(const int64_t *W, int nout, int nin, const int64_t *lo, const int
     for (int out = 0; out < nout; out++) {
       int64_t t = 0;
       for (int i = 0; i < nin; i++)
-        for (int64_t c = W[(int64_t)out * nin + i]; c != 0; c /= 2)
-          if (c & 1)
-            c -= (c & 3) == 3 ? -1 : 1, t++;
+        t += cmvm_digits(W[(int64_t)out * nin + i]);
       pairs += t * (t - 1) / 2;
     }
     s.cappats = (int32_t)(pairs < (1 << 16) ? pairs + 1024 : 1 << 16);

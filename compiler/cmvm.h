@@ -86,6 +86,9 @@ Cmvm *cmvm_solve(const int64_t *W, int nout, int nin, const int64_t *lo, const i
                  const int32_t *depth, const CmvmOptions *o, const char **why);
 void cmvm_free(Cmvm *m);
 
+/* Nonzero canonical signed digits of c (its terms). */
+int cmvm_digits(int64_t c);
+
 /* ---- cmvm.c, for cmvm_solve (cmvm_decompose.c) ---- */
 /* One greedy run of cmvm.c's algorithm (attempt > 0: hashed tie-breaks). */
 Cmvm *cmvm_run(const int64_t *W, int nout, int nin, const int64_t *lo, const int64_t *hi,

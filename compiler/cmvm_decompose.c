@@ -38,22 +38,10 @@
                                   the smart pixel compiles in 0.5 s with {2,3}, 0.9 s with 4) */
 static const int hops_tried[NHOPS] = {2, 3};
 
-static int csd_digits(int64_t c) {
-  int n = 0;
-  while (c != 0) {
-    if (c & 1) {
-      c -= (c & 3) == 3 ? -1 : 1;
-      n++;
-    }
-    c /= 2;
-  }
-  return n;
-}
-
 static int64_t row_digits(const int64_t *w, const int64_t *v, int s, int nin) {
   int64_t n = 0;
   for (int i = 0; i < nin; i++)
-    n += csd_digits(w[i] - (v ? s * v[i] : 0));
+    n += cmvm_digits(w[i] - (v ? s * v[i] : 0));
   return n;
 }
 
@@ -225,7 +213,7 @@ static int within_limit(const Cmvm *m, const int64_t *W, const int32_t *depth, i
     int64_t hist[64] = {0};
     for (int i = 0; i < m->nin; i++) {
       int32_t d = depth ? depth[i] - dmin : 0;
-      hist[d < 63 ? d : 63] += csd_digits(W[(int64_t)j * m->nin + i]);
+      hist[d < 63 ? d : 63] += cmvm_digits(W[(int64_t)j * m->nin + i]);
     }
     int top = 63, base = -1;
     while (top > 0 && hist[top] == 0)

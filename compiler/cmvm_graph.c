@@ -10,6 +10,18 @@
 
 #include "cmvm.h"
 
+int cmvm_digits(int64_t c) {
+  int n = 0;
+  while (c != 0) {
+    if (c & 1) {
+      c -= (c & 3) == 3 ? -1 : 1;
+      n++;
+    }
+    c /= 2;
+  }
+  return n;
+}
+
 int cmvm_width(int64_t lo, int64_t hi) {
   int w = 1;
   if (lo < 0) {
