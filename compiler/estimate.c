@@ -285,8 +285,9 @@ static void print_table(Estimate *e, FILE *f) {
   }
   if (syn) {
     if (s->runs > 1)
-      fprintf(f, "\n%s, %.1f s in %d runs at once, each with the other runs' modules as blackboxes\n"
-              "(their figures are this one script's); script (yosys -s):\n", s->version, s->seconds, s->runs);
+      fprintf(f, "\n%s, %.1f s in %d runs at once, each with the other runs' modules as blackboxes;\n"
+              "the figures are the sum of their modules (the top's from run 1); scripts:\n",
+              s->version, s->seconds, s->runs);
     else
       fprintf(f, "\n%s, %.1f s; script (yosys -s):\n", s->version, s->seconds);
     for (const char *p = s->script; *p;) {

@@ -17,12 +17,15 @@
  *   asic   synth, then abc -g cmos2 and stat -tech cmos (generic CMOS gates
  *          and Yosys's transistor estimate), or with --liberty FILE
  *          dfflibmap/abc/stat -liberty (cells and area of that library).
- * Every module stays a module (no -flatten), so stat reports each layer,
- * and each module is synthesized on its own: for xc7 the layer modules
- * are shared out between one Yosys run per core (at most MAX_RUNS), each
- * running the script with the other runs' modules as blackboxes, and the
- * figures are the same as one run's (tests/estimate: the parallel case).
- * The totals are the sum of the modules, the top once.  LUTs count LUT1-LUT6 and INV
+ * Every module stays a module (no -flatten), so stat reports each layer.
+ * For xc7 the layer modules are shared out between RUNS Yosys runs at once
+ * (largest first to the lighter run: by the Verilog alone, so the same on
+ * every machine), each with the other runs' modules as blackboxes; the
+ * printed script is the runs' scripts one after another, each marked
+ * "# run K of N", and the figures are the sum of their modules, the top's
+ * from run 1 (tests/estimate, the parallel case, reruns them by hand).
+ * abc9 maps a module a LUT or so differently beside other modules, so a
+ * single run of everything differs from the runs by about 0.02 %.  LUTs count LUT1-LUT6 and INV
  * (xc7) or SB_LUT4 (ice40); FF every FD* / SB_DFF* cell.  A missing tool
  * is a one-line error naming its Debian package; a failing or timed-out
  * tool, one line quoting the end of its log; no partial file is left.
@@ -43,7 +46,7 @@
 
 #define ICE40_HX8K_LUTS 7680      /* logic cells of the largest HX part nextpnr knows */
 #define NEXTPNR_TIMEOUT 300       /* seconds: place and route of a small design */
-#define MAX_RUNS 8                /* parallel Yosys runs (xc7) at most */
+#define RUNS 2                    /* Yosys runs at once (xc7): the CI machines' cores */
 
 static const char *const devices[] = {"xc7", "ice40", "asic"};
 
@@ -292,6 +295,11 @@ static void read_asic_log(Estimate *e, const char *path) {
     char mod[512];
     long long k;
     double x;
+    if (strstr(line, "Printing statistics")) {  /* a new round (synth has its own): the last counts */
+      for (int l = 0; l < e->g->nnodes; l++)
+        e->syn.layers[l].cells = e->syn.layers[l].transistors = -1, e->syn.layers[l].area = -1;
+      layer = -2, hier = 0;
+    }
     if (sscanf(line, "=== %511s ===", mod) == 1) {
       hier = strcmp(mod, "design") == 0;  /* "=== design hierarchy ===" */
       layer = hier ? -2 : layer_of(e, mod);
@@ -299,7 +307,7 @@ static void read_asic_log(Estimate *e, const char *path) {
         layer = -3;  /* the top's own block: the totals come from the hierarchy */
     }
     SynthLayer *s = hier ? &e->syn.total : layer >= 0 ? &e->syn.layers[layer] : NULL;
-    /* a layer cut into parts (NAME_lN_pK) adds up its modules */
+    /* a layer cut into parts (NAME_lN_pK) adds up its modules' blocks of the round */
     if (s && sscanf(line, " Number of cells: %lld", &k) == 1)
       s->cells = (s->cells > 0 && !hier ? s->cells : 0) + k;
     else if (s && sscanf(line, " Estimated number of transistors: %lld", &k) == 1)
@@ -391,16 +399,14 @@ static void place_and_route(Estimate *e, const char *dir, const char *json, cons
   }
 }
 
-/* The layer modules of the Verilog at path shared out between parallel
- * Yosys runs: one per core, at most MAX_RUNS and one per module, largest
- * module (in bytes of Verilog, near enough its cost) to the lightest run
- * first.  Returns the number of runs; (*blackbox)[k] lists the modules run
- * k leaves out. */
+/* The layer modules of the Verilog at path shared out between RUNS Yosys
+ * runs (fewer if there are fewer modules), largest module (in bytes of
+ * Verilog, near enough its cost) to the lightest run first.  Returns the
+ * number of runs; (*blackbox)[k] lists the modules run k leaves out. */
 static int plan_runs(Estimate *e, const char *path, const char ***blackbox) {
   Arena *a = e->a;
   size_t len;
   char *text = read_file(a, path, &len);
-  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   int nm = 0, cap = 16;
   const char **name = arena_alloc(a, sizeof *name * (size_t)cap);
   int64_t *size = arena_alloc(a, sizeof *size * (size_t)cap), last = -1;
@@ -426,12 +432,11 @@ static int plan_runs(Estimate *e, const char *path, const char ***blackbox) {
   }
   if (last >= 0)
     size[nm - 1] = (int64_t)len - last;
-  int runs = cpus < 2 ? 1 : cpus > MAX_RUNS ? MAX_RUNS : (int)cpus;
-  runs = runs < nm ? runs : nm;
+  int runs = RUNS < nm ? RUNS : nm;
   if (runs < 2)
     return 1;
   int *run = arena_alloc(a, sizeof *run * (size_t)nm), *done = arena_alloc(a, sizeof *done * (size_t)nm);
-  int64_t load[MAX_RUNS] = {0};
+  int64_t load[RUNS] = {0};
   for (int i = 0; i < nm; i++) {
     int m = -1, r = 0;
     for (int j = 0; j < nm; j++)  /* the largest left; ties: file order */
@@ -457,24 +462,24 @@ static int plan_runs(Estimate *e, const char *path, const char ***blackbox) {
 static void run_parallel(Estimate *e, const char *dir, const char **blackbox) {
   Arena *a = e->a;
   Synth *s = &e->syn;
-  int R = s->runs, st[MAX_RUNS];
-  char **argv[MAX_RUNS];
-  const char *out[MAX_RUNS], *log[MAX_RUNS], *stat[MAX_RUNS];
+  int R = s->runs, st[RUNS];
+  char **argv[RUNS];
+  const char *out[RUNS], *log[RUNS], *stat[RUNS];
   for (int k = 0; k < R; k++) {
-    const char *ys = arena_printf(a, "%s/%s.%d.ys", dir, e->name, k);
-    log[k] = arena_printf(a, "%s/%s.%d.log", dir, e->name, k);
-    out[k] = arena_printf(a, "%s/yosys.%d.out", dir, k);
-    stat[k] = arena_printf(a, "%s/%s.%d.stat.json", dir, e->name, k);
+    const char *ys = arena_printf(a, "%s/%s.%d.ys", dir, e->name, k + 1);
+    log[k] = arena_printf(a, "%s/%s.%d.log", dir, e->name, k + 1);
+    out[k] = arena_printf(a, "%s/yosys.%d.out", dir, k + 1);
+    stat[k] = arena_printf(a, "%s/%s.%d.stat.json", dir, e->name, k + 1);
     const char *files[] = {ys, arena_printf(a, "%s.tmp", ys), log[k], out[k], stat[k]};
     for (int i = 0; i < 5; i++)
       error_remove_on_exit(files[i]);
     OutFile o;
     out_open(&o, ys);
-    fputs(script(e, NULL, blackbox[k], k), o.f);
+    fputs(script(e, NULL, blackbox[k], k + 1), o.f);
     out_close(&o);
     char **v = arena_alloc(a, sizeof *v * 7);
-    v[0] = "yosys", v[1] = "-q", v[2] = "-l", v[3] = arena_printf(a, "%s.%d.log", e->name, k);
-    v[4] = "-s", v[5] = arena_printf(a, "%s.%d.ys", e->name, k), v[6] = NULL;
+    v[0] = "yosys", v[1] = "-q", v[2] = "-l", v[3] = arena_printf(a, "%s.%d.log", e->name, k + 1);
+    v[4] = "-s", v[5] = arena_printf(a, "%s.%d.ys", e->name, k + 1), v[6] = NULL;
     argv[k] = v;
   }
   if (spawn_all(R, (char *const *const *)argv, out, e->timeout, dir, "yosys", st) != 0)
@@ -491,7 +496,7 @@ static void run_parallel(Estimate *e, const char *dir, const char **blackbox) {
   }
   s->abc9_ns = d / 1000;
   for (int k = 0; k < R; k++) {
-    const char *files[] = {arena_printf(a, "%s/%s.%d.ys", dir, e->name, k), log[k], out[k], stat[k]};
+    const char *files[] = {arena_printf(a, "%s/%s.%d.ys", dir, e->name, k + 1), log[k], out[k], stat[k]};
     for (int i = 0; i < 4; i++) {
       remove(files[i]);
       error_keep_output(files[i]);
@@ -547,6 +552,13 @@ void synth_run(Estimate *e) {
   out_close(&o);
   const char **blackbox = NULL;
   s->runs = e->device == DEV_XC7 ? plan_runs(e, files[0], &blackbox) : 1;
+  if (s->runs > 1) {  /* the script is the runs' scripts, as run_parallel writes them */
+    char *all = arena_strdup(a, "");
+    for (int k = 0; k < s->runs; k++)
+      all = arena_printf(a, "%s# run %d of %d (yosys -s %s.%d.ys, all runs at once)\n%s", all, k + 1,
+                         s->runs, n, k + 1, script(e, NULL, blackbox[k], k + 1));
+    s->script = all;
+  }
   s->layers = arena_alloc(a, sizeof *s->layers * (size_t)(e->g->nnodes + 1));
   for (int l = 0; l < e->g->nnodes; l++)
     s->layers[l] = (SynthLayer){.lut = -1, .ff = -1, .carry = -1, .dsp = -1, .bram = -1,
