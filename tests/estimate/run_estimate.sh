@@ -105,14 +105,16 @@ xc7)
   echo "xc7: $lut LUT, $ff FF, $(field carry e.json) CARRY4 in $(field yosys_runs e.json) Yosys run(s); the script by hand: the same; Fmax $(field fmax_mhz e.json) MHz; $(cat err.txt)"
   ;;
 parallel)
-  # a layer over PART_BITS (backends/verilog.c) is cut into modules NAME_lN_pK,
-  # and the modules are synthesized by parallel Yosys runs (one per core):
-  # the figures must be those of the printed script run once by hand
-  /usr/bin/python3 "$here/../../bench/make_cmvm.py" "$name.onnx" 16 16 1 || fail "make_cmvm.py"
+  # a layer over PART_BITS (backends/verilog.c) is cut into modules NAME_lN_pK
+  # (a 12 x 12 product with a register rank after every level: 2 parts), and
+  # the modules go to two Yosys runs at once: the printed scripts, rerun by
+  # hand, must give the same figures
+  /usr/bin/python3 "$here/../../bench/make_cmvm.py" "$name.onnx" 12 12 1 || fail "make_cmvm.py"
   model=$name.onnx
-  "$bibc" estimate "$model" --json -o "$name.v" > e.json 2> err.txt || fail "bibc estimate: $(cat err.txt)"
+  "$bibc" estimate "$model" --json --pipeline 1 -o "$name.v" > e.json 2> err.txt ||
+    fail "bibc estimate: $(cat err.txt)"
   parts=$(grep -c "^module ${name}_l[0-9]*_p[0-9]* (" "$name.v")
-  [ "$parts" -ge 2 ] || fail "the 16 x 16 product is not cut into parts ($parts)"
+  [ "$parts" -ge 2 ] || fail "the 12 x 12 product is not cut into parts ($parts)"
   runs=$(field yosys_runs e.json)
   [ "$runs" = 2 ] || fail "$runs Yosys run(s), want 2"
   lut=$(field lut e.json) ff=$(field ff e.json)
@@ -124,7 +126,8 @@ parallel)
   [ "$layer" = "$lut" ] || fail "the product's layer has $layer LUTs of $lut (its parts not added up)"
   # asic: synth prints statistics of its own before stat -tech cmos; the
   # layer adds up its parts' blocks of the last round only
-  "$bibc" estimate "$model" --device asic --json > a.json 2> err.txt || fail "--device asic: $(cat err.txt)"
+  "$bibc" estimate "$model" --device asic --json --pipeline 1 > a.json 2> err.txt ||
+    fail "--device asic: $(cat err.txt)"
   lc=$(grep '"node": ' a.json | sed -n 's/.*"cells": \([0-9]*\),.*/\1/p' | head -1)
   tc=$(field cells a.json)
   [ -n "$lc" ] && [ "$lc" -gt 0 ] && [ "$lc" -le "$tc" ] || fail "asic: the layer has $lc cells of $tc"
