@@ -11,7 +11,7 @@
  * to the group, so the caller can still report and clean up.  The parent's
  * stdio is flushed first so buffered output is not written twice.
  * spawn_all runs several programs at once (bibc estimate's Yosys runs,
- * one per core) under one deadline.
+ * two at once) under one deadline.
  */
 #include <errno.h>
 #include <fcntl.h>
