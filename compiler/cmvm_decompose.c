@@ -20,8 +20,9 @@
  * them, lost 1-2 adders; the transposition principle, a greedy run on W^T
  * with its graph reversed, never won), and keeps the graph with the fewest
  * adders (then the shallowest, then the fewest adder bits; or with
- * CMVM_COST_LUTS the fewest adder bits first) among those within the depth limit whose intervals are exact (without, y_j = d_j +
- * s y_p would be far wider than y_j).  Cost: O(nout^2 nin + nin^2 nout)
+ * CMVM_COST_LUTS the fewest adder bits first) among those within the
+ * depth limit whose intervals are exact (without, y_j = d_j + s y_p would
+ * be far wider than y_j).  Cost: O(nout^2 nin + nin^2 nout)
  * distances (skipped beyond DC_BUDGET), plus one cmvm_run per candidate.
  */
 #include <stdint.h>
@@ -29,7 +30,6 @@
 #include <string.h>
 
 #include "cmvm.h"
-#include <stdio.h>
 
 #define CMVM_MAX_PAIRS 6000000  /* pairs at the start: at most ~10 s and ~300 MB */
 #define DC_BUDGET 20000000       /* nout^2 * nin distance digits at most */
@@ -299,7 +299,6 @@ Cmvm *cmvm_solve(const int64_t *W, int nout, int nin, const int64_t *lo, const i
   if (!o->decompose || nout < 2 || nin < 2 || (int64_t)nout * nout * nin > DC_BUDGET ||
       (int64_t)nin * nin * nout > DC_BUDGET)
     return best;
-  int win = 0;
   for (int k = 0; k < 2 * NHOPS; k++) {
     int hops = hops_tried[k % NHOPS], in = k >= NHOPS;
     if (hops >= (in ? nin : nout))
@@ -309,11 +308,10 @@ Cmvm *cmvm_solve(const int64_t *W, int nout, int nin, const int64_t *lo, const i
     if (m && m->exact && (o->max_depth < 0 || within_limit(m, W, depth, o->max_depth)) &&
         better(m, best, o->cost)) {
       cmvm_free(best);
-      best = m; if (getenv("CMVM_WHO")) win = k + 1;
+      best = m;
     } else {
       cmvm_free(m);
     }
   }
-  if (getenv("CMVM_WHO")) fprintf(stderr, "win %d\n", win);
   return best;
 }

@@ -93,7 +93,7 @@ int spawn_all(int n, char *const *const *argv, const char *const *log, int timeo
     groups[k] = pid[k] > 0 ? pid[k] : 0;
     left += pid[k] > 0;
   }
-  int tty = label && isatty(2), shown = -1, timed_out = 0;
+  int tty = label && isatty(2), shown = -1;
   long pause_ns = 1000 * 1000;  /* 1 ms, doubling to 50 ms: quick programs return quickly */
   struct timespec t0, now;
   clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -123,7 +123,6 @@ int spawn_all(int n, char *const *const *argv, const char *const *log, int timeo
           st[k] = SIGALRM;  /* a status WIFSIGNALED reads as SIGALRM: spawn_why says "timed out" */
           done[k] = 1, groups[k] = 0;
         }
-      timed_out = !fail;
       break;
     }
     if (tty && (int)sec != shown) {
@@ -141,7 +140,6 @@ int spawn_all(int n, char *const *const *argv, const char *const *log, int timeo
     sigaction(sigs[i], &old[i], NULL);
   if (tty && shown >= 0)
     fprintf(stderr, "\r%*s\r", (int)strlen(label) + 12, "");
-  (void)timed_out;
   if (fail) {
     errno = err;
     return -1;

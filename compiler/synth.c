@@ -459,7 +459,7 @@ static int plan_runs(Estimate *e, const char *path, const char ***blackbox) {
 }
 
 /* The runs of plan_runs at once; their figures add up (each module's come
- * from the one run that synthesized it, the top's from run 0). */
+ * from the one run that synthesized it, the top's from run 1). */
 static void run_parallel(Estimate *e, const char *dir, const char **blackbox) {
   Arena *a = e->a;
   Synth *s = &e->syn;
@@ -471,10 +471,7 @@ static void run_parallel(Estimate *e, const char *dir, const char **blackbox) {
     log[k] = arena_printf(a, "%s/%s.%d.log", dir, e->name, k + 1);
     out[k] = arena_printf(a, "%s/yosys.%d.out", dir, k + 1);
     stat[k] = arena_printf(a, "%s/%s.%d.stat.json", dir, e->name, k + 1);
-    const char *files[] = {ys, arena_printf(a, "%s.tmp", ys), log[k], out[k], stat[k]};
-    for (int i = 0; i < 5; i++)
-      error_remove_on_exit(files[i]);
-    OutFile o;
+    OutFile o;  /* (an error removes them with dir, a tree) */
     out_open(&o, ys);
     fputs(script(e, NULL, blackbox[k], k + 1), o.f);
     out_close(&o);
@@ -498,10 +495,8 @@ static void run_parallel(Estimate *e, const char *dir, const char **blackbox) {
   s->abc9_ns = d / 1000;
   for (int k = 0; k < R; k++) {
     const char *files[] = {arena_printf(a, "%s/%s.%d.ys", dir, e->name, k + 1), log[k], out[k], stat[k]};
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 4; i++)
       remove(files[i]);
-      error_keep_output(files[i]);
-    }
   }
 }
 
@@ -546,11 +541,6 @@ void synth_run(Estimate *e) {
   emit_verilog(e->g, e->net, files[0], NULL, cmd);
   if (e->out)
     emit_verilog(e->g, e->net, e->out, NULL, cmd);
-  s->script = script(e, liberty, NULL, 0);
-  OutFile o;
-  out_open(&o, files[2]);
-  fputs(s->script, o.f);
-  out_close(&o);
   const char **blackbox = NULL;
   s->runs = e->device == DEV_XC7 ? plan_runs(e, files[0], &blackbox) : 1;
   if (s->runs > 1) {  /* the script is the runs' scripts, as run_parallel writes them */
@@ -559,6 +549,12 @@ void synth_run(Estimate *e) {
       all = arena_printf(a, "%s# run %d of %d (yosys -s %s.%d.ys, all runs at once)\n%s", all, k + 1,
                          s->runs, n, k + 1, script(e, NULL, blackbox[k], k + 1));
     s->script = all;
+  } else {
+    s->script = script(e, liberty, NULL, 0);
+    OutFile o;
+    out_open(&o, files[2]);
+    fputs(s->script, o.f);
+    out_close(&o);
   }
   s->layers = arena_alloc(a, sizeof *s->layers * (size_t)(e->g->nnodes + 1));
   for (int l = 0; l < e->g->nnodes; l++)
@@ -568,13 +564,12 @@ void synth_run(Estimate *e) {
   double t0 = now_s();
   if (s->runs > 1) {
     run_parallel(e, dir, blackbox);
-    s->seconds = now_s() - t0;
   } else {
     char *argv[] = {"yosys", "-q", "-l", arena_printf(a, "%s.log", n), "-s",
                     arena_printf(a, "%s.ys", n), NULL};
     run_tool(e, argv, files[5], dir, "yosys");
-    s->seconds = now_s() - t0;
   }
+  s->seconds = now_s() - t0;
   if (e->device == DEV_ASIC) {
     read_asic_log(e, files[4]);
     for (int l = 0; l < e->g->nnodes; l++)  /* layers are known by their cells */
