@@ -138,14 +138,12 @@ static char *expr(Hls *h, NetId id) {
   case NET_ROUND: {
     NetRound p = net_round_plan(n->s, n->k);
     const char *x = ref(h, n->a);
-    char *s = arena_printf(a, "HLS_SHR(%s", x);
+    const char *sum = x;
     if (p.pos == p.neg && p.pos)
-      s = arena_printf(a, "%s + %lldLL", s, (long long)p.pos);
+      sum = arena_printf(a, "%s + %lldLL", x, (long long)p.pos);
     else if (p.pos != p.neg)
-      s = arena_printf(a, "%s + (%s < 0 ? %lldLL : %lldLL)", s, x, (long long)p.neg, (long long)p.pos);
-    if (p.lsb)
-      s = arena_printf(a, "%s + (HLS_SHR(%s, %d) & 1)", s, x, p.s);
-    return arena_printf(a, "%s, %d)", s, p.s);
+      sum = arena_printf(a, "%s + (%s < 0 ? %lldLL : %lldLL)", x, x, (long long)p.neg, (long long)p.pos);
+    return arena_printf(a, "%s(%s, %d)", p.even ? "hls_even" : "HLS_SHR", sum, p.s);
   }
   case NET_CLAMP:
     return arena_printf(a, "hls_sat(%s, %s, %s)", ref(h, n->a), ref(h, n->b), ref(h, n->c));
@@ -171,7 +169,7 @@ static void count_uses(Hls *h, NetId root, NetId *stack) {
       if (h->net->nodes[c].op == NET_CONST || h->homev[c] >= 0)
         continue;
       NetRound p = n->op == NET_ROUND ? net_round_plan(n->s, n->k) : (NetRound){0};
-      int twice = n->op == NET_ROUND && (p.pos != p.neg || p.lsb);
+      int twice = n->op == NET_ROUND && p.pos != p.neg;
       if ((h->uses[c] += twice ? 2 : 1) == (twice ? 2 : 1))
         stack[sp++] = c;
     }
@@ -298,7 +296,12 @@ static const char helpers[] =
   "\nRT_INLINE int64_t hls_max(int64_t a, int64_t b) {\n#pragma HLS inline\n"
   "  return a > b ? a : b;\n}\n\n"
   "RT_INLINE int64_t hls_sat(int64_t v, int64_t lo, int64_t hi) {\n#pragma HLS inline\n"
-  "  return v < lo ? lo : v > hi ? hi : v;\n}\n\n";
+  "  return v < lo ? lo : v > hi ? hi : v;\n}\n\n"
+  "/* floor(v / 2^s), bit 0 cleared where v is a multiple of 2^s: rounding\n"
+  " * x / 2^s half to even when v = x + 2^(s-1). */\n"
+  "RT_INLINE int64_t hls_even(int64_t v, int s) {\n#pragma HLS inline\n"
+  "  int64_t r = HLS_SHR(v, s);\n"
+  "  return v == r * ((int64_t)1 << s) ? r - (r & 1) : r;\n}\n\n";
 
 static void top_args(Hls *h, const char *in_type, const char *out_type) {
   const IntSplit *s = h->s;

@@ -206,16 +206,21 @@ double net_path_delay(const Net *net, int every, double route_ns);
 
 /* ---- net_eval.c ---- */
 /* The rounding plan of a ROUND node, for printers of hardware: every mode
- * of rt_fx_round(x, s) (s >= 1) is floor((x + bias) / 2^s) with
- * bias = (x < 0 ? neg : pos) + (lsb ? bit s of x : 0), an adder and a
- * wired shift.  net_round_eval() computes exactly that formula; tests check
- * it against rt_fx_round. */
+ * of rt_fx_round(x, s) (s >= 1) is r = floor((x + bias) / 2^s) with
+ * bias = (x < 0 ? neg : pos), one adder and a wired shift; ties to even
+ * (even) then clear bit 0 of r where the low s bits of x + bias are all
+ * zero (x was exactly halfway, and r, rounded up, is odd or left as is).
+ * net_round_eval() computes exactly that formula; tests check it against
+ * rt_fx_round. */
 typedef struct NetRound {
   int s;                     /* right shift */
   int64_t pos, neg;          /* bias for x >= 0 and x < 0 */
-  int lsb;                   /* add bit s of x (ties to even) */
+  int even;                  /* ties to even: clear bit 0 on a zero remainder */
 } NetRound;
 NetRound net_round_plan(int s, int64_t mode);
+/* The low bits of a ROUND's sum that are its operand's (below the lowest
+ * one of a bias that does not depend on the sign): wires, not adder bits. */
+int net_round_wires(int s, int64_t mode);
 int64_t net_round_eval(const NetRound *p, int64_t x);
 /* Evaluates the net on one sample: in[p] holds port p's element codes,
  * out[p] receives output port p's.  scratch: nnodes int64 (NULL: allocated).

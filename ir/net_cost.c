@@ -78,8 +78,8 @@ static int64_t adder_bits(const Net *net, const NetNode *n) {
   case NET_ROUND: {
     const NetNode *a = &net->nodes[n->a];
     NetRound p = net_round_plan(n->s, n->k);
-    int64_t maxb = (p.pos > p.neg ? p.pos : p.neg) + p.lsb;
-    return maxb ? net_width(a->lo, a->hi + maxb) : 0;  /* floor: a plain slice */
+    int64_t maxb = p.pos > p.neg ? p.pos : p.neg;
+    return maxb ? net_width(a->lo, a->hi + maxb) - net_round_wires(n->s, n->k) : 0;  /* floor: a slice */
   }
   default: return 0;
   }

@@ -23,16 +23,27 @@ NetRound net_round_plan(int s, int64_t mode) {
   case RT_RND_AWAY: p.pos = m; break;
   case RT_RND_HALF_UP: p.pos = p.neg = h; break;
   case RT_RND_HALF_DOWN: p.pos = p.neg = h - 1; break;
-  case RT_RND_HALF_EVEN: p.pos = p.neg = h - 1, p.lsb = 1; break;
+  case RT_RND_HALF_EVEN: p.pos = p.neg = h, p.even = 1; break;
   case RT_RND_HALF_AWAY: p.pos = h, p.neg = h - 1; break;
   default: p.pos = h - 1, p.neg = h; break;  /* HALF_ZERO */
   }
   return p;
 }
 
+int net_round_wires(int s, int64_t mode) {
+  NetRound p = net_round_plan(s, mode);
+  if (p.pos != p.neg || !p.pos)
+    return 0;
+  int z = 0;
+  while (!(p.pos >> z & 1))
+    z++;
+  return z;
+}
+
 int64_t net_round_eval(const NetRound *p, int64_t x) {
-  int64_t bias = (x < 0 ? p->neg : p->pos) + (p->lsb ? rt_fx_floor_shr(x, p->s) & 1 : 0);
-  return rt_fx_floor_shr(x + bias, p->s);
+  int64_t sum = x + (x < 0 ? p->neg : p->pos), r = rt_fx_floor_shr(sum, p->s);
+  int64_t rem = sum - rt_fx_shl(r, p->s);  /* the low s bits of sum */
+  return p->even && rem == 0 ? r - (int64_t)((uint64_t)r & 1) : r;
 }
 
 int64_t net_eval_node(const NetNode *n, const int64_t *v) {

@@ -120,11 +120,30 @@ static void node_timing(Timer *T, NetId id, int32_t st) {
     double tmp[128];
     int width = n->op == NET_ROUND ? T->net->nodes[n->a].w + 1 : W;  /* ROUND: bit s + i of its sum */
     width = width > 127 ? 127 : width;
-    chain(T, n, lo, width, st, tmp);
-    for (int i = lo; i < W; i++) {
-      int k = n->op == NET_ROUND ? i + n->s : i;
-      out[i] = tmp[k < width ? k : width - 1];
+    if (n->op == NET_ROUND) {  /* the sum's bits below its bias's lowest one are wires */
+      int from = net_round_wires(n->s, n->k);
+      from = from < width ? from : width;
+      for (int k = 0; k < from; k++)
+        tmp[k] = bit(T, n->a, k, st);
+      chain(T, n, from, width, st, tmp);
+      for (int i = 0; i < W; i++) {
+        int k = i + n->s;
+        out[i] = tmp[k < width ? k : width - 1];
+      }
+      if (net_round_plan(n->s, n->k).even) {  /* bit 0 & ~tie, the tie from s operand bits */
+        double tie = 0;
+        for (int k = 0; k < n->s; k++) {
+          double x = bit(T, n->a, k, st);
+          tie = x > tie ? x : tie;
+        }
+        tie += n->s < 6 ? 0 : T->net_t + NET_T_LUT;  /* a LUT level more past 5 bits */
+        out[0] = (out[0] > tie ? out[0] : tie) + T->net_t + NET_T_LUT;
+      }
+      return;
     }
+    chain(T, n, lo, width, st, tmp);
+    for (int i = lo; i < W; i++)
+      out[i] = tmp[i];
     return;
   }
   case NET_GE: case NET_MAX: case NET_MIN: case NET_CLAMP: {
