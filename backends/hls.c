@@ -136,7 +136,7 @@ static char *expr(Hls *h, NetId id) {
     return arena_printf(a, "(%s ? (%s(%d))%s : (%s(%d))%s)", ref(h, n->a), type_of(n), n->w,
                         ref(h, n->b), type_of(n), n->w, ref(h, n->c));
   case NET_ROUND: {
-    NetRound p = net_round_plan(n->s, n->k);
+    NetRound p = net_round_of(h->net, n);
     const char *x = ref(h, n->a);
     const char *sum = x;
     if (p.pos == p.neg && p.pos)
@@ -168,7 +168,7 @@ static void count_uses(Hls *h, NetId root, NetId *stack) {
       NetId c = args[j];
       if (h->net->nodes[c].op == NET_CONST || h->homev[c] >= 0)
         continue;
-      NetRound p = n->op == NET_ROUND ? net_round_plan(n->s, n->k) : (NetRound){0};
+      NetRound p = n->op == NET_ROUND ? net_round_of(h->net, n) : (NetRound){0};
       int twice = n->op == NET_ROUND && p.pos != p.neg;
       if ((h->uses[c] += twice ? 2 : 1) == (twice ? 2 : 1))
         stack[sp++] = c;

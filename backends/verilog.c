@@ -169,28 +169,20 @@ static void emit_addsub(Vlog *v, NetId id) {
 }
 
 /* round(a / 2^s) = floor((a + bias) / 2^s): a sum of T bits, then bits s.. */
-/* Whether x mod 2^s = 2^(s-1) (x exactly halfway between multiples of
- * 2^s), read from x's own bits so that it does not wait for the carry
- * chain; NULL when x's range never is (unsigned and narrower than s). */
-static const char *even_tie(Vlog *v, NetId x, int s) {
-  const NetNode *a = &v->net->nodes[x];
-  int w = a->w, k = s - 1 < w ? s - 1 : w - 1;
-  if (s - 1 >= w && !a->sgn)
-    return NULL;
-  use(v, x, k, k);
-  const char *t = arena_printf(v->a, "n%d[%d]", x, k);
-  if (s < 2)
-    return t;
-  int r = s - 2 < w - 1 ? s - 2 : w - 1;  /* bits beyond w repeat the sign, already in */
-  use(v, x, 0, r);
-  return arena_printf(v->a, "%s & ~|n%d[%d:0]", t, x, r);
+/* Whether x + c is exactly halfway between multiples of 2^s, that is
+ * x mod 2^s = (2^(s-1) - c) mod 2^s, read from x's own bits so that it
+ * does not wait for the carry chain. */
+static const char *even_tie(Vlog *v, NetId x, int s, int64_t c) {
+  uint64_t m = ((uint64_t)1 << s) - 1, k = ((uint64_t)1 << (s - 1)) - (uint64_t)c;
+  return arena_printf(v->a, "%s == %s", ext(v, x, s), lit(v, s, (int64_t)(k & m)));
 }
 
 static void emit_round(Vlog *v, NetId id) {
   const NetNode *n = &v->net->nodes[id], *a = &v->net->nodes[n->a];
-  NetRound p = net_round_plan(n->s, n->k);
-  int64_t maxb = p.pos > p.neg ? p.pos : p.neg;
-  int T = net_width(a->lo, a->hi + maxb), W = n->w, s = n->s;
+  NetRound p = net_round_of(v->net, n);
+  int64_t lo = a->lo + (p.pos < p.neg ? p.pos : p.neg), hi = a->hi + (p.pos > p.neg ? p.pos : p.neg);
+  lo = lo < a->lo ? lo : a->lo;
+  int T = net_width(lo, hi), W = n->w, s = n->s;
   fprintf(v->f, "  wire [%d:0] n%d_sum = %s", T - 1, id, ext(v, n->a, T));
   if (p.pos == p.neg || a->lo >= 0 || a->hi < 0) {  /* the sign is known or does not matter */
     int64_t b = a->hi < 0 ? p.neg : p.pos;
@@ -202,7 +194,7 @@ static void emit_round(Vlog *v, NetId id) {
   }
   fputs(";\n", v->f);
   /* bits s .. s+W-1 of the sum, extended by its sign where T is shorter */
-  int top = T - 1 < s + W - 1 ? T - 1 : s + W - 1, sum_sgn = a->lo < 0;
+  int top = T - 1 < s + W - 1 ? T - 1 : s + W - 1, sum_sgn = lo < 0;
   if (top < s) {  /* the result is the sum's sign: 0 or -1, and -1 is no tie */
     fprintf(v->f, "  assign n%d = {%d{%s}};\n", id, W, sum_sgn ? arena_printf(v->a, "n%d_sum[%d]", id, T - 1) : "1'b0");
     fprintf(v->f, "  wire unused_n%d = &{1'b0, n%d_sum%s, 1'b0};\n", id, id,
@@ -210,9 +202,9 @@ static void emit_round(Vlog *v, NetId id) {
     return;
   }
   int hw = top - s + 1;
-  const char *b0 = arena_printf(v->a, "n%d_sum[%d]", id, s), *tie = even_tie(v, n->a, s);
-  if (p.even && tie)  /* ties to even: x exactly halfway (rounded up) clears bit 0 */
-    b0 = arena_printf(v->a, "%s & ~(%s)", b0, tie);
+  const char *b0 = arena_printf(v->a, "n%d_sum[%d]", id, s);
+  if (p.even)  /* ties to even: x exactly halfway (rounded up) clears bit 0 */
+    b0 = arena_printf(v->a, "%s & ~(%s)", b0, even_tie(v, n->a, s, p.c));
   const char *body = hw == 1 ? b0 : arena_printf(v->a, "n%d_sum[%d:%d], %s", id, top, s + 1, b0);
   if (hw == W)
     fprintf(v->f, "  assign n%d = {%s};\n", id, body);

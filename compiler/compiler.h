@@ -69,7 +69,7 @@ int pass_options_parse(PassOptions *po, int argc, char **argv, int *i);
  * named in passes (NULL-terminated), each verified. */
 Net *net_pipeline_run(Graph *g, const char *const *passes, const PassOptions *o);
 /* The netlist passes for a backend that prints the netlist: da (unless
- * --no-da), sink_relu, then, for a clocked module (Verilog),
+ * --no-da), sink_relu, fold_round_bias, then, for a clocked module (Verilog),
  * insert_registers. */
 const char *const *net_pipeline_for(int clocked, const PassOptions *o);
 /* Runs a pipeline (NULL-terminated pass names); verifies after each pass;
@@ -154,6 +154,7 @@ void infer_shapes(Graph *g);
 Net *build_net(Graph *g);
 Net *da(const Net *net, const PassOptions *o);
 Net *sink_relu(const Net *net);
+Net *fold_round_bias(const Net *net);
 Net *insert_registers(const Net *net, int every);
 void fold_thresholds(Graph *g);
 void eliminate_dead(Graph *g);

@@ -20,6 +20,11 @@ static Net *run_sink_relu(const Net *net, const PassOptions *o) {
   return sink_relu(net);
 }
 
+static Net *run_fold_round_bias(const Net *net, const PassOptions *o) {
+  (void)o;
+  return fold_round_bias(net);
+}
+
 /* --pipeline N, or the most levels per stage that the cost model says fit
  * --clock-ns (default 5 ns); 0 levels or a net that fits: no registers. */
 static Net *run_insert_registers(const Net *net, const PassOptions *o) {
@@ -148,6 +153,13 @@ const Pass passes[] = {
    "follows absorbs the max: a Dense/Conv -> ReLU -> Quant layer loses one logic level\n"
    "and one select per element. Exact (same integers).\n"
    "Invalidates: netlist node ids.\n", NULL, run_sink_relu},
+  {"fold_round_bias", NULL, "netlist: a constant added before a rounding joins its offset",
+   "Requires: a netlist without registers (after sink_relu).\n"
+   "Provides: round(x + c) with c constant (a bias before a requantization) is one\n"
+   "adder x + (c + 1/2) and a slice instead of two adders, in the rounding modes whose\n"
+   "offset does not depend on the sign (floor, ceil, half up, half down, half to even);\n"
+   "ties to even compare x's low bits with a constant. Exact (same integers).\n"
+   "Invalidates: netlist node ids.\n", NULL, run_fold_round_bias},
   {"insert_registers", NULL, "netlist: a register rank after every N logic levels (--pipeline N)",
    "Requires: a netlist without registers.\n"
    "Provides: REG nodes so that no path between registers holds more than N logic\n"
@@ -208,10 +220,10 @@ void pipeline_run_opts(Graph *g, const char *const *pipeline, const char *dump_a
 }
 
 const char *const *net_pipeline_for(int clocked, const PassOptions *o) {
-  static const char *const clocked_da[] = {"da", "sink_relu", "insert_registers", NULL};
-  static const char *const clocked_mul[] = {"sink_relu", "insert_registers", NULL};
-  static const char *const plain_da[] = {"da", "sink_relu", NULL};
-  static const char *const plain_mul[] = {"sink_relu", NULL};
+  static const char *const clocked_da[] = {"da", "sink_relu", "fold_round_bias", "insert_registers", NULL};
+  static const char *const clocked_mul[] = {"sink_relu", "fold_round_bias", "insert_registers", NULL};
+  static const char *const plain_da[] = {"da", "sink_relu", "fold_round_bias", NULL};
+  static const char *const plain_mul[] = {"sink_relu", "fold_round_bias", NULL};
   if (clocked)
     return o && o->no_da ? clocked_mul : clocked_da;
   return o && o->no_da ? plain_mul : plain_da;

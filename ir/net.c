@@ -100,7 +100,7 @@ static void interval128(const Net *net, const NetNode *n, __int128 *lo, __int128
     *lo = b->lo < c->lo ? b->lo : c->lo, *hi = b->hi > c->hi ? b->hi : c->hi;
     return;
   case NET_ROUND:
-    *lo = rt_fx_round(a->lo, n->s, n->k), *hi = rt_fx_round(a->hi, n->s, n->k);
+    *lo = rt_fx_round(a->lo + b->k, n->s, n->k), *hi = rt_fx_round(a->hi + b->k, n->s, n->k);
     return;
   case NET_CLAMP: {
     int64_t l = b->k, h = c->k;
@@ -351,6 +351,9 @@ void net_verify(const Net *net) {
     case NET_ROUND:
       if (n->s < 1 || n->s > NET_MAXBITS || n->k < RND_FLOOR || n->k > RND_HALF_ZERO)
         die("net node %lld: round shift %d mode %lld", (long long)i, n->s, (long long)n->k);
+      if (net->nodes[n->b].op != NET_CONST ||
+          (net->nodes[n->b].k && net_round_plan(n->s, n->k, 0).pos != net_round_plan(n->s, n->k, 0).neg))
+        die("net node %lld: a round adds a constant only where its bias ignores the sign", (long long)i);
       break;
     case NET_CLAMP:
       if (net->nodes[n->b].op != NET_CONST || net->nodes[n->c].op != NET_CONST ||
@@ -411,7 +414,12 @@ void net_dump(const Net *net, FILE *f) {
     switch ((NetOp)n->op) {
     case NET_INPUT: fprintf(f, " port %d [%lld]", n->s, (long long)n->k); break;
     case NET_CONST: fprintf(f, " %lld", (long long)n->k); break;
-    case NET_ROUND: fprintf(f, " n%d >> %d mode %lld", n->a, n->s, (long long)n->k); break;
+    case NET_ROUND:
+      if (net->nodes[n->b].k)
+        fprintf(f, " (n%d + %lld) >> %d mode %lld", n->a, (long long)net->nodes[n->b].k, n->s, (long long)n->k);
+      else
+        fprintf(f, " n%d >> %d mode %lld", n->a, n->s, (long long)n->k);
+      break;
     case NET_WRAP: fprintf(f, " n%d to %d bits%s", n->a, n->s, n->k ? " signed" : ""); break;
     default:
       for (int j = 0, na = net_op_nargs(n->op); j < na; j++)

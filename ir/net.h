@@ -48,7 +48,7 @@
   X(MIN,   "min",   2, 1, "y = min(a, b)") \
   X(GE,    "ge",    2, 1, "y = a >= b ? 1 : 0") \
   X(MUX,   "mux",   3, 1, "y = a != 0 ? b : c (a is 0 or 1)") \
-  X(ROUND, "round", 1, 1, "y = round(a / 2^s), s >= 1, rounding mode k (RoundMode, rt_fx_round)") \
+  X(ROUND, "round", 2, 1, "y = round((a + b) / 2^s), b a constant, s >= 1, rounding mode k (rt_fx_round)") \
   X(CLAMP, "clamp", 3, 1, "y = min(max(a, b), c), b and c constants (saturation)") \
   X(WRAP,  "wrap",  1, 0, "y = the low s bits of a, two's complement if k = 1") \
   X(REG,   "reg",   1, 0, "y = a, one clock cycle later (a pipeline register)")
@@ -210,17 +210,22 @@ double net_path_delay(const Net *net, int every, double route_ns);
  * bias = (x < 0 ? neg : pos), one adder and a wired shift; ties to even
  * (even) then clear bit 0 of r where the low s bits of x + bias are all
  * zero (x was exactly halfway, and r, rounded up, is odd or left as is).
- * net_round_eval() computes exactly that formula; tests check it against
- * rt_fx_round. */
+ * A ROUND node rounds x = a + c (c its constant operand b; pos = neg
+ * whenever c != 0, so the bias never waits for the sign of x): the plan
+ * of the node (net_round_of) has c added to pos and neg, and its operand
+ * is a.  net_round_eval() computes exactly that formula on a; tests check
+ * it against rt_fx_round. */
 typedef struct NetRound {
   int s;                     /* right shift */
-  int64_t pos, neg;          /* bias for x >= 0 and x < 0 */
+  int64_t pos, neg;          /* bias for x >= 0 and x < 0, c included */
+  int64_t c;                 /* the constant added to a: x = a + c */
   int even;                  /* ties to even: clear bit 0 on a zero remainder */
 } NetRound;
-NetRound net_round_plan(int s, int64_t mode);
-/* The low bits of a ROUND's sum that are its operand's (below the lowest
- * one of a bias that does not depend on the sign): wires, not adder bits. */
-int net_round_wires(int s, int64_t mode);
+NetRound net_round_plan(int s, int64_t mode, int64_t c);  /* c != 0: pos = neg modes only */
+NetRound net_round_of(const Net *net, const NetNode *n);
+/* The low bits of the sum that are a's own (below the lowest one of a bias
+ * that does not depend on the sign): wires, not adder bits. */
+int net_round_wires(const NetRound *p);
 int64_t net_round_eval(const NetRound *p, int64_t x);
 /* Evaluates the net on one sample: in[p] holds port p's element codes,
  * out[p] receives output port p's.  scratch: nnodes int64 (NULL: allocated).

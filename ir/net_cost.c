@@ -77,9 +77,9 @@ static int64_t adder_bits(const Net *net, const NetNode *n) {
   case NET_NEG: return n->w;
   case NET_ROUND: {
     const NetNode *a = &net->nodes[n->a];
-    NetRound p = net_round_plan(n->s, n->k);
-    int64_t maxb = p.pos > p.neg ? p.pos : p.neg;
-    return maxb ? net_width(a->lo, a->hi + maxb) - net_round_wires(n->s, n->k) : 0;  /* floor: a slice */
+    NetRound p = net_round_of(net, n);
+    int64_t lo = a->lo + (p.pos < p.neg ? p.pos : p.neg), hi = a->hi + (p.pos > p.neg ? p.pos : p.neg);
+    return p.pos || p.neg ? net_width(lo < a->lo ? lo : a->lo, hi) - net_round_wires(&p) : 0;  /* a slice */
   }
   default: return 0;
   }

@@ -13,8 +13,8 @@
 #include "net.h"
 #include "../runtime/rt_fixed.h"
 
-NetRound net_round_plan(int s, int64_t mode) {
-  NetRound p = {.s = s};
+NetRound net_round_plan(int s, int64_t mode, int64_t c) {
+  NetRound p = {.s = s, .c = c};
   int64_t h = (int64_t)1 << (s - 1), m = ((int64_t)1 << s) - 1;
   switch (mode) {
   case RT_RND_FLOOR: break;
@@ -27,21 +27,25 @@ NetRound net_round_plan(int s, int64_t mode) {
   case RT_RND_HALF_AWAY: p.pos = h, p.neg = h - 1; break;
   default: p.pos = h - 1, p.neg = h; break;  /* HALF_ZERO */
   }
+  p.pos += c, p.neg += c;
   return p;
 }
 
-int net_round_wires(int s, int64_t mode) {
-  NetRound p = net_round_plan(s, mode);
-  if (p.pos != p.neg || !p.pos)
+NetRound net_round_of(const Net *net, const NetNode *n) {
+  return net_round_plan(n->s, n->k, net->nodes[n->b].k);
+}
+
+int net_round_wires(const NetRound *p) {
+  if (p->pos != p->neg || !p->pos)
     return 0;
   int z = 0;
-  while (!(p.pos >> z & 1))
+  while (!((uint64_t)p->pos >> z & 1))
     z++;
   return z;
 }
 
 int64_t net_round_eval(const NetRound *p, int64_t x) {
-  int64_t sum = x + (x < 0 ? p->neg : p->pos), r = rt_fx_floor_shr(sum, p->s);
+  int64_t sum = x + (x + p->c < 0 ? p->neg : p->pos), r = rt_fx_floor_shr(sum, p->s);
   int64_t rem = sum - rt_fx_shl(r, p->s);  /* the low s bits of sum */
   return p->even && rem == 0 ? r - (int64_t)((uint64_t)r & 1) : r;
 }
@@ -58,7 +62,7 @@ int64_t net_eval_node(const NetNode *n, const int64_t *v) {
   case NET_MIN: return v[n->a] < v[n->b] ? v[n->a] : v[n->b];
   case NET_GE: return v[n->a] >= v[n->b];
   case NET_MUX: return v[n->a] ? v[n->b] : v[n->c];
-  case NET_ROUND: return rt_fx_round(v[n->a], n->s, n->k);
+  case NET_ROUND: return rt_fx_round(v[n->a] + v[n->b], n->s, n->k);
   case NET_CLAMP: {
     int64_t x = v[n->a], lo = v[n->b], hi = v[n->c];
     return x < lo ? lo : x > hi ? hi : x;

@@ -121,7 +121,8 @@ static void node_timing(Timer *T, NetId id, int32_t st) {
     int width = n->op == NET_ROUND ? T->net->nodes[n->a].w + 1 : W;  /* ROUND: bit s + i of its sum */
     width = width > 127 ? 127 : width;
     if (n->op == NET_ROUND) {  /* the sum's bits below its bias's lowest one are wires */
-      int from = net_round_wires(n->s, n->k);
+      NetRound p = net_round_of(T->net, n);
+      int from = net_round_wires(&p);
       from = from < width ? from : width;
       for (int k = 0; k < from; k++)
         tmp[k] = bit(T, n->a, k, st);
@@ -130,7 +131,7 @@ static void node_timing(Timer *T, NetId id, int32_t st) {
         int k = i + n->s;
         out[i] = tmp[k < width ? k : width - 1];
       }
-      if (net_round_plan(n->s, n->k).even) {  /* bit 0 & ~tie, the tie from s operand bits */
+      if (p.even) {  /* bit 0 & ~tie, the tie from s operand bits */
         double tie = 0;
         for (int k = 0; k < n->s; k++) {
           double x = bit(T, n->a, k, st);

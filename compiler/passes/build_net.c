@@ -354,7 +354,7 @@ static NetId requant(Builder *B, NetId x, int64_t shift, int64_t mode, int sat, 
   }
   NetId v = x;
   if (shift > 0)
-    v = net_add(net, NET_ROUND, v, NET_NONE, NET_NONE, (int32_t)shift, mode);
+    v = net_add(net, NET_ROUND, v, net_const(net, 0), NET_NONE, (int32_t)shift, mode);
   else if (shift < 0)
     v = net_add(net, NET_SHL, v, NET_NONE, NET_NONE, (int32_t)-shift, 0);
   const NetNode *vn = &net->nodes[v];

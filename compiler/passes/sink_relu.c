@@ -46,15 +46,16 @@ Net *sink_relu(const Net *old) {
     if (n->op == NET_REG)
       die("sink_relu: the netlist is already pipelined");
     net->layer = n->layer;
-    NetId x = n->op == NET_ROUND ? relu_of(old, n->a) : NET_NONE;
+    NetId x = n->op == NET_ROUND && old->nodes[n->b].k == 0 ? relu_of(old, n->a) : NET_NONE;
     if (x != NET_NONE) {  /* ROUND(MAX(x, 0)) = MAX(ROUND(x), 0) */
-      NetId r = net_add(net, NET_ROUND, map[x], NET_NONE, NET_NONE, n->s, n->k);
+      NetId r = net_add(net, NET_ROUND, map[x], map[n->b], NET_NONE, n->s, n->k);
       const NetNode *c = uses[i] == 1 ? &old->nodes[reader[i]] : NULL;
       int clamped = c && c->op == NET_CLAMP && c->a == (NetId)i && old->nodes[c->b].k >= 0;
       map[i] = clamped ? r : net_add(net, NET_MAX, r, net_const(net, 0), NET_NONE, 0, 0);
       continue;
     }
-    if (relu_of(old, (NetId)i) != NET_NONE && uses[i] == 1 && old->nodes[reader[i]].op == NET_ROUND) {
+    if (relu_of(old, (NetId)i) != NET_NONE && uses[i] == 1 && old->nodes[reader[i]].op == NET_ROUND &&
+        old->nodes[old->nodes[reader[i]].b].k == 0) {
       map[i] = NET_NONE;  /* read only by the ROUND above, which reads x instead */
       continue;
     }

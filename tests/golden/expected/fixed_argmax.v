@@ -44,24 +44,21 @@ module fixed_argmax (
   wire [9:0] n19;
   wire [10:0] n23;
   wire [10:0] n31;
-  wire [10:0] n32;
-  wire [9:0] n37;
-  wire [2:0] n42;
+  wire [2:0] n44;
   wire [2:0] n49;
-  wire [2:0] n51;
-  wire [2:0] n54;
-  wire [2:0] n59;
+  wire [2:0] n50;
+  wire [6:0] n63;
   wire [6:0] n67;
-  wire [6:0] n68;
-  wire [6:0] n73;
-  wire [1:0] n78;
+  wire [6:0] n70;
+  wire [6:0] n71;
+  wire [6:0] n74;
+  wire [1:0] n81;
   fixed_argmax_l2 l2 (.clk(clk), .n0(n0), .n1(n1), .n2(n2), .n3(n3), .n19(n19), .n23(n23), .n31(n31));
-  fixed_argmax_l3 l3 (.clk(clk), .n19(n19), .n31(n31), .n32(n32), .n37(n37));
-  fixed_argmax_l5 l5 (.clk(clk), .n23(n23), .n32(n32), .n37(n37), .n42(n42), .n49(n49), .n51(n51), .n54(n54), .n59(n59));
-  fixed_argmax_l6 l6 (.clk(clk), .n42(n42), .n49(n49), .n51(n51), .n54(n54), .n59(n59), .n67(n67), .n68(n68), .n73(n73));
-  fixed_argmax_l7 l7 (.clk(clk), .n67(n67), .n68(n68), .n73(n73), .n78(n78));
+  fixed_argmax_l5 l5 (.clk(clk), .n19(n19), .n23(n23), .n31(n31), .n44(n44), .n49(n49), .n50(n50));
+  fixed_argmax_l6 l6 (.clk(clk), .n44(n44), .n49(n49), .n50(n50), .n63(n63), .n67(n67), .n70(n70), .n71(n71), .n74(n74));
+  fixed_argmax_l7 l7 (.clk(clk), .n63(n63), .n67(n67), .n70(n70), .n71(n71), .n74(n74), .n81(n81));
   reg [1:0] out_q;
-  always @(posedge clk) out_q <= {n78};
+  always @(posedge clk) out_q <= {n81};
   assign out_data = out_q;
   assign out_valid = valid_q[LATENCY-1];
 endmodule
@@ -114,122 +111,110 @@ module fixed_argmax_l2 (
   always @(posedge clk) n31 <= n24;
 endmodule
 
-/* node 4: Add "bias_add" */
-module fixed_argmax_l3 (
-  input wire clk,
-  input wire [9:0] n19,
-  input wire [10:0] n31,
-  output wire [10:0] n32,
-  output reg [9:0] n37
-);
-  wire [9:0] n34;
-  assign n32 = 11'd104 + n31;
-  assign n34 = 10'd900 + n19;
-  always @(posedge clk) n37 <= n34;
-endmodule
-
 /* node 6: bibc.Requant "a" */
 module fixed_argmax_l5 (
   input wire clk,
+  input wire [9:0] n19,
   input wire [10:0] n23,
-  input wire [10:0] n32,
-  input wire [9:0] n37,
-  output wire [2:0] n42,
+  input wire [10:0] n31,
+  output wire [2:0] n44,
   output reg [2:0] n49,
-  output reg [2:0] n51,
-  output reg [2:0] n54,
-  output reg [2:0] n59
+  output reg [2:0] n50
 );
   wire [5:0] n40;
-  reg [5:0] n41;
-  wire [4:0] n43;
-  wire [2:0] n44;
+  wire [2:0] n41;
+  wire [4:0] n42;
+  reg [4:0] n43;
   wire [5:0] n45;
   reg [5:0] n46;
   wire [2:0] n47;
-  wire [10:0] n40_sum = n32 + 11'd16;
-  assign n40 = {n40_sum[10:6], n40_sum[5] & ~(n32[4] & ~|n32[3:0])};
+  wire [10:0] n40_sum = n31 + 11'd120;
+  assign n40 = {n40_sum[10:6], n40_sum[5] & ~(n31[4:0] == 5'd8)};
   wire unused_n40 = &{1'b0, n40_sum[4:0], 1'b0};
-  always @(posedge clk) n41 <= n40;
-  assign n42 = $signed(n41) < $signed(6'd0) ? 3'd0 : $signed(n41) > $signed(6'd7) ? 3'd7 : n41[2:0];
-  wire [9:0] n43_sum = n37 + 10'd16;
-  assign n43 = {n43_sum[9:6], n43_sum[5] & ~(n37[4] & ~|n37[3:0])};
-  wire unused_n43 = &{1'b0, n43_sum[4:0], 1'b0};
+  assign n41 = $signed(n40) < $signed(6'd0) ? 3'd0 : $signed(n40) > $signed(6'd7) ? 3'd7 : n40[2:0];
+  wire [9:0] n42_sum = n19 + 10'd916;
+  assign n42 = {n42_sum[9:6], n42_sum[5] & ~(n19[4:0] == 5'd12)};
+  wire unused_n42 = &{1'b0, n42_sum[4:0], 1'b0};
+  always @(posedge clk) n43 <= n42;
   assign n44 = $signed(n43) >= $signed(5'd0) ? n43[2:0] : 3'd0;
   wire [10:0] n45_sum = n23 + 11'd16;
-  assign n45 = {n45_sum[10:6], n45_sum[5] & ~(n23[4] & ~|n23[3:0])};
+  assign n45 = {n45_sum[10:6], n45_sum[5] & ~(n23[4:0] == 5'd16)};
   wire unused_n45 = &{1'b0, n45_sum[4:0], 1'b0};
   always @(posedge clk) n46 <= n45;
   assign n47 = $signed(n46) < $signed(6'd0) ? 3'd0 : $signed(n46) > $signed(6'd7) ? 3'd7 : n46[2:0];
-  always @(posedge clk) n49 <= n47;
-  always @(posedge clk) n51 <= n49;
-  always @(posedge clk) n54 <= n44;
-  always @(posedge clk) n59 <= n42;
+  always @(posedge clk) n49 <= n41;
+  always @(posedge clk) n50 <= n47;
 endmodule
 
 /* node 8: MatMul "fc2" */
 module fixed_argmax_l6 (
   input wire clk,
-  input wire [2:0] n42,
+  input wire [2:0] n44,
   input wire [2:0] n49,
-  input wire [2:0] n51,
-  input wire [2:0] n54,
-  input wire [2:0] n59,
+  input wire [2:0] n50,
+  output wire [6:0] n63,
   output reg [6:0] n67,
-  output reg [6:0] n68,
-  output reg [6:0] n73
+  output reg [6:0] n70,
+  output reg [6:0] n71,
+  output reg [6:0] n74
 );
-  wire [3:0] n50;
-  reg [3:0] n52;
+  wire [3:0] n51;
+  wire [5:0] n52;
   wire [5:0] n53;
-  wire [5:0] n55;
-  wire [6:0] n56;
-  reg [6:0] n57;
+  reg [5:0] n54;
+  wire [6:0] n55;
+  reg [6:0] n56;
+  reg [5:0] n57;
   wire [6:0] n58;
-  wire [5:0] n60;
-  wire [4:0] n61;
+  wire [5:0] n59;
+  wire [4:0] n60;
+  reg [4:0] n61;
   reg [4:0] n62;
-  wire [6:0] n63;
   wire [6:0] n64;
-  reg [6:0] n72;
-  assign n50 = {1'd0, n42} - {1'd0, n49};
-  always @(posedge clk) n52 <= n50;
-  assign n53 = {{3'd0, n51[2:2]} + n52, n51[1:0]};
-  assign n55 = {{3'd0, n54[2:2]} - {1'd0, n54}, n54[1:0]};
-  assign n56 = {{4'd0, n42[2:1]} + n55, n42[0:0]};
-  always @(posedge clk) n57 <= n56;
-  assign n58 = n57 + {{1{n53[5]}}, n53};
-  assign n60 = {{{2{n52[3]}}, n52[3:2]} - {1'd0, n59}, n52[1:0]};
-  assign n61 = {{2'd0, n54[2:2]} + n54, n54[1:0]};
+  assign n51 = {1'd0, n49} - {1'd0, n50};
+  assign n52 = {{3'd0, n50[2:2]} + n51, n50[1:0]};
+  assign n53 = {{3'd0, n44[2:2]} - {1'd0, n44}, n44[1:0]};
+  always @(posedge clk) n54 <= n53;
+  assign n55 = {{4'd0, n49[2:1]} + n54, n49[0:0]};
+  always @(posedge clk) n56 <= n55;
+  always @(posedge clk) n57 <= n52;
+  assign n58 = n56 + {{1{n57[5]}}, n57};
+  assign n59 = {{{2{n51[3]}}, n51[3:2]} - {1'd0, n49}, n51[1:0]};
+  assign n60 = {{2'd0, n44[2:2]} + n44, n44[1:0]};
+  always @(posedge clk) n61 <= n60;
   always @(posedge clk) n62 <= n61;
-  assign n63 = {2'd0, n62} + {{1{n53[5]}}, n53};
-  assign n64 = {n60, 1'd0};
+  assign n63 = {2'd0, n62} + {{1{n57[5]}}, n57};
+  assign n64 = {n59, 1'd0};
   always @(posedge clk) n67 <= n64;
-  always @(posedge clk) n68 <= n63;
-  always @(posedge clk) n72 <= n58;
-  always @(posedge clk) n73 <= n72;
+  always @(posedge clk) n70 <= n67;
+  always @(posedge clk) n71 <= n63;
+  always @(posedge clk) n74 <= n58;
 endmodule
 
 /* node 9: ArgMax "argmax" */
 module fixed_argmax_l7 (
   input wire clk,
+  input wire [6:0] n63,
   input wire [6:0] n67,
-  input wire [6:0] n68,
-  input wire [6:0] n73,
-  output wire [1:0] n78
+  input wire [6:0] n70,
+  input wire [6:0] n71,
+  input wire [6:0] n74,
+  output wire [1:0] n81
 );
-  wire [0:0] n69;
-  wire [6:0] n70;
-  wire [1:0] n71;
-  reg [6:0] n74;
+  wire [0:0] n68;
+  reg [0:0] n69;
+  wire [6:0] n72;
+  wire [1:0] n73;
   wire [0:0] n75;
-  reg [1:0] n77;
-  assign n69 = $signed(n67) >= $signed(n68);
-  assign n70 = n69 ? n67 : n68;
-  assign n71 = n69 ? 2'd1 : 2'd2;
-  always @(posedge clk) n74 <= n70;
-  assign n75 = $signed(n73) >= $signed(n74);
-  always @(posedge clk) n77 <= n71;
-  assign n78 = n75 ? 2'd0 : n77;
+  reg [0:0] n76;
+  reg [1:0] n80;
+  assign n68 = $signed(n67) >= $signed(n63);
+  always @(posedge clk) n69 <= n68;
+  assign n72 = n69 ? n70 : n71;
+  assign n73 = n69 ? 2'd1 : 2'd2;
+  assign n75 = $signed(n74) >= $signed(n72);
+  always @(posedge clk) n76 <= n75;
+  always @(posedge clk) n80 <= n73;
+  assign n81 = n76 ? 2'd0 : n80;
 endmodule
 /* verilator lint_on DECLFILENAME */
