@@ -134,5 +134,11 @@ typedef struct OutFile {
 } OutFile;
 void out_open(OutFile *o, const char *path);
 void out_close(OutFile *o);
+/* out_defer() makes out_close() keep each finished PATH.tmp until
+ * out_commit() renames them all: a run that writes several files (the C
+ * and its header, a test bench) changes none of them if it fails on any.
+ * out_open() refuses a path that names an input file (file_input_at). */
+void out_defer(void);
+void out_commit(void);
 
 #endif

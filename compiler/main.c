@@ -190,6 +190,7 @@ static int cmd_compile(int argc, char **argv) {
     net = net_pipeline_run(g, b ? net_pipeline_for(b->clocked, &o.po) : NULL, &o.po);
   if (o.dump_net)
     net_dump(net, stdout);
+  out_defer();  /* all the files or none */
   if (o.out) {
     if (!h)
       error_at(o.out, NULL, "unknown output kind: name the output %s", backend_kinds(o.a));
@@ -209,6 +210,7 @@ static int cmd_compile(int argc, char **argv) {
       emit_c_main(g, o.main_out, h, c_ident_from_path(g->arena, o.out), cmd);
     free(cmd);
   }
+  out_commit();
   arena_free(g->arena);
   arena_free(o.a);
   return 0;
@@ -313,16 +315,19 @@ static int cmd_run(int argc, char **argv) {
     error_at(dir, NULL, "output directory exists but is not a directory");
   if (mkdir(dir, 0777) != 0 && errno != EEXIST)
     error_at(dir, NULL, "cannot create output directory: %s", strerror(errno));
+  out_defer();  /* all the outputs or none */
   for (int k = 0; k < g->noutputs; k++) {
-    char *pb = arena_printf(g->arena, "%s/output_%d.pb", dir, k);
-    char *npy = arena_printf(g->arena, "%s/output_%d.npy", dir, k);
-    error_remove_on_exit(pb);
-    error_remove_on_exit(npy);
-    if (tensor_write_pb(pb, out[k]) != 0)
-      error_at(pb, NULL, "cannot write output file");
-    if (tensor_write_npy(npy, out[k]) != 0)
-      error_at(npy, NULL, "cannot write output file");
+    OutFile pb, npy;
+    out_open(&pb, arena_printf(g->arena, "%s/output_%d.pb", dir, k));
+    if (tensor_fwrite_pb(pb.f, out[k]) != 0)
+      error_at(pb.path, NULL, "cannot write output file (disk full?)");
+    out_close(&pb);
+    out_open(&npy, arena_printf(g->arena, "%s/output_%d.npy", dir, k));
+    if (tensor_fwrite_npy(npy.f, out[k]) != 0)
+      error_at(npy.path, NULL, "cannot write output file (disk full?)");
+    out_close(&npy);
   }
+  out_commit();
   arena_free(g->arena);
   arena_free(o.a);
   return 0;

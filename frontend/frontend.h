@@ -20,13 +20,25 @@ void const_binding_add(ConstBinding *binds, int *n, int max, char *arg);
 Graph *onnx_import(const char *path, const ConstBinding *binds, int nbinds);
 
 /* ---- tensor_io.c ---- */
+/* The largest model or tensor file bibc reads (the models it is for hold
+ * thousands of weights; ONNX's own protobuf limit is 2 GB). */
+#define FRONTEND_MAX_FILE_MB 256
+/* Reads the whole of a regular file of at most FRONTEND_MAX_FILE_MB (kind
+ * names it in messages: "model", "tensor") and records it as an input
+ * (file_note_input); a directory, a device or pipe, a missing, unreadable
+ * or too large file is a user error.  The caller frees the buffer. */
+unsigned char *read_input_file(const char *path, const char *kind, size_t *len);
 /* Reads a tensor file (.npy by extension, otherwise a serialized
  * TensorProto) into a detached Value allocated in a. */
 Value *tensor_read(Arena *a, const char *path);
 /* Converts an already unpacked TensorProto (struct _Onnx__TensorProto). */
 Value *tensor_from_proto(Arena *a, const void *tensorproto, const char *file, const char *what);
-/* Writes v as a serialized TensorProto / as a .npy file; 0 on success. */
-int tensor_write_pb(const char *path, const Value *v);
+/* Writes v to f as a serialized TensorProto / as a .npy file; 0 on
+ * success (the caller opens and closes f: backends/output.c's atomic
+ * files). */
+int tensor_fwrite_pb(FILE *f, const Value *v);
+int tensor_fwrite_npy(FILE *f, const Value *v);
+int tensor_write_pb(const char *path, const Value *v);   /* the same to a path */
 int tensor_write_npy(const char *path, const Value *v);
 /* Detached value of the given type and shape, zero-filled. */
 Value *tensor_new(Arena *a, DType dt, int rank, const int64_t *dims);

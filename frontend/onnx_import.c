@@ -17,6 +17,7 @@
 #include "frontend.h"
 #include "onnx.pb-c.h"
 
+#define MAX_OPSET 1000     /* ONNX is at opset 21; anything far above is corrupt */
 #define MAX_BATCH 100000  /* a leading dim above this is a placeholder (e.g. 789444) */
 
 typedef struct Importer {
@@ -65,7 +66,8 @@ static void copy_attr(Importer *im, Node *n, Attr *a, const Onnx__AttributeProto
   case ATTR_INT: a->i = ap->i; break;
   case ATTR_STRING:
     a->s = arena_alloc(ar, ap->s.len + 1);
-    memcpy((char *)a->s, ap->s.data, ap->s.len);
+    if (ap->s.len)  /* an empty string may have no data at all */
+      memcpy((char *)a->s, ap->s.data, ap->s.len);
     break;
   case ATTR_TENSOR:
     a->t = tensor_from_proto(ar, ap->t, im->g->file,
@@ -80,14 +82,16 @@ static void copy_attr(Importer *im, Node *n, Attr *a, const Onnx__AttributeProto
   case ATTR_INTS:
     a->n = (int)ap->n_ints;
     a->ints = arena_alloc(ar, sizeof *a->ints * (ap->n_ints + 1));
-    memcpy(a->ints, ap->ints, sizeof *a->ints * ap->n_ints);
+    if (ap->n_ints)
+      memcpy(a->ints, ap->ints, sizeof *a->ints * ap->n_ints);
     break;
   case ATTR_STRINGS:
     a->n = (int)ap->n_strings;
     a->strings = arena_alloc(ar, sizeof *a->strings * (ap->n_strings + 1));
     for (size_t i = 0; i < ap->n_strings; i++) {
       char *s = arena_alloc(ar, ap->strings[i].len + 1);
-      memcpy(s, ap->strings[i].data, ap->strings[i].len);
+      if (ap->strings[i].len)
+        memcpy(s, ap->strings[i].data, ap->strings[i].len);
       a->strings[i] = s;
     }
     break;
@@ -296,21 +300,8 @@ static void check_binding(Graph *g, const Onnx__ValueInfoProto *vi, const Value 
 }
 
 Graph *onnx_import(const char *path, const ConstBinding *binds, int nbinds) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    error_at(path, NULL, "cannot open model file: %s", strerror(errno));
-  size_t cap = 1 << 16, len = 0;
-  unsigned char *buf = malloc(cap);
-  for (;;) {
-    if (!buf)
-      die("out of memory");
-    len += fread(buf + len, 1, cap - len, f);
-    if (len < cap)
-      break;
-    cap *= 2;
-    buf = realloc(buf, cap);
-  }
-  fclose(f);
+  size_t len;
+  unsigned char *buf = read_input_file(path, "model", &len);
   if (len == 0) {
     free(buf);
     error_at(path, NULL, "not a valid ONNX model: the file is empty");
@@ -339,6 +330,11 @@ Graph *onnx_import(const char *path, const ConstBinding *binds, int nbinds) {
   g->opset = 1;
   for (size_t i = 0; i < mp->n_opset_import; i++) {
     const Onnx__OperatorSetIdProto *os = mp->opset_import[i];
+    int dflt = !os->domain || is_default_domain(os->domain);
+    if ((os->has_version || dflt) && (os->version < 1 || os->version > MAX_OPSET))
+      error_at(path, NULL, "the model imports opset %lld of domain '%s'; opset versions run from 1 "
+               "to %d (re-export the model)", (long long)os->version,
+               os->domain && os->domain[0] ? os->domain : "ai.onnx", MAX_OPSET);
     if (!os->domain || !os->domain[0] || strcmp(os->domain, "ai.onnx") == 0)
       g->opset = (int)os->version;
   }

@@ -5,8 +5,11 @@
  * literal, not general Python).  Both directions are exact for every type.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "frontend.h"
 #include "onnx.pb-c.h"
@@ -25,28 +28,45 @@ Value *tensor_new(Arena *a, DType dt, int rank, const int64_t *dims) {
   return v;
 }
 
-static unsigned char *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    error_at(path, NULL, "cannot open file: %s", strerror(errno));
-  size_t cap = 1 << 16, n = 0;
-  unsigned char *buf = malloc(cap);
-  for (;;) {
-    if (!buf)
-      die("out of memory");
-    n += fread(buf + n, 1, cap - n, f);
-    if (n < cap)
+unsigned char *read_input_file(const char *path, const char *kind, size_t *len) {
+  int fd = open(path, O_RDONLY);
+  if (fd < 0)
+    error_at(path, NULL, "cannot open %s file: %s", kind, strerror(errno));
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    close(fd);
+    error_at(path, NULL, "cannot read %s file: %s", kind, strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    error_at(path, NULL, "%s: give the path of a %s file", S_ISDIR(st.st_mode) ? "a directory" :
+             "not a regular file (a device, pipe or socket)", kind);
+  }
+  if (st.st_size > (off_t)FRONTEND_MAX_FILE_MB << 20) {
+    close(fd);
+    error_at(path, NULL, "the %s file has %lld MB; bibc reads at most %d MB", kind,
+             (long long)(st.st_size >> 20), FRONTEND_MAX_FILE_MB);
+  }
+  file_note_input(path, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+  size_t n = (size_t)st.st_size, got = 0;
+  unsigned char *buf = malloc(n ? n : 1);
+  if (!buf)
+    die("out of memory");
+  while (got < n) {  /* a file that shrinks meanwhile ends early; one that grows is cut */
+    ssize_t r = read(fd, buf + got, n - got);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0) {
+      free(buf);
+      close(fd);
+      error_at(path, NULL, "cannot read %s file: %s", kind, strerror(errno));
+    }
+    if (r == 0)
       break;
-    cap *= 2;
-    buf = realloc(buf, cap);
+    got += (size_t)r;
   }
-  int bad = ferror(f);
-  fclose(f);
-  if (bad) {
-    free(buf);
-    error_at(path, NULL, "cannot read file");
-  }
-  *len = n;
+  close(fd);
+  *len = got;
   return buf;
 }
 
@@ -73,48 +93,51 @@ Value *tensor_from_proto(Arena *a, const void *p, const char *file, const char *
       prod = dims[i] && prod > INT64_MAX / dims[i] ? INT64_MAX : prod * dims[i];
     error_at(file, NULL, "%s is too large (%lld elements)", what, (long long)prod);
   }
-  Value *v = tensor_new(a, (DType)dt, (int)tp->n_dims, dims);
-  if (tp->name)
-    v->name = arena_strdup(a, tp->name);
-  int64_t n = value_numel(v);
-  size_t esz = dtype_size(v->dt);
-  size_t have;
+  /* the data present must match the shape before anything is allocated:
+   * a few bytes may declare gigabytes */
+  Value shape = {.dt = (DType)dt, .rank = (int)tp->n_dims};
+  memcpy(shape.dims, dims, sizeof dims[0] * tp->n_dims);
+  int64_t n = value_numel(&shape);
+  size_t esz = dtype_size(shape.dt), have;
   if (tp->has_raw_data) {
     if (tp->raw_data.len != (size_t)n * esz)
       error_at(file, NULL, "%s: raw_data holds %zu bytes, shape %s of %s needs %zu", what,
-               tp->raw_data.len, shape_str(a, v), dtype_name(v->dt), (size_t)n * esz);
-    if (n > 0)  /* little-endian host assumed */
-      memcpy(v->data, tp->raw_data.data, (size_t)n * esz);
+               tp->raw_data.len, shape_str(a, &shape), dtype_name(shape.dt), (size_t)n * esz);
+  } else {
+    switch (shape.dt) {
+    case DT_F32: have = tp->n_float_data; break;
+    case DT_F64: have = tp->n_double_data; break;
+    case DT_I64: have = tp->n_int64_data; break;
+    case DT_U32: case DT_U64: have = tp->n_uint64_data; break;
+    default: have = tp->n_int32_data; break;  /* int32, int16, int8, uint16, uint8, bool */
+    }
+    if (have != (size_t)n)
+      error_at(file, NULL, "%s holds %zu values, shape %s needs %lld", what, have,
+               shape_str(a, &shape), (long long)n);
+  }
+  Value *v = tensor_new(a, (DType)dt, (int)tp->n_dims, dims);
+  if (tp->name)
+    v->name = arena_strdup(a, tp->name);
+  if (n == 0)
+    return v;
+  if (tp->has_raw_data) {  /* little-endian host assumed */
+    memcpy(v->data, tp->raw_data.data, (size_t)n * esz);
     return v;
   }
   switch (v->dt) {
-  case DT_F32:
-    have = tp->n_float_data;
-    if (have == (size_t)n && n > 0)
-      memcpy(v->data, tp->float_data, (size_t)n * 4);
-    break;
-  case DT_F64:
-    have = tp->n_double_data;
-    if (have == (size_t)n && n > 0)
-      memcpy(v->data, tp->double_data, (size_t)n * 8);
-    break;
-  case DT_I64:
-    have = tp->n_int64_data;
-    if (have == (size_t)n && n > 0)
-      memcpy(v->data, tp->int64_data, (size_t)n * 8);
-    break;
+  case DT_F32: memcpy(v->data, tp->float_data, (size_t)n * 4); break;
+  case DT_F64: memcpy(v->data, tp->double_data, (size_t)n * 8); break;
+  case DT_I64: memcpy(v->data, tp->int64_data, (size_t)n * 8); break;
   case DT_U32: case DT_U64:
-    have = tp->n_uint64_data;
-    for (size_t i = 0; have == (size_t)n && i < have; i++) {
+    for (int64_t i = 0; i < n; i++) {
       if (v->dt == DT_U32)
         ((uint32_t *)v->data)[i] = (uint32_t)tp->uint64_data[i];
       else
         ((uint64_t *)v->data)[i] = tp->uint64_data[i];
     }
     break;
-  default: /* int32, int16, int8, uint16, uint8, bool all travel in int32_data */
-    have = tp->n_int32_data;
-    for (size_t i = 0; have == (size_t)n && i < have; i++) {
+  default:
+    for (int64_t i = 0; i < n; i++) {
       int32_t x = tp->int32_data[i];
       switch (v->dt) {
       case DT_I32: ((int32_t *)v->data)[i] = x; break;
@@ -126,15 +149,12 @@ Value *tensor_from_proto(Arena *a, const void *p, const char *file, const char *
     }
     break;
   }
-  if (have != (size_t)n)
-    error_at(file, NULL, "%s holds %zu values, shape %s needs %lld", what, have,
-             shape_str(a, v), (long long)n);
   return v;
 }
 
 static Value *read_pb(Arena *a, const char *path) {
   size_t len;
-  unsigned char *buf = read_file(path, &len);
+  unsigned char *buf = read_input_file(path, "tensor", &len);
   Onnx__TensorProto *tp = onnx__tensor_proto__unpack(NULL, len, buf);
   free(buf);
   if (!tp)
@@ -171,12 +191,17 @@ static void from_fortran_order(Value *v, const unsigned char *src) {
 
 static Value *read_npy(Arena *a, const char *path) {
   size_t len;
-  unsigned char *buf = read_file(path, &len);
+  unsigned char *buf = read_input_file(path, "tensor", &len);
   if (len < 10 || memcmp(buf, "\x93NUMPY", 6) != 0) {
     free(buf);
     error_at(path, NULL, "not a .npy file (bad magic)");
   }
   size_t hl, off;
+  if (buf[6] < 1 || buf[6] > 3 || buf[7] != 0) {  /* 2.0 widens the header length, 3.0 is UTF-8 */
+    int major = buf[6], minor = buf[7];
+    free(buf);
+    error_at(path, NULL, ".npy format version %d.%d; bibc reads 1.0, 2.0 and 3.0", major, minor);
+  }
   if (buf[6] == 1) {
     hl = buf[8] | (size_t)buf[9] << 8;
     off = 10;
@@ -194,6 +219,13 @@ static Value *read_npy(Arena *a, const char *path) {
   }
   char *h = arena_alloc(a, hl + 1);
   memcpy(h, buf + off, hl);
+  for (size_t i = 0; i < hl; i++)  /* messages quote the header on one line */
+    if ((unsigned char)h[i] < 0x20 || h[i] == 0x7f)
+      h[i] = h[i] ? ' ' : h[i];
+  for (size_t i = hl; i > 0 && h[i - 1] == ' '; i--)
+    h[i - 1] = 0;
+  if (strlen(h) > 160)
+    memcpy(h + 150, " ...", 5);
   const char *d = strstr(h, "'descr':"), *fo = strstr(h, "'fortran_order':"), *sh = strstr(h, "'shape':");
   DType dt = DT_UNDEF;
   if (d) {
@@ -209,15 +241,20 @@ static Value *read_npy(Arena *a, const char *path) {
   int fortran = strncmp(fo + 16, " True", 5) == 0;
   int64_t dims[IR_MAXRANK];
   int rank = 0;
-  const char *s = strchr(sh, '(');
-  for (s = s ? s + 1 : NULL; s && *s && *s != ')';) {
+  const char *s = strchr(sh, '('), *close = s ? strchr(s, ')') : NULL;
+  if (!s || !close) {
+    free(buf);
+    error_at(path, NULL, "bad shape in .npy header (no parenthesised tuple): %s", h);
+  }
+  for (s = s + 1; *s && *s != ')';) {
     while (*s == ' ' || *s == ',')
       s++;
     if (*s == ')')
       break;
     char *end;
+    errno = 0;
     long long x = strtoll(s, &end, 10);
-    if (end == s || rank == IR_MAXRANK || x < 0) {
+    if (end == s || rank == IR_MAXRANK || x < 0 || errno == ERANGE) {
       free(buf);
       error_at(path, NULL, "bad shape in .npy header: %s", h);
     }
@@ -230,13 +267,16 @@ static Value *read_npy(Arena *a, const char *path) {
     free(buf);
     error_at(path, NULL, ".npy array of shape %s is too large", shape_str(a, &tmp));
   }
-  Value *v = tensor_new(a, dt, rank, dims);
-  size_t need = (size_t)value_numel(v) * dtype_size(dt);
-  if (len - off - hl < need) {
+  Value shape = {.dt = dt, .rank = rank};
+  memcpy(shape.dims, dims, sizeof dims[0] * (size_t)rank);
+  size_t need = (size_t)value_numel(&shape) * dtype_size(dt);
+  if (len - off - hl != need) {  /* before allocating: a header may declare gigabytes */
     free(buf);
-    error_at(path, NULL, ".npy data is truncated: %zu bytes, shape %s of %s needs %zu",
-             len - off - hl, shape_str(a, v), dtype_name(dt), need);
+    error_at(path, NULL, ".npy data %s: %zu bytes, shape %s of %s needs %zu",
+             len - off - hl < need ? "is truncated" : "has extra bytes", len - off - hl,
+             shape_str(a, &shape), dtype_name(dt), need);
   }
+  Value *v = tensor_new(a, dt, rank, dims);
   if (fortran)
     from_fortran_order(v, buf + off + hl);
   else if (need)
@@ -252,7 +292,7 @@ Value *tensor_read(Arena *a, const char *path) {
   return read_pb(a, path);
 }
 
-int tensor_write_pb(const char *path, const Value *v) {
+int tensor_fwrite_pb(FILE *f, const Value *v) {
   Onnx__TensorProto tp = ONNX__TENSOR_PROTO__INIT;
   int64_t dims[IR_MAXRANK];
   for (int i = 0; i < v->rank; i++)
@@ -270,15 +310,12 @@ int tensor_write_pb(const char *path, const Value *v) {
   if (!buf)
     die("out of memory");
   onnx__tensor_proto__pack(&tp, buf);
-  FILE *f = fopen(path, "wb");
-  int ok = f && fwrite(buf, 1, len, f) == len;
-  if (f && fclose(f) != 0)
-    ok = 0;
+  int ok = fwrite(buf, 1, len, f) == len;
   free(buf);
   return ok ? 0 : -1;
 }
 
-int tensor_write_npy(const char *path, const Value *v) {
+int tensor_fwrite_npy(FILE *f, const Value *v) {
   const char *descr = NULL;
   for (size_t i = 0; i < sizeof npy_types / sizeof npy_types[0]; i++)
     if (npy_types[i].dt == v->dt)
@@ -297,9 +334,6 @@ int tensor_write_npy(const char *path, const Value *v) {
                     descr, shape);
   int total = 10 + hl + 1;
   int pad = (64 - total % 64) % 64;
-  FILE *f = fopen(path, "wb");
-  if (!f)
-    return -1;
   unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0, 0};
   pre[8] = (unsigned char)((hl + pad + 1) & 0xff);
   pre[9] = (unsigned char)((hl + pad + 1) >> 8);
@@ -309,8 +343,18 @@ int tensor_write_npy(const char *path, const Value *v) {
     fputc(' ', f);
   fputc('\n', f);
   size_t n = (size_t)value_numel(v) * dtype_size(v->dt);
-  int ok = fwrite(v->data, 1, n, f) == n;
-  if (fclose(f) != 0)
-    ok = 0;
-  return ok ? 0 : -1;
+  return fwrite(v->data, 1, n, f) == n ? 0 : -1;
 }
+
+/* The path forms, for bibc's tools and temporary files (outputs a user
+ * names go through backends/output.c's atomic files instead). */
+static int write_path(const char *path, const Value *v, int (*put)(FILE *, const Value *)) {
+  FILE *f = fopen(path, "wb");
+  if (!f)
+    return -1;
+  int bad = put(f, v) != 0;
+  return fclose(f) != 0 || bad ? -1 : 0;
+}
+
+int tensor_write_pb(const char *path, const Value *v) { return write_path(path, v, tensor_fwrite_pb); }
+int tensor_write_npy(const char *path, const Value *v) { return write_path(path, v, tensor_fwrite_npy); }

@@ -7,6 +7,7 @@
  * which names the bibc source line and aborts.
  */
 #include <dirent.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,33 @@ void error_keep_output(const char *path) {
     noutputs--;
 }
 
+#define MAXIN 256
+static struct { const char *path; uint64_t dev, ino; } inputs[MAXIN];
+static int ninputs;
+
+void file_note_input(const char *path, uint64_t dev, uint64_t ino) {
+  for (int i = 0; i < ninputs; i++)
+    if (inputs[i].dev == dev && inputs[i].ino == ino)
+      return;
+  if (ninputs == MAXIN)
+    error_at(path, NULL, "too many input files (at most %d)", MAXIN);
+  inputs[ninputs].path = strdup(path);
+  if (!inputs[ninputs].path)
+    die("out of memory");
+  inputs[ninputs].dev = dev;
+  inputs[ninputs++].ino = ino;
+}
+
+const char *file_input_at(const char *path) {
+  struct stat st;
+  if (stat(path, &st) != 0)
+    return NULL;
+  for (int i = 0; i < ninputs; i++)
+    if (inputs[i].dev == (uint64_t)st.st_dev && inputs[i].ino == (uint64_t)st.st_ino)
+      return inputs[i].path;
+  return NULL;
+}
+
 /* Depth first; symbolic links are removed, never followed.  Cost: one
  * readdir per folder. */
 int remove_tree(const char *path) {
@@ -79,8 +107,28 @@ static void remove_outputs(void) {
       remove(outputs[i]);
 }
 
+/* A trap turns a user error into a longjmp, for programs that run bibc's
+ * readers and passes many times in one process (the fuzzing harnesses in
+ * tests/fuzz): fail() then removes and forgets the registered outputs (their
+ * paths may live in an arena the caller frees next) and jumps instead of
+ * exiting; with quiet set, errors and notes print nothing.  The trap fires
+ * once: it is disarmed before the jump.  die() still aborts. */
+static jmp_buf *trap;
+static int trap_quiet;
+
+void error_trap(jmp_buf *jb, int quiet) {
+  trap = jb;
+  trap_quiet = jb && quiet;
+}
+
 static NORETURN void fail(void) {
   remove_outputs();
+  if (trap) {
+    jmp_buf *jb = trap;
+    noutputs = 0;
+    error_trap(NULL, 0);
+    longjmp(*jb, 1);
+  }
   fflush(stdout);
   exit(1);
 }
@@ -101,7 +149,8 @@ static void vreport(const char *file, const Node *n, const char *kind, const cha
   for (char *c = buf; *c; c++)
     if ((unsigned char)*c < 0x20 || *c == 0x7f)
       *c = '?';
-  fprintf(stderr, "%s\n", buf);
+  if (!trap_quiet)
+    fprintf(stderr, "%s\n", buf);
 }
 
 void error_at(const char *file, const Node *n, const char *fmt, ...) {

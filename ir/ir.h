@@ -16,6 +16,7 @@
 #ifndef BIBC_IR_H
 #define BIBC_IR_H
 
+#include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -179,10 +180,19 @@ void note(const char *file, const char *fmt, ...) PRINTF(2, 3);
 void note_node(const Graph *g, const Node *n, const char *fmt, ...) PRINTF(3, 4);
 void error_set_file(const char *file);             /* model named by attr_* errors */
 const char *error_file(void);
+/* Until the next user error, that error longjmps to *jb (value 1) instead of
+ * exiting, printing nothing if quiet; NULL disarms (tests/fuzz uses it). */
+void error_trap(jmp_buf *jb, int quiet);
 void error_remove_on_exit(const char *path);
 void error_remove_tree_on_exit(const char *dir);   /* a folder, with whatever is in it */
 void error_keep_output(const char *path);
 int remove_tree(const char *path);                 /* path and, if a folder, its contents */
+/* Input files by identity (device and inode), so that no output overwrites
+ * one whatever its name (a hard link, a symbolic link, "./m.onnx"):
+ * file_note_input records a file bibc read; file_input_at returns the
+ * recorded input that path names (it exists and is the same file), or NULL. */
+void file_note_input(const char *path, uint64_t dev, uint64_t ino);
+const char *file_input_at(const char *path);
 NORETURN void die_at(const char *srcfile, int line, const char *fmt, ...) PRINTF(3, 4);
 #define die(...) die_at(__FILE__, __LINE__, __VA_ARGS__)
 #define ASSERT(c) ((c) ? (void)0 : die("assertion failed: %s", #c))

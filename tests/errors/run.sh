@@ -4,7 +4,14 @@
 #   - exit status 1 (not a crash, abort or sanitizer report),
 #   - exactly one line on stderr, equal to expected/NAME.stderr,
 #   - nothing on stdout,
-#   - no output file left behind in @OUT (NAME.c, NAME.h, *.tmp, run outputs).
+#   - no output file left behind in @OUT (NAME.c, NAME.h, *.tmp, run outputs),
+#   - the input files under @IN unchanged (a fresh folder per case holding
+#     m.onnx, m.h and m.c, copies of models/relu.onnx, x.npy, a copy of
+#     data/f32_2x3.npy, link.c, a symbolic link to m.onnx, and hard.c, a
+#     hard link to it: outputs that name an input by another name),
+#   - within BIBC_ERR_SECONDS (20) and, where GNU time is installed (Debian
+#     package time), BIBC_ERR_MB (500) of peak memory: hostile inputs
+#     declare gigabytes in a few bytes.
 # With --warnings it runs warnings.txt instead: models bibc must compile
 # while saying one thing about them, so exit status 0, the one line, nothing
 # on stdout, and the file given with -o written (not empty).
@@ -34,6 +41,9 @@ if [ ! -x "$bibc" ]; then
   exit 2
 fi
 cd "$here" || exit 2
+secs=${BIBC_ERR_SECONDS:-20} mb=${BIBC_ERR_MB:-500}
+gnutime=""
+[ -x /usr/bin/time ] && /usr/bin/time -f %M true 2>/dev/null && gnutime=/usr/bin/time
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bibc-errors.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
@@ -41,20 +51,56 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 run_case() {
   name=$1
   shift
-  out=$tmp/$name
-  mkdir -p "$out"
+  out=$tmp/$name in=$tmp/$name.in
+  mkdir -p "$out" "$in"
+  cp models/relu.onnx "$in/m.onnx"
+  cp models/relu.onnx "$in/m.h"
+  cp models/relu.onnx "$in/m.c"
+  cp data/f32_2x3.npy "$in/x.npy"
+  ln -s m.onnx "$in/link.c"
+  ln "$in/m.onnx" "$in/hard.c"
   set -f
   # shellcheck disable=SC2046
-  set -- $(printf '%s\n' "$*" | sed "s|@OUT|$out|g")
+  set -- $(printf '%s\n' "$*" | sed "s|@OUT|$out|g; s|@IN|$in|g")
   set +f
-  "$bibc" "$@" >"$tmp/stdout" 2>"$tmp/stderr.raw"
+  if [ -n "$gnutime" ]; then
+    timeout -k 5 "$secs" "$gnutime" -f %M -o "$tmp/rss" "$bibc" "$@" >"$tmp/stdout" 2>"$tmp/stderr.raw"
+  else
+    timeout -k 5 "$secs" "$bibc" "$@" >"$tmp/stdout" 2>"$tmp/stderr.raw"
+  fi
   rc=$?
-  sed "s|$out|@OUT|g" "$tmp/stderr.raw" >"$tmp/stderr"
+  sed "s|$in|@IN|g; s|$out|@OUT|g" "$tmp/stderr.raw" >"$tmp/stderr"
   exp=expected/$name.stderr
   if [ $update = 1 ]; then
     cp "$tmp/stderr" "$exp"
   fi
   ok=1
+  if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+    echo "  still running after $secs s (killed)"
+    ok=0
+  fi
+  if [ -n "$gnutime" ]; then
+    kb=$(tail -1 "$tmp/rss")
+    if [ "$kb" -gt $((mb * 1024)) ] 2>/dev/null; then
+      echo "  peak memory $((kb / 1024)) MB, over the bound of $mb MB"
+      ok=0
+    fi
+  fi
+  for f in m.onnx m.h m.c hard.c; do
+    if ! cmp -s "$in/$f" models/relu.onnx; then
+      echo "  the input file @IN/$f was changed"
+      ok=0
+    fi
+  done
+  if ! cmp -s "$in/x.npy" data/f32_2x3.npy || [ ! -L "$in/link.c" ]; then
+    echo "  the input file @IN/x.npy or the link @IN/link.c was changed"
+    ok=0
+  fi
+  extra=$(cd "$in" && ls -A | grep -v -x -e m.onnx -e m.h -e m.c -e x.npy -e link.c -e hard.c | tr '\n' ' ')
+  if [ -n "$extra" ]; then
+    echo "  written into @IN: $extra"
+    ok=0
+  fi
   if [ $rc -ne $want ]; then
     echo "  exit status $rc, expected $want"
     ok=0
