@@ -13,7 +13,8 @@
 
 void ir_verify(const Graph *g) {
   char *ready = calloc((size_t)g->nvalues + 1, 1);
-  if (!ready)
+  int *mine = calloc((size_t)g->nvalues + 1, sizeof *mine);  /* node index + 1 of its values */
+  if (!ready || !mine)
     die("out of memory");
   for (int i = 0; i < g->nvalues; i++) {
     const Value *v = g->values[i];
@@ -46,15 +47,16 @@ void ir_verify(const Graph *g) {
         die("value '%s' is written twice", v->name);
       ready[v->id] = 1;
     }
-    if (n->kernel) {
+    if (n->kernel) {  /* linear in the node's values: Sum may have 10^5 inputs */
+      for (int j = 0; j < n->nin; j++)
+        if (n->in[j])
+          mine[n->in[j]->id] = i + 1;
+      for (int j = 0; j < n->nout; j++)
+        if (n->out[j])
+          mine[n->out[j]->id] = i + 1;
       for (int k = 0; k < n->ntargs; k++) {
         const Value *v = n->targs[k];
-        int found = 0;
-        for (int j = 0; v && j < n->nin; j++)
-          found |= n->in[j] == v;
-        for (int j = 0; v && j < n->nout; j++)
-          found |= n->out[j] == v;
-        if (v && !found)
+        if (v && (v->id < 0 || v->id >= g->nvalues || g->values[v->id] != v || mine[v->id] != i + 1))
           die("node %d (%s): kernel argument %d is not one of its values", n->index,
               op_name(n->op), k);
       }
@@ -64,4 +66,5 @@ void ir_verify(const Graph *g) {
     if (!ready[g->outputs[i]->id])
       die("graph output '%s' is never computed", g->outputs[i]->name);
   free(ready);
+  free(mine);
 }

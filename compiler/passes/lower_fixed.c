@@ -87,7 +87,12 @@ Value *const_to_fixed(Fixer *F, Node *n, Value *c, int f) {
   int64_t cnt = value_numel(c), lo = 0, hi = 0;
   q->data = arena_alloc(F->g->arena, sizeof(int64_t) * (size_t)(cnt ? cnt : 1));
   for (int64_t i = 0; i < cnt; i++) {
-    int64_t x = (int64_t)ldexp(value_get_f64(c, i), f);
+    double d = ldexp(value_get_f64(c, i), f);
+    if (!(fabs(d) < 4611686018427387904.0))  /* 2^62; also NaN */
+      error_node(F->g, n, "constant '%s' element %lld (%g) times 2^%d does not fit a 62-bit "
+                 "fixed-point code; rescale the model or compile without --fixed", c->name,
+                 (long long)i, value_get_f64(c, i), f);
+    int64_t x = (int64_t)d;
     ((int64_t *)q->data)[i] = x;
     lo = i == 0 || x < lo ? x : lo;
     hi = i == 0 || x > hi ? x : hi;
@@ -578,11 +583,49 @@ static void fix_select(Fixer *F, Node *n) {
   }
 }
 
+/* The fixed-point path takes its constants and float attributes as exact
+ * numbers.  NaN has no code and no order (float semantics propagate it,
+ * the integers could not), so it is a user error here.  Infinities are
+ * exact: a threshold of -inf is always passed, an Add of +inf saturates the
+ * Quant after it or keeps a scaled section in float (tests/backends/cli.sh
+ * checks that 'run --fixed' equals 'run' there). */
+static void check_not_nan(const Graph *g, const Node *n) {
+  for (int k = 0; k < n->nin; k++) {
+    const Value *v = n->in[k];
+    if (!v || !v->data || !dtype_is_float(v->dt))
+      continue;
+    for (int64_t i = 0, cnt = value_numel(v); i < cnt; i++)
+      if (isnan(value_get_f64(v, i)))
+        error_node(g, n, "constant '%s' holds NaN at element %lld; the fixed-point path needs "
+                   "numbers (without --fixed the model runs in float)", v->name, (long long)i);
+  }
+  for (int k = 0; k < n->nattrs; k++) {
+    const Attr *a = &n->attrs[k];
+    for (int i = 0; i < (a->kind == ATTR_FLOATS ? a->n : a->kind == ATTR_FLOAT); i++)
+      if (isnan(a->kind == ATTR_FLOATS ? a->floats[i] : a->f))
+        error_node(g, n, "attribute '%s' is NaN; the fixed-point path needs numbers", a->name);
+  }
+}
+
+/* The ops the switch below maps to fixed point (float_op takes the rest). */
+static int ops_fixed_capable(OpKind op) {
+  switch (op) {
+  case OP_QUANT: case OP_INTQUANT: case OP_MULTITHRESHOLD: case OP_BIPOLARQUANT: case OP_MATMUL:
+  case OP_GEMM: case OP_CONV: case OP_ADD: case OP_SUB: case OP_MUL: case OP_CONCAT:
+  case OP_ARGMAX: case OP_TOPK: case OP_RELU: case OP_IDENTITY: case OP_FLATTEN: case OP_RESHAPE:
+  case OP_SQUEEZE: case OP_UNSQUEEZE: case OP_TRANSPOSE: case OP_DROPOUT: case OP_MAXPOOL:
+    return 1;
+  default: return 0;
+  }
+}
+
 void lower_fixed(Graph *g) {
   Fixer F = {.g = g, .cap = g->nvalues + 1};
   F.as_float = arena_alloc(g->arena, sizeof *F.as_float * (size_t)F.cap);
   for (F.pos = 0; F.pos < g->nnodes; F.pos++) {
     Node *n = g->nodes[F.pos];
+    if (ops_fixed_capable(n->op))  /* float tails keep float semantics */
+      check_not_nan(g, n);
     switch (n->op) {
     case OP_QUANT: case OP_INTQUANT: fix_quant(&F, n); break;
     case OP_MULTITHRESHOLD: fix_multithreshold(&F, n); break;

@@ -59,6 +59,27 @@ def save_npy(name, header, data=b"", version=(1, 0)):
         f.write(b"\x93NUMPY" + bytes(version) + size + h + data)
 
 
+QD = "qonnx.custom_op.general"
+
+
+def quant_add_model(c, scale=0.5):
+    """Quant -> Add(constant c) -> Quant, the fixed path's smallest core."""
+    nodes = [helper.make_node("Quant", ["x", "s", "z", "b"], ["xq"], name="q0", domain=QD,
+                              signed=1, narrow=0, rounding_mode="ROUND"),
+             helper.make_node("Add", ["xq", "c"], ["a"], name="add0"),
+             helper.make_node("Quant", ["a", "s2", "z", "b"], ["y"], name="q1", domain=QD,
+                              signed=1, narrow=0, rounding_mode="ROUND")]
+    inits = [helper.make_tensor("s", F, [], [scale]), helper.make_tensor("s2", F, [], [0.5]),
+             helper.make_tensor("z", F, [], [0.0]), helper.make_tensor("b", F, [], [8.0]),
+             helper.make_tensor("c", F, [2], c)]
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", F, [1, 2])],
+                              [helper.make_tensor_value_info("y", F, None)], inits)
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13),
+                                                helper.make_opsetid(QD, 1)])
+    m.ir_version = 8
+    return m
+
+
 def main():
     os.makedirs(MODELS, exist_ok=True)
     os.makedirs(DATA, exist_ok=True)
@@ -77,6 +98,9 @@ def main():
     save_model("hostile_opset_negative.onnx", relu_model(opsets=[("", -5)]))
     save_model("hostile_opset_zero_qonnx.onnx",
                relu_model(opsets=[("", 13), ("qonnx.custom_op.general", 0)]))
+    # non-finite numbers on the fixed path
+    save_model("hostile_fixed_nan_constant.onnx", quant_add_model([float("nan"), 1.0]))
+    save_model("hostile_fixed_nan_scale.onnx", quant_add_model([1.0, 1.0], float("nan")))
     # a serialized tensor that declares 1 GiB
     with open(os.path.join(DATA, "hostile_huge.pb"), "wb") as f:
         f.write(empty_tensor("x", F, [HUGE]).SerializeToString())
