@@ -43,6 +43,7 @@ typedef struct PassOptions {
   int da_depth;              /* --da-depth K: extra adder levels sharing may add */
   int da_depth_given;        /* 0: no limit */
   int da_adders;             /* --da-cost adders: fewest adders (default: fewest LUTs) */
+  int64_t max_elements;      /* --max-elements N: the largest tensor (0: IR_MAX_ELEMENTS) */
 } PassOptions;
 typedef struct Pass {
   const char *name;          /* command-line name = file name = function */
@@ -62,7 +63,8 @@ const Pass *pass_find(const char *name);
  * else the default one (with fold_batchnorm / prune when asked). */
 const char *const *pipeline_for(const PassOptions *o);
 /* Reads the pass option at argv[*i] (--fixed, --fold-batchnorm, --precision,
- * --config, --calibrate, --prune, --pipeline, --clock-ns, --no-da, --da-depth) into po, advancing
+ * --config, --calibrate, --prune, --pipeline, --clock-ns, --no-da, --da-depth,
+ * --da-cost, --max-elements) into po, advancing
  * *i past its argument; returns 0 if argv[*i] is not one of them. */
 int pass_options_parse(PassOptions *po, int argc, char **argv, int *i);
 /* The netlist of g's integer core (build_net) after the netlist passes

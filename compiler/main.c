@@ -78,6 +78,8 @@ static void usage(FILE *f) {
           "                     to any output (default: no limit)\n"
           "  --da-cost C        distributed arithmetic minimizes luts (adder bits; default)\n"
           "                     or adders\n"
+          "  --max-elements N   the largest tensor any step may make, constant or not\n"
+          "                     (default 4194304 = 2^22; hostile models ask for gigabytes)\n"
           "  --net              run: evaluate the integer core on the netlist (of --target's\n"
           "                     backend; implies --fixed)\n", names, names);
   arena_free(a);
@@ -273,6 +275,13 @@ static int cmd_run(int argc, char **argv) {
       nsamples = s;
   }
   Value **out = arena_alloc(g->arena, sizeof *out * (size_t)(g->noutputs + 1));
+  double total = 0;  /* the stacked outputs, bounded before any is allocated */
+  for (int k = 0; k < g->noutputs; k++)
+    total += (double)nsamples * (double)value_numel(g->outputs[k]) * (double)dtype_size(g->outputs[k]->dt);
+  if (total > (double)((int64_t)FRONTEND_MAX_FILE_MB << 20))
+    error_at(o.inputs[0], NULL, "the outputs of %lld sample%s would take %.0f MB; bibc run writes at "
+             "most %d MB (give fewer samples per input file)", (long long)nsamples,
+             nsamples == 1 ? "" : "s", total / 1048576.0, FRONTEND_MAX_FILE_MB);
   for (int k = 0; k < g->noutputs; k++) {
     Value *v = g->outputs[k];
     int64_t dims[IR_MAXRANK + 1];

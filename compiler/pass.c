@@ -10,6 +10,12 @@
 
 #include "compiler.h"
 
+static void run_infer_shapes(Graph *g, const PassOptions *o) {
+  if (o->max_elements > 0)
+    g->max_elements = o->max_elements;
+  infer_shapes(g);
+}
+
 static void run_prune(Graph *g, const PassOptions *o) {
   if (o->prune > 0)
     prune(g, o->prune);
@@ -36,13 +42,14 @@ static Net *run_insert_registers(const Net *net, const PassOptions *o) {
 }
 
 const Pass passes[] = {
-  {"infer_shapes", infer_shapes, "infer static shapes, lower nodes to kernels, fold constants",
+  {"infer_shapes", NULL, "infer static shapes, lower nodes to kernels, fold constants",
    "Requires: an imported graph (nodes in topological order).\n"
    "Provides: every value's element type and static shape; every node's kernel call\n"
    "(Node.kernel/ip/fp/targs); nodes whose inputs are all constant are evaluated at\n"
    "compile time and removed (this folds Shape -> Gather -> Unsqueeze -> Concat ->\n"
-   "Reshape chains and Constant nodes).\n"
-   "Invalidates: nothing.\n", NULL, NULL},
+   "Reshape chains and Constant nodes). No tensor may exceed --max-elements N\n"
+   "(default 2^22): a few bytes of ONNX can ask for gigabytes.\n"
+   "Invalidates: nothing.\n", run_infer_shapes, NULL},
   {"eliminate_dead", eliminate_dead, "remove nodes whose results no output needs",
    "Requires: infer_shapes.\n"
    "Provides: every remaining node contributes to a graph output; values no node\n"
@@ -270,6 +277,13 @@ int pass_options_parse(PassOptions *po, int argc, char **argv, int *i) {
       if (end == v || *end || !(po->clock_ns >= 0.5 && po->clock_ns <= 1000))
         error_at(NULL, NULL, "--clock-ns needs a clock period in ns from 0.5 to 1000, got '%s'", v);
     }
+    return 1;
+  }
+  if (strcmp(a, "--max-elements") == 0) {
+    if (*i + 1 >= argc)
+      error_at(NULL, NULL, "option --max-elements needs a number of elements");
+    const char *v = argv[++*i];
+    po->max_elements = number(a, v, 1, (long)1 << 31);
     return 1;
   }
   if (strcmp(a, "--da-cost") == 0) {

@@ -161,7 +161,13 @@ typedef struct Graph {
   Value **outputs;           /* graph outputs, in ONNX order */
   int noutputs;
   int opset;                 /* default-domain opset */
+  int64_t max_elements;      /* the largest tensor infer_shapes accepts (0: IR_MAX_ELEMENTS) */
 } Graph;
+/* The default bound on any one tensor's elements (--max-elements): the
+ * models bibc is for hold thousands of weights, and a few bytes of ONNX
+ * (a Pad, an Expand, a broadcast) can ask for gigabytes of folded
+ * constants, generated code or interpreter memory. */
+#define IR_MAX_ELEMENTS ((int64_t)1 << 22)
 
 /* ---- arena.c ---- */
 Arena *arena_new(void);

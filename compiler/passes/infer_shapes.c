@@ -73,6 +73,14 @@ void infer_shapes(Graph *g) {
       if (n->in[k] && !n->in[k]->shape_known)
         die("input %d of node %d has no shape", k, n->index);
     infer_node(g, n);
+    int64_t limit = g->max_elements > 0 ? g->max_elements : IR_MAX_ELEMENTS;
+    for (int k = 0; k < n->nout; k++) {  /* before a fold or a backend allocates it */
+      const Value *v = n->out[k];
+      if (v && value_numel(v) > limit)
+        error_node(g, n, "output '%s' would have %lld elements (shape %s), over bibc's limit of %lld "
+                   "per tensor (--max-elements N raises it)", v->name, (long long)value_numel(v),
+                   shape_str(g->arena, v), (long long)limit);
+    }
     int foldable = 1;
     for (int k = 0; k < n->nin; k++)
       if (n->in[k] && !n->in[k]->data)

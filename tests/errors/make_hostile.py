@@ -101,6 +101,35 @@ def main():
     # non-finite numbers on the fixed path
     save_model("hostile_fixed_nan_constant.onnx", quant_add_model([float("nan"), 1.0]))
     save_model("hostile_fixed_nan_scale.onnx", quant_add_model([1.0, 1.0], float("nan")))
+    # a few bytes that ask for gigabytes: a folded Pad, a broadcast
+    def small(nodes, inits, x_shape):
+        graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", F, x_shape)],
+                                  [helper.make_tensor_value_info("y", F, None)], inits)
+        m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+        m.ir_version = 8
+        return m
+    one = helper.make_tensor("one", F, [1, 1], [1.0])
+    save_model("hostile_fold_pad.onnx", small(
+        [helper.make_node("Pad", ["one", "pads"], ["big"], name="pad0"),
+         helper.make_node("Add", ["big", "x"], ["y"], name="add0")],
+        [one, helper.make_tensor("pads", TensorProto.INT64, [4], [0, 0, 1 << 13, 1 << 13])], [1, 1]))
+    one3 = helper.make_tensor("one", F, [1, 1, 1], [1.0])
+    save_model("hostile_broadcast.onnx", small(
+        [helper.make_node("Pad", ["one", "pa"], ["a"], name="pad_a"),
+         helper.make_node("Pad", ["one", "pb"], ["b"], name="pad_b"),
+         helper.make_node("Add", ["a", "x"], ["ax"], name="add0"),
+         helper.make_node("Add", ["ax", "b"], ["y"], name="add1")],
+        [one3, helper.make_tensor("pa", TensorProto.INT64, [6], [0, 0, 0, 0, 0, (1 << 14) - 1]),
+         helper.make_tensor("pb", TensorProto.INT64, [6], [0, 0, 0, 0, (1 << 14) - 1, 0])],
+        [1, 1, 1]))
+    # batch 1, output 2^20 times the input: 1024 stacked samples would be 4 GiB
+    save_model("hostile_run_amplify.onnx", small(
+        [helper.make_node("Pad", ["x", "pads"], ["y"], name="pad0")],
+        [helper.make_tensor("pads", TensorProto.INT64, [4], [0, 0, 0, (1 << 20) - 1])], [1, 1]))
+    with open(os.path.join(DATA, "hostile_1024x1.npy"), "wb") as f:
+        h = b"{'descr': '<f4', 'fortran_order': False, 'shape': (1024, 1), }"
+        h += b" " * (63 - (10 + len(h)) % 64) + b"\n"
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h)) + h + b"\0" * 4096)
     # a serialized tensor that declares 1 GiB
     with open(os.path.join(DATA, "hostile_huge.pb"), "wb") as f:
         f.write(empty_tensor("x", F, [HUGE]).SerializeToString())
