@@ -299,6 +299,35 @@ static void check_binding(Graph *g, const Onnx__ValueInfoProto *vi, const Value 
   }
 }
 
+/* What the model declares of graph output vi (infer_shapes checks it). */
+static void declared_type(Graph *g, const Onnx__ValueInfoProto *vi, OutputDecl *d) {
+  const Onnx__TypeProto *tp = vi->type;
+  const char *name = vi->name ? vi->name : "";
+  d->rank = -1;
+  if (!tp)
+    return;
+  if (tp->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE || !tp->tensor_type)
+    error_at(g->file, NULL, "graph output '%s' is declared as something other than a tensor "
+             "(sequences, maps and optionals are not supported)", name);
+  const Onnx__TypeProto__Tensor *tt = tp->tensor_type;
+  int dt = tt->has_elem_type ? tt->elem_type : 0;
+  if (dt && !dtype_is_valid(dt))
+    error_at(g->file, NULL, "graph output '%s' is declared %s, which bibc does not support", name,
+             onnx_dtype_name(dt));
+  d->dt = (DType)dt;
+  if (!tt->shape)
+    return;
+  if (tt->shape->n_dim > IR_MAXRANK)
+    error_at(g->file, NULL, "graph output '%s' is declared with rank %zu; at most %d is supported",
+             name, tt->shape->n_dim, IR_MAXRANK);
+  d->rank = (int)tt->shape->n_dim;
+  for (int k = 0; k < d->rank; k++) {
+    const Onnx__TensorShapeProto__Dimension *dim = tt->shape->dim[k];
+    int64_t x = dim->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE ? dim->dim_value : -1;
+    d->dims[k] = k == 0 && (x <= 0 || x > MAX_BATCH) ? -1 : x;  /* as inputs' batch sizes */
+  }
+}
+
 Graph *onnx_import(const char *path, const ConstBinding *binds, int nbinds) {
   size_t len;
   unsigned char *buf = read_input_file(path, "model", &len);
@@ -383,8 +412,10 @@ Graph *onnx_import(const char *path, const ConstBinding *binds, int nbinds) {
   for (size_t i = 0; i < gp->n_node; i++)
     import_node(&im, mp, gp->node[i], (int)i);
   g->outputs = arena_alloc(g->arena, sizeof *g->outputs * (gp->n_output + 1));
+  g->decl = arena_alloc(g->arena, sizeof *g->decl * (gp->n_output + 1));
   for (size_t i = 0; i < gp->n_output; i++) {
     const char *name = gp->output[i]->name ? gp->output[i]->name : "";
+    declared_type(g, gp->output[i], &g->decl[g->noutputs]);
     Value *v = *slot(&im, name);
     if (!v)
       error_at(path, NULL, "graph output '%s' is not produced by any node", name);

@@ -162,7 +162,16 @@ typedef struct Graph {
   int noutputs;
   int opset;                 /* default-domain opset */
   int64_t max_elements;      /* the largest tensor infer_shapes accepts (0: IR_MAX_ELEMENTS) */
+  struct OutputDecl *decl;   /* per graph output: the model's declared type, or NULL */
 } Graph;
+/* A graph output's type as the model declares it, which shape inference
+ * must confirm: dt 0 (undeclared), rank -1 (no shape), dims[d] -1
+ * (symbolic, or a placeholder batch size). */
+typedef struct OutputDecl {
+  DType dt;
+  int rank;
+  int64_t dims[IR_MAXRANK];
+} OutputDecl;
 /* The default bound on any one tensor's elements (--max-elements): the
  * models bibc is for hold thousands of weights, and a few bytes of ONNX
  * (a Pad, an Expand, a broadcast) can ask for gigabytes of folded

@@ -65,6 +65,33 @@ static void keep_scale(Graph *g, Node *n, void **t) {
   y->qscale = q;
 }
 
+/* The graph outputs must be what the model declares them to be (ONNX's
+ * type contract; a generated function's signature follows the computed
+ * type).  Undeclared parts, symbolic sizes and placeholder batch sizes pass. */
+static void check_declared(const Graph *g) {
+  for (int i = 0; g->decl && i < g->noutputs; i++) {
+    const OutputDecl *d = &g->decl[i];
+    const Value *v = g->outputs[i];
+    if (d->dt && d->dt != v->dt)
+      error_at(g->file, v->producer, "graph output '%s' is declared %s, but the model computes %s",
+               v->name, dtype_name(d->dt), dtype_name(v->dt));
+    int same = d->rank < 0 || d->rank == v->rank;
+    for (int k = 0; same && d->rank > 0 && k < d->rank; k++)
+      same = d->dims[k] < 0 || d->dims[k] == v->dims[k];
+    if (!same) {
+      char decl[32 * IR_MAXRANK + 4];
+      int n = snprintf(decl, sizeof decl, "[");
+      for (int k = 0; k < d->rank; k++)
+        n += d->dims[k] < 0 ? snprintf(decl + n, sizeof decl - (size_t)n, "%s?", k ? "," : "")
+                            : snprintf(decl + n, sizeof decl - (size_t)n, "%s%lld", k ? "," : "",
+                                       (long long)d->dims[k]);
+      snprintf(decl + n, sizeof decl - (size_t)n, "]");
+      error_at(g->file, v->producer, "graph output '%s' is declared with shape %s, but the model "
+               "computes %s", v->name, decl, shape_str(g->arena, v));
+    }
+  }
+}
+
 void infer_shapes(Graph *g) {
   int keep = 0;
   for (int i = 0; i < g->nnodes; i++) {
@@ -113,4 +140,5 @@ void infer_shapes(Graph *g) {
   }
   g->nnodes = keep;
   graph_count_uses(g);
+  check_declared(g);
 }

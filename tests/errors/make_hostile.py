@@ -130,6 +130,16 @@ def main():
         h = b"{'descr': '<f4', 'fortran_order': False, 'shape': (1024, 1), }"
         h += b" " * (63 - (10 + len(h)) % 64) + b"\n"
         f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h)) + h + b"\0" * 4096)
+    # graph outputs declared with another type or shape than computed
+    m = relu_model()
+    m.graph.output[0].CopyFrom(helper.make_tensor_value_info("y", TensorProto.INT64, [2, 3]))
+    save_model("hostile_output_wrong_type.onnx", m)
+    m = relu_model()
+    m.graph.output[0].CopyFrom(helper.make_tensor_value_info("y", F, [2, 4]))
+    save_model("hostile_output_wrong_shape.onnx", m)
+    m = relu_model()
+    m.graph.output[0].CopyFrom(helper.make_tensor_value_info("y", F, [2, 3, 1]))
+    save_model("hostile_output_wrong_rank.onnx", m)
     # a serialized tensor that declares 1 GiB
     with open(os.path.join(DATA, "hostile_huge.pb"), "wb") as f:
         f.write(empty_tensor("x", F, [HUGE]).SerializeToString())
