@@ -45,8 +45,12 @@ static void put_in_place(const char *path, char *tmp) {
 
 void out_close(OutFile *o) {
   int bad = ferror(o->f);
+  long size = ftell(o->f);
   if (fclose(o->f) != 0 || bad)
     error_at(o->path, NULL, "cannot write output file (disk full?)");
+  if (size > (long)IR_MAX_FILE_MB << 20)
+    error_at(o->path, NULL, "the generated file has %ld MB; bibc writes at most %d MB (a model "
+             "this large is beyond what it is for)", size >> 20, IR_MAX_FILE_MB);
   if (deferring && npending < MAXPENDING) {
     pending[npending].path = o->path;
     pending[npending++].tmp = o->tmp;

@@ -20,9 +20,8 @@ void const_binding_add(ConstBinding *binds, int *n, int max, char *arg);
 Graph *onnx_import(const char *path, const ConstBinding *binds, int nbinds);
 
 /* ---- tensor_io.c ---- */
-/* The largest model or tensor file bibc reads (the models it is for hold
- * thousands of weights; ONNX's own protobuf limit is 2 GB). */
-#define FRONTEND_MAX_FILE_MB 256
+/* The largest model or tensor file bibc reads (ir.h's IR_MAX_FILE_MB). */
+#define FRONTEND_MAX_FILE_MB IR_MAX_FILE_MB
 /* Reads the whole of a regular file of at most FRONTEND_MAX_FILE_MB (kind
  * names it in messages: "model", "tensor") and records it as an input
  * (file_note_input); a directory, a device or pipe, a missing, unreadable

@@ -177,6 +177,9 @@ typedef struct OutputDecl {
  * (a Pad, an Expand, a broadcast) can ask for gigabytes of folded
  * constants, generated code or interpreter memory. */
 #define IR_MAX_ELEMENTS ((int64_t)1 << 22)
+/* The largest file bibc reads or writes, in MB (the models it is for hold
+ * thousands of weights; ONNX's own protobuf limit is 2 GB). */
+#define IR_MAX_FILE_MB 256
 
 /* ---- arena.c ---- */
 Arena *arena_new(void);
