@@ -208,6 +208,18 @@ NetId net_copy(Net *net, const NetNode *n, NetId a, NetId b, NetId c) {
   return id;
 }
 
+NetId net_copy_mapped(Net *net, const NetNode *n, const NetId *map) {
+  if (n->op == NET_INPUT)
+    return net_input(net, n->s, n->k, n->lo, n->hi);
+  if (n->op == NET_CONST)
+    return net_const(net, n->k);
+  NetId ops[3] = {NET_NONE, NET_NONE, NET_NONE};
+  const NetId args[3] = {n->a, n->b, n->c};
+  for (int j = 0; j < net_op_nargs(n->op); j++)
+    ops[j] = map[args[j]];
+  return net_copy(net, n, ops[0], ops[1], ops[2]);
+}
+
 void net_uses(const Net *net, int32_t *uses, NetId *reader) {
   const Graph *g = net->g;
   for (int64_t i = 0; i < net->nnodes; i++)

@@ -141,6 +141,10 @@ NetId net_const(Net *net, int64_t k);              /* CONST, shared per value */
 void net_tighten(Net *net, NetId id, int64_t lo, int64_t hi);
 /* net_add of old node n with new operands, keeping a narrowed interval. */
 NetId net_copy(Net *net, const NetNode *n, NetId a, NetId b, NetId c);
+/* Old node n (input, constant or operation) into net, its operands read
+ * through map (old id -> new id): the step of every rewriting pass that
+ * leaves a node as it is. */
+NetId net_copy_mapped(Net *net, const NetNode *n, const NetId *map);
 /* Readers of every node, for passes that rewrite single-reader chains:
  * uses[id] counts the nodes reading id, plus 2 when an output or a graph
  * value's element is id (read from outside); reader[id] is its last reading

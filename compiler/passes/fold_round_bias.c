@@ -86,16 +86,8 @@ Net *fold_round_bias(const Net *old) {
     if (n->op == NET_ROUND && p.pos == p.neg && readers[n->a] == 1 && const_addend(old, n->a, &x, &c) &&
         (visible[x] || old->nodes[x].layer == n->layer)) {
       map[i] = net_add(net, NET_ROUND, map[x], net_const(net, old->nodes[n->b].k + c), NET_NONE, n->s, n->k);
-    } else if (n->op == NET_INPUT) {
-      map[i] = net_input(net, n->s, n->k, n->lo, n->hi);
-    } else if (n->op == NET_CONST) {
-      map[i] = net_const(net, n->k);
     } else {
-      NetId ops[3] = {NET_NONE, NET_NONE, NET_NONE};
-      const NetId args[3] = {n->a, n->b, n->c};
-      for (int j = 0; j < net_op_nargs(n->op); j++)
-        ops[j] = map[args[j]];
-      map[i] = net_copy(net, n, ops[0], ops[1], ops[2]);
+      map[i] = net_copy_mapped(net, n, map);
     }
   }
   net->layer = -1;

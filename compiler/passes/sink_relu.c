@@ -59,17 +59,7 @@ Net *sink_relu(const Net *old) {
       map[i] = NET_NONE;  /* read only by the ROUND above, which reads x instead */
       continue;
     }
-    if (n->op == NET_INPUT) {
-      map[i] = net_input(net, n->s, n->k, n->lo, n->hi);
-    } else if (n->op == NET_CONST) {
-      map[i] = net_const(net, n->k);
-    } else {
-      NetId ops[3] = {NET_NONE, NET_NONE, NET_NONE};
-      const NetId args[3] = {n->a, n->b, n->c};
-      for (int j = 0; j < net_op_nargs(n->op); j++)
-        ops[j] = map[args[j]];
-      map[i] = net_copy(net, n, ops[0], ops[1], ops[2]);
-    }
+    map[i] = net_copy_mapped(net, n, map);
   }
   net->layer = -1;
   net_remap(net, old, map);
