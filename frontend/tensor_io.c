@@ -88,10 +88,10 @@ Value *tensor_from_proto(Arena *a, const void *p, const char *file, const char *
     dims[i] = tp->dims[i];
   }
   if (dims_numel_checked(dims, (int)tp->n_dims) < 0) {
-    int64_t prod = 1;  /* for the message: saturating product */
-    for (size_t i = 0; i < tp->n_dims; i++)
-      prod = dims[i] && prod > INT64_MAX / dims[i] ? INT64_MAX : prod * dims[i];
-    error_at(file, NULL, "%s is too large (%lld elements)", what, (long long)prod);
+    Value tmp = {.rank = (int)tp->n_dims};
+    memcpy(tmp.dims, dims, sizeof dims[0] * tp->n_dims);
+    error_at(file, NULL, "%s has shape %s, over bibc's limit of %lld elements per tensor and per "
+             "dimension", what, shape_str(a, &tmp), (long long)IR_MAXELEMS);
   }
   /* the data present must match the shape before anything is allocated:
    * a few bytes may declare gigabytes */
@@ -265,7 +265,8 @@ static Value *read_npy(Arena *a, const char *path) {
     Value tmp = {.rank = rank};
     memcpy(tmp.dims, dims, sizeof dims[0] * (size_t)rank);
     free(buf);
-    error_at(path, NULL, ".npy array of shape %s is too large", shape_str(a, &tmp));
+    error_at(path, NULL, ".npy array of shape %s is over bibc's limit of %lld elements per tensor "
+             "and per dimension", shape_str(a, &tmp), (long long)IR_MAXELEMS);
   }
   Value shape = {.dt = dt, .rank = rank};
   memcpy(shape.dims, dims, sizeof dims[0] * (size_t)rank);

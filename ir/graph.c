@@ -116,18 +116,25 @@ void graph_count_uses(Graph *g) {
 int64_t value_numel(const Value *v) {
   int64_t n = 1;
   for (int i = 0; i < v->rank; i++)
+    if (v->dims[i] == 0)
+      return 0;  /* before the others' product can overflow */
+  for (int i = 0; i < v->rank; i++)
     n *= v->dims[i];
   return n;
 }
 
+/* Every dimension is bounded, even beside a zero: a [2^31, 2^31, 0] tensor
+ * is refused, not taken as empty (its dims would overflow later products). */
 int64_t dims_numel_checked(const int64_t *dims, int rank) {
   int64_t n = 1;
   for (int i = 0; i < rank; i++) {
-    if (dims[i] < 0)
+    if (dims[i] < 0 || dims[i] > IR_MAXELEMS)
       return -1;
     if (dims[i] == 0)
-      return 0;
+      n = 0;
   }
+  if (n == 0)
+    return 0;
   for (int i = 0; i < rank; i++) {
     if (dims[i] > IR_MAXELEMS || n > IR_MAXELEMS / dims[i])
       return -1;
