@@ -140,6 +140,14 @@ def main():
     m = relu_model()
     m.graph.output[0].CopyFrom(helper.make_tensor_value_info("y", F, [2, 3, 1]))
     save_model("hostile_output_wrong_rank.onnx", m)
+    # hostile names (control characters, an escape sequence) and a cycle
+    m = relu_model()
+    m.graph.node[0].op_type = "Foo"
+    m.graph.node[0].name = "evil\nname\x1b[31m"
+    save_model("hostile_name_control_chars.onnx", m)
+    m = relu_model(nodes=[helper.make_node("Relu", ["y"], ["z"], name="back")])
+    m.graph.node[0].input[0] = "z"
+    save_model("hostile_cycle.onnx", m)
     # a serialized tensor that declares 1 GiB
     with open(os.path.join(DATA, "hostile_huge.pb"), "wb") as f:
         f.write(empty_tensor("x", F, [HUGE]).SerializeToString())
