@@ -180,8 +180,8 @@ static const char *even_tie(Vlog *v, NetId x, int s, int64_t c) {
 static void emit_round(Vlog *v, NetId id) {
   const NetNode *n = &v->net->nodes[id], *a = &v->net->nodes[n->a];
   NetRound p = net_round_of(v->net, n);
-  int64_t lo = a->lo + (p.pos < p.neg ? p.pos : p.neg), hi = a->hi + (p.pos > p.neg ? p.pos : p.neg);
-  lo = lo < a->lo ? lo : a->lo;
+  int64_t lo, hi;
+  net_round_sum(v->net, n, &lo, &hi);
   int T = net_width(lo, hi), W = n->w, s = n->s;
   fprintf(v->f, "  wire [%d:0] n%d_sum = %s", T - 1, id, ext(v, n->a, T));
   if (p.pos == p.neg || a->lo >= 0 || a->hi < 0) {  /* the sign is known or does not matter */

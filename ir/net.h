@@ -230,6 +230,9 @@ NetRound net_round_of(const Net *net, const NetNode *n);
 /* The low bits of the sum that are a's own (below the lowest one of a bias
  * that does not depend on the sign): wires, not adder bits. */
 int net_round_wires(const NetRound *p);
+/* The interval of a ROUND's sum a + bias (over both biases; never above a's
+ * low end, so a's sign bits fit): what its adder spans. */
+void net_round_sum(const Net *net, const NetNode *n, int64_t *lo, int64_t *hi);
 int64_t net_round_eval(const NetRound *p, int64_t x);
 /* Evaluates the net on one sample: in[p] holds port p's element codes,
  * out[p] receives output port p's.  scratch: nnodes int64 (NULL: allocated).

@@ -76,10 +76,10 @@ static int64_t adder_bits(const Net *net, const NetNode *n) {
   case NET_ADD: case NET_SUB: return n->w - n->s;  /* the low s bits are wires */
   case NET_NEG: return n->w;
   case NET_ROUND: {
-    const NetNode *a = &net->nodes[n->a];
     NetRound p = net_round_of(net, n);
-    int64_t lo = a->lo + (p.pos < p.neg ? p.pos : p.neg), hi = a->hi + (p.pos > p.neg ? p.pos : p.neg);
-    return p.pos || p.neg ? net_width(lo < a->lo ? lo : a->lo, hi) - net_round_wires(&p) : 0;  /* a slice */
+    int64_t lo, hi;
+    net_round_sum(net, n, &lo, &hi);
+    return p.pos || p.neg ? net_width(lo, hi) - net_round_wires(&p) : 0;  /* else a slice */
   }
   default: return 0;
   }

@@ -35,6 +35,14 @@ NetRound net_round_of(const Net *net, const NetNode *n) {
   return net_round_plan(n->s, n->k, net->nodes[n->b].k);
 }
 
+void net_round_sum(const Net *net, const NetNode *n, int64_t *lo, int64_t *hi) {
+  const NetNode *a = &net->nodes[n->a];
+  NetRound p = net_round_of(net, n);
+  *lo = a->lo + (p.pos < p.neg ? p.pos : p.neg);
+  *lo = *lo < a->lo ? *lo : a->lo;
+  *hi = a->hi + (p.pos > p.neg ? p.pos : p.neg);
+}
+
 int net_round_wires(const NetRound *p) {
   if (p->pos != p->neg || !p->pos)
     return 0;
