@@ -19,8 +19,8 @@
 #include "../../frontend/frontend.h"
 #include "fuzz.h"
 
-#define DA_MAX_CONST 4096
-#define NET_MAX_CONST (1 << 16)
+#define DA_MAX_CONST 1024
+#define NET_MAX_CONST (1 << 14)
 #define NET_MAX_ELEMS (1 << 18)
 
 static const char *model;  /* this process's model file */
