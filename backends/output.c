@@ -31,9 +31,8 @@ void out_open(OutFile *o, const char *path) {
     error_at(path, NULL, "cannot create output file: %s", strerror(errno));
 }
 
-#define MAXPENDING 32
-static struct { const char *path; char *tmp; } pending[MAXPENDING];
-static int npending, deferring;
+static struct Pending { const char *path; char *tmp; } *pending;  /* renames out_commit does */
+static int npending, maxpending, deferring;
 
 static void put_in_place(const char *path, char *tmp) {
   if (rename(tmp, path) != 0)
@@ -51,7 +50,13 @@ void out_close(OutFile *o) {
   if (size > (long)IR_MAX_FILE_MB << 20)
     error_at(o->path, NULL, "the generated file has %ld MB; bibc writes at most %d MB (a model "
              "this large is beyond what it is for)", size >> 20, IR_MAX_FILE_MB);
-  if (deferring && npending < MAXPENDING) {
+  if (deferring) {
+    if (npending == maxpending) {
+      maxpending = maxpending ? 2 * maxpending : 16;
+      pending = realloc(pending, sizeof *pending * (size_t)maxpending);
+      if (!pending)
+        die("out of memory");
+    }
     pending[npending].path = o->path;
     pending[npending++].tmp = o->tmp;
   } else {

@@ -2,7 +2,8 @@
 # hostile.sh - time and peak memory of bibc on hostile inputs (issue 9):
 # tiny files that declare gigabytes, folds and broadcasts that multiply
 # sizes, a Sum of 10,000 to 100,000 inputs, a batch whose outputs are 2^20
-# times its inputs.  One row per case: exit status, wall time, peak RSS,
+# times its inputs, and one whose 900 samples give 236 MB per output file
+# (streamed to disk, not held in memory).  One row per case: exit status, wall time, peak RSS,
 # the first words of the message.  Give an older bibc to compare (the
 # closing note of issue 9 quotes both).  Each run is bounded (timeout
 # SECONDS, default 120; ulimit -v 4 GB) so that an unfixed bibc cannot take
@@ -30,6 +31,8 @@ for n in (10000, 20000, 100000):
                           [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
     save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]),
          "%s/sum%d.onnx" % (sys.argv[1], n))
+import numpy as np
+np.save("%s/x900.npy" % sys.argv[1], np.ones((900, 64), np.float32))
 EOF
 e=$top/tests/errors
 printf '%-26s %6s %9s %9s  %s\n' case status seconds "peak MB" message
@@ -51,6 +54,7 @@ run pb_huge_run        run "$e/models/relu.onnx" -i "$e/data/hostile_huge.pb" -o
 run fold_pad           "$e/models/hostile_fold_pad.onnx" -o m.c
 run broadcast_verify   verify "$e/models/hostile_broadcast.onnx"
 run stacked_outputs    run "$e/models/hostile_run_amplify.onnx" -i "$e/data/hostile_1024x1.npy" -o out
+run stream_900_samples   run "$top/tests/backends/models/wide_output.onnx" -i "$work/x900.npy" -o out
 run dev_zero           /dev/zero -o m.c
 run sum_10000          "$work/sum10000.onnx" -o m.c
 run sum_20000          "$work/sum20000.onnx" -o m.c

@@ -274,49 +274,16 @@ static int cmd_run(int argc, char **argv) {
     if (s > 1)
       nsamples = s;
   }
-  Value **out = arena_alloc(g->arena, sizeof *out * (size_t)(g->noutputs + 1));
-  double total = 0;  /* the stacked outputs, bounded before any is allocated */
-  for (int k = 0; k < g->noutputs; k++)
-    total += (double)nsamples * (double)value_numel(g->outputs[k]) * (double)dtype_size(g->outputs[k]->dt);
-  if (total > (double)((int64_t)FRONTEND_MAX_FILE_MB << 20))
-    error_at(o.inputs[0], NULL, "the outputs of %lld sample%s would take %.0f MB; bibc run writes at "
-             "most %d MB (give fewer samples per input file)", (long long)nsamples,
-             nsamples == 1 ? "" : "s", total / 1048576.0, FRONTEND_MAX_FILE_MB);
+  /* Each output streams to its two files, one sample at a time: memory
+   * holds the inputs and one sample's outputs, however many samples. */
   for (int k = 0; k < g->noutputs; k++) {
-    Value *v = g->outputs[k];
-    int64_t dims[IR_MAXRANK + 1];
-    int rank = v->rank;
-    memcpy(dims, v->dims, sizeof v->dims);
-    if (nsamples > 1) {
-      if (rank >= 1 && dims[0] == 1) {
-        dims[0] = nsamples;
-      } else {  /* no batch axis to stack along: add one */
-        if (rank == IR_MAXRANK)
-          error_at(o.model, NULL, "output %d has rank %d; cannot stack samples", k, rank);
-        memmove(dims + 1, dims, sizeof dims[0] * (size_t)rank);
-        dims[0] = nsamples;
-        rank++;
-      }
-    }
-    out[k] = tensor_new(g->arena, v->dt, rank, dims);
-    out[k]->name = v->name;
-  }
-  void **ip = arena_alloc(g->arena, sizeof *ip * (size_t)(g->ninputs + 1));
-  void **op = arena_alloc(g->arena, sizeof *op * (size_t)(g->noutputs + 1));
-  for (int64_t s = 0; s < nsamples; s++) {
-    for (int k = 0; k < g->ninputs; k++) {
-      size_t per = (size_t)value_numel(g->inputs[k]) * dtype_size(g->inputs[k]->dt);
-      int batched = value_numel(in[k]) != value_numel(g->inputs[k]);
-      ip[k] = (char *)in[k]->data + (batched ? per * (size_t)s : 0);
-    }
-    for (int k = 0; k < g->noutputs; k++) {
-      size_t per = (size_t)value_numel(g->outputs[k]) * dtype_size(g->outputs[k]->dt);
-      op[k] = (char *)out[k]->data + per * (size_t)s;
-    }
-    if (net)
-      interp_run_core(g, net, 1, ip, op, NULL, NULL);
-    else
-      interp_run(g, ip, op);
+    double bytes = (double)nsamples * (double)value_numel(g->outputs[k]) *
+                   (double)dtype_size(g->outputs[k]->dt);
+    if (bytes > (double)((int64_t)IR_MAX_FILE_MB << 20))
+      error_at(o.inputs[0], NULL, "output %d of %lld sample%s would take %.0f MB; bibc run writes "
+               "at most %d MB per file (give fewer samples per input file)", k,
+               (long long)nsamples, nsamples == 1 ? "" : "s", bytes / 1048576.0,
+               IR_MAX_FILE_MB);
   }
   const char *dir = o.out ? o.out : ".";
   struct stat st;
@@ -325,17 +292,48 @@ static int cmd_run(int argc, char **argv) {
   if (mkdir(dir, 0777) != 0 && errno != EEXIST)
     error_at(dir, NULL, "cannot create output directory: %s", strerror(errno));
   out_defer();  /* all the outputs or none */
+  OutFile *files = arena_alloc(g->arena, sizeof *files * (size_t)(2 * g->noutputs + 1));
+  void **op = arena_alloc(g->arena, sizeof *op * (size_t)(g->noutputs + 1));
   for (int k = 0; k < g->noutputs; k++) {
-    OutFile pb, npy;
-    out_open(&pb, arena_printf(g->arena, "%s/output_%d.pb", dir, k));
-    if (tensor_fwrite_pb(pb.f, out[k]) != 0)
-      error_at(pb.path, NULL, "cannot write output file (disk full?)");
-    out_close(&pb);
-    out_open(&npy, arena_printf(g->arena, "%s/output_%d.npy", dir, k));
-    if (tensor_fwrite_npy(npy.f, out[k]) != 0)
-      error_at(npy.path, NULL, "cannot write output file (disk full?)");
-    out_close(&npy);
+    Value *v = g->outputs[k], all = *v;  /* all: the stacked shape */
+    if (nsamples > 1) {
+      if (all.rank >= 1 && all.dims[0] == 1) {
+        all.dims[0] = nsamples;
+      } else {  /* no batch axis to stack along: add one */
+        if (all.rank == IR_MAXRANK)
+          error_at(o.model, NULL, "output %d has rank %d; cannot stack samples", k, all.rank);
+        memmove(all.dims + 1, all.dims, sizeof all.dims[0] * (size_t)all.rank);
+        all.dims[0] = nsamples;
+        all.rank++;
+      }
+    }
+    OutFile *pb = &files[2 * k], *npy = pb + 1;
+    out_open(pb, arena_printf(g->arena, "%s/output_%d.pb", dir, k));
+    out_open(npy, arena_printf(g->arena, "%s/output_%d.npy", dir, k));
+    if (tensor_fwrite_pb_head(pb->f, &all) != 0 || tensor_fwrite_npy_head(npy->f, &all) != 0)
+      error_at(pb->path, NULL, "cannot write output file (disk full?)");
+    op[k] = tensor_new(g->arena, v->dt, v->rank, v->dims)->data;
   }
+  void **ip = arena_alloc(g->arena, sizeof *ip * (size_t)(g->ninputs + 1));
+  for (int64_t s = 0; s < nsamples; s++) {
+    for (int k = 0; k < g->ninputs; k++) {
+      size_t per = (size_t)value_numel(g->inputs[k]) * dtype_size(g->inputs[k]->dt);
+      int batched = value_numel(in[k]) != value_numel(g->inputs[k]);
+      ip[k] = (char *)in[k]->data + (batched ? per * (size_t)s : 0);
+    }
+    if (net)
+      interp_run_core(g, net, 1, ip, op, NULL, NULL);
+    else
+      interp_run(g, ip, op);
+    for (int k = 0; k < g->noutputs; k++) {
+      size_t per = (size_t)value_numel(g->outputs[k]) * dtype_size(g->outputs[k]->dt);
+      for (int j = 0; j < 2; j++)
+        if (per && fwrite(op[k], 1, per, files[2 * k + j].f) != per)
+          error_at(files[2 * k + j].path, NULL, "cannot write output file (disk full?)");
+    }
+  }
+  for (int k = 0; k < 2 * g->noutputs; k++)
+    out_close(&files[k]);
   out_commit();
   arena_free(g->arena);
   arena_free(o.a);

@@ -20,9 +20,7 @@ void const_binding_add(ConstBinding *binds, int *n, int max, char *arg);
 Graph *onnx_import(const char *path, const ConstBinding *binds, int nbinds);
 
 /* ---- tensor_io.c ---- */
-/* The largest model or tensor file bibc reads (ir.h's IR_MAX_FILE_MB). */
-#define FRONTEND_MAX_FILE_MB IR_MAX_FILE_MB
-/* Reads the whole of a regular file of at most FRONTEND_MAX_FILE_MB (kind
+/* Reads the whole of a regular file of at most IR_MAX_FILE_MB (kind
  * names it in messages: "model", "tensor") and records it as an input
  * (file_note_input); a directory, a device or pipe, a missing, unreadable
  * or too large file is a user error.  The caller frees the buffer. */
@@ -37,6 +35,11 @@ Value *tensor_from_proto(Arena *a, const void *tensorproto, const char *file, co
  * files). */
 int tensor_fwrite_pb(FILE *f, const Value *v);
 int tensor_fwrite_npy(FILE *f, const Value *v);
+/* Their first parts, for writing a tensor piece by piece: everything but
+ * the value_numel(v) * dtype_size elements, which the caller writes next
+ * (v->data is not read). */
+int tensor_fwrite_pb_head(FILE *f, const Value *v);
+int tensor_fwrite_npy_head(FILE *f, const Value *v);
 int tensor_write_pb(const char *path, const Value *v);   /* the same to a path */
 int tensor_write_npy(const char *path, const Value *v);
 /* Detached value of the given type and shape, zero-filled. */

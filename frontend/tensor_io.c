@@ -42,10 +42,10 @@ unsigned char *read_input_file(const char *path, const char *kind, size_t *len) 
     error_at(path, NULL, "%s: give the path of a %s file", S_ISDIR(st.st_mode) ? "a directory" :
              "not a regular file (a device, pipe or socket)", kind);
   }
-  if (st.st_size > (off_t)FRONTEND_MAX_FILE_MB << 20) {
+  if (st.st_size > (off_t)IR_MAX_FILE_MB << 20) {
     close(fd);
     error_at(path, NULL, "the %s file has %lld MB; bibc reads at most %d MB", kind,
-             (long long)(st.st_size >> 20), FRONTEND_MAX_FILE_MB);
+             (long long)(st.st_size >> 20), IR_MAX_FILE_MB);
   }
   file_note_input(path, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
   size_t n = (size_t)st.st_size, got = 0;
@@ -293,7 +293,11 @@ Value *tensor_read(Arena *a, const char *path) {
   return read_pb(a, path);
 }
 
-int tensor_fwrite_pb(FILE *f, const Value *v) {
+/* A TensorProto holding dims, data_type, name and raw_data packs in that
+ * order (field numbers 1, 2, 8, 9), so the head is everything but the raw
+ * bytes: the other fields, raw_data's tag and its length.  Writing the
+ * bytes after it gives what onnx__tensor_proto__pack gives. */
+int tensor_fwrite_pb_head(FILE *f, const Value *v) {
   Onnx__TensorProto tp = ONNX__TENSOR_PROTO__INIT;
   int64_t dims[IR_MAXRANK];
   for (int i = 0; i < v->rank; i++)
@@ -303,20 +307,32 @@ int tensor_fwrite_pb(FILE *f, const Value *v) {
   tp.has_data_type = 1;
   tp.data_type = v->dt;
   tp.name = (char *)v->name;
-  tp.has_raw_data = 1;
-  tp.raw_data.len = (size_t)value_numel(v) * dtype_size(v->dt);
-  tp.raw_data.data = v->data;
   size_t len = onnx__tensor_proto__get_packed_size(&tp);
-  unsigned char *buf = malloc(len ? len : 1);
+  unsigned char *buf = malloc(len + 11);
   if (!buf)
     die("out of memory");
   onnx__tensor_proto__pack(&tp, buf);
+  buf[len++] = 9 << 3 | 2;  /* raw_data, length-delimited */
+  uint64_t n = (uint64_t)value_numel(v) * dtype_size(v->dt);
+  do {
+    buf[len++] = (unsigned char)((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
+    n >>= 7;
+  } while (n);
   int ok = fwrite(buf, 1, len, f) == len;
   free(buf);
   return ok ? 0 : -1;
 }
 
-int tensor_fwrite_npy(FILE *f, const Value *v) {
+static int put_data(FILE *f, const Value *v) {
+  size_t n = (size_t)value_numel(v) * dtype_size(v->dt);
+  return n == 0 || fwrite(v->data, 1, n, f) == n ? 0 : -1;
+}
+
+int tensor_fwrite_pb(FILE *f, const Value *v) {
+  return tensor_fwrite_pb_head(f, v) != 0 ? -1 : put_data(f, v);
+}
+
+int tensor_fwrite_npy_head(FILE *f, const Value *v) {
   const char *descr = NULL;
   for (size_t i = 0; i < sizeof npy_types / sizeof npy_types[0]; i++)
     if (npy_types[i].dt == v->dt)
@@ -342,9 +358,11 @@ int tensor_fwrite_npy(FILE *f, const Value *v) {
   fwrite(h, 1, (size_t)hl, f);
   for (int i = 0; i < pad; i++)
     fputc(' ', f);
-  fputc('\n', f);
-  size_t n = (size_t)value_numel(v) * dtype_size(v->dt);
-  return fwrite(v->data, 1, n, f) == n ? 0 : -1;
+  return fputc('\n', f) == EOF ? -1 : 0;
+}
+
+int tensor_fwrite_npy(FILE *f, const Value *v) {
+  return tensor_fwrite_npy_head(f, v) != 0 ? -1 : put_data(f, v);
 }
 
 /* The path forms, for bibc's tools and temporary files (outputs a user

@@ -20,14 +20,26 @@ static const char *current_file;  /* the model being compiled, for messages */
 void error_set_file(const char *file) { current_file = file; }
 const char *error_file(void) { return current_file; }
 
-#define MAXOUT 64
-static const char *outputs[MAXOUT];  /* files to remove on a user error, in order */
-static char tree[MAXOUT];            /* outputs[i] is a folder to remove with its contents */
-static int noutputs;
+/* Files to remove on a user error, in order (the list grows: bibc run
+ * writes two files per graph output); tree[i]: outputs[i] is a folder to
+ * remove with its contents. */
+static const char **outputs;
+static char *tree;
+static int noutputs, maxoutputs;
 
 static void add_output(const char *path, int is_tree) {
-  if (noutputs == MAXOUT)
-    die("too many output files");
+  if (noutputs == maxoutputs) {
+    int n = maxoutputs ? 2 * maxoutputs : 64;
+    const char **o = realloc(outputs, sizeof *o * (size_t)n);
+    if (!o)
+      die("out of memory");
+    outputs = o;
+    char *t = realloc(tree, (size_t)n);
+    if (!t)
+      die("out of memory");
+    tree = t;
+    maxoutputs = n;
+  }
   tree[noutputs] = (char)is_tree;
   outputs[noutputs++] = path;
 }

@@ -1,12 +1,15 @@
 #!/bin/sh
 # run.sh [SECONDS] [--rss MB] [--timeout S] [--only onnx|tensor] [--out DIR]
+#        [--jobs N] [--corpus DIR]
 #
 # The long fuzzing run: builds tests/fuzz's libFuzzer harnesses with clang
 # in build-fuzz/ (-DBIBC_FUZZ=ON), makes a temporary corpus from the seeds
 # (tests/fuzz/seeds.sh: the project's test files and ../shared/testdata),
-# and runs each harness in turn for SECONDS (default 300) on one core:
-# -fork=1 (one worker process at a time) with crashes, timeouts and
-# out-of-memory ignored, so a finding is saved and the run goes on.
+# and runs each harness in turn for SECONDS (default 300) on N cores
+# (--jobs, default 1): -fork=N worker processes with crashes, timeouts and
+# out-of-memory ignored, so a finding is saved and the run goes on.  With
+# --corpus DIR the corpus lives in DIR/HARNESS instead (seeded the first
+# time) and is kept, so a later run goes on from it.
 # Limits: -rss_limit_mb=2048 and -timeout=10 unless given; -max_len 1.5 MB
 # for ONNX models (the largest seed models are just over 1 MB), 64 KB for
 # tensors.  Findings (crash-, timeout-, oom-, leak- files) go to
@@ -16,15 +19,18 @@
 # libFuzzer's exit status.
 set -e
 top=$(cd "$(dirname "$0")/../.." && pwd)
-secs=300 rss=2048 tmo=10 only="" out=""
+secs=300 rss=2048 tmo=10 only="" out="" jobs=1 corpus=""
 while [ $# -gt 0 ]; do
   case $1 in
   --rss) rss=$2; shift 2 ;;
   --timeout) tmo=$2; shift 2 ;;
   --only) only=$2; shift 2 ;;
   --out) out=$2; shift 2 ;;
+  --jobs) jobs=$2; shift 2 ;;
+  --corpus) corpus=$2; shift 2 ;;
   [0-9]*) secs=$1; shift ;;
-  *) echo "usage: run.sh [SECONDS] [--rss MB] [--timeout S] [--only onnx|tensor] [--out DIR]" >&2
+  *) echo "usage: run.sh [SECONDS] [--rss MB] [--timeout S] [--only onnx|tensor] [--out DIR]" \
+          "[--jobs N] [--corpus DIR]" >&2
      exit 2 ;;
   esac
 done
@@ -52,16 +58,21 @@ for h in onnx tensor; do
   [ $h = onnx ] && maxlen=1572864
   mkdir -p "$out/$h"
   before=$(edges $h "$work/seeds/$h")
+  dir=$work/seeds/$h
+  if [ -n "$corpus" ]; then
+    dir=$corpus/$h
+    [ -d "$dir" ] || { mkdir -p "$dir" && cp "$work/seeds/$h"/* "$dir"/; }
+  fi
   set +e
-  "$build/fuzz_$h" -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
+  "$build/fuzz_$h" -fork="$jobs" -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
     -max_total_time="$secs" -rss_limit_mb="$rss" -timeout="$tmo" -max_len=$maxlen \
-    -artifact_prefix="$out/$h/" "$work/seeds/$h" > "$out/$h.log" 2>&1
+    -artifact_prefix="$out/$h/" "$dir" > "$out/$h.log" 2>&1
   status=$?
   set -e
   last=$(grep -E '^#[0-9]+' "$out/$h.log" | tail -1)
   execs=$(echo "$last" | sed -E 's/^#([0-9]+).*/\1/')
   ft=$(echo "$last" | sed -E 's/.* ft: ([0-9]+).*/\1/')
-  after=$(edges $h "$work/seeds/$h")
+  after=$(edges $h "$dir")
   found=$(ls "$out/$h" | grep -cE '^(crash|timeout|oom|leak)-' || true)
   echo "fuzz_$h: $secs s, ${execs:-?} executions, edges covered ${before:-?} (seeds) ->" \
        "${after:-?}, ${ft:-?} features, $found finding(s) in $out/$h, exit status $status"

@@ -15,6 +15,14 @@
 #   scaled_product   a scale product that is not exact in double: the MatMul
 #                    computes in float, 'run --fixed' equals 'run' to 1e-6
 #
+#   run_many_outputs bibc run of a model with 100 outputs and 3 stacked
+#                    samples writes all 200 files, each with the right values
+#   run_streams      bibc run of 400 samples whose outputs take 100 MB per
+#                    file streams them: the files are complete and equal,
+#                    and (with GNU time) the peak memory stays under 64 MB
+#                    (under AddressSanitizer with a 16 MB quarantine: its
+#                    default 256 MB keeps each sample's freed buffers)
+#
 #   cli.sh --bibc B [--cc CC] [--randnpy R --npycmp C]
 set -u
 bibc='' cc=${CC:-cc} randnpy='' npycmp=''
@@ -72,5 +80,17 @@ check scaled_inf '"$bibc" "$sinf" --fixed --dump-ir > ir && grep -q "= Add(" ir 
 check scaled_product '"$bibc" "$sprod" --fixed --dump-ir > ir && grep -q "float32\[1,2\] = MatMul(" ir &&
   "$randnpy" -r -40 40 x.npy f4 8 300 3 && "$bibc" run "$sprod" -i x.npy -o f &&
   "$bibc" run "$sprod" --fixed -i x.npy -o q && "$npycmp" -r f/output_0.npy q/output_0.npy 1e-6'
+many=$here/models/many_outputs.onnx wide=$here/models/wide_output.onnx
+check run_many_outputs '"$randnpy" -r 5 5 x.npy f4 1 3 4 && "$randnpy" -r 104 104 want.npy f4 1 3 4 &&
+  "$bibc" run "$many" -i x.npy -o o && [ "$(ls o | wc -l)" = 200 ] && [ -f o/output_99.pb ] &&
+  "$npycmp" o/output_99.npy want.npy 0 && ! ls o | grep -q tmp'
+check run_streams '"$randnpy" x.npy f4 2 400 64 && peak=0 &&
+  if [ -x /usr/bin/time ] && /usr/bin/time -f %M true > /dev/null 2>&1; then
+    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=16 \
+      /usr/bin/time -o mem -f %M "$bibc" run "$wide" -i x.npy -o o && peak=$(cat mem); else
+    "$bibc" run "$wide" -i x.npy -o o; fi &&
+  data=$((400 * 65536 * 4)) && n=$(wc -c < o/output_0.npy) && p=$(wc -c < o/output_0.pb) &&
+  [ $n = $((128 + data)) ] && cmp -i $((n - data)):$((p - data)) o/output_0.npy o/output_0.pb &&
+  echo "peak $peak KB" && [ "$peak" -lt 65536 ]'
 echo "$pass/$total passed"
 [ $pass = $total ]

@@ -126,6 +126,21 @@ def scaled_fallbacks():
     b.save("scaled_product", "x", [1, 3], y, [1, 2])
 
 
+def run_outputs():
+    """For bibc run's output files: many_outputs has 100 graph outputs
+    (y_i = x + i, so 200 files), wide_output's one output is 1024 times its
+    input ([1, 64] -> [1, 65536], a Concat of 1024 copies)."""
+    b = fm.Builder(0)
+    outs = []
+    for i in range(100):
+        y = b.node("Add", ["x", b.const(b.fresh("c"), np.full((4,), i, np.float32))])
+        outs.append((y, fm.TensorProto.FLOAT, [1, 4]))
+    b.save("many_outputs", "x", [1, 4], None, None, outs)
+    b = fm.Builder(0)
+    y = b.node("Concat", ["x"] * 1024, axis=1)
+    b.save("wide_output", "x", [1, 64], y, [1, 65536])
+
+
 if __name__ == "__main__":
     os.makedirs(fm.OUT, exist_ok=True)
     layout_sparse()
@@ -133,3 +148,4 @@ if __name__ == "__main__":
     scaled_conv()
     multithreshold()
     scaled_fallbacks()
+    run_outputs()
