@@ -1,7 +1,7 @@
 /*
  * lower_fixed.h - shared by the two files of the lower_fixed pass:
- * lower_fixed.c (the sweep, products and sums) and lower_fixed_quant.c
- * (quantizers).
+ * lower_fixed.c (the sweep, sums and data movement), lower_fixed_linear.c
+ * (products with a constant) and lower_fixed_quant.c (quantizers).
  */
 #ifndef BIBC_LOWER_FIXED_H
 #define BIBC_LOWER_FIXED_H
@@ -15,6 +15,8 @@ typedef struct Fixer {
 } Fixer;
 
 static inline int is_fixed(const Value *v) { return v && v->fx.w > 0; }
+static inline __int128 min2(__int128 a, __int128 b) { return a < b ? a : b; }
+static inline __int128 max2(__int128 a, __int128 b) { return a > b ? a : b; }
 /* Gives v format f and integer range [lo, hi] (user error beyond 63 bits). */
 void set_fixed(Fixer *F, Node *n, Value *v, int f, __int128 lo, __int128 hi);
 /* Smallest f with every element of c times 2^f an integer (INT32_MIN: none). */
@@ -26,6 +28,11 @@ Value *align(Fixer *F, Node *at, Value *x, int f);
 Value *to_float(Fixer *F, Node *at, Value *x);   /* ToFloat of x, made once */
 void float_op(Fixer *F, Node *n);                /* fixed inputs of n read as float */
 void replace_uses(Graph *g, Value *from, Value *to, int start);
+
+/* lower_fixed_linear.c */
+void fix_matmul(Fixer *F, Node *n);  /* MatMul by a constant (or SparseMatMul) */
+void fix_gemm(Fixer *F, Node *n);    /* MatMul (B transposed if transB) + Add of C */
+void fix_conv(Fixer *F, Node *n);    /* Conv with constant weights */
 
 /* lower_fixed_quant.c */
 void fix_quant(Fixer *F, Node *n);

@@ -31,8 +31,6 @@ static RoundMode round_mode_of(Fixer *F, Node *n) {
              "HALF_DOWN)", m);
 }
 
-static __int128 max2(__int128 a, __int128 b) { return a > b ? a : b; }
-
 /* The fraction bits of each channel of a power-of-two scale (fc[c]) and the
  * channel axis of x (-1: per tensor); the largest goes to *fmax.  NULL if
  * some scale is not a power of two (then *axis is still set). */
