@@ -10,6 +10,7 @@
  * if it reaches below 0).  Constants are shared: one CONST node per value
  * (an open-addressing hash), so a weight used by many products is one node.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "net.h"
@@ -236,6 +237,22 @@ void net_uses(const Net *net, int32_t *uses, NetId *reader) {
   for (int v = 0; v < g->nvalues; v++)
     for (int64_t e = 0; net->elems[v] && e < value_numel(g->values[v]); e++)
       uses[net->elems[v][e]] += 2;
+}
+
+char *net_live(const Net *net) {
+  char *live = calloc((size_t)net->nnodes + 1, 1);
+  if (!live)
+    die("out of memory");
+  for (int p = 0; p < net->nout; p++)
+    for (int64_t e = 0; e < net->out[p].n; e++)
+      live[net->out[p].el[e]] = 1;
+  for (int64_t id = net->nnodes - 1; id >= 0; id--) {  /* operands come first */
+    const NetNode *n = &net->nodes[id];
+    const NetId args[3] = {n->a, n->b, n->c};
+    for (int j = 0; live[id] && j < net_op_nargs(n->op); j++)
+      live[args[j]] = 1;
+  }
+  return live;
 }
 
 NetId net_input(Net *net, int port, int64_t elem, int64_t lo, int64_t hi) {

@@ -150,6 +150,10 @@ NetId net_copy_mapped(Net *net, const NetNode *n, const NetId *map);
  * value's element is id (read from outside); reader[id] is its last reading
  * node.  Both nnodes long, filled here. */
 void net_uses(const Net *net, int32_t *uses, NetId *reader);
+/* Live nodes: the output ports' elements and what they read, transitively
+ * (a graph value's element alone does not keep a node live).  Returns
+ * nnodes + 1 marks, calloc'd: the caller frees them.  One backward sweep. */
+char *net_live(const Net *net);
 /* For passes that rebuild a net: a new, empty net with old's ports and
  * split; then net_remap() points its outputs and the graph values' elements
  * at map[old id] (outputs a pass delays, it sets itself afterwards). */

@@ -135,18 +135,7 @@ void net_cost(const Net *net, NetCost *c) {
   const Graph *g = net->g;
   *c = (NetCost){0};
   c->layers = arena_alloc(net->arena, sizeof *c->layers * (size_t)(g->nnodes + 1));
-  char *live = calloc((size_t)net->nnodes + 1, 1);
-  if (!live)
-    die("out of memory");
-  for (int p = 0; p < net->nout; p++)
-    for (int64_t e = 0; e < net->out[p].n; e++)
-      live[net->out[p].el[e]] = 1;
-  for (int64_t id = net->nnodes - 1; id >= 0; id--) {
-    const NetNode *n = &net->nodes[id];
-    const NetId args[3] = {n->a, n->b, n->c};
-    for (int j = 0; live[id] && j < net_op_nargs(n->op); j++)
-      live[args[j]] = 1;
-  }
+  char *live = net_live(net);
   int widest = 1;
   for (int64_t id = 0; id < net->nnodes; id++) {
     const NetNode *n = &net->nodes[id];

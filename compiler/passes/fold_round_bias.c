@@ -54,18 +54,20 @@ Net *fold_round_bias(const Net *old) {
   int32_t *readers = calloc((size_t)nn, sizeof *readers);
   if (!map || !readers)
     die("out of memory");
-  /* readers among the live nodes (those the outputs read) and the output
-   * ports; a graph value's element (HLS prints those) keeps its node, which
-   * may be left without live readers */
+  /* readers among the live nodes and the output ports; a graph value's
+   * element (HLS prints those) keeps its node, which may be left without
+   * live readers */
+  char *live = net_live(old);
   for (int p = 0; p < old->nout; p++)
     for (int64_t e = 0; e < old->out[p].n; e++)
       readers[old->out[p].el[e]] += 2;
-  for (int64_t i = old->nnodes - 1; i >= 0; i--) {
+  for (int64_t i = 0; i < old->nnodes; i++) {
     const NetNode *n = &old->nodes[i];
     const NetId args[3] = {n->a, n->b, n->c};
-    for (int j = 0; readers[i] && j < net_op_nargs(n->op); j++)
+    for (int j = 0; live[i] && j < net_op_nargs(n->op); j++)
       readers[args[j]]++;
   }
+  free(live);
   /* x must be readable from the ROUND's layer: a graph value's element (an
    * array of the HLS C) or a node of that layer, not another layer's
    * temporary (a Conv's sum before its own bias) */
