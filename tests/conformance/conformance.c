@@ -205,9 +205,51 @@ static Exclusion *read_exclusions(const char *path, int *n) {
   return ex;
 }
 
-/* Appends the selected tests under root to *tests; returns how many. */
+/* Do folders a and b hold the same names and the same bytes, all the way
+ * down? */
+static int same_tree(const char *a, const char *b) {
+  struct stat sa, sb;
+  if (stat(a, &sa) != 0 || stat(b, &sb) != 0 || S_ISDIR(sa.st_mode) != S_ISDIR(sb.st_mode))
+    return 0;
+  if (!S_ISDIR(sa.st_mode)) {
+    size_t na, nb;
+    unsigned char *x = sa.st_size == sb.st_size ? slurp(a, &na) : NULL;
+    unsigned char *y = x ? slurp(b, &nb) : NULL;
+    int same = x && y && na == nb && memcmp(x, y, na) == 0;
+    free(x);
+    free(y);
+    return same;
+  }
+  int same = 1, count[2] = {0, 0};
+  for (int side = 0; side < 2 && same; side++) {  /* a's entries against b's, then count b's */
+    DIR *d = opendir(side ? b : a);
+    struct dirent *e;
+    while (same && d && (e = readdir(d))) {
+      if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+        continue;
+      count[side]++;
+      if (side == 0) {
+        size_t n = strlen(a) + strlen(b) + 2 * strlen(e->d_name) + 4;
+        char *pa = xmalloc(n), *pb = pa + strlen(a) + strlen(e->d_name) + 2;
+        sprintf(pa, "%s/%s", a, e->d_name);
+        sprintf(pb, "%s/%s", b, e->d_name);
+        same = same_tree(pa, pb);
+        free(pa);
+      }
+    }
+    same = same && d;
+    if (d)
+      closedir(d);
+  }
+  return same && count[0] == count[1];
+}
+
+/* Appends the selected tests under root to *tests; returns how many.  A
+ * test byte for byte the same as one of an earlier root (the shared test
+ * data and Debian's libonnx-testdata hold many of the same node tests)
+ * runs once: *ndup counts those left out. */
 static int scan_root(const Config *c, const char *label, const char *root, const Exclusion *ex,
-                     int nex, Test **tests, int *ntests) {
+                     int nex, Test **tests, int *ntests, int *ndup) {
   DIR *d = opendir(root);
   if (!d)
     return 0;
@@ -234,6 +276,9 @@ static int scan_root(const Config *c, const char *label, const char *root, const
     if (sel < 0)
       fprintf(stderr, "conformance: note: %s: cannot decode the model; not selected\n", model);
     free(model);
+    for (int k = 0; sel > 0 && k < *ntests; k++)
+      if (strcmp((*tests)[k].name, names[i]) == 0 && same_tree((*tests)[k].dir, dir))
+        sel = 0, (*ndup)++;
     if (sel <= 0) {
       free(dir);
       free(names[i]);
@@ -503,8 +548,10 @@ int main(int argc, char **argv) {
       continue;
     }
     found++;
-    int n = scan_root(&c, labels[r], roots[r], ex, nex, &tests, &ntests);
-    printf("conformance: %s: %d tests selected from %s\n", labels[r], n, roots[r]);
+    int ndup = 0;
+    int n = scan_root(&c, labels[r], roots[r], ex, nex, &tests, &ntests, &ndup);
+    printf("conformance: %s: %d tests selected from %s", labels[r], n, roots[r]);
+    printf(ndup ? " (%d more the same as an earlier root's, not run again)\n" : "\n", ndup);
   }
   for (int k = 0; k < nex && found == nroots && !c.filter; k++) {
     int used = 0;
