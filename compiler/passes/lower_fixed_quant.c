@@ -191,7 +191,11 @@ void fix_quant(Fixer *F, Node *n) {
   __int128 lo = 0, hi = 0;
   for (int64_t c = 0; c < nc; c++) {
     int64_t shift = is_fixed(x) ? x->fx.f - fc[c] : 0, post = f - fc[c];
-    if (shift > 62 || post > 62)
+    /* a left shift (shift < 0) must keep the input's range within 64 bits */
+    int far = shift > 62 || shift < -62 || post > 62 ||
+              (is_fixed(x) && shift < 0 && (((__int128)x->qlo << -shift) < INT64_MIN ||
+                                            ((__int128)x->qhi << -shift) > INT64_MAX));
+    if (far)
       error_node(g, n, "scale 2^%d is too far from the input's 2^%d for 64-bit arithmetic", -fc[c],
                  is_fixed(x) ? -x->fx.f : 0);
     int64_t clo = lo_q, chi = hi_q;
