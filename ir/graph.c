@@ -210,8 +210,8 @@ int dtype_is_valid(int code) {
 }
 
 static const char *const opnames[] = {
-#define X(e, name, infer, sem) name,
-  IR_OPS(X)
+#define X(e, name, infer, nmin, nmax, nout, attrs, sem) name,
+  IR_ALL_OPS(X)
 #undef X
 };
 
@@ -219,7 +219,7 @@ const char *op_name(OpKind op) { return op < OP_COUNT ? opnames[op] : "?"; }
 
 int op_is_internal(OpKind op) {
   switch (op) {
-#define X(e, name, infer, sem) case OP_##e: return 1;
+#define X(e, name, infer, nmin, nmax, nout, attrs, sem) case OP_##e: return 1;
     IR_INTERNAL_OPS(X)
 #undef X
   default: return 0;
@@ -228,7 +228,7 @@ int op_is_internal(OpKind op) {
 
 int op_is_qonnx(OpKind op) {
   switch (op) {
-#define X(e, name, infer, sem) case OP_##e: return 1;
+#define X(e, name, infer, nmin, nmax, nout, attrs, sem) case OP_##e: return 1;
     IR_QONNX_OPS(X)
 #undef X
   default: return 0;
@@ -260,6 +260,122 @@ int op_lookup(const char *name) {
       lo = mid + 1;
   }
   return -1;
+}
+
+/* ---- signatures: the counts and attribute columns of ops.h ---- */
+
+typedef struct OpSig {
+  int min_in, max_in;        /* input positions; max_in -1: any number */
+  int max_out;
+  const char *attrs;         /* "name:kind ..." as ops.h writes it */
+} OpSig;
+
+static const OpSig sigs[] = {
+#define X(e, name, infer, nmin, nmax, nout, attrs, sem) {nmin, nmax, nout, attrs},
+  IR_ALL_OPS(X)
+#undef X
+};
+
+/* Capacities of the parsed attribute lists, fixed at compile time: an
+ * attribute takes at least 4 characters of its spec string ("a:i" and a
+ * separator), so a string of sizeof s bytes holds at most sizeof s / 4;
+ * every list ends with a {NULL, 0} entry; the names, split in place, fit in
+ * a copy of the strings. */
+enum {
+  NATTRSPECS = 0
+#define X(e, name, infer, nmin, nmax, nout, attrs, sem) + sizeof attrs / 4 + 1
+  IR_ALL_OPS(X)
+#undef X
+};
+enum {
+  NATTRCHARS = 0
+#define X(e, name, infer, nmin, nmax, nout, attrs, sem) + sizeof attrs
+  IR_ALL_OPS(X)
+#undef X
+};
+
+static OpAttrSpec attrspecs[NATTRSPECS];
+static char attrnames[NATTRCHARS];
+static int firstattr[OP_COUNT];  /* op's list starts at attrspecs[firstattr[op]] */
+
+static AttrKind attr_kind(const char *k) {
+  static const struct { const char *code; AttrKind kind; } kinds[] = {
+    {"f", ATTR_FLOAT}, {"i", ATTR_INT}, {"s", ATTR_STRING}, {"t", ATTR_TENSOR},
+    {"fs", ATTR_FLOATS}, {"is", ATTR_INTS}, {"ss", ATTR_STRINGS}};
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+    if (strcmp(k, kinds[i].code) == 0)
+      return kinds[i].kind;
+  return (AttrKind)0;
+}
+
+/* Splits op's spec string, copied to *names, into attrspecs from *nspec on;
+ * any malformed piece of ops.h is an internal error. */
+static void parse_sig(OpKind op, char **names, int *nspec) {
+  const OpSig *s = &sigs[op];
+  if (s->min_in < 0 || (s->max_in != -1 && s->max_in < s->min_in) || s->max_out < 1)
+    die("ops.h: %s has inputs %d to %d and %d outputs", opnames[op], s->min_in, s->max_in,
+        s->max_out);
+  firstattr[op] = *nspec;
+  char *p = strcpy(*names, s->attrs);
+  *names += strlen(s->attrs) + 1;
+  while (*p) {
+    char *name = p, *colon = NULL;
+    for (; *p && *p != ' '; p++)
+      if (*p == ':' && !colon)
+        colon = p;
+    if (*p == ' ' && p[1] == 0)
+      die("ops.h: %s's attributes end in a space", opnames[op]);
+    if (*p)
+      *p++ = 0;
+    if (!colon || colon == name)
+      die("ops.h: %s's attribute '%s' is not name:kind", opnames[op], name);
+    *colon = 0;
+    for (const char *c = name; *c; c++)
+      if (!(*c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+            (*c >= '0' && *c <= '9')))
+        die("ops.h: %s's attribute name '%s' is not an identifier", opnames[op], name);
+    AttrKind kind = attr_kind(colon + 1);
+    if (!kind)
+      die("ops.h: %s's attribute %s has unknown kind '%s'", opnames[op], name, colon + 1);
+    for (int i = firstattr[op]; i < *nspec; i++)
+      if (strcmp(attrspecs[i].name, name) == 0)
+        die("ops.h: %s lists attribute %s twice", opnames[op], name);
+    ASSERT(*nspec < NATTRSPECS);
+    attrspecs[(*nspec)++] = (OpAttrSpec){name, kind};
+  }
+  ASSERT(*nspec < NATTRSPECS);
+  attrspecs[(*nspec)++] = (OpAttrSpec){NULL, (AttrKind)0};
+}
+
+/* The table's signature of op, its attribute lists parsed on first use. */
+static const OpSig *sig(OpKind op) {
+  static int ready;
+  if ((unsigned)op >= OP_COUNT)
+    die("op kind %d is not in ops.h", (int)op);
+  if (!ready) {
+    char *names = attrnames;
+    int nspec = 0;
+    for (int i = 0; i < OP_COUNT; i++)
+      parse_sig((OpKind)i, &names, &nspec);
+    ready = 1;
+  }
+  return &sigs[op];
+}
+
+int op_min_inputs(OpKind op) { return sig(op)->min_in; }
+int op_max_inputs(OpKind op) { return sig(op)->max_in; }
+int op_max_outputs(OpKind op) { return sig(op)->max_out; }
+
+const OpAttrSpec *op_attrs(OpKind op) {
+  sig(op);
+  return &attrspecs[firstattr[op]];
+}
+
+const OpAttrSpec *op_attr_spec(OpKind op, const char *name) {
+  for (const OpAttrSpec *a = op_attrs(op); a->name; a++)
+    if (strcmp(a->name, name) == 0)
+      return a;
+  return NULL;
 }
 
 const Attr *attr_find(const Node *n, const char *name) {

@@ -11,8 +11,8 @@
 
 typedef void InferFn(Graph *, Node *);
 static InferFn *const infer_fns[] = {
-#define X(e, name, infer, sem) infer,
-  IR_OPS(X)
+#define X(e, name, infer, nmin, nmax, nout, attrs, sem) infer,
+  IR_ALL_OPS(X)
 #undef X
 };
 

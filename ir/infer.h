@@ -7,8 +7,8 @@
 #define BIBC_INFER_H
 #include "ir.h"
 
-#define X(e, name, infer, sem) void infer(Graph *g, Node *n);
-IR_OPS(X)
+#define X(e, name, infer, nmin, nmax, nout, attrs, sem) void infer(Graph *g, Node *n);
+IR_ALL_OPS(X)
 #undef X
 
 /* Checks nin_min <= (present inputs incl. trailing) <= nin_max. */

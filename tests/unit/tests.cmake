@@ -13,3 +13,10 @@ add_test(NAME unit_exact COMMAND exact_tests)
 add_executable(cmvm_tests ${CMAKE_CURRENT_LIST_DIR}/cmvm_test.c)
 target_link_libraries(cmvm_tests PRIVATE bibccore)
 add_test(NAME unit_cmvm COMMAND cmvm_tests)
+
+# The signature columns of ir/ops.h: known rows, and every node of the
+# shared test models and Debian's ONNX node tests against its op's row.
+add_executable(ops_table_tests ${CMAKE_CURRENT_LIST_DIR}/ops_table_test.c)
+target_link_libraries(ops_table_tests PRIVATE bibccore)
+add_test(NAME unit_ops_table
+         COMMAND ops_table_tests ${SHARED_TESTDATA} /usr/share/libonnx-testdata/data/node)
