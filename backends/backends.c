@@ -32,6 +32,10 @@ const Backend backends[] = {
    .fixed = 1, .header = NULL, .kind = "Verilog",
    .help = "Verilog-2005: module NAME in NAME.v, one inference per clock",
    .check = CHECK_SIM, .cflags = NULL, .clocked = 1},
+  {.name = "dsl", .suffix = {".bib"}, .emit = emit_dsl, .netlist = 0, .fixed = 0, .header = NULL,
+   .kind = "model language",
+   .help = "the model as read, in bibc's model language: NAME.bib (+ NAME.*.npy)",
+   .check = CHECK_NONE, .cflags = NULL, .source = 1},
 };
 const int nbackends = sizeof backends / sizeof backends[0];
 

@@ -36,6 +36,7 @@ typedef struct Backend {
   BackendCheck check;        /* how 'bibc verify' checks it */
   const char *cflags;        /* CHECK_CC: extra compiler flags, blank-separated, or NULL */
   int clocked;               /* a clocked module: compiling prints its latency */
+  int source;                /* prints the model as read, before any pass */
 } Backend;
 extern const Backend backends[];  /* backends[0] is the default */
 extern const int nbackends;
@@ -47,6 +48,12 @@ char *backend_header_path(Arena *a, const Backend *b, const char *path);
 char *backend_names(Arena *a, const char *sep, const char *last);  /* "c, hls" */
 char *backend_kinds(Arena *a);   /* "NAME.c (portable C) or NAME.hls.c / ... (HLS)" */
 void backend_usage(FILE *f);     /* the backends section of 'bibc --help' */
+
+/* ---- dsl.c ---- */
+/* Writes g, as read (before any pass), in the model language (doc/dsl.md):
+ * path, and a .npy file beside it per constant of over 256 elements. */
+const char *emit_dsl(Graph *g, const Net *net, const char *path, const char *hpath,
+                     const char *cmdline);
 
 /* ---- c.c ---- */
 /* Writes portable C: cpath (the entry function NAME_run, where NAME is

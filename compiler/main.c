@@ -161,7 +161,7 @@ static char *join_args(int argc, char **argv) {
 }
 
 static Graph *load(Options *o) {
-  Graph *g = onnx_import(o->model, o->binds, o->nbinds);
+  Graph *g = model_import(o->model, o->binds, o->nbinds);
   pipeline_run_opts(g, pipeline_for(&o->po), o->dump_after, &o->po);
   return g;
 }
@@ -184,7 +184,8 @@ static int cmd_compile(int argc, char **argv) {
   if (o.main_out && (strcmp(o.main_out, o.out) == 0 || (h && strcmp(o.main_out, h) == 0)))
     error_at(NULL, NULL, "--main %s names the same file as -o %s; give the test bench a file "
              "name of its own", o.main_out, o.out);
-  Graph *g = load(&o);
+  /* a source backend prints the model as read; the others what the passes made */
+  Graph *g = b && b->source ? model_import(o.model, o.binds, o.nbinds) : load(&o);
   if (o.dump_ir)
     ir_dump(g, stdout);
   const Net *net = NULL;

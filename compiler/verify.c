@@ -432,9 +432,9 @@ int cmd_verify(int argc, char **argv) {
   }
   Verify v = {.a = arena_new(), .nrandom = NRANDOM, .timeout = TIMEOUT};
   parse(&v, argc, argv);
-  v.flt = onnx_import(v.model, v.binds, v.nbinds);
+  v.flt = model_import(v.model, v.binds, v.nbinds);
   pipeline_run(v.flt, default_pipeline, NULL);
-  v.fix = onnx_import(v.model, v.binds, v.nbinds);
+  v.fix = model_import(v.model, v.binds, v.nbinds);
   v.po.fixed = 1;  /* the fixed model: QONNX's quantizers, or --precision/--config */
   pipeline_run_opts(v.fix, pipeline_for(&v.po), NULL, &v.po);
   if (v.fix->ninputs + v.fix->noutputs > MAXTMP)

@@ -18,6 +18,17 @@ void const_binding_add(ConstBinding *binds, int *n, int max, char *arg);
 /* Reads an ONNX model into a new Graph.  Graph inputs named in binds become
  * constants.  Any problem is a user error naming the file and node. */
 Graph *onnx_import(const char *path, const ConstBinding *binds, int nbinds);
+/* A Constant node's value attribute (value, value_float(s), value_int(s))
+ * becomes its output's data. */
+void constant_node_value(Graph *g, Node *n);
+
+/* ---- dsl_import.c ---- */
+/* Reads a model-language file (doc/dsl.md) into a new Graph, the same IR
+ * onnx_import builds; --const bindings as there.  Errors point at the
+ * file, line and column. */
+Graph *dsl_import(const char *path, const ConstBinding *binds, int nbinds);
+/* The reader for path: dsl_import for a .bib file, else onnx_import. */
+Graph *model_import(const char *path, const ConstBinding *binds, int nbinds);
 
 /* ---- tensor_io.c ---- */
 /* Reads the whole of a regular file of at most IR_MAX_FILE_MB (kind

@@ -101,9 +101,8 @@ static void copy_attr(Importer *im, Node *n, Attr *a, const Onnx__AttributeProto
   }
 }
 
-/* Constant's value attribute becomes the output's data. */
-static void constant_value(Importer *im, Node *n) {
-  Arena *ar = im->g->arena;
+void constant_node_value(Graph *g, Node *n) {
+  Arena *ar = g->arena;
   Value *y = n->out[0], *c = NULL;
   for (int i = 0; i < n->nattrs; i++) {
     const Attr *a = &n->attrs[i];
@@ -124,7 +123,7 @@ static void constant_value(Importer *im, Node *n) {
       c = tensor_new(ar, DT_I64, 1, &cnt);
       memcpy(c->data, a->ints, sizeof(int64_t) * (size_t)a->n);
     } else {
-      error_at(im->g->file, n, "Constant attribute '%s' is not supported (use value, "
+      error_node(g, n, "Constant attribute '%s' is not supported (use value, "
                "value_float(s) or value_int(s))", a->name);
     }
   }
@@ -199,7 +198,7 @@ static void import_node(Importer *im, const Onnx__ModelProto *mp, const Onnx__No
     n->out[k] = v;
   }
   if (n->op == OP_CONSTANT)
-    constant_value(im, n);
+    constant_node_value(g, n);
 }
 
 static void import_input(Importer *im, const Onnx__ValueInfoProto *vi) {

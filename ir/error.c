@@ -148,9 +148,43 @@ static NORETURN void fail(void) {
 /* Formats "FILE: [node N (Op "name"): ]KIND: MSG" into one line: characters
  * a model may smuggle in (newlines, escapes) are shown as '?', so every
  * message stays a single line. */
-static void vreport(const char *file, const Node *n, const char *kind, const char *fmt, va_list ap) {
+/* Line `line` of file and a caret under column col (tabs kept, so the
+ * caret lines up), each at most 200 characters, control characters as '?';
+ * nothing if the file or the line cannot be read. */
+static void print_source(const SrcLoc *loc) {
+  FILE *f = fopen(loc->file, "rb");
+  if (!f)
+    return;
+  char text[202], caret[202];
+  int c = 0, ln = 1, k = 0;
+  while (ln < loc->line && (c = getc(f)) != EOF)
+    ln += c == '\n';
+  while (ln == loc->line && (c = getc(f)) != EOF && c != '\n' && c != '\r' && k < 200) {
+    text[k] = c == '\t' ? '\t' : (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+    caret[k] = k + 1 < loc->col ? (c == '\t' ? '\t' : ' ') : 0;
+    k++;
+  }
+  fclose(f);
+  if (ln != loc->line)
+    return;
+  text[k] = 0;
+  int n = loc->col - 1 < k ? loc->col - 1 : k;
+  for (int i = k; i < n; i++)
+    caret[i] = ' ';
+  caret[n] = '^';
+  caret[n + 1] = 0;
+  fprintf(stderr, "%s\n%s\n", text, caret);
+}
+
+/* Formats "FILE: [node N (Op "name"): ]KIND: MSG" into one line: characters
+ * a model may smuggle in (newlines, escapes) are shown as '?', so every
+ * message stays a single line.  With a source location the line starts
+ * "FILE:LINE:COL: " and is followed by the source line and a caret. */
+static void vreport(const char *file, const SrcLoc *loc, const Node *n, const char *kind,
+                    const char *fmt, va_list ap) {
   char buf[2048];
-  int k = snprintf(buf, sizeof buf, "%s: ", file ? file : "bibc");
+  int k = loc && loc->file ? snprintf(buf, sizeof buf, "%s:%d:%d: ", loc->file, loc->line, loc->col)
+                           : snprintf(buf, sizeof buf, "%s: ", file ? file : "bibc");
   if (n && k < (int)sizeof buf)
     k += snprintf(buf + k, sizeof buf - (size_t)k, "node %d (%s \"%s\"): ", n->index, n->optype,
                   n->name ? n->name : "");
@@ -161,14 +195,17 @@ static void vreport(const char *file, const Node *n, const char *kind, const cha
   for (char *c = buf; *c; c++)
     if ((unsigned char)*c < 0x20 || *c == 0x7f)
       *c = '?';
-  if (!trap_quiet)
-    fprintf(stderr, "%s\n", buf);
+  if (trap_quiet)
+    return;
+  fprintf(stderr, "%s\n", buf);
+  if (loc && loc->file)
+    print_source(loc);
 }
 
 void error_at(const char *file, const Node *n, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vreport(file, n, "error", fmt, ap);
+  vreport(file, n ? &n->loc : NULL, n, "error", fmt, ap);
   va_end(ap);
   fail();
 }
@@ -176,7 +213,15 @@ void error_at(const char *file, const Node *n, const char *fmt, ...) {
 void error_node(const Graph *g, const Node *n, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vreport(g ? g->file : NULL, n, "error", fmt, ap);
+  vreport(g ? g->file : NULL, n ? &n->loc : NULL, n, "error", fmt, ap);
+  va_end(ap);
+  fail();
+}
+
+void error_loc(const SrcLoc *loc, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vreport(NULL, loc, NULL, "error", fmt, ap);
   va_end(ap);
   fail();
 }
@@ -184,14 +229,14 @@ void error_node(const Graph *g, const Node *n, const char *fmt, ...) {
 void note(const char *file, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vreport(file, NULL, "note", fmt, ap);
+  vreport(file, NULL, NULL, "note", fmt, ap);
   va_end(ap);
 }
 
 void note_node(const Graph *g, const Node *n, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vreport(g ? g->file : NULL, n, "note", fmt, ap);
+  vreport(g ? g->file : NULL, n ? &n->loc : NULL, n, "note", fmt, ap);
   va_end(ap);
 }
 

@@ -60,8 +60,8 @@ typedef enum DType {
 } DType;
 
 typedef enum OpKind {
-#define X(e, name, infer, sem) OP_##e,
-  IR_OPS(X)
+#define X(e, name, infer, nmin, nmax, nout, attrs, sem) OP_##e,
+  IR_ALL_OPS(X)
 #undef X
   OP_COUNT
 } OpKind;
@@ -126,11 +126,18 @@ typedef struct Attr {
   Value *t;                  /* ATTR_TENSOR: a detached constant Value */
 } Attr;
 
+/* A place in a model-language source file (1-based; file NULL: none). */
+typedef struct SrcLoc {
+  const char *file;
+  int line, col;
+} SrcLoc;
+
 struct Node {
   OpKind op;                 /* operator */
   const char *optype;        /* op type as written in the model, for messages */
   const char *name;          /* ONNX node name (may be "") */
   int index;                 /* position in the ONNX graph, for messages */
+  SrcLoc loc;                /* where a .bib file wrote it (errors point there), or none */
   int opset;                 /* opset version of the node's domain */
   Value **in;                /* inputs; NULL entries are absent optionals */
   int nin;
@@ -194,6 +201,9 @@ char *arena_printf(Arena *a, const char *fmt, ...) PRINTF(2, 3);
  * file.  Internal errors: die() names the bibc source line and aborts. */
 NORETURN void error_at(const char *file, const Node *n, const char *fmt, ...) PRINTF(3, 4);
 NORETURN void error_node(const Graph *g, const Node *n, const char *fmt, ...) PRINTF(3, 4);
+/* "FILE:LINE:COL: error: MSG", then that line of the source and a caret
+ * under column COL (error_node does the same for a node with a loc). */
+NORETURN void error_loc(const SrcLoc *loc, const char *fmt, ...) PRINTF(2, 3);
 void note(const char *file, const char *fmt, ...) PRINTF(2, 3);
 void note_node(const Graph *g, const Node *n, const char *fmt, ...) PRINTF(3, 4);
 void error_set_file(const char *file);             /* model named by attr_* errors */
@@ -239,6 +249,20 @@ const char *op_name(OpKind op);
 int op_lookup(const char *onnx_name);              /* OpKind or -1 */
 int op_is_qonnx(OpKind op);                        /* a QONNX/FINN custom op */
 int op_is_internal(OpKind op);                     /* made by passes, never imported */
+/* The operator table's signature columns (ops.h), for the model language's
+ * parser and printer: an op takes op_min_inputs(op) to op_max_inputs(op)
+ * inputs (-1: any number, a variadic op), gives at most op_max_outputs(op)
+ * outputs, and accepts the attributes op_attrs(op) lists with their kinds
+ * (in the order ops.h writes them; the array ends with {NULL, 0}). */
+typedef struct OpAttrSpec {
+  const char *name;
+  AttrKind kind;
+} OpAttrSpec;
+int op_min_inputs(OpKind op);
+int op_max_inputs(OpKind op);
+int op_max_outputs(OpKind op);
+const OpAttrSpec *op_attrs(OpKind op);
+const OpAttrSpec *op_attr_spec(OpKind op, const char *name);  /* NULL: op has no such attribute */
 const Attr *attr_find(const Node *n, const char *name);
 int64_t attr_int(const Node *n, const char *name, int64_t dflt);
 double attr_float(const Node *n, const char *name, double dflt);

@@ -1,0 +1,273 @@
+/*
+ * dsl.c - the model-language printer (doc/dsl.md): a graph as bibc read it
+ * (before any pass) written as a .bib file that reads back to the same IR.
+ * Statements follow the values' ids, so the re-read graph numbers its
+ * values, and the C printed from it its buffers, as the original: a
+ * constant (an ONNX initializer) is a const statement where it was
+ * defined, a graph input an input statement, a node's outputs one node
+ * statement, with its node name as a label and its attributes in order.
+ * Constants of more than DSL_INLINE_MAX elements go to NAME.VALUE.npy files
+ * beside the output (written atomically with it).  Numbers print in the
+ * shortest form that reads back to the same float32 or float64 bits.
+ * Names that are not plain identifiers are backquoted.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends.h"
+#include "../frontend/frontend.h"
+
+#define DSL_INLINE_MAX 256
+
+typedef struct Printer {
+  Graph *g;
+  FILE *f;
+  const char *base;          /* the output path without .bib: .npy files are BASE.NAME.npy */
+  const char **npys;         /* .npy names written so far (they must differ) */
+  int nnpys;
+} Printer;
+
+static const char *const keywords[] = {"model", "opset", "input", "output", "const", "include",
+                                       "file", "inf", "nan", "_"};
+
+static void put_name(Printer *p, const char *s) {
+  int plain = (s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') || s[0] == '_';
+  for (const char *c = s; *c && plain; c++)
+    plain = (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+            *c == '_' || *c == '.';
+  for (size_t k = 0; plain && k < sizeof keywords / sizeof keywords[0]; k++)
+    plain = strcmp(s, keywords[k]) != 0;
+  if (plain) {
+    fputs(s, p->f);
+    return;
+  }
+  if (!s[0] || strpbrk(s, "`\n\r"))
+    error_at(p->g->file, NULL, "the name '%s' cannot be written in the model language (empty, or "
+             "with a backquote or a line break)", s);
+  fprintf(p->f, "`%s`", s);
+}
+
+static void put_string(Printer *p, const char *s) {
+  fputc('"', p->f);
+  for (const char *c = s; *c; c++) {
+    if (*c == '"' || *c == '\\')
+      fputc('\\', p->f), fputc(*c, p->f);
+    else if (*c == '\n')
+      fputs("\\n", p->f);
+    else if (*c == '\t')
+      fputs("\\t", p->f);
+    else
+      fputc(*c, p->f);
+  }
+  fputc('"', p->f);
+}
+
+/* The shortest decimal that reads back to x (as float32 if f32). */
+static void put_float(FILE *f, double x, int f32) {
+  if (isnan(x)) {
+    fputs("nan", f);
+    return;
+  }
+  if (isinf(x)) {
+    fputs(x < 0 ? "-inf" : "inf", f);
+    return;
+  }
+  char buf[40];
+  for (int prec = 1; prec <= 17; prec++) {
+    snprintf(buf, sizeof buf, "%.*g", prec, x);
+    double y = strtod(buf, NULL);
+    if (f32 ? (float)y == (float)x : y == x)
+      break;
+  }
+  if (x == 0 && signbit(x))
+    snprintf(buf, sizeof buf, "-0.0");  /* "-0" would read as the integer 0 */
+  fputs(buf, f);
+}
+
+static void put_elem(FILE *f, const Value *v, int64_t i) {
+  if (dtype_is_float(v->dt))
+    put_float(f, value_get_f64(v, i), v->dt == DT_F32);
+  else if (v->dt == DT_U64)
+    fprintf(f, "%llu", (unsigned long long)((const uint64_t *)v->data)[i]);
+  else
+    fprintf(f, "%lld", (long long)value_get_i64(v, i));
+}
+
+static void put_type(Printer *p, const Value *v) {
+  fprintf(p->f, "%s[", dtype_name(v->dt));
+  for (int d = 0; d < v->rank; d++)
+    fprintf(p->f, "%s%lld", d ? ", " : "", (long long)v->dims[d]);
+  fputc(']', p->f);
+}
+
+/* Elements [at, at + size of axes d..) of v as nested lists in NumPy's
+ * layout, the first '[' at column col: one innermost list per line, a list
+ * of over 16 numbers 8 to a line. */
+static void put_nested(Printer *p, const Value *v, int d, int64_t at, int col) {
+  if (d == v->rank) {
+    put_elem(p->f, v, at);
+    return;
+  }
+  int64_t stride = 1;
+  for (int k = d + 1; k < v->rank; k++)
+    stride *= v->dims[k];
+  int inner = d + 1 == v->rank, wrap = inner && v->dims[d] > 16;
+  fputc('[', p->f);
+  for (int64_t i = 0; i < v->dims[d]; i++) {
+    if (i && (!inner || (wrap && i % 8 == 0)))
+      fprintf(p->f, ",\n%*s", col + 1, "");
+    else if (i)
+      fputs(", ", p->f);
+    put_nested(p, v, d + 1, at + i * stride, col + 1);
+  }
+  fputc(']', p->f);
+}
+
+/* A constant's values after a blank or on lines of their own: inline, or a
+ * .npy file beside the output. */
+static void put_values(Printer *p, const Value *v, int indent) {
+  if (value_numel(v) <= DSL_INLINE_MAX) {
+    if (v->rank == 0) {
+      fputc(' ', p->f);
+      put_elem(p->f, v, 0);
+    } else if (v->rank == 1 && v->dims[0] <= 16) {
+      fputc(' ', p->f);
+      put_nested(p, v, 0, 0, indent);
+    } else {  /* on lines of their own */
+      fprintf(p->f, "\n%*s", indent, "");
+      put_nested(p, v, 0, 0, indent);
+    }
+    return;
+  }
+  char *name = arena_strdup(p->g->arena, v->name[0] ? v->name : "const");
+  for (char *c = name; *c; c++)
+    if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+          *c == '_' || *c == '-'))
+      *c = '_';
+  const char *file = arena_printf(p->g->arena, "%s.%s.npy", p->base, name);
+  for (int k = 0, again = 1; again; k++) {  /* two names may look alike once cleaned */
+    again = 0;
+    for (int i = 0; i < p->nnpys && !again; i++)
+      again = strcmp(p->npys[i], file) == 0;
+    if (again)
+      file = arena_printf(p->g->arena, "%s.%s_%d.npy", p->base, name, k + 2);
+  }
+  const char **npys = arena_alloc(p->g->arena, sizeof *npys * (size_t)(p->nnpys + 1));
+  if (p->nnpys)
+    memcpy(npys, p->npys, sizeof *npys * (size_t)p->nnpys);
+  npys[p->nnpys++] = file;
+  p->npys = npys;
+  OutFile o;
+  out_open(&o, file);
+  if (tensor_fwrite_npy(o.f, v) != 0)
+    error_at(file, NULL, "cannot write output file (disk full?)");
+  out_close(&o);
+  const char *slash = strrchr(file, '/');
+  fputs(" file ", p->f);
+  put_string(p, slash ? slash + 1 : file);
+}
+
+static void put_attr(Printer *p, const Attr *a, int first) {
+  fprintf(p->f, "%s%s=", first ? "" : ", ", a->name);
+  switch (a->kind) {
+  case ATTR_INT: fprintf(p->f, "%lld", (long long)a->i); break;
+  case ATTR_FLOAT: put_float(p->f, a->f, 1); break;
+  case ATTR_STRING: put_string(p, a->s); break;
+  case ATTR_INTS: case ATTR_FLOATS:
+    fputc('[', p->f);
+    for (int k = 0; k < a->n; k++) {
+      fputs(k ? ", " : "", p->f);
+      if (a->kind == ATTR_INTS)
+        fprintf(p->f, "%lld", (long long)a->ints[k]);
+      else
+        put_float(p->f, a->floats[k], 1);
+    }
+    fputc(']', p->f);
+    break;
+  case ATTR_TENSOR:
+    put_type(p, a->t);
+    put_values(p, a->t, 8);
+    break;
+  default:
+    error_at(p->g->file, NULL, "attribute '%s' is a list of strings, which the model language "
+             "does not write yet", a->name);
+  }
+}
+
+static void put_node(Printer *p, const Node *n) {
+  if (n->name[0]) {
+    put_string(p, n->name);
+    fputs(": ", p->f);
+  }
+  for (int k = 0; k < n->nout; k++) {
+    fputs(k ? ", " : "", p->f);
+    if (n->out[k])
+      put_name(p, n->out[k]->name);
+    else
+      fputc('_', p->f);
+  }
+  fprintf(p->f, " = %s(", op_name(n->op));
+  for (int k = 0; k < n->nin; k++) {
+    fputs(k ? ", " : "", p->f);
+    if (n->in[k])
+      put_name(p, n->in[k]->name);
+    else
+      fputc('_', p->f);
+  }
+  for (int k = 0; k < n->nattrs; k++)
+    put_attr(p, &n->attrs[k], n->nin == 0 && k == 0);
+  fputs(")\n", p->f);
+}
+
+const char *emit_dsl(Graph *g, const Net *net, const char *path, const char *hpath,
+                     const char *cmdline) {
+  (void)net, (void)hpath;
+  size_t n = strlen(path);
+  Printer p = {.g = g, .base = arena_printf(g->arena, "%.*s", (int)(n > 4 ? n - 4 : n), path)};
+  OutFile o;
+  out_open(&o, path);
+  p.f = o.f;
+  fprintf(p.f, "# Printed by bibc from %s: %s\n", g->file, cmdline);
+  if (g->name[0]) {
+    fputs("model ", p.f);
+    put_name(&p, g->name);
+    fputc('\n', p.f);
+  }
+  fprintf(p.f, "opset %d\n\n", g->opset);
+  for (int i = 0; i < g->nvalues; i++) {
+    Value *v = g->values[i];
+    if (!v)
+      continue;
+    if (v->producer) {
+      const Node *m = v->producer;
+      int first = 1;
+      for (int k = 0; k < m->nout && m->out[k] != v; k++)
+        first &= !m->out[k];
+      if (first)
+        put_node(&p, m);
+    } else if (v->input_index >= 0) {
+      fputs("input ", p.f);
+      put_name(&p, v->name);
+      fputs(": ", p.f);
+      put_type(&p, v);
+      fputc('\n', p.f);
+    } else if (v->data) {
+      fputs("const ", p.f);
+      put_name(&p, v->name);
+      fputs(": ", p.f);
+      put_type(&p, v);
+      fputs(" =", p.f);
+      put_values(&p, v, 2);
+      fputc('\n', p.f);
+    }
+  }
+  fputs("output ", p.f);
+  for (int i = 0; i < g->noutputs; i++) {
+    fputs(i ? ", " : "", p.f);
+    put_name(&p, g->outputs[i]->name);
+  }
+  fputc('\n', p.f);
+  out_close(&o);
+  return NULL;
+}

@@ -1,0 +1,102 @@
+/*
+ * dsl.h - the model language's parser (dsl.y, dsl.l: bison and flex, both
+ * generated at build time) and the builder its actions call (dsl_build.c),
+ * which turns each statement into IR as it is read: the same Graph the ONNX
+ * importer builds.  The language: doc/dsl.md.
+ */
+#ifndef BIBC_DSL_H
+#define BIBC_DSL_H
+#include "frontend.h"
+
+/* Numbers as written: integers exactly (is_int), others as doubles. */
+typedef struct DslNums {
+  double *f;
+  int64_t *i;
+  char *is_int;
+  int64_t n, cap;
+} DslNums;
+
+/* A literal: a number list (a bracketed list, flattened row-major; a bare
+ * number is a list of one with scalar set), a string, or a typed tensor
+ * (TYPE[dims] followed by a list or a file). */
+typedef enum DslValKind { DV_NUMS, DV_STRING, DV_TENSOR } DslValKind;
+typedef struct DslVal {
+  DslValKind kind;
+  DslNums nums;
+  int scalar;                /* DV_NUMS: one number without brackets */
+  const char *s;             /* DV_STRING */
+  Value *t;                  /* DV_TENSOR: a detached constant */
+  SrcLoc loc;
+} DslVal;
+
+/* An element type and shape, as in "float32[1, 16]" (rank 0: "float32"). */
+typedef struct DslType {
+  DType dt;
+  int rank;
+  int64_t dims[IR_MAXRANK];
+  SrcLoc loc;
+} DslType;
+
+/* A node's argument: a value by name ("_": absent), a literal (an inline
+ * constant input), or name=literal (an attribute). */
+typedef struct DslArg {
+  const char *name;          /* the value's name, or the attribute's */
+  DslVal *val;               /* literal, or NULL for a value reference */
+  int attr;                  /* name=val */
+  SrcLoc loc;
+  struct DslArg *next;
+} DslArg;
+
+typedef struct DslName {     /* a list of names (outputs) */
+  const char *name;
+  SrcLoc loc;
+  struct DslName *next;
+} DslName;
+
+typedef struct DslSym {      /* the values defined so far, by name */
+  const char *name;
+  Value *v;
+  SrcLoc loc;
+  struct DslSym *next;
+} DslSym;
+
+typedef struct DslFile {     /* the files being read: include cycles */
+  const char *path;
+  uint64_t dev, ino;
+  const struct DslFile *up;
+} DslFile;
+
+typedef struct Dsl {
+  Graph *g;
+  const DslFile *file;       /* the file being parsed (innermost include) */
+  DslSym **syms;             /* hash table */
+  int64_t nsyms, capsyms;
+  Value **inputs, **outputs; /* growing; copied into g at the end */
+  int ninputs, noutputs, capinputs, capoutputs;
+  int nodes;                 /* statements that made a node */
+  int opset_set;             /* an opset statement was read */
+  const ConstBinding *binds;
+  int nbinds;
+  char *bound;               /* bound[b]: binds[b] named an input */
+} Dsl;
+
+#define DSL_DEFAULT_OPSET 13  /* a model without an opset statement */
+
+/* dsl_build.c: the parser's actions */
+void dsl_parse_file(Dsl *d, const char *path, const SrcLoc *from);  /* from: the include, or NULL */
+void dsl_model(Dsl *d, const char *name);
+void dsl_opset(Dsl *d, int64_t version, const SrcLoc *loc);
+void dsl_include(Dsl *d, const char *path, const SrcLoc *loc);
+void dsl_input(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t);
+void dsl_const(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t, DslVal *init);
+void dsl_node(Dsl *d, const char *label, DslName *outs, const char *op, const SrcLoc *oploc,
+              DslArg *args);
+void dsl_output(Dsl *d, DslName *names);
+DslType *dsl_type(Dsl *d, const char *dtype, const SrcLoc *loc);
+DslVal *dsl_tensor(Dsl *d, const DslType *t, DslVal *init);      /* TYPE[dims] list */
+DslVal *dsl_file_tensor(Dsl *d, const char *path, const SrcLoc *loc);  /* file "x.npy" */
+void dsl_nums_add(Dsl *d, DslNums *l, int is_int, int64_t i, double f);
+void dsl_nums_cat(Dsl *d, DslNums *l, const DslNums *m);
+void *dsl_alloc(Dsl *d, size_t n);
+
+#endif

@@ -1,0 +1,449 @@
+/*
+ * dsl_build.c - the model language's statements into IR (see dsl.h and
+ * doc/dsl.md), each as the parser reduces it: inputs and constants become
+ * Values, each `outputs = Op(args)` a Node of the operator table with its
+ * source location (so errors from every later pass point at the line),
+ * inline literals among the arguments constant inputs, and name=literal
+ * arguments attributes of the kinds the table gives (op_attrs).  Names
+ * resolve through a hash table; a name must be defined before it is used.
+ * Cost: linear in the file, plus the constants' elements.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dsl.h"
+#include "dsl.tab.h"
+
+#define MAX_OPSET 1000
+
+void *dsl_alloc(Dsl *d, size_t n) { return arena_alloc(d->g->arena, n); }
+
+/* ---- names ---- */
+
+static uint64_t hash(const char *s) {
+  uint64_t h = 1469598103934665603u;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return h;
+}
+
+static DslSym *lookup(const Dsl *d, const char *name) {
+  if (!d->capsyms)
+    return NULL;
+  for (DslSym *s = d->syms[hash(name) & (uint64_t)(d->capsyms - 1)]; s; s = s->next)
+    if (strcmp(s->name, name) == 0)
+      return s;
+  return NULL;
+}
+
+/* A new value called name, defined at loc (a name is defined once). */
+static Value *define(Dsl *d, const char *name, const SrcLoc *loc) {
+  const DslSym *old = lookup(d, name);
+  if (old)
+    error_loc(loc, "'%s' is already defined (at line %d)", name, old->loc.line);
+  if (2 * (d->nsyms + 1) > d->capsyms) {  /* grow and rehash */
+    int64_t cap = d->capsyms ? 2 * d->capsyms : 256;
+    DslSym **t = dsl_alloc(d, sizeof *t * (size_t)cap);
+    for (int64_t i = 0; i < d->capsyms; i++)
+      for (DslSym *s = d->syms[i], *next; s; s = next) {
+        next = s->next;
+        uint64_t h = hash(s->name) & (uint64_t)(cap - 1);
+        s->next = t[h];
+        t[h] = s;
+      }
+    d->syms = t;
+    d->capsyms = cap;
+  }
+  DslSym *s = dsl_alloc(d, sizeof *s);
+  s->name = name;
+  s->loc = *loc;
+  s->v = value_new(d->g, name);
+  uint64_t h = hash(name) & (uint64_t)(d->capsyms - 1);
+  s->next = d->syms[h];
+  d->syms[h] = s;
+  d->nsyms++;
+  return s->v;
+}
+
+static Value *use(const Dsl *d, const char *name, const SrcLoc *loc) {
+  const DslSym *s = lookup(d, name);
+  if (!s)
+    error_loc(loc, "'%s' is not defined (inputs, constants and node outputs must be defined "
+              "before they are used)", name);
+  return s->v;
+}
+
+/* ---- literals ---- */
+
+void dsl_nums_add(Dsl *d, DslNums *l, int is_int, int64_t i, double f) {
+  if (l->n == l->cap) {
+    int64_t cap = l->cap ? 2 * l->cap : 8;
+    if (cap > IR_MAXELEMS)
+      cap = IR_MAXELEMS;
+    if (l->n == cap)
+      error_loc(&(SrcLoc){d->file->path, 0, 0}, "a list of over %lld numbers", (long long)IR_MAXELEMS);
+    double *nf = dsl_alloc(d, sizeof *nf * (size_t)cap);
+    int64_t *ni = dsl_alloc(d, sizeof *ni * (size_t)cap);
+    char *nk = dsl_alloc(d, (size_t)cap);
+    if (l->n) {
+      memcpy(nf, l->f, sizeof *nf * (size_t)l->n);
+      memcpy(ni, l->i, sizeof *ni * (size_t)l->n);
+      memcpy(nk, l->is_int, (size_t)l->n);
+    }
+    l->f = nf, l->i = ni, l->is_int = nk, l->cap = cap;
+  }
+  l->f[l->n] = is_int ? (double)i : f;
+  l->i[l->n] = i;
+  l->is_int[l->n++] = (char)is_int;
+}
+
+void dsl_nums_cat(Dsl *d, DslNums *l, const DslNums *m) {
+  for (int64_t k = 0; k < m->n; k++)
+    dsl_nums_add(d, l, m->is_int[k], m->i[k], m->f[k]);
+}
+
+DslType *dsl_type(Dsl *d, const char *dtype, const SrcLoc *loc) {
+  DslType *t = dsl_alloc(d, sizeof *t);
+  t->loc = *loc;
+  for (int code = 1; code < 32; code++)
+    if (dtype_is_valid(code) && strcmp(dtype_name((DType)code), dtype) == 0) {
+      t->dt = (DType)code;
+      return t;
+    }
+  error_loc(loc, "unknown element type '%s' (float32, float64, int8, uint8, int16, uint16, "
+            "int32, uint32, int64, uint64 or bool)", dtype);
+}
+
+/* Number k of l as an element of type dt, range-checked. */
+static void put(const DslNums *l, int64_t k, Value *v, int64_t at, const SrcLoc *loc) {
+  double f = l->f[k];
+  int64_t i = l->i[k];
+  if (dtype_is_float(v->dt)) {
+    if (v->dt == DT_F32)
+      ((float *)v->data)[at] = (float)f;
+    else
+      ((double *)v->data)[at] = f;
+    return;
+  }
+  if (!l->is_int[k]) {
+    if (f != floor(f) || fabs(f) > 9.2e18)
+      error_loc(loc, "element %lld, %.17g, is not an integer; the tensor is %s", (long long)k, f,
+                dtype_name(v->dt));
+    i = (int64_t)f;
+  }
+  int64_t lo = INT64_MIN, hi = INT64_MAX;
+  switch (v->dt) {
+  case DT_BOOL: lo = 0, hi = 1; break;
+  case DT_U8: lo = 0, hi = UINT8_MAX; break;
+  case DT_I8: lo = INT8_MIN, hi = INT8_MAX; break;
+  case DT_U16: lo = 0, hi = UINT16_MAX; break;
+  case DT_I16: lo = INT16_MIN, hi = INT16_MAX; break;
+  case DT_U32: lo = 0, hi = UINT32_MAX; break;
+  case DT_I32: lo = INT32_MIN, hi = INT32_MAX; break;
+  case DT_U64: lo = 0; break;
+  default: break;
+  }
+  if (i < lo || i > hi)
+    error_loc(loc, "element %lld, %lld, is out of the range of %s", (long long)k, (long long)i,
+              dtype_name(v->dt));
+  switch (v->dt) {
+  case DT_BOOL: case DT_U8: ((uint8_t *)v->data)[at] = (uint8_t)i; break;
+  case DT_I8: ((int8_t *)v->data)[at] = (int8_t)i; break;
+  case DT_U16: ((uint16_t *)v->data)[at] = (uint16_t)i; break;
+  case DT_I16: ((int16_t *)v->data)[at] = (int16_t)i; break;
+  case DT_U32: ((uint32_t *)v->data)[at] = (uint32_t)i; break;
+  case DT_I32: ((int32_t *)v->data)[at] = (int32_t)i; break;
+  case DT_U64: ((uint64_t *)v->data)[at] = (uint64_t)i; break;
+  default: ((int64_t *)v->data)[at] = i; break;
+  }
+}
+
+static const char *type_str(Dsl *d, const DslType *t) {
+  Value tmp = {.rank = t->rank};
+  memcpy(tmp.dims, t->dims, sizeof tmp.dims);
+  return arena_printf(d->g->arena, "%s%s", dtype_name(t->dt), shape_str(d->g->arena, &tmp));
+}
+
+/* A constant of type t from init (numbers, or a tensor read from a file). */
+DslVal *dsl_tensor(Dsl *d, const DslType *t, DslVal *init) {
+  if (dims_numel_checked(t->dims, t->rank) < 0)
+    error_loc(&t->loc, "%s is over bibc's limit of %lld elements per tensor", type_str(d, t),
+              (long long)IR_MAXELEMS);
+  DslVal *r = dsl_alloc(d, sizeof *r);
+  r->kind = DV_TENSOR;
+  r->loc = t->loc;
+  if (init->kind == DV_TENSOR) {  /* from a file: its type and shape must be t's */
+    Value *c = init->t;
+    int same = c->dt == t->dt && c->rank == t->rank;
+    for (int k = 0; same && k < t->rank; k++)
+      same = c->dims[k] == t->dims[k];
+    if (!same)
+      error_loc(&init->loc, "the file holds %s%s, the declaration says %s", dtype_name(c->dt),
+                shape_str(d->g->arena, c), type_str(d, t));
+    r->t = c;
+    return r;
+  }
+  if (init->kind != DV_NUMS)
+    error_loc(&init->loc, "a %s needs numbers, not a string", type_str(d, t));
+  Value *c = tensor_new(d->g->arena, t->dt, t->rank, t->dims);
+  int64_t n = value_numel(c);
+  if (init->nums.n != n)
+    error_loc(&init->loc, "%lld number%s for %s, which holds %lld", (long long)init->nums.n,
+              init->nums.n == 1 ? "" : "s", type_str(d, t), (long long)n);
+  for (int64_t k = 0; k < n; k++)
+    put(&init->nums, k, c, k, &init->loc);
+  r->t = c;
+  return r;
+}
+
+/* An untyped literal as a constant: integers are int64, other numbers
+ * float32; a bare number is a scalar, a list one-dimensional. */
+static Value *untyped(Dsl *d, DslVal *v) {
+  if (v->kind == DV_TENSOR)
+    return v->t;
+  if (v->kind == DV_STRING)
+    error_loc(&v->loc, "a string cannot be a tensor");
+  int ints = 1;
+  for (int64_t k = 0; k < v->nums.n; k++)
+    ints &= v->nums.is_int[k];
+  DslType t = {.dt = ints ? DT_I64 : DT_F32, .rank = v->scalar ? 0 : 1, .loc = v->loc};
+  t.dims[0] = v->nums.n;
+  return dsl_tensor(d, &t, v)->t;
+}
+
+static const char *dir_of(Dsl *d, const char *path) {
+  const char *slash = strrchr(path, '/');
+  return slash ? arena_printf(d->g->arena, "%.*s", (int)(slash - path), path) : ".";
+}
+
+/* path as written in the current file: relative to that file's folder. */
+static const char *resolve(Dsl *d, const char *path) {
+  if (path[0] == '/')
+    return path;
+  return arena_printf(d->g->arena, "%s/%s", dir_of(d, d->file->path), path);
+}
+
+DslVal *dsl_file_tensor(Dsl *d, const char *path, const SrcLoc *loc) {
+  const char *full = resolve(d, path);
+  struct stat st;
+  if (stat(full, &st) != 0)
+    error_loc(loc, "cannot read %s: %s", full, strerror(errno));
+  size_t n = strlen(path);
+  if (n < 4 || (strcmp(path + n - 4, ".npy") != 0 && (n < 3 || strcmp(path + n - 3, ".pb") != 0)))
+    error_loc(loc, "constant files are .npy or .pb (a serialized TensorProto), not %s", path);
+  DslVal *v = dsl_alloc(d, sizeof *v);
+  v->kind = DV_TENSOR;
+  v->loc = *loc;
+  v->t = tensor_read(d->g->arena, full);
+  return v;
+}
+
+/* ---- statements ---- */
+
+void dsl_model(Dsl *d, const char *name) { d->g->name = name; }
+
+void dsl_opset(Dsl *d, int64_t version, const SrcLoc *loc) {
+  if (version < 1 || version > MAX_OPSET)
+    error_loc(loc, "opset %lld: ONNX opset versions run from 1 to %d", (long long)version, MAX_OPSET);
+  if (d->nodes)
+    error_loc(loc, "the opset must be given before the first node");
+  d->g->opset = (int)version;
+}
+
+void dsl_input(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t) {
+  Value *v = define(d, name, loc);
+  for (int b = 0; b < d->nbinds; b++)
+    if (strcmp(d->binds[b].name, name) == 0) {  /* --const: a constant instead */
+      Value *c = tensor_read(d->g->arena, d->binds[b].file);
+      int same = c->dt == t->dt && c->rank == t->rank;
+      for (int k = 0; same && k < t->rank; k++)
+        same = c->dims[k] == t->dims[k];
+      if (!same)
+        error_at(d->binds[b].file, NULL, "--const %s: the tensor is %s%s, the model declares %s",
+                 name, dtype_name(c->dt), shape_str(d->g->arena, c), type_str(d, t));
+      v->dt = c->dt, v->rank = c->rank, v->data = c->data, v->shape_known = 1;
+      memcpy(v->dims, c->dims, sizeof v->dims);
+      d->bound[b] = 1;
+      return;
+    }
+  if (dims_numel_checked(t->dims, t->rank) < 0)
+    error_loc(&t->loc, "%s is over bibc's limit of %lld elements per tensor", type_str(d, t),
+              (long long)IR_MAXELEMS);
+  v->dt = t->dt, v->rank = t->rank, v->shape_known = 1;
+  memcpy(v->dims, t->dims, sizeof v->dims);
+  if (d->ninputs == d->capinputs) {
+    d->capinputs = d->capinputs ? 2 * d->capinputs : 8;
+    Value **a = dsl_alloc(d, sizeof *a * (size_t)d->capinputs);
+    if (d->ninputs)
+      memcpy(a, d->inputs, sizeof *a * (size_t)d->ninputs);
+    d->inputs = a;
+  }
+  v->input_index = d->ninputs;
+  d->inputs[d->ninputs++] = v;
+}
+
+void dsl_const(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t, DslVal *init) {
+  Value *c = t ? dsl_tensor(d, t, init)->t : untyped(d, init);
+  Value *v = define(d, name, loc);
+  v->dt = c->dt, v->rank = c->rank, v->data = c->data, v->shape_known = 1;
+  memcpy(v->dims, c->dims, sizeof v->dims);
+}
+
+void dsl_output(Dsl *d, DslName *names) {
+  for (DslName *n = names; n; n = n->next) {
+    Value *v = use(d, n->name, &n->loc);
+    if (v->output_index >= 0)
+      error_loc(&n->loc, "'%s' is already a graph output", n->name);
+    if (d->noutputs == d->capoutputs) {
+      d->capoutputs = d->capoutputs ? 2 * d->capoutputs : 8;
+      Value **a = dsl_alloc(d, sizeof *a * (size_t)d->capoutputs);
+      if (d->noutputs)
+        memcpy(a, d->outputs, sizeof *a * (size_t)d->noutputs);
+      d->outputs = a;
+    }
+    v->output_index = d->noutputs;
+    d->outputs[d->noutputs++] = v;
+  }
+}
+
+void dsl_include(Dsl *d, const char *path, const SrcLoc *loc) {
+  dsl_parse_file(d, resolve(d, path), loc);
+}
+
+static const char *kind_name(AttrKind k) {
+  switch (k) {
+  case ATTR_FLOAT: return "a number";
+  case ATTR_INT: return "an integer";
+  case ATTR_STRING: return "a string";
+  case ATTR_TENSOR: return "a typed tensor (e.g. float32[2] [0.5, 1])";
+  case ATTR_FLOATS: return "a list of numbers";
+  case ATTR_INTS: return "a list of integers";
+  default: return "a list of strings";
+  }
+}
+
+/* The attributes op accepts, for messages: "axis, keepdims". */
+static const char *attr_names(Dsl *d, OpKind op) {
+  const char *s = "";
+  for (const OpAttrSpec *a = op_attrs(op); a && a->name; a++)
+    s = arena_printf(d->g->arena, "%s%s%s", s, s[0] ? ", " : "", a->name);
+  return s[0] ? s : "none";
+}
+
+/* Argument g (name=literal) as attribute a of node n. */
+static void set_attr(Dsl *d, Node *n, Attr *a, const DslArg *g) {
+  const OpAttrSpec *spec = op_attr_spec(n->op, g->name);
+  if (!spec)
+    error_loc(&g->loc, "%s has no attribute '%s' (it takes: %s)", n->optype, g->name,
+              attr_names(d, n->op));
+  for (int k = 0; k < n->nattrs; k++)
+    if (strcmp(n->attrs[k].name, g->name) == 0)
+      error_loc(&g->loc, "attribute '%s' is given twice", g->name);
+  const DslVal *v = g->val;
+  a->name = g->name;
+  a->kind = spec->kind;
+  int nums = v->kind == DV_NUMS, ok = 1;
+  int64_t cnt = v->nums.n;
+  switch (spec->kind) {
+  case ATTR_INT: case ATTR_FLOAT:
+    ok = nums && v->scalar;
+    if (ok && spec->kind == ATTR_INT) {
+      ok = v->nums.is_int[0];
+      a->i = v->nums.i[0];
+    } else if (ok) {
+      a->f = (float)v->nums.f[0];  /* ONNX attributes are float32 */
+    }
+    break;
+  case ATTR_STRING:
+    ok = v->kind == DV_STRING;
+    a->s = v->s;
+    break;
+  case ATTR_INTS: case ATTR_FLOATS:
+    ok = nums;
+    if (!ok)
+      break;
+    if (cnt > INT32_MAX)
+      error_loc(&v->loc, "attribute '%s' has %lld values", g->name, (long long)cnt);
+    a->n = (int)cnt;
+    if (spec->kind == ATTR_INTS) {
+      a->ints = dsl_alloc(d, sizeof *a->ints * (size_t)(cnt + 1));
+      for (int64_t k = 0; k < cnt; k++) {
+        ok &= v->nums.is_int[k];
+        a->ints[k] = v->nums.i[k];
+      }
+    } else {
+      a->floats = dsl_alloc(d, sizeof *a->floats * (size_t)(cnt + 1));
+      for (int64_t k = 0; k < cnt; k++)
+        a->floats[k] = (float)v->nums.f[k];
+    }
+    break;
+  case ATTR_TENSOR:
+    ok = v->kind == DV_TENSOR;
+    a->t = v->t;
+    break;
+  default:
+    error_loc(&g->loc, "attribute '%s' is a list of strings, which the model language does not "
+              "write yet", g->name);
+  }
+  if (!ok)
+    error_loc(&v->loc, "attribute '%s' of %s is %s", g->name, n->optype, kind_name(spec->kind));
+  n->nattrs++;
+}
+
+void dsl_node(Dsl *d, const char *label, DslName *outs, const char *opname, const SrcLoc *oploc,
+              DslArg *args) {
+  Graph *g = d->g;
+  int op = op_lookup(opname);
+  if (op < 0)
+    error_loc(oploc, "unknown operator '%s' (names as in ONNX, e.g. MatMul, Conv, Relu; "
+              "'bibc --list-ops' lists them)", opname);
+  if (op_is_internal((OpKind)op))
+    error_loc(oploc, "%s is made by bibc's passes; a model cannot use it", opname);
+  int nin = 0, nattr = 0, nout = 0;
+  for (const DslArg *a = args; a; a = a->next)
+    a->attr ? nattr++ : nin++;
+  for (const DslName *o = outs; o; o = o->next)
+    nout++;
+  int lo = op_min_inputs((OpKind)op), hi = op_max_inputs((OpKind)op);
+  if (nin < lo || (hi >= 0 && nin > hi))
+    error_loc(oploc, "%s takes %d%s%s input%s, %d given", opname, lo,
+              hi < 0 ? " or more" : hi > lo ? " to " : "",
+              hi > lo ? arena_printf(g->arena, "%d", hi) : "", (hi < 0 ? lo : hi) == 1 ? "" : "s", nin);
+  if (nout > op_max_outputs((OpKind)op))
+    error_loc(oploc, "%s gives at most %d output%s, %d named", opname, op_max_outputs((OpKind)op),
+              op_max_outputs((OpKind)op) == 1 ? "" : "s", nout);
+  Node *n = node_new(g, (OpKind)op, nin, nout);
+  n->index = d->nodes++;
+  n->name = label ? label : "";
+  n->loc = *oploc;
+  n->opset = op_is_qonnx((OpKind)op) ? 1 : g->opset;
+  n->attrs = dsl_alloc(d, sizeof *n->attrs * (size_t)(nattr + 1));
+  int k = 0;
+  for (const DslArg *a = args; a; a = a->next) {
+    if (a->attr) {
+      set_attr(d, n, &n->attrs[n->nattrs], a);
+    } else if (a->val) {  /* an inline constant input, named after the first output */
+      Value *c = untyped(d, a->val);
+      const char *name = arena_printf(g->arena, "%s:in%d", outs->name, k);
+      Value *v = define(d, name, &a->loc);
+      v->dt = c->dt, v->rank = c->rank, v->data = c->data, v->shape_known = 1;
+      memcpy(v->dims, c->dims, sizeof v->dims);
+      n->in[k++] = v;
+    } else {
+      n->in[k++] = strcmp(a->name, "_") == 0 ? NULL : use(d, a->name, &a->loc);
+    }
+  }
+  k = 0;
+  for (const DslName *o = outs; o; o = o->next, k++) {
+    if (strcmp(o->name, "_") == 0)
+      continue;
+    Value *v = define(d, o->name, &o->loc);
+    v->producer = n;
+    n->out[k] = v;
+  }
+  if (n->op == OP_CONSTANT)
+    constant_node_value(g, n);
+}
