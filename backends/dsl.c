@@ -195,26 +195,25 @@ static void put_attr(Printer *p, const Attr *a, int first) {
   }
 }
 
+/* "a, _, b": the names of v[0..n), '_' for an absent one. */
+static void put_names(Printer *p, Value *const *v, int n) {
+  for (int k = 0; k < n; k++) {
+    fputs(k ? ", " : "", p->f);
+    if (v[k])
+      put_name(p, v[k]->name);
+    else
+      fputc('_', p->f);
+  }
+}
+
 static void put_node(Printer *p, const Node *n) {
   if (n->name[0]) {
     put_string(p, n->name);
     fputs(": ", p->f);
   }
-  for (int k = 0; k < n->nout; k++) {
-    fputs(k ? ", " : "", p->f);
-    if (n->out[k])
-      put_name(p, n->out[k]->name);
-    else
-      fputc('_', p->f);
-  }
+  put_names(p, n->out, n->nout);
   fprintf(p->f, " = %s(", op_name(n->op));
-  for (int k = 0; k < n->nin; k++) {
-    fputs(k ? ", " : "", p->f);
-    if (n->in[k])
-      put_name(p, n->in[k]->name);
-    else
-      fputc('_', p->f);
-  }
+  put_names(p, n->in, n->nin);
   for (int k = 0; k < n->nattrs; k++)
     put_attr(p, &n->attrs[k], n->nin == 0 && k == 0);
   fputs(")\n", p->f);
@@ -263,10 +262,7 @@ const char *emit_dsl(Graph *g, const Net *net, const char *path, const char *hpa
     }
   }
   fputs("output ", p.f);
-  for (int i = 0; i < g->noutputs; i++) {
-    fputs(i ? ", " : "", p.f);
-    put_name(&p, g->outputs[i]->name);
-  }
+  put_names(&p, g->outputs, g->noutputs);
   fputc('\n', p.f);
   out_close(&o);
   return NULL;

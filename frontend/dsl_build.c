@@ -243,6 +243,24 @@ DslVal *dsl_file_tensor(Dsl *d, const char *path, const SrcLoc *loc) {
 
 /* ---- statements ---- */
 
+/* v (a new value) holds constant c. */
+static void set_const(Value *v, const Value *c) {
+  v->dt = c->dt, v->rank = c->rank, v->data = c->data, v->shape_known = 1;
+  memcpy(v->dims, c->dims, sizeof v->dims);
+}
+
+/* Appends v to the growing list *list of *n (capacity *cap). */
+static void push(Dsl *d, Value ***list, int *n, int *cap, Value *v) {
+  if (*n == *cap) {
+    *cap = *cap ? 2 * *cap : 8;
+    Value **a = dsl_alloc(d, sizeof *a * (size_t)*cap);
+    if (*n)
+      memcpy(a, *list, sizeof *a * (size_t)*n);
+    *list = a;
+  }
+  (*list)[(*n)++] = v;
+}
+
 void dsl_model(Dsl *d, const char *name) { d->g->name = name; }
 
 void dsl_opset(Dsl *d, int64_t version, const SrcLoc *loc) {
@@ -264,8 +282,7 @@ void dsl_input(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t) {
       if (!same)
         error_at(d->binds[b].file, NULL, "--const %s: the tensor is %s%s, the model declares %s",
                  name, dtype_name(c->dt), shape_str(d->g->arena, c), type_str(d, t));
-      v->dt = c->dt, v->rank = c->rank, v->data = c->data, v->shape_known = 1;
-      memcpy(v->dims, c->dims, sizeof v->dims);
+      set_const(v, c);
       d->bound[b] = 1;
       return;
     }
@@ -274,22 +291,13 @@ void dsl_input(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t) {
               (long long)IR_MAXELEMS);
   v->dt = t->dt, v->rank = t->rank, v->shape_known = 1;
   memcpy(v->dims, t->dims, sizeof v->dims);
-  if (d->ninputs == d->capinputs) {
-    d->capinputs = d->capinputs ? 2 * d->capinputs : 8;
-    Value **a = dsl_alloc(d, sizeof *a * (size_t)d->capinputs);
-    if (d->ninputs)
-      memcpy(a, d->inputs, sizeof *a * (size_t)d->ninputs);
-    d->inputs = a;
-  }
   v->input_index = d->ninputs;
-  d->inputs[d->ninputs++] = v;
+  push(d, &d->inputs, &d->ninputs, &d->capinputs, v);
 }
 
 void dsl_const(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t, DslVal *init) {
   Value *c = t ? dsl_tensor(d, t, init)->t : untyped(d, init);
-  Value *v = define(d, name, loc);
-  v->dt = c->dt, v->rank = c->rank, v->data = c->data, v->shape_known = 1;
-  memcpy(v->dims, c->dims, sizeof v->dims);
+  set_const(define(d, name, loc), c);
 }
 
 void dsl_output(Dsl *d, DslName *names) {
@@ -297,15 +305,8 @@ void dsl_output(Dsl *d, DslName *names) {
     Value *v = use(d, n->name, &n->loc);
     if (v->output_index >= 0)
       error_loc(&n->loc, "'%s' is already a graph output", n->name);
-    if (d->noutputs == d->capoutputs) {
-      d->capoutputs = d->capoutputs ? 2 * d->capoutputs : 8;
-      Value **a = dsl_alloc(d, sizeof *a * (size_t)d->capoutputs);
-      if (d->noutputs)
-        memcpy(a, d->outputs, sizeof *a * (size_t)d->noutputs);
-      d->outputs = a;
-    }
     v->output_index = d->noutputs;
-    d->outputs[d->noutputs++] = v;
+    push(d, &d->outputs, &d->noutputs, &d->capoutputs, v);
   }
 }
 
@@ -429,8 +430,7 @@ void dsl_node(Dsl *d, const char *label, DslName *outs, const char *opname, cons
       Value *c = untyped(d, a->val);
       const char *name = arena_printf(g->arena, "%s:in%d", outs->name, k);
       Value *v = define(d, name, &a->loc);
-      v->dt = c->dt, v->rank = c->rank, v->data = c->data, v->shape_known = 1;
-      memcpy(v->dims, c->dims, sizeof v->dims);
+      set_const(v, c);
       n->in[k++] = v;
     } else {
       n->in[k++] = strcmp(a->name, "_") == 0 ? NULL : use(d, a->name, &a->loc);
