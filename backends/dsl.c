@@ -48,6 +48,12 @@ static void put_name(Printer *p, const char *s) {
   fprintf(p->f, "`%s`", s);
 }
 
+/* s in a comment: a line break or other control character as '?'. */
+static void put_comment(FILE *f, const char *s) {
+  for (; *s; s++)
+    fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+}
+
 static void put_string(Printer *p, const char *s) {
   fputc('"', p->f);
   for (const char *c = s; *c; c++) {
@@ -63,10 +69,12 @@ static void put_string(Printer *p, const char *s) {
   fputc('"', p->f);
 }
 
-/* The shortest decimal that reads back to x (as float32 if f32). */
-static void put_float(FILE *f, double x, int f32) {
+/* The shortest decimal that reads back to x (as float32 if f32), with a
+ * decimal point if point is set (so that it reads back as a float, not an
+ * integer).  NaN keeps its sign, not its payload. */
+static void put_float(FILE *f, double x, int f32, int point) {
   if (isnan(x)) {
-    fputs("nan", f);
+    fputs(signbit(x) ? "-nan" : "nan", f);
     return;
   }
   if (isinf(x)) {
@@ -82,12 +90,14 @@ static void put_float(FILE *f, double x, int f32) {
   }
   if (x == 0 && signbit(x))
     snprintf(buf, sizeof buf, "-0.0");  /* "-0" would read as the integer 0 */
+  else if (point && !strpbrk(buf, ".e"))
+    strcat(buf, ".0");
   fputs(buf, f);
 }
 
 static void put_elem(FILE *f, const Value *v, int64_t i) {
   if (dtype_is_float(v->dt))
-    put_float(f, value_get_f64(v, i), v->dt == DT_F32);
+    put_float(f, value_get_f64(v, i), v->dt == DT_F32, 0);
   else if (v->dt == DT_U64)
     fprintf(f, "%llu", (unsigned long long)((const uint64_t *)v->data)[i]);
   else
@@ -172,7 +182,7 @@ static void put_attr(Printer *p, const Attr *a, int first) {
   fprintf(p->f, "%s%s=", first ? "" : ", ", a->name);
   switch (a->kind) {
   case ATTR_INT: fprintf(p->f, "%lld", (long long)a->i); break;
-  case ATTR_FLOAT: put_float(p->f, a->f, 1); break;
+  case ATTR_FLOAT: put_float(p->f, a->f, 1, 1); break;
   case ATTR_STRING: put_string(p, a->s); break;
   case ATTR_INTS: case ATTR_FLOATS:
     fputc('[', p->f);
@@ -181,7 +191,7 @@ static void put_attr(Printer *p, const Attr *a, int first) {
       if (a->kind == ATTR_INTS)
         fprintf(p->f, "%lld", (long long)a->ints[k]);
       else
-        put_float(p->f, a->floats[k], 1);
+        put_float(p->f, a->floats[k], 1, 1);
     }
     fputc(']', p->f);
     break;
@@ -190,8 +200,9 @@ static void put_attr(Printer *p, const Attr *a, int first) {
     put_values(p, a->t, 8);
     break;
   default:
-    error_at(p->g->file, NULL, "attribute '%s' is a list of strings, which the model language "
-             "does not write yet", a->name);
+    error_at(p->g->file, NULL, "attribute '%s' is %s, which the model language does not write "
+             "yet", a->name, a->kind == ATTR_STRINGS ? "a list of strings" : "a graph or another "
+             "kind bibc does not read");
   }
 }
 
@@ -207,6 +218,12 @@ static void put_names(Printer *p, Value *const *v, int n) {
 }
 
 static void put_node(Printer *p, const Node *n) {
+  for (int k = 0; k < n->nattrs; k++)  /* ones ops.h does not list: bibc reads none of them */
+    if (!op_attr_spec(n->op, n->attrs[k].name)) {
+      fprintf(p->f, "# node %d: attribute ", n->index);
+      put_string(p, n->attrs[k].name);
+      fprintf(p->f, " left out: %s has no such attribute and bibc ignores it\n", op_name(n->op));
+    }
   if (n->name[0]) {
     put_string(p, n->name);
     fputs(": ", p->f);
@@ -214,9 +231,20 @@ static void put_node(Printer *p, const Node *n) {
   put_names(p, n->out, n->nout);
   fprintf(p->f, " = %s(", op_name(n->op));
   put_names(p, n->in, n->nin);
+  int first = n->nin == 0;
   for (int k = 0; k < n->nattrs; k++)
-    put_attr(p, &n->attrs[k], n->nin == 0 && k == 0);
+    if (op_attr_spec(n->op, n->attrs[k].name)) {
+      put_attr(p, &n->attrs[k], first);
+      first = 0;
+    }
   fputs(")\n", p->f);
+}
+
+static int has_outputs(const Node *n) {
+  for (int k = 0; k < n->nout; k++)
+    if (n->out[k])
+      return 1;
+  return 0;
 }
 
 const char *emit_dsl(Graph *g, const Net *net, const char *path, const char *hpath,
@@ -227,13 +255,21 @@ const char *emit_dsl(Graph *g, const Net *net, const char *path, const char *hpa
   OutFile o;
   out_open(&o, path);
   p.f = o.f;
-  fprintf(p.f, "# Printed by bibc from %s: %s\n", g->file, cmdline);
+  fputs("# Printed by bibc from ", p.f);
+  put_comment(p.f, g->file);
+  fputs(": ", p.f);
+  put_comment(p.f, cmdline);
+  fputc('\n', p.f);
   if (g->name[0]) {
     fputs("model ", p.f);
     put_name(&p, g->name);
     fputc('\n', p.f);
   }
   fprintf(p.f, "opset %d\n\n", g->opset);
+  /* A node is printed at its first output's id; one without outputs after
+   * the node before it (as read, Node.index is the node's position). */
+  int next = 0;  /* nodes before this one are printed */
+  char *done = arena_alloc(g->arena, (size_t)g->nnodes + 1);
   for (int i = 0; i < g->nvalues; i++) {
     Value *v = g->values[i];
     if (!v)
@@ -243,8 +279,14 @@ const char *emit_dsl(Graph *g, const Net *net, const char *path, const char *hpa
       int first = 1;
       for (int k = 0; k < m->nout && m->out[k] != v; k++)
         first &= !m->out[k];
-      if (first)
-        put_node(&p, m);
+      if (!first)
+        continue;
+      for (; next < m->index; next++)
+        if (!done[next] && !has_outputs(g->nodes[next]))
+          put_node(&p, g->nodes[next]), done[next] = 1;
+      ASSERT(m->index >= 0 && m->index < g->nnodes);
+      put_node(&p, m);
+      done[m->index] = 1;
     } else if (v->input_index >= 0) {
       fputs("input ", p.f);
       put_name(&p, v->name);
@@ -261,6 +303,9 @@ const char *emit_dsl(Graph *g, const Net *net, const char *path, const char *hpa
       fputc('\n', p.f);
     }
   }
+  for (; next < g->nnodes; next++)
+    if (!done[next])
+      put_node(&p, g->nodes[next]);
   fputs("output ", p.f);
   put_names(&p, g->outputs, g->noutputs);
   fputc('\n', p.f);

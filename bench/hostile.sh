@@ -3,7 +3,9 @@
 # tiny files that declare gigabytes, folds and broadcasts that multiply
 # sizes, a Sum of 10,000 to 100,000 inputs, a batch whose outputs are 2^20
 # times its inputs, and one whose 900 samples give 236 MB per output file
-# (streamed to disk, not held in memory).  One row per case: exit status, wall time, peak RSS,
+# (streamed to disk, not held in memory), and a 1.4 KB fuzzing input whose
+# 10-bit scaled quantizer folds into 1,023 thresholds per element (its
+# exhaustive check counted them linearly).  One row per case: exit status, wall time, peak RSS,
 # the first words of the message.  Give an older bibc to compare (the
 # closing note of issue 9 quotes both).  Each run is bounded (timeout
 # SECONDS, default 120; ulimit -v 4 GB) so that an unfixed bibc cannot take
@@ -55,6 +57,7 @@ run fold_pad           "$e/models/hostile_fold_pad.onnx" -o m.c
 run broadcast_verify   verify "$e/models/hostile_broadcast.onnx"
 run stacked_outputs    run "$e/models/hostile_run_amplify.onnx" -i "$e/data/hostile_1024x1.npy" -o out
 run stream_900_samples   run "$top/tests/backends/models/wide_output.onnx" -i "$work/x900.npy" -o out
+run fuzz_slow_thresholds  "$e/models/fuzz_slow_thresholds.onnx" --fixed -o m.c
 run dev_zero           /dev/zero -o m.c
 run sum_10000          "$work/sum10000.onnx" -o m.c
 run sum_20000          "$work/sum20000.onnx" -o m.c

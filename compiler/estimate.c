@@ -99,7 +99,7 @@ static void parse(Estimate *e, int argc, char **argv) {
         error_at(e->out, NULL, "estimate -o writes Verilog: name it NAME.v");
     } else if (strcmp(a, "--const") == 0) {
       need_arg(argc, argv, &i);  /* argv strings are writable: split in place */
-      const_binding_add(e->binds, &e->nbinds, 64, argv[i]);
+      const_binding_add(e->a, e->binds, &e->nbinds, 64, argv[i]);
     } else if (a[0] == '-' && a[1]) {
       error_at(NULL, NULL, "unknown option '%s' (see 'bibc estimate --help')", a);
     } else if (!e->model) {

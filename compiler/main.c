@@ -109,7 +109,7 @@ static void parse(int argc, char **argv, int first, int is_run, Options *o) {
       o->inputs[o->ninputs++] = need_arg(argc, argv, &i);
     } else if (strcmp(a, "--const") == 0) {
       need_arg(argc, argv, &i);  /* argv strings are writable: split in place */
-      const_binding_add(o->binds, &o->nbinds, MAXFILES, argv[i]);
+      const_binding_add(o->a, o->binds, &o->nbinds, MAXFILES, argv[i]);
     } else if (pass_options_parse(&o->po, argc, argv, &i)) {
       continue;
     } else if (strcmp(a, "--dump-net") == 0 && !is_run) {

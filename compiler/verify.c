@@ -128,7 +128,7 @@ static void parse(Verify *v, int argc, char **argv) {
       v->timeout = (int)k;
     } else if (strcmp(a, "--const") == 0) {
       need_arg(argc, argv, &i);  /* argv strings are writable: split in place */
-      const_binding_add(v->binds, &v->nbinds, MAXFILES, argv[i]);
+      const_binding_add(v->a, v->binds, &v->nbinds, MAXFILES, argv[i]);
     } else if (a[0] == '-' && a[1]) {
       error_at(NULL, NULL, "unknown option '%s' (see 'bibc verify --help')", a);
     } else if (!v->model) {

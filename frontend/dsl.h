@@ -8,21 +8,25 @@
 #define BIBC_DSL_H
 #include "frontend.h"
 
-/* Numbers as written: integers exactly (is_int), others as doubles. */
+/* Every number of the file (and its includes) as written, in order: each
+ * literal is a range of this one store, so a nested list costs nine bytes
+ * per number however deep.  kind[k]: NUM_FLOAT (bits hold a double),
+ * NUM_INT (an int64), NUM_BIG (a uint64 above INT64_MAX). */
+enum { NUM_FLOAT, NUM_INT, NUM_BIG };
+#define DSL_MAX_NUMS ((int64_t)1 << 22)  /* inline numbers per model: larger constants go in .npy files */
 typedef struct DslNums {
-  double *f;
-  int64_t *i;
-  char *is_int;
+  uint64_t *bits;
+  char *kind;
   int64_t n, cap;
 } DslNums;
 
-/* A literal: a number list (a bracketed list, flattened row-major; a bare
- * number is a list of one with scalar set), a string, or a typed tensor
- * (TYPE[dims] followed by a list or a file). */
+/* A literal: numbers (the range [start, start + n) of the store; a bare
+ * number has scalar set), a string, or a typed tensor (TYPE[dims] followed
+ * by numbers or a file). */
 typedef enum DslValKind { DV_NUMS, DV_STRING, DV_TENSOR } DslValKind;
 typedef struct DslVal {
   DslValKind kind;
-  DslNums nums;
+  int64_t start, n;          /* DV_NUMS */
   int scalar;                /* DV_NUMS: one number without brackets */
   const char *s;             /* DV_STRING */
   Value *t;                  /* DV_TENSOR: a detached constant */
@@ -37,18 +41,20 @@ typedef struct DslType {
   SrcLoc loc;
 } DslType;
 
-/* A node's argument: a value by name ("_": absent), a literal (an inline
- * constant input), or name=literal (an attribute). */
+/* A node's argument: a value by name, _ (an absent input), a literal (an
+ * inline constant input), or name=literal (an attribute).  Lists are built
+ * backwards by the parser and turned around once (dsl_*_reverse). */
 typedef struct DslArg {
   const char *name;          /* the value's name, or the attribute's */
   DslVal *val;               /* literal, or NULL for a value reference */
   int attr;                  /* name=val */
+  int absent;                /* _ */
   SrcLoc loc;
   struct DslArg *next;
 } DslArg;
 
 typedef struct DslName {     /* a list of names (outputs) */
-  const char *name;
+  const char *name;          /* NULL: _, an unused output */
   SrcLoc loc;
   struct DslName *next;
 } DslName;
@@ -74,6 +80,7 @@ typedef struct Dsl {
   Value **inputs, **outputs; /* growing; copied into g at the end */
   int ninputs, noutputs, capinputs, capoutputs;
   int nodes;                 /* statements that made a node */
+  DslNums nums;              /* every number literal (malloc'd, freed by dsl_import) */
   int opset_set;             /* an opset statement was read */
   const ConstBinding *binds;
   int nbinds;
@@ -95,8 +102,13 @@ void dsl_output(Dsl *d, DslName *names);
 DslType *dsl_type(Dsl *d, const char *dtype, const SrcLoc *loc);
 DslVal *dsl_tensor(Dsl *d, const DslType *t, DslVal *init);      /* TYPE[dims] list */
 DslVal *dsl_file_tensor(Dsl *d, const char *path, const SrcLoc *loc);  /* file "x.npy" */
-void dsl_nums_add(Dsl *d, DslNums *l, int is_int, int64_t i, double f);
-void dsl_nums_cat(Dsl *d, DslNums *l, const DslNums *m);
+/* Appends a number to the store, returns its index: an integer given as
+ * its magnitude u and sign, or a double. */
+int64_t dsl_int(Dsl *d, uint64_t u, int neg, const SrcLoc *loc);
+int64_t dsl_float(Dsl *d, double f, const SrcLoc *loc);
+DslVal *dsl_nums(Dsl *d, int64_t start, int64_t n, int scalar, const SrcLoc *loc);
+DslName *dsl_names_reverse(DslName *l);
+DslArg *dsl_args_reverse(DslArg *l);
 void *dsl_alloc(Dsl *d, size_t n);
 
 #endif

@@ -25,6 +25,8 @@ typedef void *yyscan_t;
 }
 
 %code top {
+#include <string.h>
+
 #include "dsl.h"
 }
 
@@ -35,25 +37,29 @@ static void dslyyerror(DSLYYLTYPE *l, yyscan_t scanner, Dsl *d, const char *msg)
 }
 
 %union {
-  int64_t i;
+  uint64_t u;
   double f;
   const char *s;
   DslVal *val;
   DslType *type;
   DslArg *arg;
   DslName *names;
-  int64_t ndims;
+  int64_t index;
+  struct { int64_t start, n; } range;
 }
 
 %token MODEL "keyword model" OPSET "keyword opset" INPUT "keyword input"
 %token OUTPUT "keyword output" CONST "keyword const" INCLUDE "keyword include" FILE_ "keyword file"
+%token SKIP "_"
 %token <s> NAME "name" STRING "string"
-%token <i> INT "integer"
+%token <u> INT "integer"
 %token <f> FLOAT "number"
-%type <val> literal list items number init
+%type <val> literal init
+%type <range> list items
+%type <index> number
 %type <type> type dims
 %type <arg> args arglist arg
-%type <names> names
+%type <names> names outs out
 %type <s> label
 
 %%
@@ -70,8 +76,9 @@ stmt:
   | INPUT NAME ':' type                 { dsl_input(d, $2, AT(@2), $4); }
   | CONST NAME ':' type '=' init        { dsl_const(d, $2, AT(@2), $4, $6); }
   | CONST NAME '=' literal              { dsl_const(d, $2, AT(@2), NULL, $4); }
-  | OUTPUT names                        { dsl_output(d, $2); }
-  | label names '=' NAME '(' args ')'   { dsl_node(d, $1, $2, $4, AT(@4), $6); }
+  | OUTPUT names                        { dsl_output(d, dsl_names_reverse($2)); }
+  | label outs '=' NAME '(' args ')'    { dsl_node(d, $1, dsl_names_reverse($2), $4, AT(@4),
+                                                   dsl_args_reverse($6)); }
   ;
 
 label:
@@ -79,12 +86,20 @@ label:
   | STRING ':'                          { $$ = $1; }
   ;
 
-names:
+names:                                  /* built backwards */
     NAME                                { $$ = dsl_alloc(d, sizeof *$$); $$->name = $1; $$->loc = *AT(@1); }
-  | names ',' NAME                      { DslName *n = dsl_alloc(d, sizeof *n), *p = $1;
-                                          n->name = $3; n->loc = *AT(@3);
-                                          while (p->next) p = p->next;
-                                          p->next = n; $$ = $1; }
+  | names ',' NAME                      { $$ = dsl_alloc(d, sizeof *$$); $$->name = $3; $$->loc = *AT(@3);
+                                          $$->next = $1; }
+  ;
+
+outs:                                   /* built backwards */
+    out                                 { $$ = $1; }
+  | outs ',' out                        { $$ = $3; $$->next = $1; }
+  ;
+
+out:
+    NAME                                { $$ = dsl_alloc(d, sizeof *$$); $$->name = $1; $$->loc = *AT(@1); }
+  | SKIP                                { $$ = dsl_alloc(d, sizeof *$$); $$->loc = *AT(@1); }
   ;
 
 type:
@@ -94,48 +109,44 @@ type:
 
 dims:
     NAME '[' INT                        { $$ = dsl_type(d, $1, AT(@1));
-                                          $$->rank = 1; $$->dims[0] = $3; }
+                                          $$->rank = 1; $$->dims[0] = (int64_t)($3 > INT64_MAX ? INT64_MAX : $3); }
   | dims ',' INT                        { if ($1->rank == IR_MAXRANK)
                                             error_loc(AT(@3), "more than %d dimensions", IR_MAXRANK);
-                                          $$ = $1; $$->dims[$$->rank++] = $3; }
+                                          $$ = $1; $$->dims[$$->rank++] = (int64_t)($3 > INT64_MAX ? INT64_MAX : $3); }
   ;
 
 init:
-    list                                { $$ = $1; }
-  | number                              { $$ = $1; }
+    list                                { $$ = dsl_nums(d, $1.start, $1.n, 0, AT(@1)); }
+  | number                              { $$ = dsl_nums(d, $1, 1, 1, AT(@1)); }
   | FILE_ STRING                        { $$ = dsl_file_tensor(d, $2, AT(@2)); }
   ;
 
 literal:
-    number                              { $$ = $1; }
-  | list                                { $$ = $1; }
+    number                              { $$ = dsl_nums(d, $1, 1, 1, AT(@1)); }
+  | list                                { $$ = dsl_nums(d, $1.start, $1.n, 0, AT(@1)); }
   | STRING                              { $$ = dsl_alloc(d, sizeof *$$); $$->kind = DV_STRING;
                                           $$->s = $1; $$->loc = *AT(@1); }
   | type init                           { $$ = dsl_tensor(d, $1, $2); }
   ;
 
 number:
-    INT                                 { $$ = dsl_alloc(d, sizeof *$$); $$->scalar = 1; $$->loc = *AT(@1);
-                                          dsl_nums_add(d, &$$->nums, 1, $1, 0); }
-  | FLOAT                               { $$ = dsl_alloc(d, sizeof *$$); $$->scalar = 1; $$->loc = *AT(@1);
-                                          dsl_nums_add(d, &$$->nums, 0, 0, $1); }
-  | '-' INT                             { $$ = dsl_alloc(d, sizeof *$$); $$->scalar = 1; $$->loc = *AT(@1);
-                                          dsl_nums_add(d, &$$->nums, 1, -$2, 0); }
-  | '-' FLOAT                           { $$ = dsl_alloc(d, sizeof *$$); $$->scalar = 1; $$->loc = *AT(@1);
-                                          dsl_nums_add(d, &$$->nums, 0, 0, -$2); }
+    INT                                 { $$ = dsl_int(d, $1, 0, AT(@1)); }
+  | FLOAT                               { $$ = dsl_float(d, $1, AT(@1)); }
+  | '-' INT                             { $$ = dsl_int(d, $2, 1, AT(@1)); }
+  | '-' FLOAT                           { $$ = dsl_float(d, -$2, AT(@1)); }
   ;
 
-list:
-    '[' ']'                             { $$ = dsl_alloc(d, sizeof *$$); $$->loc = *AT(@1); }
-  | '[' items ']'                       { $$ = $2; $$->loc = *AT(@1); }
-  | '[' items ',' ']'                   { $$ = $2; $$->loc = *AT(@1); }
+list:                                   /* its numbers are consecutive in the store */
+    '[' ']'                             { $$.start = d->nums.n; $$.n = 0; }
+  | '[' items ']'                       { $$ = $2; }
+  | '[' items ',' ']'                   { $$ = $2; }
   ;
 
 items:
-    number                              { $$ = $1; $$->scalar = 0; }
+    number                              { $$.start = $1; $$.n = 1; }
   | list                                { $$ = $1; }
-  | items ',' number                    { $$ = $1; dsl_nums_cat(d, &$$->nums, &$3->nums); }
-  | items ',' list                      { $$ = $1; dsl_nums_cat(d, &$$->nums, &$3->nums); }
+  | items ',' number                    { $$ = $1; $$.n = $3 + 1 - $1.start; }
+  | items ',' list                      { $$ = $1; $$.n = $3.start + $3.n - $1.start; }
   ;
 
 args:
@@ -143,15 +154,14 @@ args:
   | arglist                             { $$ = $1; }
   ;
 
-arglist:
+arglist:                                /* built backwards */
     arg                                 { $$ = $1; }
-  | arglist ',' arg                     { DslArg *p = $1;
-                                          while (p->next) p = p->next;
-                                          p->next = $3; $$ = $1; }
+  | arglist ',' arg                     { $$ = $3; $$->next = $1; }
   ;
 
 arg:
     NAME                                { $$ = dsl_alloc(d, sizeof *$$); $$->name = $1; $$->loc = *AT(@1); }
+  | SKIP                                { $$ = dsl_alloc(d, sizeof *$$); $$->absent = 1; $$->loc = *AT(@1); }
   | literal                             { $$ = dsl_alloc(d, sizeof *$$); $$->val = $1; $$->loc = $1->loc; }
   | NAME '=' literal                    { $$ = dsl_alloc(d, sizeof *$$); $$->name = $1; $$->val = $3;
                                           $$->attr = 1; $$->loc = *AT(@1); }
@@ -161,5 +171,8 @@ arg:
 
 static void dslyyerror(DSLYYLTYPE *l, yyscan_t scanner, Dsl *d, const char *msg) {
   (void)scanner;
+  if (strcmp(msg, "memory exhausted") == 0)  /* bison's stack: YYMAXDEPTH */
+    error_loc(AT(*l), "brackets or lists nested too deep for the parser (at most %d levels)",
+              YYMAXDEPTH);
   error_loc(AT(*l), "%s", msg);
 }

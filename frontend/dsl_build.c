@@ -18,6 +18,9 @@
 #include "dsl.tab.h"
 
 #define MAX_OPSET 1000
+/* Names and operators per model: the models bibc is for have thousands;
+ * the bound keeps a hostile file's memory in proportion. */
+#define MAX_STATEMENTS (1 << 20)
 
 void *dsl_alloc(Dsl *d, size_t n) { return arena_alloc(d->g->arena, n); }
 
@@ -44,6 +47,8 @@ static Value *define(Dsl *d, const char *name, const SrcLoc *loc) {
   const DslSym *old = lookup(d, name);
   if (old)
     error_loc(loc, "'%s' is already defined (at line %d)", name, old->loc.line);
+  if (d->nsyms == MAX_STATEMENTS)
+    error_loc(loc, "over %d names in one model", MAX_STATEMENTS);
   if (2 * (d->nsyms + 1) > d->capsyms) {  /* grow and rehash */
     int64_t cap = d->capsyms ? 2 * d->capsyms : 256;
     DslSym **t = dsl_alloc(d, sizeof *t * (size_t)cap);
@@ -78,31 +83,75 @@ static Value *use(const Dsl *d, const char *name, const SrcLoc *loc) {
 
 /* ---- literals ---- */
 
-void dsl_nums_add(Dsl *d, DslNums *l, int is_int, int64_t i, double f) {
+static int64_t push_num(Dsl *d, int kind, uint64_t bits, const SrcLoc *loc) {
+  DslNums *l = &d->nums;
+  if (l->n == DSL_MAX_NUMS)
+    error_loc(loc, "over %lld numbers written inline; put large constants in .npy files "
+              "(const w: float32[...] = file \"w.npy\")", (long long)DSL_MAX_NUMS);
   if (l->n == l->cap) {
-    int64_t cap = l->cap ? 2 * l->cap : 8;
-    if (cap > IR_MAXELEMS)
-      cap = IR_MAXELEMS;
-    if (l->n == cap)
-      error_loc(&(SrcLoc){d->file->path, 0, 0}, "a list of over %lld numbers", (long long)IR_MAXELEMS);
-    double *nf = dsl_alloc(d, sizeof *nf * (size_t)cap);
-    int64_t *ni = dsl_alloc(d, sizeof *ni * (size_t)cap);
-    char *nk = dsl_alloc(d, (size_t)cap);
-    if (l->n) {
-      memcpy(nf, l->f, sizeof *nf * (size_t)l->n);
-      memcpy(ni, l->i, sizeof *ni * (size_t)l->n);
-      memcpy(nk, l->is_int, (size_t)l->n);
-    }
-    l->f = nf, l->i = ni, l->is_int = nk, l->cap = cap;
+    int64_t cap = l->cap ? 2 * l->cap : 1024;
+    uint64_t *b = realloc(l->bits, sizeof *b * (size_t)cap);
+    char *k = b ? realloc(l->kind, (size_t)cap) : NULL;
+    if (b)
+      l->bits = b;
+    if (!k)
+      die("out of memory");
+    l->kind = k;
+    l->cap = cap;
   }
-  l->f[l->n] = is_int ? (double)i : f;
-  l->i[l->n] = i;
-  l->is_int[l->n++] = (char)is_int;
+  l->bits[l->n] = bits;
+  l->kind[l->n] = (char)kind;
+  return l->n++;
 }
 
-void dsl_nums_cat(Dsl *d, DslNums *l, const DslNums *m) {
-  for (int64_t k = 0; k < m->n; k++)
-    dsl_nums_add(d, l, m->is_int[k], m->i[k], m->f[k]);
+int64_t dsl_int(Dsl *d, uint64_t u, int neg, const SrcLoc *loc) {
+  if (!neg)
+    return push_num(d, u > INT64_MAX ? NUM_BIG : NUM_INT, u, loc);
+  if (u > (uint64_t)1 << 63)
+    error_loc(loc, "integer -%llu is out of range (at least -2^63)", (unsigned long long)u);
+  return push_num(d, NUM_INT, 0 - u, loc);  /* two's complement: -u */
+}
+
+int64_t dsl_float(Dsl *d, double f, const SrcLoc *loc) {
+  uint64_t bits;
+  memcpy(&bits, &f, sizeof bits);
+  return push_num(d, NUM_FLOAT, bits, loc);
+}
+
+DslVal *dsl_nums(Dsl *d, int64_t start, int64_t n, int scalar, const SrcLoc *loc) {
+  DslVal *v = dsl_alloc(d, sizeof *v);
+  v->kind = DV_NUMS;
+  v->start = start, v->n = n, v->scalar = scalar, v->loc = *loc;
+  return v;
+}
+
+static int64_t num_int(const Dsl *d, int64_t k) { return (int64_t)d->nums.bits[k]; }
+
+static double num_f(const Dsl *d, int64_t k) {
+  double f;
+  switch (d->nums.kind[k]) {
+  case NUM_INT: return (double)(int64_t)d->nums.bits[k];
+  case NUM_BIG: return (double)d->nums.bits[k];
+  default: memcpy(&f, &d->nums.bits[k], sizeof f); return f;
+  }
+}
+
+DslName *dsl_names_reverse(DslName *l) {
+  DslName *r = NULL;
+  while (l) {
+    DslName *next = l->next;
+    l->next = r, r = l, l = next;
+  }
+  return r;
+}
+
+DslArg *dsl_args_reverse(DslArg *l) {
+  DslArg *r = NULL;
+  while (l) {
+    DslArg *next = l->next;
+    l->next = r, r = l, l = next;
+  }
+  return r;
 }
 
 DslType *dsl_type(Dsl *d, const char *dtype, const SrcLoc *loc) {
@@ -117,20 +166,47 @@ DslType *dsl_type(Dsl *d, const char *dtype, const SrcLoc *loc) {
             "int32, uint32, int64, uint64 or bool)", dtype);
 }
 
-/* Number k of l as an element of type dt, range-checked. */
-static void put(const DslNums *l, int64_t k, Value *v, int64_t at, const SrcLoc *loc) {
-  double f = l->f[k];
-  int64_t i = l->i[k];
+/* The largest float32 and anything that rounds to it; from FLT_MAX + half
+ * an ulp (2^103) on, the conversion gives infinity. */
+#define F32_OVERFLOW (3.4028234663852886e38 + 0x1p103)
+
+/* Number k of the store as element `at` of v: range-checked for integer
+ * types, exact for an integer in a floating-point type, in range for
+ * float32 (element `index` of the literal, for messages). */
+static void put(const Dsl *d, int64_t k, int64_t index, Value *v, int64_t at, const SrcLoc *loc) {
+  int kind = d->nums.kind[k];
+  double f = num_f(d, k);
   if (dtype_is_float(v->dt)) {
+    if (kind != NUM_FLOAT) {  /* integers must be exact */
+      __int128 want = kind == NUM_BIG ? (__int128)d->nums.bits[k] : (__int128)num_int(d, k);
+      __int128 got = v->dt == DT_F32 ? (__int128)(float)f : (__int128)f;
+      if (got != want && kind == NUM_BIG)
+        error_loc(loc, "element %lld, %llu, is not exact in %s (write it with a decimal point "
+                  "to round it)", (long long)index, (unsigned long long)d->nums.bits[k],
+                  dtype_name(v->dt));
+      if (got != want)
+        error_loc(loc, "element %lld, %lld, is not exact in %s (write it with a decimal point "
+                  "to round it)", (long long)index, (long long)num_int(d, k), dtype_name(v->dt));
+    }
+    if (v->dt == DT_F32 && isfinite(f) && fabs(f) >= F32_OVERFLOW)
+      error_loc(loc, "element %lld, %g, is out of the range of float32", (long long)index, f);
     if (v->dt == DT_F32)
       ((float *)v->data)[at] = (float)f;
     else
       ((double *)v->data)[at] = f;
     return;
   }
-  if (!l->is_int[k]) {
-    if (f != floor(f) || fabs(f) > 9.2e18)
-      error_loc(loc, "element %lld, %.17g, is not an integer; the tensor is %s", (long long)k, f,
+  if (kind == NUM_BIG) {
+    if (v->dt != DT_U64)
+      error_loc(loc, "element %lld, %llu, is out of the range of %s", (long long)index,
+                (unsigned long long)d->nums.bits[k], dtype_name(v->dt));
+    ((uint64_t *)v->data)[at] = d->nums.bits[k];
+    return;
+  }
+  int64_t i = num_int(d, k);
+  if (kind == NUM_FLOAT) {
+    if (f != floor(f) || fabs(f) >= 0x1p63)
+      error_loc(loc, "element %lld, %.17g, is not an integer; the tensor is %s", (long long)index, f,
                 dtype_name(v->dt));
     i = (int64_t)f;
   }
@@ -147,7 +223,7 @@ static void put(const DslNums *l, int64_t k, Value *v, int64_t at, const SrcLoc 
   default: break;
   }
   if (i < lo || i > hi)
-    error_loc(loc, "element %lld, %lld, is out of the range of %s", (long long)k, (long long)i,
+    error_loc(loc, "element %lld, %lld, is out of the range of %s", (long long)index, (long long)i,
               dtype_name(v->dt));
   switch (v->dt) {
   case DT_BOOL: case DT_U8: ((uint8_t *)v->data)[at] = (uint8_t)i; break;
@@ -188,13 +264,13 @@ DslVal *dsl_tensor(Dsl *d, const DslType *t, DslVal *init) {
   }
   if (init->kind != DV_NUMS)
     error_loc(&init->loc, "a %s needs numbers, not a string", type_str(d, t));
+  int64_t n = dims_numel_checked(t->dims, t->rank);
+  if (init->n != n)  /* before allocating: a few bytes may declare gigabytes */
+    error_loc(&init->loc, "%lld number%s for %s, which holds %lld", (long long)init->n,
+              init->n == 1 ? "" : "s", type_str(d, t), (long long)n);
   Value *c = tensor_new(d->g->arena, t->dt, t->rank, t->dims);
-  int64_t n = value_numel(c);
-  if (init->nums.n != n)
-    error_loc(&init->loc, "%lld number%s for %s, which holds %lld", (long long)init->nums.n,
-              init->nums.n == 1 ? "" : "s", type_str(d, t), (long long)n);
   for (int64_t k = 0; k < n; k++)
-    put(&init->nums, k, c, k, &init->loc);
+    put(d, init->start + k, k, c, k, &init->loc);
   r->t = c;
   return r;
 }
@@ -207,10 +283,10 @@ static Value *untyped(Dsl *d, DslVal *v) {
   if (v->kind == DV_STRING)
     error_loc(&v->loc, "a string cannot be a tensor");
   int ints = 1;
-  for (int64_t k = 0; k < v->nums.n; k++)
-    ints &= v->nums.is_int[k];
+  for (int64_t k = 0; k < v->n; k++)
+    ints &= d->nums.kind[v->start + k] == NUM_INT;
   DslType t = {.dt = ints ? DT_I64 : DT_F32, .rank = v->scalar ? 0 : 1, .loc = v->loc};
-  t.dims[0] = v->nums.n;
+  t.dims[0] = v->n;
   return dsl_tensor(d, &t, v)->t;
 }
 
@@ -231,6 +307,8 @@ DslVal *dsl_file_tensor(Dsl *d, const char *path, const SrcLoc *loc) {
   struct stat st;
   if (stat(full, &st) != 0)
     error_loc(loc, "cannot read %s: %s", full, strerror(errno));
+  if (!S_ISREG(st.st_mode))
+    error_loc(loc, "cannot read %s: not a regular file", full);
   size_t n = strlen(path);
   if (n < 4 || (strcmp(path + n - 4, ".npy") != 0 && (n < 3 || strcmp(path + n - 3, ".pb") != 0)))
     error_loc(loc, "constant files are .npy or .pb (a serialized TensorProto), not %s", path);
@@ -347,15 +425,22 @@ static void set_attr(Dsl *d, Node *n, Attr *a, const DslArg *g) {
   a->name = g->name;
   a->kind = spec->kind;
   int nums = v->kind == DV_NUMS, ok = 1;
-  int64_t cnt = v->nums.n;
+  int64_t cnt = nums ? v->n : 0, k0 = v->start;
+  const char *kinds = nums ? d->nums.kind + k0 : "";
   switch (spec->kind) {
-  case ATTR_INT: case ATTR_FLOAT:
-    ok = nums && v->scalar;
-    if (ok && spec->kind == ATTR_INT) {
-      ok = v->nums.is_int[0];
-      a->i = v->nums.i[0];
+  case ATTR_INT:
+    ok = nums && v->scalar && kinds[0] == NUM_INT;
+    a->i = ok ? num_int(d, k0) : 0;
+    break;
+  case ATTR_FLOAT:  /* an integer stays one (attr_float reads it exactly, as ONNX's INT) */
+    ok = nums && v->scalar && kinds[0] != NUM_BIG;
+    if (ok && kinds[0] == NUM_INT) {
+      a->kind = ATTR_INT, a->i = num_int(d, k0);
     } else if (ok) {
-      a->f = (float)v->nums.f[0];  /* ONNX attributes are float32 */
+      double f = num_f(d, k0);
+      if (isfinite(f) && fabs(f) >= F32_OVERFLOW)
+        error_loc(&v->loc, "attribute '%s', %g, is out of the range of float32", g->name, f);
+      a->f = (float)f;  /* ONNX's float attributes are float32 */
     }
     break;
   case ATTR_STRING:
@@ -372,13 +457,17 @@ static void set_attr(Dsl *d, Node *n, Attr *a, const DslArg *g) {
     if (spec->kind == ATTR_INTS) {
       a->ints = dsl_alloc(d, sizeof *a->ints * (size_t)(cnt + 1));
       for (int64_t k = 0; k < cnt; k++) {
-        ok &= v->nums.is_int[k];
-        a->ints[k] = v->nums.i[k];
+        ok &= kinds[k] == NUM_INT;
+        a->ints[k] = num_int(d, k0 + k);
       }
     } else {
       a->floats = dsl_alloc(d, sizeof *a->floats * (size_t)(cnt + 1));
-      for (int64_t k = 0; k < cnt; k++)
-        a->floats[k] = (float)v->nums.f[k];
+      for (int64_t k = 0; k < cnt; k++) {
+        double f = num_f(d, k0 + k);
+        if (isfinite(f) && fabs(f) >= F32_OVERFLOW)
+          error_loc(&v->loc, "attribute '%s', %g, is out of the range of float32", g->name, f);
+        a->floats[k] = (float)f;
+      }
     }
     break;
   case ATTR_TENSOR:
@@ -416,29 +505,38 @@ void dsl_node(Dsl *d, const char *label, DslName *outs, const char *opname, cons
   if (nout > op_max_outputs((OpKind)op))
     error_loc(oploc, "%s gives at most %d output%s, %d named", opname, op_max_outputs((OpKind)op),
               op_max_outputs((OpKind)op) == 1 ? "" : "s", nout);
+  if (d->nodes == MAX_STATEMENTS)
+    error_loc(oploc, "over %d operators in one model", MAX_STATEMENTS);
   Node *n = node_new(g, (OpKind)op, nin, nout);
   n->index = d->nodes++;
   n->name = label ? label : "";
   n->loc = *oploc;
   n->opset = op_is_qonnx((OpKind)op) ? 1 : g->opset;
   n->attrs = dsl_alloc(d, sizeof *n->attrs * (size_t)(nattr + 1));
+  const char *first = NULL;  /* inline constants are named after the first output */
+  for (const DslName *o = outs; o && !first; o = o->next)
+    first = o->name;
+  if (!first)
+    first = arena_printf(g->arena, "node%d", n->index);
   int k = 0;
   for (const DslArg *a = args; a; a = a->next) {
     if (a->attr) {
       set_attr(d, n, &n->attrs[n->nattrs], a);
-    } else if (a->val) {  /* an inline constant input, named after the first output */
+    } else if (a->val) {  /* an inline constant input: FIRST:inK, made unique */
       Value *c = untyped(d, a->val);
-      const char *name = arena_printf(g->arena, "%s:in%d", outs->name, k);
+      const char *name = arena_printf(g->arena, "%s:in%d", first, k);
+      for (int again = 2; lookup(d, name); again++)
+        name = arena_printf(g->arena, "%s:in%d.%d", first, k, again);
       Value *v = define(d, name, &a->loc);
       set_const(v, c);
       n->in[k++] = v;
     } else {
-      n->in[k++] = strcmp(a->name, "_") == 0 ? NULL : use(d, a->name, &a->loc);
+      n->in[k++] = a->absent ? NULL : use(d, a->name, &a->loc);
     }
   }
   k = 0;
   for (const DslName *o = outs; o; o = o->next, k++) {
-    if (strcmp(o->name, "_") == 0)
+    if (!o->name)  /* _: an unused output */
       continue;
     Value *v = define(d, o->name, &o->loc);
     v->producer = n;

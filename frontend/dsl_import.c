@@ -6,6 +6,7 @@
  * already being read (by device and inode) is an include cycle.  Files are
  * read whole through read_input_file (regular files of at most 256 MB).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,20 +26,25 @@ int dslyyparse(yyscan_t scanner, Dsl *d);
 #define MAX_DEPTH 64  /* includes within includes */
 
 void dsl_parse_file(Dsl *d, const char *path, const SrcLoc *from) {
-  struct stat st;
-  if (stat(path, &st) != 0) {
-    if (from)
-      error_loc(from, "cannot include %s: no such file", path);
-    error_at(path, NULL, "cannot read the model: no such file");
+  struct stat st = {0};
+  if (from) {  /* an include: its problems point at the include statement */
+    if (stat(path, &st) != 0)
+      error_loc(from, "cannot include %s: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+      error_loc(from, "cannot include %s: not a regular file", path);
+    int depth = 0;
+    for (const DslFile *f = d->file; f; f = f->up, depth++)
+      if (f->dev == (uint64_t)st.st_dev && f->ino == (uint64_t)st.st_ino)
+        error_loc(from, "include cycle: %s is already being read (it includes this file)", f->path);
+    if (depth >= MAX_DEPTH)
+      error_loc(from, "includes nested over %d deep", MAX_DEPTH);
   }
-  int depth = 0;
-  for (const DslFile *f = d->file; f; f = f->up, depth++)
-    if (f->dev == (uint64_t)st.st_dev && f->ino == (uint64_t)st.st_ino)
-      error_loc(from, "include cycle: %s is already being read (it includes this file)", f->path);
-  if (depth >= MAX_DEPTH)
-    error_loc(from, "includes nested over %d deep", MAX_DEPTH);
   size_t len;
-  unsigned char *buf = read_input_file(path, "model", &len);
+  unsigned char *buf = read_input_file(path, "model", &len);  /* a regular file, bounded */
+  if (!from && stat(path, &st) != 0) {
+    free(buf);
+    error_at(path, NULL, "cannot read the model: %s", strerror(errno));
+  }
   if (len > (size_t)INT32_MAX / 2) {
     free(buf);
     error_at(path, NULL, "a model-language file of over 1 GB");
@@ -62,6 +68,8 @@ Graph *dsl_import(const char *path, const ConstBinding *binds, int nbinds) {
   Dsl d = {.g = g, .binds = binds, .nbinds = nbinds};
   d.bound = arena_alloc(g->arena, (size_t)nbinds + 1);
   dsl_parse_file(&d, g->file, NULL);
+  free(d.nums.bits);
+  free(d.nums.kind);
   for (int b = 0; b < nbinds; b++)
     if (!d.bound[b])
       error_at(path, NULL, "--const %s: the model has no input of that name", binds[b].name);

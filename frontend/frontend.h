@@ -13,8 +13,9 @@ typedef struct ConstBinding {
 
 /* ---- onnx_import.c ---- */
 /* Adds the binding of a "--const NAME=FILE" argument to binds[*n] (at most
- * max), splitting arg in place; a malformed argument is a user error. */
-void const_binding_add(ConstBinding *binds, int *n, int max, char *arg);
+ * max), NAME copied into a (arg is left as it is: the generated files quote
+ * the command line); a malformed argument is a user error. */
+void const_binding_add(Arena *a, ConstBinding *binds, int *n, int max, const char *arg);
 /* Reads an ONNX model into a new Graph.  Graph inputs named in binds become
  * constants.  Any problem is a user error naming the file and node. */
 Graph *onnx_import(const char *path, const ConstBinding *binds, int nbinds);

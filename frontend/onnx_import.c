@@ -251,14 +251,13 @@ static void import_input(Importer *im, const Onnx__ValueInfoProto *vi) {
   g->inputs[g->ninputs++] = v;
 }
 
-void const_binding_add(ConstBinding *binds, int *n, int max, char *arg) {
-  char *eq = strchr(arg, '=');
+void const_binding_add(Arena *a, ConstBinding *binds, int *n, int max, const char *arg) {
+  const char *eq = strchr(arg, '=');
   if (!eq || eq == arg || !eq[1])
     error_at(NULL, NULL, "--const needs NAME=FILE, got '%s'", arg);
   if (*n == max)
     error_at(NULL, NULL, "too many --const bindings");
-  *eq = 0;
-  binds[*n].name = arg;
+  binds[*n].name = arena_printf(a, "%.*s", (int)(eq - arg), arg);
   binds[(*n)++].file = eq + 1;
 }
 

@@ -145,34 +145,40 @@ static NORETURN void fail(void) {
   exit(1);
 }
 
-/* Formats "FILE: [node N (Op "name"): ]KIND: MSG" into one line: characters
- * a model may smuggle in (newlines, escapes) are shown as '?', so every
- * message stays a single line. */
-/* Line `line` of file and a caret under column col (tabs kept, so the
- * caret lines up), each at most 200 characters, control characters as '?';
- * nothing if the file or the line cannot be read. */
+/* Line `line` of the file and a caret under byte column col: at most 160
+ * characters of the line, from 80 before the column when the line is long
+ * ("..." marks the cut); tabs kept and UTF-8 sequences counted as one
+ * character, so the caret lines up; control characters as '?'.  Nothing if
+ * the file or the line cannot be read. */
 static void print_source(const SrcLoc *loc) {
   FILE *f = fopen(loc->file, "rb");
   if (!f)
     return;
-  char text[202], caret[202];
-  int c = 0, ln = 1, k = 0;
+  enum { WIDTH = 160, BEFORE = 80 };
+  char text[WIDTH + 8], caret[WIDTH + 8];
+  int c = 0, ln = 1, col = 1, k = 0, m = 0, start = loc->col > BEFORE + 40 ? loc->col - BEFORE : 1;
   while (ln < loc->line && (c = getc(f)) != EOF)
     ln += c == '\n';
-  while (ln == loc->line && (c = getc(f)) != EOF && c != '\n' && c != '\r' && k < 200) {
-    text[k] = c == '\t' ? '\t' : (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-    caret[k] = k + 1 < loc->col ? (c == '\t' ? '\t' : ' ') : 0;
-    k++;
+  if (start > 1)
+    memcpy(text, "...", 3), memcpy(caret, "   ", 3), k = m = 3;
+  for (; ln == loc->line && (c = getc(f)) != EOF && c != '\n' && k < WIDTH; col++) {
+    if (col < start)
+      continue;
+    int cont = (c & 0xc0) == 0x80;  /* a UTF-8 continuation byte: no column of its own */
+    text[k++] = c == '\t' || c >= 0x80 ? (char)c : (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+    if (col < loc->col && !cont)
+      caret[m++] = c == '\t' ? '\t' : ' ';
   }
   fclose(f);
   if (ln != loc->line)
     return;
+  while (k > 0 && text[k - 1] == '?' && c == '\n')  /* the \r of a CRLF line */
+    k--;
   text[k] = 0;
-  int n = loc->col - 1 < k ? loc->col - 1 : k;
-  for (int i = k; i < n; i++)
-    caret[i] = ' ';
-  caret[n] = '^';
-  caret[n + 1] = 0;
+  for (; col < loc->col && m < WIDTH; col++)  /* the caret after the end of the line */
+    caret[m++] = ' ';
+  caret[m++] = '^';
+  caret[m] = 0;
   fprintf(stderr, "%s\n%s\n", text, caret);
 }
 
@@ -198,7 +204,7 @@ static void vreport(const char *file, const SrcLoc *loc, const Node *n, const ch
   if (trap_quiet)
     return;
   fprintf(stderr, "%s\n", buf);
-  if (loc && loc->file)
+  if (loc && loc->file && strcmp(kind, "error") == 0)  /* notes stay one line */
     print_source(loc);
 }
 

@@ -148,11 +148,10 @@ void infer_clip(Graph *g, Node *n) {
   double lim[2] = {0, 0};
   if (n->opset < 11) {
     need_dtype(g, n, x->dt, dtypes_float);  /* float attributes: Clip-6 is float-only */
-    const Attr *lo = attr_find(n, "min"), *hi = attr_find(n, "max");
-    if (lo)
-      mode[0] = 2, lim[0] = lo->f;
-    if (hi)
-      mode[1] = 2, lim[1] = hi->f;
+    if (attr_find(n, "min"))
+      mode[0] = 2, lim[0] = attr_float(n, "min", 0);
+    if (attr_find(n, "max"))
+      mode[1] = 2, lim[1] = attr_float(n, "max", 0);
   } else {
     for (int k = 1; k <= 2; k++) {
       if (!has_input(n, k))

@@ -167,6 +167,7 @@ typedef struct Eval {
   Section *s;
   void **buf;                /* per seq node: its output buffer */
   int64_t *acc;              /* the candidate integers */
+  char *sorted;              /* per element: its thresholds ascend */
 } Eval;
 
 /* codes[i] = the section applied to acc[i] (= e->acc). */
@@ -224,17 +225,37 @@ static void bisect(Eval *e, int64_t j, const int64_t *sgn, int64_t lo, int64_t h
   free(H);
 }
 
+/* How many of the nk thresholds t are <= v: a binary search when they
+ * ascend (bisection makes them so for a monotone section), else a count,
+ * as rt_threshold counts. */
+static int64_t count_le(const int64_t *t, int64_t nk, int64_t v, int sorted) {
+  if (!sorted) {
+    int64_t cnt = 0;
+    for (int64_t k = 0; k < nk; k++)
+      cnt += v >= t[k];
+    return cnt;
+  }
+  int64_t lo = 0, hi = nk;  /* t[0..lo) <= v < t[hi..nk) */
+  while (lo < hi) {
+    int64_t mid = lo + (hi - lo) / 2;
+    if (t[mid] <= v)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
 /* Does the threshold formula give the section's codes when element i's
- * input is a[i] (e->acc)? */
+ * input is a[i] (e->acc)?  Cost: one run of the section, and log(nk) per
+ * element (the exhaustive check calls this for every input integer). */
 static int agrees(Eval *e) {
   Section *s = e->s;
   int64_t w = 3 + s->nk;
   const int64_t *c = run(e);
   for (int64_t i = 0; i < s->m; i++) {
     const int64_t *row = s->rows + i * w;
-    int64_t v = row[0] * e->acc[i], cnt = 0;
-    for (int64_t k = 0; k < s->nk; k++)
-      cnt += v >= row[3 + k];
+    int64_t cnt = count_le(row + 3, s->nk, row[0] * e->acc[i], e->sorted[i]);
     if (c[i] != row[1] + row[2] * cnt)
       return 0;
   }
@@ -269,6 +290,13 @@ static int by_float(Section *s) {
   }
   for (int64_t j = 1; j <= s->nk; j++)
     bisect(&e, j, sgn, lo, hi);
+  e.sorted = arena_alloc(s->g->arena, (size_t)m + 1);
+  for (int64_t i = 0; i < m; i++) {
+    const int64_t *t = s->rows + i * w + 3;
+    e.sorted[i] = 1;
+    for (int64_t k = 1; k < s->nk && e.sorted[i]; k++)
+      e.sorted[i] = t[k - 1] <= t[k];
+  }
   /* The check: every integer of a narrow range; else a grid, and each
    * element just below and at each of its thresholds. */
   if ((hi - lo + 1) <= ((int64_t)1 << 24) / m) {

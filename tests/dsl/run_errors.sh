@@ -5,7 +5,9 @@
 #   - exit with status 1 (not a crash, abort or sanitizer report),
 #   - print exactly expected/NAME.stderr: "FILE:LINE:COL: error: ...", the
 #     source line and a caret under the column,
-#   - print nothing on stdout and write nothing into OUT.
+#   - print nothing on stdout and write nothing into OUT,
+#   - within 20 s and, where GNU time is installed, 500 MB of peak memory
+#     (a few bytes may declare gigabytes).
 #
 #   tests/dsl/run_errors.sh [--update] [--bibc PATH] [CASE...]
 #
@@ -32,13 +34,21 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 if [ $# -eq 0 ]; then
   set -- $(ls errors | sed -n 's/\.bib$//p' | grep -v '\.inc$')
 fi
+gnutime=""
+[ -x /usr/bin/time ] && /usr/bin/time -f %M true 2>/dev/null && gnutime=/usr/bin/time
 pass=0 total=0
 for name in "$@"; do
   total=$((total + 1))
   out=$tmp/$name
   mkdir -p "$out"
-  "$bibc" "errors/$name.bib" -o "$out/m.c" > "$tmp/stdout" 2> "$tmp/stderr"
+  start=$(date +%s)
+  if [ -n "$gnutime" ]; then
+    $gnutime -o "$tmp/mem" -f %M "$bibc" "errors/$name.bib" -o "$out/m.c" > "$tmp/stdout" 2> "$tmp/stderr"
+  else
+    "$bibc" "errors/$name.bib" -o "$out/m.c" > "$tmp/stdout" 2> "$tmp/stderr"
+  fi
   status=$?
+  secs=$(($(date +%s) - start))
   if [ $update = 1 ]; then
     cp "$tmp/stderr" "expected/$name.stderr"
   fi
@@ -46,6 +56,9 @@ for name in "$@"; do
   [ $status = 1 ] || why="exit status $status, not 1"
   [ -z "$why" ] && [ -s "$tmp/stdout" ] && why="printed on stdout"
   [ -z "$why" ] && [ -n "$(ls -A "$out")" ] && why="wrote $(ls -A "$out" | tr '\n' ' ')"
+  [ -z "$why" ] && [ "$secs" -gt 20 ] && why="took $secs s"
+  [ -z "$why" ] && [ -n "$gnutime" ] && [ "$(tail -1 "$tmp/mem")" -gt 512000 ] &&
+    why="took $(tail -1 "$tmp/mem") KB"
   if [ -z "$why" ] && ! cmp -s "$tmp/stderr" "expected/$name.stderr"; then
     why="stderr differs from expected/$name.stderr:"
   fi

@@ -3,7 +3,9 @@
 # (make_twins.py builds the same graphs with onnx.helper): for each pair
 # below, `bibc run` on 500 random samples gives byte-identical outputs from
 # the .bib and the .onnx, in float and (for quantized models) with --fixed,
-# and `bibc -o m.c` compiles both.
+# and `bibc -o m.c` compiles both.  Then every models/*.bib is printed
+# (`bibc X.bib -o p1.bib`), the print printed again (p2.bib): p1 and p2
+# are the same but for the first line, and X and p1 give the same C.
 #
 #   tests/dsl/run_twins.sh --bibc B --randnpy R
 set -u
@@ -44,5 +46,27 @@ twin() {
 m=$here/models
 twin "$m/features.bib" "$m/features.onnx" "2 5 5"
 twin "$here/../../examples/tiny_mlp.bib" "$m/tiny_mlp.onnx" "4" --fixed
+# reprint BIB: printing is a fixed point, and keeps the model
+reprint() {
+  total=$((total + 1))
+  rm -rf "$work/p" && mkdir -p "$work/p/a" "$work/p/b"
+  why=""
+  (cd "$work/p" && "$bibc" "$1" -o p1.bib && "$bibc" p1.bib -o p2.bib) > "$work/err" 2>&1 || why="printing failed"
+  [ -z "$why" ] && { tail -n +2 "$work/p/p1.bib" > "$work/p/t1"; tail -n +2 "$work/p/p2.bib" > "$work/p/t2";
+    cmp -s "$work/p/t1" "$work/p/t2" || why="the print of the print differs"; }
+  [ -z "$why" ] && { (cd "$work/p/a" && "$bibc" "$1" -o m.c && cd ../b && "$bibc" ../p1.bib -o m.c) >> "$work/err" 2>&1 ||
+    why="-o m.c failed"; }
+  [ -z "$why" ] && { tail -n +2 "$work/p/a/m.c" > "$work/p/ta"; tail -n +2 "$work/p/b/m.c" > "$work/p/tb";
+    cmp -s "$work/p/ta" "$work/p/tb" || why="different C"; }
+  if [ -n "$why" ]; then
+    echo "FAIL reprint $(basename "$1"): $why"
+    sed 's/^/    /' "$work/err" | head -5
+  else
+    pass=$((pass + 1))
+  fi
+}
+for b in "$m"/*.bib "$here/../../examples"/*.bib; do
+  case $b in *.inc.bib) ;; *) reprint "$b" ;; esac
+done
 echo "$pass/$total passed"
 [ $pass = $total ]
