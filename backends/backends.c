@@ -78,10 +78,16 @@ char *backend_header_path(Arena *a, const Backend *b, const char *path) {
   return arena_printf(a, "%.*s%s", (int)(strlen(path) - m), path, b->header);
 }
 
-char *backend_names(Arena *a, const char *sep, const char *last) {
-  char *s = arena_strdup(a, backends[0].name);
-  for (int i = 1; i < nbackends; i++)
-    s = arena_printf(a, "%s%s%s", s, i + 1 < nbackends ? sep : last, backends[i].name);
+char *backend_names(Arena *a, const char *sep, const char *last, int checked) {
+  int n = 0, k = 0;
+  for (int i = 0; i < nbackends; i++)
+    n += !checked || backends[i].check != CHECK_NONE;
+  char *s = "";
+  for (int i = 0; i < nbackends; i++)
+    if (!checked || backends[i].check != CHECK_NONE) {
+      s = arena_printf(a, "%s%s%s", s, k == 0 ? "" : k + 1 < n ? sep : last, backends[i].name);
+      k++;
+    }
   return s;
 }
 

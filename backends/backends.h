@@ -45,7 +45,8 @@ const Backend *backend_for_output(const char *path);    /* longest suffix match;
 /* path with the longest table suffix it ends in replaced by b->header ("" if
  * b writes no header); NULL if it ends in none. */
 char *backend_header_path(Arena *a, const Backend *b, const char *path);
-char *backend_names(Arena *a, const char *sep, const char *last);  /* "c, hls" */
+/* "c, hls": the rows' names (checked: only those bibc verify checks). */
+char *backend_names(Arena *a, const char *sep, const char *last, int checked);
 char *backend_kinds(Arena *a);   /* "NAME.c (portable C) or NAME.hls.c / ... (HLS)" */
 void backend_usage(FILE *f);     /* the backends section of 'bibc --help' */
 

@@ -39,10 +39,12 @@ typedef struct Options {
 
 static void usage(FILE *f) {
   Arena *a = arena_new();
-  const char *names = backend_names(a, "|", "|");
-  fprintf(f, "usage: bibc MODEL.onnx -o FILE [options]       compile (backends below)\n"
-          "       bibc run MODEL.onnx [-i FILE]... [-o DIR]  run the reference interpreter\n"
-          "       bibc verify MODEL.onnx [--data X.npy]... [--target %s]... [--json FILE]\n"
+  const char *names = backend_names(a, "|", "|", 0), *checked = backend_names(a, "|", "|", 1);
+  fprintf(f, "usage: bibc MODEL -o FILE [options]            compile (backends below); MODEL is\n"
+          "                                                  .onnx (ONNX, QONNX, QCDQ) or .bib\n"
+          "                                                  (the model language, doc/dsl.md)\n"
+          "       bibc run MODEL [-i FILE]... [-o DIR]       run the reference interpreter\n"
+          "       bibc verify MODEL [--data X.npy]... [--target %s]... [--json FILE]\n"
           "                                                  closure report (bibc verify --help)\n"
           "       bibc --list-ops | --help-pass PASS | --version\n"
           "options:\n"
@@ -81,7 +83,7 @@ static void usage(FILE *f) {
           "  --max-elements N   the largest tensor any step may make, constant or not\n"
           "                     (default 4194304 = 2^22; hostile models ask for gigabytes)\n"
           "  --net              run: evaluate the integer core on the netlist (of --target's\n"
-          "                     backend; implies --fixed)\n", names, names);
+          "                     backend; implies --fixed)\n", checked, names);
   arena_free(a);
   backend_usage(f);
   fputs("default pipeline:", f);
@@ -120,7 +122,7 @@ static void parse(int argc, char **argv, int first, int is_run, Options *o) {
       const char *t = need_arg(argc, argv, &i);
       if (!(o->target = backend_find(t)))
         error_at(NULL, NULL, "--target: unknown backend '%s' (%s)", t,
-                 backend_names(o->a, ", ", " or "));
+                 backend_names(o->a, ", ", " or ", 0));
     } else if (strcmp(a, "--main") == 0 && !is_run) {
       o->main_out = need_arg(argc, argv, &i);
     } else if (strcmp(a, "--dump-ir") == 0 && !is_run) {

@@ -84,7 +84,7 @@ static void add_target(Verify *v, const char *name) {
   const Backend *b = backend_find(name);
   if (!b)
     error_at(NULL, NULL, "--target: unknown target '%s' (%s, all)", name,
-             backend_names(v->a, ", ", ", "));
+             backend_names(v->a, ", ", ", ", 1));
   if (b->check == CHECK_NONE)
     error_at(NULL, NULL, "--target %s: bibc verify cannot check this backend yet", name);
   if (!v->rep)
@@ -426,7 +426,7 @@ static void check_backend(Verify *v, Report *r, void *const *got) {
 int cmd_verify(int argc, char **argv) {
   if (argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
     Arena *a = arena_new();
-    printf(help, backend_names(a, ", ", " or "), backends[0].name);
+    printf(help, backend_names(a, ", ", " or ", 1), backends[0].name);
     arena_free(a);
     return 0;
   }
