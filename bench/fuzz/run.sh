@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh [SECONDS] [--rss MB] [--timeout S] [--only onnx|tensor] [--out DIR]
+# run.sh [SECONDS] [--rss MB] [--timeout S] [--only onnx|tensor|dsl] [--out DIR]
 #        [--jobs N] [--corpus DIR] [--max-len BYTES]
 #
 # The long fuzzing run: builds tests/fuzz's libFuzzer harnesses with clang
@@ -12,7 +12,7 @@
 # time) and is kept, so a later run goes on from it.
 # Limits: -rss_limit_mb=2048 and -timeout=10 unless given; -max_len 1.5 MB
 # for ONNX models (the largest seed models are just over 1 MB) unless
-# --max-len is given, 64 KB for tensors.  --max-len 65536 covers the same
+# --max-len is given, 64 KB for tensors and model-language files.  --max-len 65536 covers the same
 # edges (3,528 on one corpus) at about 3x the executions per second: the
 # executions of a few large models' mutants, folding their weights, take
 # most of the time.  Findings (crash-, timeout-, oom-, leak- files) go to
@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
   --corpus) corpus=$2; shift 2 ;;
   --max-len) onnxlen=$2; shift 2 ;;
   [0-9]*) secs=$1; shift ;;
-  *) echo "usage: run.sh [SECONDS] [--rss MB] [--timeout S] [--only onnx|tensor] [--out DIR]" \
+  *) echo "usage: run.sh [SECONDS] [--rss MB] [--timeout S] [--only onnx|tensor|dsl] [--out DIR]" \
           "[--jobs N] [--corpus DIR] [--max-len BYTES]" >&2
      exit 2 ;;
   esac
@@ -41,7 +41,7 @@ done
 command -v clang >/dev/null || { echo "run.sh: needs clang (Debian package clang)" >&2; exit 1; }
 build=$top/build-fuzz
 cmake -S "$top" -B "$build" -DCMAKE_C_COMPILER=clang -DBIBC_FUZZ=ON >/dev/null
-cmake --build "$build" --target fuzz_onnx fuzz_tensor -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
+cmake --build "$build" --target fuzz_onnx fuzz_tensor fuzz_dsl -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 out=${out:-$build/findings-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -56,7 +56,7 @@ edges() {
   "$build/fuzz_$1" -runs=0 -rss_limit_mb="$rss" -timeout="$tmo" -max_len=$maxlen "$2" 2>&1 |
     grep INITED | tail -1 | sed -E 's/.*cov: ([0-9]+).*/\1/'
 }
-for h in onnx tensor; do
+for h in onnx tensor dsl; do
   [ -n "$only" ] && [ "$only" != $h ] && continue
   maxlen=65536
   [ $h = onnx ] && maxlen=$onnxlen

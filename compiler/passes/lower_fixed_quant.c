@@ -193,8 +193,8 @@ void fix_quant(Fixer *F, Node *n) {
     int64_t shift = is_fixed(x) ? x->fx.f - fc[c] : 0, post = f - fc[c];
     /* a left shift (shift < 0) must keep the input's range within 64 bits */
     int far = shift > 62 || shift < -62 || post > 62 ||
-              (is_fixed(x) && shift < 0 && (((__int128)x->qlo << -shift) < INT64_MIN ||
-                                            ((__int128)x->qhi << -shift) > INT64_MAX));
+              (is_fixed(x) && shift < 0 && ((__int128)x->qlo * ((__int128)1 << -shift) < INT64_MIN ||
+                                            (__int128)x->qhi * ((__int128)1 << -shift) > INT64_MAX));
     if (far)
       error_node(g, n, "scale 2^%d is too far from the input's 2^%d for 64-bit arithmetic", -fc[c],
                  is_fixed(x) ? -x->fx.f : 0);

@@ -3,7 +3,7 @@
 # source lists (IR_SRC, ...) bibccore is built from.
 #
 #   cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DBIBC_FUZZ=ON
-#   cmake --build build-fuzz --target fuzz_onnx fuzz_tensor
+#   cmake --build build-fuzz --target fuzz_onnx fuzz_tensor fuzz_dsl
 #
 # With BIBC_FUZZ, bibc's sources are built a second time, instrumented
 # (bibcfuzzcore: ASan + UBSan, every UBSan report fatal, libFuzzer's
@@ -26,12 +26,12 @@ if(BIBC_FUZZ)
   set(SAN_FLAGS -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all)
   set(FUZZ_FLAGS ${SAN_FLAGS} -fsanitize=fuzzer-no-link)
   add_library(bibcfuzzcore STATIC ${IR_SRC} ${FRONTEND_SRC} ${COMPILER_SRC} ${BACKEND_SRC}
-              ${RUNTIME_SRC} ${GEN}/rt_text.c)
+              ${RUNTIME_SRC} ${GEN}/rt_text.c ${DSL_GEN})
   target_include_directories(bibcfuzzcore PUBLIC ${CMAKE_SOURCE_DIR}/compiler)
   target_include_directories(bibcfuzzcore PRIVATE ${YAML_INCLUDE})
   target_link_libraries(bibcfuzzcore PUBLIC onnxproto ${YAML_LIB} m)
   target_compile_options(bibcfuzzcore PRIVATE ${FUZZ_FLAGS})
-  foreach(h onnx tensor)
+  foreach(h onnx tensor dsl)
     add_executable(fuzz_${h} ${FUZZ_DIR}/fuzz_${h}.c ${FUZZ_DIR}/fuzz_common.c)
     target_compile_options(fuzz_${h} PRIVATE ${SAN_FLAGS} -Wall -Wextra -Werror)
     target_link_options(fuzz_${h} PRIVATE -fsanitize=fuzzer,address,undefined)

@@ -1,8 +1,8 @@
 #!/bin/sh
 # run_short.sh [--bin DIR | --cc CLANG] [--work DIR] [--seconds N]
 #
-# The short fuzz test (CTest fuzz/short): runs fuzz_onnx and fuzz_tensor
-# for N seconds each (default 30) on the project's own test files as seeds
+# The short fuzz test (CTest fuzz/short): runs fuzz_onnx, fuzz_tensor and
+# fuzz_dsl for N seconds each (default 20) on the project's own test files as seeds
 # (seeds.sh --small) and fails on the first crash, timeout, out-of-memory
 # or leak, whose input it names.  --bin DIR takes harnesses already built
 # (a -DBIBC_FUZZ=ON build); otherwise they are built with clang (--cc, or
@@ -11,7 +11,7 @@
 # is no clang with libFuzzer.
 set -e
 top=$(cd "$(dirname "$0")/../.." && pwd)
-bin="" cc=clang work="" secs=30
+bin="" cc=clang work="" secs=20
 while [ $# -gt 0 ]; do
   case $1 in
   --bin) bin=$2; shift 2 ;;
@@ -36,14 +36,14 @@ if [ -z "$bin" ]; then
   fi
   bin=$work/build
   cmake -S "$top" -B "$bin" -DCMAKE_C_COMPILER="$cc" -DBIBC_FUZZ=ON -DBIBC_WERROR=ON >/dev/null
-  cmake --build "$bin" --target fuzz_onnx fuzz_tensor -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
+  cmake --build "$bin" --target fuzz_onnx fuzz_tensor fuzz_dsl -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 fi
 
 rm -rf "$work/seeds" "$work/findings"
 mkdir -p "$work/findings"
 sh "$top/tests/fuzz/seeds.sh" "$work/seeds" --small
 status=0
-for h in onnx tensor; do
+for h in onnx tensor dsl; do
   maxlen=65536
   [ $h = onnx ] && maxlen=1048576
   log=$work/$h.log

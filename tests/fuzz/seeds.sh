@@ -1,6 +1,7 @@
 #!/bin/sh
-# seeds.sh DIR [--small] - fills DIR/onnx and DIR/tensor with seed inputs
-# for fuzz_onnx and fuzz_tensor: the project's test models (tests/**/*.onnx),
+# seeds.sh DIR [--small] - fills DIR/onnx, DIR/tensor and DIR/dsl with seed
+# inputs for fuzz_onnx, fuzz_tensor and fuzz_dsl: the project's model-language
+# files (tests/**/*.bib, examples/*.bib), its test models (tests/**/*.onnx),
 # its error-test data (tests/errors/data) and tensors (tests/**/*.npy, *.pb)
 # and, unless --small, the models and tensors of ../shared/testdata (or
 # $BIBC_TESTDATA).
@@ -13,7 +14,7 @@ dir=$1
 small=0
 [ "$2" = --small ] && small=1
 shared=${BIBC_TESTDATA:-$top/../shared/testdata}
-mkdir -p "$dir/onnx" "$dir/tensor"
+mkdir -p "$dir/onnx" "$dir/tensor" "$dir/dsl"
 
 n=0
 add() {  # add KIND FILE [FORMAT-BYTE-OCTAL]
@@ -33,6 +34,9 @@ tensor() {  # the format byte by extension
   esac
 }
 
+for f in $(find "$top/tests" "$top/examples" -name '*.bib' -type f); do
+  add dsl "$f"
+done
 for f in $(find "$top/tests" -name '*.onnx' -type f) "$top"/tests/errors/data/*; do
   add onnx "$f"
 done
@@ -48,4 +52,4 @@ if [ $small = 0 ] && [ -d "$shared" ]; then
     tensor "$f"
   done
 fi
-echo "seeds: $(ls "$dir/onnx" | wc -l) onnx, $(ls "$dir/tensor" | wc -l) tensor in $dir"
+echo "seeds: $(ls "$dir/onnx" | wc -l) onnx, $(ls "$dir/tensor" | wc -l) tensor, $(ls "$dir/dsl" | wc -l) dsl in $dir"
