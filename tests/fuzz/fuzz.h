@@ -30,4 +30,12 @@ int fuzz_run(void (*fn)(void *), void *arg);
  * execution is tracked.  Call from LLVMFuzzerInitialize, per file. */
 void fuzz_prime(const char *path);
 
+/* What `bibc MODEL --fixed -o x.v` does to g before printing, with the
+ * netlist's cost bounded per execution: the --fixed pipeline and, for an
+ * integer core of at most 16,384 constant and 262,144 other elements, the
+ * Verilog backend's netlist passes (distributed arithmetic only up to 1,024
+ * constant elements: it takes seconds on a 256 x 490 product).  Frees g. */
+struct Graph;
+void fuzz_compile_fixed(struct Graph *g);
+
 #endif

@@ -28,6 +28,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../../compiler/compiler.h"
 #include "../../frontend/frontend.h"
 #include "fuzz.h"
 
@@ -243,4 +244,39 @@ void fuzz_prime(const char *path) {
     fprintf(stderr, "fuzz_prime: cannot read %s back\n", path);
     abort();
   }
+}
+
+/* ---- the compile both model harnesses run ---- */
+
+#define DA_MAX_CONST 1024
+#define NET_MAX_CONST (1 << 14)
+#define NET_MAX_ELEMS (1 << 18)
+
+/* Elements of constant values (weights) and of all others in g. */
+static void count(const Graph *g, int64_t *nconst, int64_t *nother) {
+  *nconst = *nother = 0;
+  for (int i = 0; i < g->nvalues; i++) {
+    const Value *v = g->values[i];
+    if (!v || !v->shape_known)
+      continue;
+    int64_t n = dims_numel_checked(v->dims, v->rank);
+    n = n < 0 ? NET_MAX_ELEMS + 1 : n;
+    if (v->data)
+      *nconst += n;
+    else
+      *nother += n;
+  }
+}
+
+void fuzz_compile_fixed(Graph *g) {
+  PassOptions po = {.fixed = 1};
+  pipeline_run_opts(g, pipeline_for(&po), NULL, &po);
+  IntSplit s;
+  int64_t nconst, nother;
+  count(g, &nconst, &nother);
+  if (int_split(&s, g) && nconst <= NET_MAX_CONST && nother <= NET_MAX_ELEMS) {
+    po.no_da = nconst > DA_MAX_CONST;
+    net_pipeline_run(g, net_pipeline_for(1, &po), &po);
+  }
+  arena_free(g->arena);
 }
