@@ -1,6 +1,7 @@
 /*
- * frontend.h - readers that turn files into IR: ONNX models (onnx_import.c)
- * and tensors in ONNX TensorProto (.pb) or NumPy (.npy) form (tensor_io.c).
+ * frontend.h - readers that turn files into IR: ONNX models (onnx_import.c),
+ * model-language files (.bib: dsl_import.c, doc/dsl.md) and tensors in ONNX
+ * TensorProto (.pb) or NumPy (.npy) form (tensor_io.c).
  */
 #ifndef BIBC_FRONTEND_H
 #define BIBC_FRONTEND_H
