@@ -70,6 +70,8 @@ static void copy_attr(Importer *im, Node *n, Attr *a, const Onnx__AttributeProto
       memcpy((char *)a->s, ap->s.data, ap->s.len);
     break;
   case ATTR_TENSOR:
+    if (!ap->t)  /* the type says tensor, the message holds none */
+      error_at(im->g->file, n, "attribute '%s' is declared a tensor but holds none", a->name);
     a->t = tensor_from_proto(ar, ap->t, im->g->file,
                              arena_printf(ar, "attribute '%s' of node %d", a->name, n->index));
     break;
