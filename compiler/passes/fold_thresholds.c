@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "../compiler.h"
+#include "../../runtime/rt_table.h"
 
 #include "fold_thresholds.h"
 
@@ -165,6 +166,7 @@ static int levels(Section *s) {
 
 typedef struct Eval {
   Section *s;
+  const KernelInfo **kern;   /* per seq node: its kernel, found once */
   void **buf;                /* per seq node: its output buffer */
   int64_t *acc;              /* the candidate integers */
   char *sorted;              /* per element: its thresholds ascend */
@@ -183,7 +185,7 @@ static const int64_t *run(Eval *e) {
       Value *v = n->targs[k];
       t[k] = !v ? NULL : v == in ? inbuf : v == n->out[0] ? e->buf[j] : v->data;
     }
-    interp_node(n, t);
+    e->kern[j]->fn(n->ip, n->fp, t);  /* interp_node, without its lookup by name */
   }
   return e->buf[s->n - 1];
 }
@@ -272,6 +274,10 @@ static int by_float(Section *s) {
   int64_t lo = s->x->qlo, hi = s->x->qhi, m = s->m, w = 3 + s->nk;
   Eval e = {.s = s};
   e.buf = arena_alloc(s->g->arena, sizeof *e.buf * (size_t)s->n);
+  e.kern = arena_alloc(s->g->arena, sizeof *e.kern * (size_t)s->n);
+  for (int j = 0; j < s->n; j++)
+    if (!(e.kern[j] = kernel_find(s->seq[j]->kernel)))
+      die("no runtime kernel named %s", s->seq[j]->kernel);
   for (int j = 0; j < s->n; j++)
     e.buf[j] = arena_alloc(s->g->arena, dtype_size(s->seq[j]->out[0]->dt) * (size_t)(m + 1));
   e.acc = arena_alloc(s->g->arena, sizeof *e.acc * (size_t)(m + 1));
