@@ -59,6 +59,7 @@ run stacked_outputs    run "$e/models/hostile_run_amplify.onnx" -i "$e/data/host
 run stream_900_samples   run "$top/tests/backends/models/wide_output.onnx" -i "$work/x900.npy" -o out
 run fuzz_slow_thresholds  "$e/models/fuzz_slow_thresholds.onnx" --fixed -o m.c
 run fuzz_slow_thresholds2 "$e/models/fuzz_slow_thresholds2.onnx" --fixed -o m.c
+run fuzz_slow_conv        "$e/models/fuzz_slow_conv.onnx" --fixed -o m.c
 run dev_zero           /dev/zero -o m.c
 run sum_10000          "$work/sum10000.onnx" -o m.c
 run sum_20000          "$work/sum20000.onnx" -o m.c
