@@ -44,6 +44,8 @@ typedef struct PassOptions {
   int da_depth_given;        /* 0: no limit */
   int da_adders;             /* --da-cost adders: fewest adders (default: fewest LUTs) */
   int64_t max_elements;      /* --max-elements N: the largest tensor (0: IR_MAX_ELEMENTS) */
+  int64_t threshold_evals;   /* fold_thresholds' bound on element evaluations of a
+                                section's kernels (0: 2^24; the fuzzers lower it) */
 } PassOptions;
 typedef struct Pass {
   const char *name;          /* command-line name = file name = function */
@@ -158,7 +160,7 @@ Net *da(const Net *net, const PassOptions *o);
 Net *sink_relu(const Net *net);
 Net *fold_round_bias(const Net *net);
 Net *insert_registers(const Net *net, int every);
-void fold_thresholds(Graph *g);
+void fold_thresholds(Graph *g, const PassOptions *o);
 void eliminate_dead(Graph *g);
 void lower_fixed(Graph *g);
 void fold_batchnorm(Graph *g);

@@ -66,7 +66,7 @@ const Pass passes[] = {
    "float read ToFloat copies (fold_thresholds maps those before a quantizer), and\n"
    "fixed graph outputs are delivered as float32. Semantics: ir/fixed-point.md.\n"
    "Invalidates: nothing.\n", NULL, NULL},
-  {"fold_thresholds", fold_thresholds, "fold float sections between integers and quantizers into thresholds",
+  {"fold_thresholds", NULL, "fold float sections between integers and quantizers into thresholds",
    "Requires: lower_fixed.\n"
    "Provides: each ToFloat -> (Add/Sub/Mul/Div by constants, BatchNormalization, Relu)\n"
    "-> Quant/BipolarQuant -> FromFloat section becomes one integer Threshold node\n"
@@ -75,7 +75,7 @@ const Pass passes[] = {
    "so the result is bit-exact with the float model. Scaled integers (scales that\n"
    "are not powers of two): thresholds of the exact real-number semantics, computed\n"
    "with exact dyadic arithmetic. Sections that do not fit are left in float.\n"
-   "Invalidates: nothing.\n", NULL, NULL},
+   "Invalidates: nothing.\n", fold_thresholds, NULL},
   {"fold_batchnorm", fold_batchnorm, "fold BatchNormalization into the preceding Conv/Gemm/MatMul",
    "Requires: infer_shapes.\n"
    "Provides: a BatchNormalization (inference mode, constant parameters) that follows a\n"

@@ -15,8 +15,10 @@
  *     own kernels are run on candidate integers and each threshold is found
  *     by bisection (the section is monotone: every op is, float rounding
  *     included).  The result is then checked against the kernels at every
- *     integer of the range (around every threshold and on a 4096-point grid
- *     if the range is wider); a section that fails the check is left alone.
+ *     integer of the range when that takes at most 2^24 element
+ *     evaluations (PassOptions.threshold_evals), else around every
+ *     threshold and on a grid of up to 4096 points; a section that fails
+ *     the check is left alone.
  *     The integer graph thus agrees with the float model bit for bit.
  *   - x a scaled integer (ToFloat with a scale: real value x * 2^-f * s_c,
  *     not a float): the thresholds are those of the section's exact
@@ -29,8 +31,9 @@
  * (fold_thresholds_exact.c: the exact thresholds.)
  * Requires: lower_fixed.  Provides: Threshold nodes (the replaced float
  * nodes are left for eliminate_dead).  Invalidates: nothing.  Cost: per
- * section, (levels x 64) runs of its kernels, or per element and level a
- * few exact operations on numbers of at most 4096 bits.
+ * section, (levels x 64) runs of its kernels and at most 2^24 element
+ * evaluations for the check, or per element and level a few exact
+ * operations on numbers of at most 4096 bits.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -305,14 +308,14 @@ static int by_float(Section *s) {
   }
   /* The check: every integer of a narrow range; else a grid, and each
    * element just below and at each of its thresholds. */
-  if ((hi - lo + 1) <= ((int64_t)1 << 24) / m) {
+  int64_t per = s->evals / m;  /* runs of the section the check may take */
+  if ((hi - lo + 1) <= per) {
     for (int64_t a = lo; a <= hi; a++)
       if (!agrees_at(&e, a))
         return 0;
     return 1;
   }
-  int64_t grid = ((int64_t)1 << 24) / m < 64 ? 64 : ((int64_t)1 << 24) / m > 4096 ? 4096 :
-                 ((int64_t)1 << 24) / m;
+  int64_t grid = per < 64 ? 64 : per > 4096 ? 4096 : per;
   for (int64_t k = 0; k <= grid; k++)
     if (!agrees_at(&e, lo + (int64_t)((double)(hi - lo) * (double)k / (double)grid)))
       return 0;
@@ -359,7 +362,7 @@ static int fold(Section *s) {
   s->m = value_numel(s->x);
   int exact = attr_find(s->seq[0], "scale") != NULL;
   if (s->m < 1 || s->m > ((int64_t)1 << 20) || !levels(s) ||
-      (!exact && s->m * s->nk > ((int64_t)1 << 20)))  /* bisection: (64 nk) runs of m */
+      (!exact && s->m * s->nk > s->evals / 16))  /* bisection: (64 nk) runs of m */
     return 0;
   int ok = exact ? by_exact(s) : by_float(s);
   int axis = ok ? row_axis(s) : -2;
@@ -384,9 +387,9 @@ static int fold(Section *s) {
   return 1;
 }
 
-void fold_thresholds(Graph *g) {
+void fold_thresholds(Graph *g, const PassOptions *o) {
   graph_count_uses(g);
-  Section s = {.g = g};
+  Section s = {.g = g, .evals = o->threshold_evals > 0 ? o->threshold_evals : (int64_t)1 << 24};
   for (int i = 0; i < g->nnodes; i++) {
     Node *n = g->nodes[i];
     if (n->op == OP_TOFLOAT && n->in[0]->fx.w > 0 && match(&s, n))

@@ -19,6 +19,7 @@ typedef struct Section {
   int64_t nk;                /* levels: the quantizer's codes minus one */
   int64_t *qlev;             /* the quantizer integer of each level 0..nk */
   int64_t *rows;             /* per element: sign, base, step, T[0..nk-1] */
+  int64_t evals;             /* bound on element evaluations of the kernels */
 } Section;
 
 /* The rows of a section whose input is a scaled integer, from the exact
