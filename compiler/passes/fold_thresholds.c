@@ -151,7 +151,10 @@ static int levels(Section *s) {
     for (int64_t j = 0; j <= s->nk; j++) {
       float l = (float)s->qlev[j];
       float y = mt ? (float)((float)(l * sc) + z) : (float)((float)(l - z) * sc);
-      int64_t c = rs ? (int64_t)rint((double)y / (double)sc) : (int64_t)ldexpf(y, f);
+      double d = rs ? rint((double)y / (double)sc) : (double)ldexpf(y, f);
+      if (!(fabs(d) < 0x1p48))  /* infinite, NaN or huge (j * step overflows): no fold */
+        return 0;
+      int64_t c = (int64_t)d;
       if (j < 2)
         code[j] = c;
       else if (c != code[0] + j * (code[1] - code[0]))  /* evenly spaced? */
