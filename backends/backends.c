@@ -36,6 +36,10 @@ const Backend backends[] = {
    .kind = "model language",
    .help = "the model as read, in bibc's model language: NAME.bib (+ NAME.*.npy)",
    .check = CHECK_NONE, .cflags = NULL, .source = 1},
+  {.name = "onnx", .suffix = {".onnx"}, .emit = emit_onnx, .netlist = 0, .fixed = 0,
+   .header = NULL, .kind = "ONNX",
+   .help = "the model as read, as a standard ONNX (QONNX) file: NAME.onnx",
+   .check = CHECK_NONE, .cflags = NULL, .source = 1, .output_types = 1},
 };
 const int nbackends = sizeof backends / sizeof backends[0];
 
@@ -71,10 +75,10 @@ const Backend *backend_for_output(const char *path) {
 char *backend_header_path(Arena *a, const Backend *b, const char *path) {
   const Backend *row;
   size_t m = longest_suffix(path, &row);
+  if (!b->header)
+    return "";  /* any name will do (--target onnx -o model.qonnx) */
   if (!m)
     return NULL;
-  if (!b->header)
-    return "";
   return arena_printf(a, "%.*s%s", (int)(strlen(path) - m), path, b->header);
 }
 

@@ -37,13 +37,16 @@ typedef struct Backend {
   const char *cflags;        /* CHECK_CC: extra compiler flags, blank-separated, or NULL */
   int clocked;               /* a clocked module: compiling prints its latency */
   int source;                /* prints the model as read, before any pass */
+  int output_types;          /* source: writes each graph output's type; the compiler
+                                gives undeclared ones from shape inference */
 } Backend;
 extern const Backend backends[];  /* backends[0] is the default */
 extern const int nbackends;
 const Backend *backend_find(const char *name);          /* --target NAME; NULL: none */
 const Backend *backend_for_output(const char *path);    /* longest suffix match; NULL: none */
-/* path with the longest table suffix it ends in replaced by b->header ("" if
- * b writes no header); NULL if it ends in none. */
+/* path with the longest table suffix it ends in replaced by b->header; ""
+ * if b writes no header (whatever path's ending); NULL if b writes one and
+ * path ends in no suffix of the table. */
 char *backend_header_path(Arena *a, const Backend *b, const char *path);
 /* "c, hls": the rows' names (checked: only those bibc verify checks). */
 char *backend_names(Arena *a, const char *sep, const char *last, int checked);
@@ -55,6 +58,13 @@ void backend_usage(FILE *f);     /* the backends section of 'bibc --help' */
  * path, and a .npy file beside it per constant of over 256 elements. */
 const char *emit_dsl(Graph *g, const Net *net, const char *path, const char *hpath,
                      const char *cmdline);
+
+/* ---- onnx.c ---- */
+/* Writes g, as read (before any pass), as a standard ONNX model (QONNX
+ * operators in the domain qonnx.custom_op.general) that reads back to the
+ * same graph. */
+const char *emit_onnx(Graph *g, const Net *net, const char *path, const char *hpath,
+                      const char *cmdline);
 
 /* ---- c.c ---- */
 /* Writes portable C: cpath (the entry function NAME_run, where NAME is

@@ -217,6 +217,26 @@ static void put_names(Printer *p, Value *const *v, int n) {
   }
 }
 
+/* @precision(...) and @prune(F), as written, before their statement. */
+static void put_annot(Printer *p, const Annot *a) {
+  if (!a)
+    return;
+  int first = 1;
+  for (int k = 0; k < ANNOT_NKEYS; k++)
+    if (a->key[k]) {
+      fprintf(p->f, "%s%s=", first ? "@precision(" : ", ", annot_key_names[k]);
+      put_string(p, a->key[k]);
+      first = 0;
+    }
+  if (!first)
+    fputs(")\n", p->f);
+  if (a->prune >= 0) {
+    fputs("@prune(", p->f);
+    put_float(p->f, a->prune, 0, 1);
+    fputs(")\n", p->f);
+  }
+}
+
 static void put_node(Printer *p, const Node *n) {
   for (int k = 0; k < n->nattrs; k++)  /* ones ops.h does not list: bibc reads none of them */
     if (!op_attr_spec(n->op, n->attrs[k].name)) {
@@ -224,6 +244,7 @@ static void put_node(Printer *p, const Node *n) {
       put_string(p, n->attrs[k].name);
       fprintf(p->f, " left out: %s has no such attribute and bibc ignores it\n", op_name(n->op));
     }
+  put_annot(p, n->annot);
   if (n->name[0]) {
     put_string(p, n->name);
     fputs(": ", p->f);
@@ -261,6 +282,7 @@ const char *emit_dsl(Graph *g, const Net *net, const char *path, const char *hpa
   put_comment(p.f, cmdline);
   fputc('\n', p.f);
   if (g->name[0]) {
+    put_annot(&p, g->annot);  /* (only a model line carries one) */
     fputs("model ", p.f);
     put_name(&p, g->name);
     fputc('\n', p.f);

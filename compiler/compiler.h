@@ -60,10 +60,11 @@ extern const int npasses;
 extern const char *const default_pipeline[];
 extern const char *const fixed_pipeline[];
 const Pass *pass_find(const char *name);
-/* The pipeline the options ask for: post-training quantization if
- * precision, config or calibrate is set, else fixed_pipeline if fixed,
+/* The pipeline the options and g's annotations (a .bib file's @precision,
+ * @prune) ask for: post-training quantization if precision, config or
+ * calibrate is set or g asks for a precision, else fixed_pipeline if fixed,
  * else the default one (with fold_batchnorm / prune when asked). */
-const char *const *pipeline_for(const PassOptions *o);
+const char *const *pipeline_for(const Graph *g, const PassOptions *o);
 /* Reads the pass option at argv[*i] (--fixed, --fold-batchnorm, --precision,
  * --config, --calibrate, --prune, --pipeline, --clock-ns, --no-da, --da-depth,
  * --da-cost, --max-elements) into po, advancing
@@ -100,6 +101,7 @@ typedef struct PtqLevel {
   PtqType var[PTQ_NVARS];    /* weight, bias, result, accum */
   int round, ovf;            /* Rounding / Saturation keys, -1: not given */
   int used;                  /* LayerName: matched a node */
+  int tensor_only;           /* a node's @precision: key is its output tensor's name only */
 } PtqLevel;
 typedef struct PtqConfig {
   const char *file;          /* the YAML file, or NULL */
@@ -112,9 +114,10 @@ typedef struct PtqConfig {
 /* Parses "fixed<16,6>", "ufixed<8,0,RND,SAT>", "ap_fixed<...>", "int<8>";
  * returns NULL or a message saying what is wrong. */
 const char *ptq_parse_type(Arena *a, const char *s, PtqType *t);
-/* Reads --precision and --config (either may be NULL); any problem is a
- * user error naming the file, line:column and key. */
-PtqConfig *ptq_config_read(Arena *a, const char *precision, const char *file);
+/* Reads --precision and --config (either may be NULL) and g's @precision
+ * annotations (g may be NULL); any problem is a user error naming the file,
+ * line:column and key. */
+PtqConfig *ptq_config_read(Arena *a, const char *precision, const char *file, const Graph *g);
 /* The type of variable var of node n (op type op, name/tensor names), most
  * specific level first; *explicit_ is set if a LayerName level gave it. */
 PtqType ptq_type_for(PtqConfig *c, OpKind op, const char *name, const char *tensor, int var,

@@ -399,7 +399,7 @@ int cmd_estimate(int argc, char **argv) {
   if (!e.po.precision && !e.po.config && !e.po.calibrate)
     e.po.fixed = 1;  /* the Verilog is the integer core */
   e.g = model_import(e.model, e.binds, e.nbinds);
-  pipeline_run_opts(e.g, pipeline_for(&e.po), NULL, &e.po);
+  pipeline_run_opts(e.g, pipeline_for(e.g, &e.po), NULL, &e.po);
   const Backend *b = backend_find("verilog");
   e.net = net_pipeline_run(e.g, net_pipeline_for(b->clocked, &e.po), &e.po);
   net_cost(e.net, &e.cost);

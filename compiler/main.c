@@ -51,6 +51,7 @@ static void usage(FILE *f) {
           "  -o FILE            output; its ending picks the backend (run: output directory,\n"
           "                     default '.')\n"
           "  --target NAME      backend NAME (%s), whatever the -o name's ending\n"
+          "                     (--emit NAME: the same)\n"
           "  -i FILE            run: input tensor (.pb TensorProto or .npy), in graph-input order;\n"
           "                     a leading dimension N > 1 on a batch-1 model runs N samples\n"
           "  --const NAME=FILE  freeze graph input NAME to the tensor in FILE\n"
@@ -118,10 +119,10 @@ static void parse(int argc, char **argv, int first, int is_run, Options *o) {
       o->dump_net = 1;
     } else if (strcmp(a, "--net") == 0 && is_run) {
       o->net = 1;
-    } else if (strcmp(a, "--target") == 0) {  /* run: with --net, that backend's netlist */
-      const char *t = need_arg(argc, argv, &i);
+    } else if (strcmp(a, "--target") == 0 || strcmp(a, "--emit") == 0) {
+      const char *t = need_arg(argc, argv, &i);  /* run: with --net, that backend's netlist */
       if (!(o->target = backend_find(t)))
-        error_at(NULL, NULL, "--target: unknown backend '%s' (%s)", t,
+        error_at(NULL, NULL, "%s: unknown backend '%s' (%s)", a, t,
                  backend_names(o->a, ", ", " or ", 0));
     } else if (strcmp(a, "--main") == 0 && !is_run) {
       o->main_out = need_arg(argc, argv, &i);
@@ -164,8 +165,38 @@ static char *join_args(int argc, char **argv) {
 
 static Graph *load(Options *o) {
   Graph *g = model_import(o->model, o->binds, o->nbinds);
-  pipeline_run_opts(g, pipeline_for(&o->po), o->dump_after, &o->po);
+  pipeline_run_opts(g, pipeline_for(g, &o->po), o->dump_after, &o->po);
   return g;
+}
+
+/* Gives g (as read) the types of the graph outputs it does not declare (a
+ * .bib file declares none) from shape inference on a second reading. */
+static void declare_output_types(Graph *g, const Options *o) {
+  int full = 1;
+  for (int i = 0; i < g->noutputs && full; i++)
+    full = g->decl && g->decl[i].dt && g->decl[i].rank >= 0;
+  if (full)
+    return;
+  Graph *t = model_import(o->model, o->binds, o->nbinds);
+  static const char *const infer_only[] = {"infer_shapes", NULL};
+  pipeline_run_opts(t, infer_only, NULL, &o->po);
+  ASSERT(t->noutputs == g->noutputs);
+  if (!g->decl) {
+    g->decl = arena_alloc(g->arena, sizeof *g->decl * (size_t)(g->noutputs + 1));
+    for (int i = 0; i < g->noutputs; i++)
+      g->decl[i].rank = -1;
+  }
+  for (int i = 0; i < g->noutputs; i++) {
+    OutputDecl *d = &g->decl[i];
+    const Value *v = t->outputs[i];
+    if (!d->dt)
+      d->dt = v->dt;
+    if (d->rank < 0) {
+      d->rank = v->rank;
+      memcpy(d->dims, v->dims, sizeof d->dims);
+    }
+  }
+  arena_free(t->arena);
 }
 
 static int cmd_compile(int argc, char **argv) {
@@ -188,6 +219,8 @@ static int cmd_compile(int argc, char **argv) {
              "name of its own", o.main_out, o.out);
   /* a source backend prints the model as read; the others what the passes made */
   Graph *g = b && b->source ? model_import(o.model, o.binds, o.nbinds) : load(&o);
+  if (b && b->output_types)
+    declare_output_types(g, &o);
   if (o.dump_ir)
     ir_dump(g, stdout);
   const Net *net = NULL;

@@ -17,7 +17,7 @@ static void run_infer_shapes(Graph *g, const PassOptions *o) {
 }
 
 static void run_prune(Graph *g, const PassOptions *o) {
-  if (o->prune > 0)
+  if (o->prune > 0 || graph_annotated(g, 1))
     prune(g, o->prune);
 }
 
@@ -90,7 +90,9 @@ const Pass passes[] = {
    "weights of Conv, Gemm and MatMul are set to zero (ties: earlier layer, then lower\n"
    "index, first); biases are kept. Reports the count on stderr. Zero weights add\n"
    "nothing to the ranges of lower_fixed's interval analysis, and --dump-ir counts\n"
-   "them (\"# K of N zero\"). Without --prune the pass does nothing.\n"
+   "them (\"# K of N zero\"). A .bib model's @prune(F) on the model line is the\n"
+   "FRACTION when --prune is not given; on a layer, that layer's weights are ranked\n"
+   "apart and F of them zeroed. Without either the pass does nothing.\n"
    "Invalidates: nothing.\n", run_prune, NULL},
   {"quantize_ptq", NULL, "post-training quantization to hls4ml-style fixed<W,I> types",
    "Requires: infer_shapes (fold_batchnorm and prune first, if wanted).\n"
@@ -101,7 +103,10 @@ const Pass passes[] = {
    "Types: --precision fixed<W,I> | ufixed<W,I> (W total bits, I integer bits incl.\n"
    "sign; optional rounding and saturation: fixed<16,6,RND,SAT>), overridden by\n"
    "--config FILE.yml (hls4ml schema, see README), refined by --calibrate X.npy:\n"
+
    "I = the fewest integer bits that hold the largest |value| seen on the samples.\n"
+   "A .bib model's @precision annotations are a config of its own, under those\n"
+   "options (doc/dsl.md).\n"
    "Rounding TRN|TRN_ZERO|RND|RND_ZERO|RND_INF|RND_MIN_INF|RND_CONV, saturation\n"
    "WRAP|SAT|SAT_SYM map exactly onto bibc's modes (ir/fixed-point.md); hls4ml's\n"
    "defaults are TRN and WRAP. Config schema (YAML, optionally under HLSConfig:):\n"
@@ -191,10 +196,10 @@ static const char *const fixed_opt_pipeline[] = {"infer_shapes", "fold_batchnorm
                                                  "lower_fixed", "fold_thresholds",
                                                  "eliminate_dead", NULL};
 
-const char *const *pipeline_for(const PassOptions *o) {
-  if (o->precision || o->config || o->calibrate)
+const char *const *pipeline_for(const Graph *g, const PassOptions *o) {
+  if (o->precision || o->config || o->calibrate || graph_annotated(g, 0))
     return ptq_pipeline;
-  if (o->fold_bn || o->prune > 0)
+  if (o->fold_bn || o->prune > 0 || graph_annotated(g, 1))
     return o->fixed ? fixed_opt_pipeline : float_opt_pipeline;
   return o->fixed ? fixed_pipeline : default_pipeline;
 }

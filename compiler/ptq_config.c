@@ -304,7 +304,65 @@ static void parse_root(Reader *r, PtqConfig *c, yaml_node_t *root, int top) {
   }
 }
 
-PtqConfig *ptq_config_read(Arena *a, const char *precision, const char *file) {
+/* ---- a .bib model's @precision annotations ---- */
+
+/* The level an annotation gives (its strings parsed; errors at their place). */
+static void annot_level(Arena *a, const Annot *an, PtqLevel *lv) {
+  lv->round = lv->ovf = -1;
+  for (int k = 0; k < PTQ_NVARS; k++)  /* ANNOT_WEIGHT..ANNOT_ACCUM: PTQ_WEIGHT..PTQ_ACCUM */
+    if (an->key[k]) {
+      const char *msg = ptq_parse_type(a, an->key[k], &lv->var[k]);
+      if (msg)
+        error_loc(&an->at[k], "@precision: %s", msg);
+    }
+  for (int sat = 0; sat < 2; sat++) {
+    int k = sat ? ANNOT_SATURATION : ANNOT_ROUNDING;
+    if (!an->key[k])
+      continue;
+    int m = lookup_mode(an->key[k], strlen(an->key[k]), sat);
+    if (m < 0)
+      error_loc(&an->at[k], "@precision: unknown %s mode '%s' (%s)", sat ? "saturation" : "rounding",
+                an->key[k], sat ? "WRAP, SAT, SAT_SYM"
+                                : "TRN, TRN_ZERO, RND, RND_ZERO, RND_INF, RND_MIN_INF, RND_CONV");
+    *(sat ? &lv->ovf : &lv->round) = m;
+  }
+}
+
+/* g's annotations under the command line's and the file's settings: the
+ * model line's fills what Model left unset; each node's is a LayerName
+ * level for its output tensor, ahead of the file's (a later match wins). */
+static void add_annotations(Arena *a, PtqConfig *c, const Graph *g) {
+  if (g->annot) {
+    PtqLevel m = {0};
+    annot_level(a, g->annot, &m);
+    for (int k = 0; k < PTQ_NVARS; k++)
+      if (!c->model.var[k].set)
+        c->model.var[k] = m.var[k];
+    c->model.round = c->model.round >= 0 ? c->model.round : m.round;
+    c->model.ovf = c->model.ovf >= 0 ? c->model.ovf : m.ovf;
+  }
+  int n = 0;
+  for (int i = 0; i < g->nnodes; i++)
+    n += g->nodes[i]->annot && g->nodes[i]->nout && g->nodes[i]->out[0];
+  if (!n)
+    return;
+  PtqLevel *l = arena_alloc(a, sizeof *l * (size_t)(n + c->nlayers));
+  n = 0;
+  for (int i = 0; i < g->nnodes; i++) {
+    const Node *nd = g->nodes[i];
+    if (!nd->annot || !nd->nout || !nd->out[0])
+      continue;
+    annot_level(a, nd->annot, &l[n]);
+    l[n].key = nd->out[0]->name;
+    l[n].tensor_only = l[n].used = 1;
+    n++;
+  }
+  memcpy(l + n, c->layers, sizeof *l * (size_t)c->nlayers);
+  c->layers = l;
+  c->nlayers += n;
+}
+
+PtqConfig *ptq_config_read(Arena *a, const char *precision, const char *file, const Graph *g) {
   PtqConfig *c = arena_alloc(a, sizeof *c);
   c->file = file;
   c->model.key = "Model";
@@ -340,6 +398,15 @@ PtqConfig *ptq_config_read(Arena *a, const char *precision, const char *file) {
     for (int i = 0; i < PTQ_ACCUM; i++)
       c->model.var[i] = t;
   }
+  if (g)
+    add_annotations(a, c, g);
+  for (int i = 0; !c->model.var[PTQ_RESULT].set && !file && g && i < g->nnodes; i++) {
+    const Annot *an = g->nodes[i]->annot;
+    for (int k = 0; an && k < ANNOT_NKEYS; k++)
+      if (an->key[k])  /* the first @precision of the .bib file */
+        error_loc(&an->at[k], "@precision for a layer, but no default precision: add "
+                  "@precision(\"fixed<W,I>\") before the model line, or give --precision");
+  }
   if (!c->model.var[PTQ_RESULT].set)
     error_at(file, NULL, "no default precision: give --precision fixed<W,I> or Model: Precision "
              "in the config file");
@@ -362,7 +429,7 @@ PtqType ptq_type_for(PtqConfig *c, OpKind op, const char *name, const char *tens
     if (type_matches(c->types[i].key, op))
       chain[1] = &c->types[i];
   for (int i = 0; i < c->nlayers; i++)
-    if ((name && *name && strcmp(c->layers[i].key, name) == 0) ||
+    if ((name && *name && !c->layers[i].tensor_only && strcmp(c->layers[i].key, name) == 0) ||
         (tensor && strcmp(c->layers[i].key, tensor) == 0)) {
       chain[2] = &c->layers[i];
       c->layers[i].used = 1;

@@ -436,7 +436,7 @@ int cmd_verify(int argc, char **argv) {
   pipeline_run(v.flt, default_pipeline, NULL);
   v.fix = model_import(v.model, v.binds, v.nbinds);
   v.po.fixed = 1;  /* the fixed model: QONNX's quantizers, or --precision/--config */
-  pipeline_run_opts(v.fix, pipeline_for(&v.po), NULL, &v.po);
+  pipeline_run_opts(v.fix, pipeline_for(v.fix, &v.po), NULL, &v.po);
   if (v.fix->ninputs + v.fix->noutputs > MAXTMP)
     error_at(v.model, NULL, "bibc verify handles up to %d inputs and outputs together", MAXTMP);
   prepare_inputs(&v);

@@ -82,6 +82,7 @@ typedef struct Dsl {
   int nodes;                 /* statements that made a node */
   DslNums nums;              /* every number literal (malloc'd, freed by dsl_import) */
   int opset_set;             /* an opset statement was read */
+  int annot_line;            /* line of an annotation no statement has taken yet, or 0 */
   const ConstBinding *binds;
   int nbinds;
   char *bound;               /* bound[b]: binds[b] named an input */
@@ -91,13 +92,17 @@ typedef struct Dsl {
 
 /* dsl_build.c: the parser's actions */
 void dsl_parse_file(Dsl *d, const char *path, const SrcLoc *from);  /* from: the include, or NULL */
-void dsl_model(Dsl *d, const char *name);
+void dsl_model(Dsl *d, const char *name, const Annot *annot);
 void dsl_opset(Dsl *d, int64_t version, const SrcLoc *loc);
 void dsl_include(Dsl *d, const char *path, const SrcLoc *loc);
 void dsl_input(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t);
 void dsl_const(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t, DslVal *init);
 void dsl_node(Dsl *d, const char *label, DslName *outs, const char *op, const SrcLoc *oploc,
-              DslArg *args);
+              DslArg *args, const Annot *annot);
+/* dsl_annot.c: adds @what(args) at loc to a (NULL: a new one); returns it. */
+Annot *dsl_annot(Dsl *d, Annot *a, const char *what, const SrcLoc *loc, DslArg *args);
+/* The value of number k of the store as a double. */
+double dsl_num_f(const Dsl *d, int64_t k);
 void dsl_output(Dsl *d, DslName *names);
 DslType *dsl_type(Dsl *d, const char *dtype, const SrcLoc *loc);
 DslVal *dsl_tensor(Dsl *d, const DslType *t, DslVal *init);      /* TYPE[dims] list */

@@ -6,10 +6,13 @@
  * meaning: every statement ends where the next one's first token shows.
  * A type always has brackets ("float32[]" is a scalar), so that a name
  * before '[' starts a type and a name before '=' an attribute.
+ * Annotations (@precision, @prune) go before an operator or the model line
+ * only: the grammar says so, and takes them with the statement.
  */
 %define api.pure full
 %define api.prefix {dslyy}
 %define parse.error verbose
+%define parse.lac full
 %locations
 %param {yyscan_t scanner}
 %parse-param {Dsl *d}
@@ -21,6 +24,7 @@ typedef struct DslType DslType;
 typedef struct DslArg DslArg;
 typedef struct DslName DslName;
 typedef struct Dsl Dsl;
+typedef struct Annot Annot;
 typedef void *yyscan_t;
 }
 
@@ -44,6 +48,7 @@ static void dslyyerror(DSLYYLTYPE *l, yyscan_t scanner, Dsl *d, const char *msg)
   DslType *type;
   DslArg *arg;
   DslName *names;
+  Annot *annot;
   int64_t index;
   struct { int64_t start, n; } range;
 }
@@ -61,6 +66,7 @@ static void dslyyerror(DSLYYLTYPE *l, yyscan_t scanner, Dsl *d, const char *msg)
 %type <arg> args arglist arg
 %type <names> names outs out
 %type <s> label
+%type <annot> annots
 
 %%
 
@@ -70,15 +76,22 @@ file:
   ;
 
 stmt:
-    MODEL NAME                          { dsl_model(d, $2); }
+    annots MODEL { d->annot_line = 0; } NAME
+                                        { dsl_model(d, $4, $1); }
   | OPSET INT                           { dsl_opset(d, $2, AT(@2)); }
   | INCLUDE STRING                      { dsl_include(d, $2, AT(@2)); }
   | INPUT NAME ':' type                 { dsl_input(d, $2, AT(@2), $4); }
   | CONST NAME ':' type '=' init        { dsl_const(d, $2, AT(@2), $4, $6); }
   | CONST NAME '=' literal              { dsl_const(d, $2, AT(@2), NULL, $4); }
   | OUTPUT names                        { dsl_output(d, dsl_names_reverse($2)); }
-  | label outs '=' NAME '(' args ')'    { dsl_node(d, $1, dsl_names_reverse($2), $4, AT(@4),
-                                                   dsl_args_reverse($6)); }
+  | annots label outs { d->annot_line = 0; } '=' NAME '(' args ')'
+                                        { dsl_node(d, $2, dsl_names_reverse($3), $6, AT(@6),
+                                                   dsl_args_reverse($8), $1); }
+  ;
+
+annots:                                 /* @precision(...), @prune(F): for the next statement */
+    %empty                              { $$ = NULL; }
+  | annots '@' NAME '(' args ')'        { $$ = dsl_annot(d, $1, $3, AT(@3), dsl_args_reverse($5)); }
   ;
 
 label:
@@ -174,5 +187,8 @@ static void dslyyerror(DSLYYLTYPE *l, yyscan_t scanner, Dsl *d, const char *msg)
   if (strcmp(msg, "memory exhausted") == 0)  /* bison's stack: YYMAXDEPTH */
     error_loc(AT(*l), "brackets or lists nested too deep for the parser (at most %d levels)",
               YYMAXDEPTH);
+  if (d->annot_line && strncmp(msg, "syntax error", 12) == 0)
+    error_loc(AT(*l), "the annotation at line %d must be followed by an operator or the model "
+              "line", d->annot_line);
   error_loc(AT(*l), "%s", msg);
 }

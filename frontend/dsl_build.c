@@ -127,7 +127,7 @@ DslVal *dsl_nums(Dsl *d, int64_t start, int64_t n, int scalar, const SrcLoc *loc
 
 static int64_t num_int(const Dsl *d, int64_t k) { return (int64_t)d->nums.bits[k]; }
 
-static double num_f(const Dsl *d, int64_t k) {
+double dsl_num_f(const Dsl *d, int64_t k) {
   double f;
   switch (d->nums.kind[k]) {
   case NUM_INT: return (double)(int64_t)d->nums.bits[k];
@@ -175,7 +175,7 @@ DslType *dsl_type(Dsl *d, const char *dtype, const SrcLoc *loc) {
  * float32 (element `index` of the literal, for messages). */
 static void put(const Dsl *d, int64_t k, int64_t index, Value *v, int64_t at, const SrcLoc *loc) {
   int kind = d->nums.kind[k];
-  double f = num_f(d, k);
+  double f = dsl_num_f(d, k);
   if (dtype_is_float(v->dt)) {
     if (kind != NUM_FLOAT) {  /* integers must be exact */
       __int128 want = kind == NUM_BIG ? (__int128)d->nums.bits[k] : (__int128)num_int(d, k);
@@ -339,7 +339,11 @@ static void push(Dsl *d, Value ***list, int *n, int *cap, Value *v) {
   (*list)[(*n)++] = v;
 }
 
-void dsl_model(Dsl *d, const char *name) { d->g->name = name; }
+void dsl_model(Dsl *d, const char *name, const Annot *annot) {
+  d->g->name = name;
+  d->g->annot = annot;
+  d->annot_line = 0;
+}
 
 void dsl_opset(Dsl *d, int64_t version, const SrcLoc *loc) {
   if (version < 1 || version > MAX_OPSET)
@@ -437,7 +441,7 @@ static void set_attr(Dsl *d, Node *n, Attr *a, const DslArg *g) {
     if (ok && kinds[0] == NUM_INT) {
       a->kind = ATTR_INT, a->i = num_int(d, k0);
     } else if (ok) {
-      double f = num_f(d, k0);
+      double f = dsl_num_f(d, k0);
       if (isfinite(f) && fabs(f) >= F32_OVERFLOW)
         error_loc(&v->loc, "attribute '%s', %g, is out of the range of float32", g->name, f);
       a->f = (float)f;  /* ONNX's float attributes are float32 */
@@ -463,7 +467,7 @@ static void set_attr(Dsl *d, Node *n, Attr *a, const DslArg *g) {
     } else {
       a->floats = dsl_alloc(d, sizeof *a->floats * (size_t)(cnt + 1));
       for (int64_t k = 0; k < cnt; k++) {
-        double f = num_f(d, k0 + k);
+        double f = dsl_num_f(d, k0 + k);
         if (isfinite(f) && fabs(f) >= F32_OVERFLOW)
           error_loc(&v->loc, "attribute '%s', %g, is out of the range of float32", g->name, f);
         a->floats[k] = (float)f;
@@ -484,7 +488,7 @@ static void set_attr(Dsl *d, Node *n, Attr *a, const DslArg *g) {
 }
 
 void dsl_node(Dsl *d, const char *label, DslName *outs, const char *opname, const SrcLoc *oploc,
-              DslArg *args) {
+              DslArg *args, const Annot *annot) {
   Graph *g = d->g;
   int op = op_lookup(opname);
   if (op < 0)
@@ -511,6 +515,8 @@ void dsl_node(Dsl *d, const char *label, DslName *outs, const char *opname, cons
   n->index = d->nodes++;
   n->name = label ? label : "";
   n->loc = *oploc;
+  n->annot = annot;
+  d->annot_line = 0;
   n->opset = op_is_qonnx((OpKind)op) ? 1 : g->opset;
   n->attrs = dsl_alloc(d, sizeof *n->attrs * (size_t)(nattr + 1));
   const char *first = NULL;  /* inline constants are named after the first output */

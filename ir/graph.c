@@ -113,6 +113,27 @@ void graph_count_uses(Graph *g) {
         g->nodes[i]->in[k]->nuses++;
 }
 
+const char *const annot_key_names[ANNOT_NKEYS] = {"weight", "bias", "result", "accum",
+                                                  "rounding", "saturation"};
+
+static int asks(const Annot *a, int prune) {
+  if (!a)
+    return 0;
+  if (prune)
+    return a->prune >= 0;
+  for (int k = 0; k < ANNOT_NKEYS; k++)
+    if (a->key[k])
+      return 1;
+  return 0;
+}
+
+int graph_annotated(const Graph *g, int prune) {
+  for (int i = 0; i < g->nnodes; i++)
+    if (asks(g->nodes[i]->annot, prune))
+      return 1;
+  return asks(g->annot, prune);
+}
+
 int64_t value_numel(const Value *v) {
   int64_t n = 1;
   for (int i = 0; i < v->rank; i++)

@@ -132,6 +132,21 @@ typedef struct SrcLoc {
   int line, col;
 } SrcLoc;
 
+/* A precision or pruning request a model makes of itself (a .bib file's
+ * @precision and @prune, doc/dsl.md) for one node or, on the model line,
+ * for the whole model, in --config's vocabulary: quantize_ptq and prune
+ * read them.  The strings are as written (hls4ml types such as
+ * "fixed<8,2,RND,SAT>", mode names such as "RND"), each with its place. */
+enum { ANNOT_WEIGHT, ANNOT_BIAS, ANNOT_RESULT, ANNOT_ACCUM, ANNOT_ROUNDING, ANNOT_SATURATION,
+       ANNOT_NKEYS };
+extern const char *const annot_key_names[ANNOT_NKEYS];  /* "weight", ..., "saturation" */
+typedef struct Annot {
+  const char *key[ANNOT_NKEYS];  /* NULL: not given */
+  SrcLoc at[ANNOT_NKEYS];
+  double prune;              /* the fraction of the weights zeroed; < 0: not given */
+  SrcLoc prune_at;
+} Annot;
+
 struct Node {
   OpKind op;                 /* operator */
   const char *optype;        /* op type as written in the model, for messages */
@@ -139,6 +154,7 @@ struct Node {
   int index;                 /* position in the ONNX graph, for messages */
   SrcLoc loc;                /* where a .bib file wrote it (errors point there), or none */
   int opset;                 /* opset version of the node's domain */
+  const Annot *annot;        /* the model's precision / pruning request for it, or NULL */
   Value **in;                /* inputs; NULL entries are absent optionals */
   int nin;
   Value **out;               /* outputs; NULL entries are unused optionals */
@@ -170,6 +186,7 @@ typedef struct Graph {
   int opset;                 /* default-domain opset */
   int64_t max_elements;      /* the largest tensor infer_shapes accepts (0: IR_MAX_ELEMENTS) */
   struct OutputDecl *decl;   /* per graph output: the model's declared type, or NULL */
+  const Annot *annot;        /* the model-wide precision / pruning request, or NULL */
 } Graph;
 /* A graph output's type as the model declares it, which shape inference
  * must confirm: dt 0 (undeclared), rank -1 (no shape), dims[d] -1
@@ -235,6 +252,9 @@ void node_set_int(Graph *g, Node *n, const char *name, int64_t v);
 void node_set_ints(Graph *g, Node *n, const char *name, const int64_t *v, int k);
 void node_set_floats(Graph *g, Node *n, const char *name, const double *v, int k);
 void graph_count_uses(Graph *g);
+/* Whether g or one of its nodes carries an annotation asking for a
+ * precision (prune 0) or for pruning (prune 1). */
+int graph_annotated(const Graph *g, int prune);
 int64_t value_numel(const Value *v);
 /* Element count of dims, or -1 if it exceeds IR_MAXELEMS (or overflows). */
 int64_t dims_numel_checked(const int64_t *dims, int rank);

@@ -425,7 +425,7 @@ static void quantize_arith(Ptq *P, Node *n) {
 
 void quantize_ptq(Graph *g, const PassOptions *o) {
   Ptq P = {.g = g, .nold = g->nvalues};
-  P.cfg = ptq_config_read(g->arena, o->precision, o->config);
+  P.cfg = ptq_config_read(g->arena, o->precision, o->config, g);
   for (int i = 0; i < g->nnodes; i++) {
     Node *n = g->nodes[i];
     if (op_is_qonnx(n->op) || n->op == OP_QUANTIZELINEAR || n->op == OP_DEQUANTIZELINEAR)

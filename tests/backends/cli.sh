@@ -9,7 +9,9 @@
 #   bad_target       --target vhdl: error, exit 1
 #   hls_cpp_name     -o m.hls.cpp writes m.hls.cpp, m.h, m_float.c
 #   target_hls       --target hls -o t.c writes HLS C (t_top) to t.c
-#   deterministic    two runs give byte-identical files (C and HLS)
+#   emit_onnx        --emit onnx -o t.model writes ONNX (the model as read)
+#                    that bibc reads back to the same printed model
+#   deterministic    two runs give byte-identical files (C, HLS and ONNX)
 #   scaled_inf       a scaled section with an Add of +inf stays float (no
 #                    Threshold) and 'run --fixed' equals 'run' exactly
 #   scaled_product   a scale product that is not exact in double: the MatMul
@@ -70,8 +72,11 @@ check hls_cpp_name '"$bibc" "$jet" -o m.hls.cpp && [ -f m.hls.cpp ] && [ -f m.h 
   grep -q "^void m_top(" m.hls.cpp'
 check target_hls '"$bibc" "$jet" --target hls -o t.c && grep -q "^void t_top(" t.c &&
   grep -q "^#pragma HLS pipeline II=1" t.c && [ -f t_float.c ] && [ -f t.h ]'
+check emit_onnx '"$bibc" "$jet" --emit onnx -o t.model && [ "$(ls)" = t.model ] && mkdir a b &&
+  (cd a && "$bibc" "$jet" -o m.bib) && (cd b && "$bibc" ../t.model --emit dsl -o m.bib) &&
+  [ "$(diff -r a b | grep -c "^[<>]")" = 2 ] && [ "$(diff -r a b | grep "^<")" = "$(head -1 a/m.bib | sed "s/^/< /")" ]'
 check deterministic 'mkdir a b && for d in a b; do (cd $d && "$bibc" "$jet" --fixed -o m.c &&
-  "$bibc" "$jet" -o m.hls.c) || exit 1; done && diff -r a b'
+  "$bibc" "$jet" -o m.hls.c && "$bibc" "$jet" -o m.onnx) || exit 1; done && diff -r a b'
 sinf=$here/models/scaled_inf.onnx sprod=$here/models/scaled_product.onnx
 check scaled_inf '"$bibc" "$sinf" --fixed --dump-ir > ir && grep -q "= Add(" ir &&
   ! grep -q "bibc.Threshold" ir && "$randnpy" -r -40 40 x.npy f4 7 300 3 &&

@@ -7,19 +7,27 @@
 #     byte for byte but the first line, which quotes the command), in float
 #     and, where M compiles with --fixed, with --fixed (integer-only C);
 #   - for a model with one float input, `bibc run` on 50 random samples
-#     gives byte-identical outputs from m.bib and M (float, and --fixed).
+#     gives byte-identical outputs from m.bib and M (float, and --fixed);
+#   - `bibc M -o m.onnx` exports it as ONNX, and that file printed in the
+#     model language is m.bib again (the same IR: names, types, data,
+#     attributes, order; the `model` line aside when M's graph has no
+#     name), its .npy files byte for byte.
+# With --check-onnx PY, PY (python3 with the onnx package) runs
+# onnx.checker on every exported file (tests/dsl/onnx_check.py), and on
+# the model it came from when it fails: an invalid input exports invalid.
 # Prints one line per failure, then "N/M round trips identical (K models
 # bibc does not compile skipped)".  With --every K only every K-th model
 # runs (the sanitizer builds' short form).
 #
-#   tests/dsl/roundtrip.sh --bibc B --randnpy R [--every K] DIR...
+#   tests/dsl/roundtrip.sh --bibc B --randnpy R [--every K] [--check-onnx PY] DIR...
 set -u
-bibc='' randnpy='' every=1
+bibc='' randnpy='' every=1 py=''
 while [ $# -gt 0 ]; do
   case $1 in
     --bibc) bibc=$2; shift 2 ;;
     --randnpy) randnpy=$2; shift 2 ;;
     --every) every=$2; shift 2 ;;
+    --check-onnx) py=$2; shift 2 ;;
     *) break ;;
   esac
 done
@@ -32,6 +40,7 @@ found=0
 for d in "$@"; do [ -d "$d" ] && found=1; done
 [ $found = 1 ] || { echo "roundtrip.sh: skipped: none of $* exists"; exit 77; }
 pass=0 total=0 skipped=0 k=0
+mkdir "$work/exported"
 # same DIR_A DIR_B: the files of both, equal but for their first lines
 same() {
   [ "$(ls "$1")" = "$(ls "$2")" ] || return 1
@@ -74,6 +83,18 @@ for m in $(for d in "$@"; do [ -d "$d" ] && find "$(cd "$d" && pwd)" -name '*.on
         diff -r "$work/ra" "$work/rb" > /dev/null || why="bibc run $flags: different outputs"
     done
   fi
+  if [ -z "$why" ]; then
+    mkdir "$work/m/x" "$work/m/xp"
+    if ! (cd "$work/m/x" && "$bibc" "$m" -o m.onnx) >> "$work/log" 2>&1; then
+      why="the ONNX export failed"
+    elif ! (cd "$work/m/xp" && "$bibc" "$work/m/x/m.onnx" -o m.bib) >> "$work/log" 2>&1; then
+      why="the exported ONNX does not read back"
+    else
+      grep -q '^model ' "$bib" || sed -i '/^model m$/d' "$work/m/xp/m.bib"
+      same "$work/m/p" "$work/m/xp" >> "$work/log" || why="the exported ONNX reads back to another IR"
+      [ -n "$py" ] && cp "$work/m/x/m.onnx" "$work/exported/$k.onnx" && echo "$m" > "$work/exported/$k.src"
+    fi
+  fi
   if [ -n "$why" ]; then
     echo "FAIL $m: $why"
     tail -5 "$work/log" | sed 's/^/    /'
@@ -82,4 +103,10 @@ for m in $(for d in "$@"; do [ -d "$d" ] && find "$(cd "$d" && pwd)" -name '*.on
   fi
 done
 echo "$pass/$total round trips identical ($skipped models bibc does not compile skipped)"
-[ $pass = $total ]
+checked=0
+if [ -n "$py" ] && ! "$py" -c 'import onnx' 2> /dev/null; then
+  echo "onnx.checker skipped: $py has no onnx package (Debian package python3-onnx)"
+elif [ -n "$py" ]; then
+  "$py" "$(dirname "$0")/onnx_check.py" "$work/exported"/*.onnx || checked=1
+fi
+[ $pass = $total ] && [ $checked = 0 ]

@@ -2,10 +2,13 @@
 # run_twins.sh - model-language files against their ONNX twins
 # (make_twins.py builds the same graphs with onnx.helper): for each pair
 # below, `bibc run` on 500 random samples gives byte-identical outputs from
-# the .bib and the .onnx, in float and (for quantized models) with --fixed,
-# and `bibc -o m.c` compiles both.  Then every models/*.bib is printed
+# the .bib, the .onnx and the .bib exported as ONNX (`bibc X.bib -o
+# m.onnx`), in float and (for quantized models) with --fixed, and `bibc -o
+# m.c` compiles the .bib.  Then every models/*.bib is printed
 # (`bibc X.bib -o p1.bib`), the print printed again (p2.bib): p1 and p2
 # are the same but for the first line, and X and p1 give the same C.
+# annotated.bib's @precision and @prune must act as --config and a pruned
+# constant do (annotated_twin.bib, annotated.yml).
 #
 #   tests/dsl/run_twins.sh --bibc B --randnpy R
 set -u
@@ -29,11 +32,16 @@ twin() {
   rm -rf "$work/a" "$work/b" && mkdir "$work/a" "$work/b"
   why=""
   "$randnpy" -r -3 3 "$work/x.npy" f4 11 500 $shape || why="randnpy failed"
+  rm -rf "$work/x" && mkdir "$work/x"
+  (cd "$work/x" && "$bibc" "$bib" -o m.onnx) 2> "$work/err" || why="the ONNX export of $bib failed"
   for flags in "" "$@"; do
     [ -n "$why" ] && break
+    rm -rf "$work/a" "$work/b" "$work/c"
     "$bibc" run "$bib" -i "$work/x.npy" -o "$work/a" $flags 2> "$work/err" || why="run $flags on $bib failed"
     "$bibc" run "$onnx" -i "$work/x.npy" -o "$work/b" $flags 2>> "$work/err" || why="run $flags on $onnx failed"
+    "$bibc" run "$work/x/m.onnx" -i "$work/x.npy" -o "$work/c" $flags 2>> "$work/err" || why="run $flags on its export failed"
     [ -z "$why" ] && ! diff -r "$work/a" "$work/b" > /dev/null && why="outputs differ ($flags)"
+    [ -z "$why" ] && ! diff -r "$work/a" "$work/c" > /dev/null && why="its ONNX export's outputs differ ($flags)"
   done
   [ -z "$why" ] && { (cd "$work/a" && "$bibc" "$bib" -o m.c) 2>> "$work/err" || why="-o m.c failed"; }
   if [ -n "$why" ]; then
@@ -46,6 +54,26 @@ twin() {
 m=$here/models
 twin "$m/features.bib" "$m/features.onnx" "2 5 5"
 twin "$here/../../examples/tiny_mlp.bib" "$m/tiny_mlp.onnx" "4" --fixed
+# annotations: annotated.bib's @precision and @prune give what --config
+# annotated.yml and a hand-pruned w1 give (annotated_twin.bib), on 500
+# samples; the float twin differs (the annotations do something)
+total=$((total + 1))
+rm -rf "$work/a" "$work/b" "$work/c"
+why=""
+"$randnpy" -r -3 3 "$work/x.npy" f4 12 500 4 || why="randnpy failed"
+[ -z "$why" ] && { "$bibc" run "$m/annotated.bib" -i "$work/x.npy" -o "$work/a" 2> "$work/err" &&
+  "$bibc" run "$m/annotated_twin.bib" --config "$m/annotated.yml" -i "$work/x.npy" -o "$work/b" &&
+  "$bibc" run "$m/annotated_twin.bib" -i "$work/x.npy" -o "$work/c"; } 2>> "$work/err" || why="a run failed"
+[ -z "$why" ] && ! grep -q "note: prune: 6 of 18 weights are zero now, 1 layer pruned by its own @prune" \
+  "$work/err" && why="no note of the layer's @prune"
+[ -z "$why" ] && ! diff -r "$work/a" "$work/b" > /dev/null && why="outputs differ from the --config twin"
+[ -z "$why" ] && diff -r "$work/a" "$work/c" > /dev/null && why="the annotations changed nothing"
+if [ -n "$why" ]; then
+  echo "FAIL annotated.bib: $why"
+  sed 's/^/    /' "$work/err" | head -5
+else
+  pass=$((pass + 1))
+fi
 # reprint BIB: printing is a fixed point, and keeps the model
 reprint() {
   total=$((total + 1))

@@ -1,0 +1,81 @@
+/*
+ * dsl_annot.c - the model language's annotations (doc/dsl.md), written
+ * before an operator (for that node) or before the model line (for the
+ * whole model), in --config's vocabulary:
+ *
+ *   @precision("fixed<16,6>")                     weight, bias and result
+ *   @precision(weight="fixed<8,2>", bias="fixed<12,4>", result="ufixed<12,4>",
+ *              accum="fixed<24,10>", rounding="RND", saturation="SAT")
+ *   @prune(0.4)                                   zero 40 % of the weights
+ *
+ * They are collected into one Annot that the statement takes.  The strings
+ * are kept as written, each with its place: quantize_ptq (ptq_config.c)
+ * reads the types and modes and points at the string when one is wrong, as
+ * it does for a --config file.  Here: the annotation's name, its keys, each
+ * key once, string values, and the fraction of @prune.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "dsl.h"
+
+static void set(Annot *a, int k, const DslArg *g) {
+  if (a->key[k])
+    error_loc(&g->loc, "@precision: %s is given twice for this statement (first at line %d)",
+              annot_key_names[k], a->at[k].line);
+  a->key[k] = g->val->s;
+  a->at[k] = g->val->loc;
+}
+
+static void precision(Annot *a, const SrcLoc *loc, const DslArg *args) {
+  if (!args)
+    error_loc(loc, "@precision needs a type: @precision(\"fixed<16,6>\"), or keys "
+              "weight=, bias=, result=, accum=, rounding=, saturation=");
+  for (const DslArg *g = args; g; g = g->next) {
+    if (!g->val || g->val->kind != DV_STRING)
+      error_loc(&g->loc, "@precision takes strings: a type such as \"fixed<16,6>\" (for weight, "
+                "bias and result), or KEY=\"...\"");
+    if (!g->attr) {
+      for (int k = ANNOT_WEIGHT; k <= ANNOT_RESULT; k++)
+        set(a, k, g);
+      continue;
+    }
+    int k = 0;
+    while (k < ANNOT_NKEYS && strcmp(annot_key_names[k], g->name) != 0)
+      k++;
+    if (k == ANNOT_NKEYS)
+      error_loc(&g->loc, "@precision has no key '%s' (weight, bias, result, accum, rounding, "
+                "saturation)", g->name);
+    set(a, k, g);
+  }
+}
+
+static void prune(Dsl *d, Annot *a, const SrcLoc *loc, const DslArg *args) {
+  const DslVal *v = args && !args->next && !args->attr ? args->val : NULL;
+  if (!v || v->kind != DV_NUMS || !v->scalar)
+    error_loc(args ? &args->loc : loc, "@prune takes one number, the fraction of the weights to "
+              "zero: @prune(0.4)");
+  double f = dsl_num_f(d, v->start);
+  if (!(f >= 0 && f < 1))
+    error_loc(&v->loc, "@prune needs a fraction in [0, 1), got %g", f);
+  if (a->prune >= 0)
+    error_loc(loc, "@prune is given twice for this statement (first at line %d)",
+              a->prune_at.line);
+  a->prune = f;
+  a->prune_at = *loc;
+}
+
+Annot *dsl_annot(Dsl *d, Annot *a, const char *what, const SrcLoc *loc, DslArg *args) {
+  if (!a) {
+    a = dsl_alloc(d, sizeof *a);
+    a->prune = -1;
+    d->annot_line = loc->line;  /* until dsl_model or dsl_node takes it */
+  }
+  if (strcmp(what, "precision") == 0)
+    precision(a, loc, args);
+  else if (strcmp(what, "prune") == 0)
+    prune(d, a, loc, args);
+  else
+    error_loc(loc, "unknown annotation '@%s' (there are @precision and @prune)", what);
+  return a;
+}
