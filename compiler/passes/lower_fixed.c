@@ -124,6 +124,12 @@ Value *align(Fixer *F, Node *at, Value *x, int f) {
   if (x->fx.f == f)
     return x;
   int s = f - x->fx.f;
+  if (s > 62 && (x->qlo || x->qhi))  /* (the shift itself would overflow __int128) */
+    error_node(F->g, at, "'%s' needs %d more fraction bits to line up with the other operand: "
+               "its fixed-point range needs more than 63 bits; bibc's integer pipeline cannot "
+               "represent it (quantize it more coarsely)", x->name, s);
+  if (s > 62)
+    s = 62;  /* an all-zero value: any shift gives 0 */
   Node *m = insert_before(F, at, OP_REQUANT, x, arena_printf(F->g->arena, "f%d", f));
   const int64_t ch[4] = {-s, 0, 0, 0};
   node_set_int(F->g, m, "ovf", OVF_WRAP);

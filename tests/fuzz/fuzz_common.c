@@ -274,7 +274,7 @@ static void count(const Graph *g, int64_t *nconst, int64_t *nother) {
 
 void fuzz_compile_fixed(Graph *g) {
   PassOptions po = {.fixed = 1, .threshold_evals = THRESHOLD_EVALS};
-  pipeline_run_opts(g, pipeline_for(&po), NULL, &po);
+  pipeline_run_opts(g, pipeline_for(g, &po), NULL, &po);
   IntSplit s;
   int64_t nconst, nother;
   count(g, &nconst, &nother);
