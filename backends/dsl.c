@@ -221,8 +221,15 @@ static void put_names(Printer *p, Value *const *v, int n) {
 static void put_annot(Printer *p, const Annot *a) {
   if (!a)
     return;
-  int first = 1;
-  for (int k = 0; k < ANNOT_NKEYS; k++)
+  int first = 1, same = a->key[ANNOT_WEIGHT] && a->key[ANNOT_BIAS] && a->key[ANNOT_RESULT] &&
+                        !strcmp(a->key[ANNOT_WEIGHT], a->key[ANNOT_BIAS]) &&
+                        !strcmp(a->key[ANNOT_WEIGHT], a->key[ANNOT_RESULT]);
+  if (same) {  /* @precision("T"): weight, bias and result */
+    fputs("@precision(", p->f);
+    put_string(p, a->key[ANNOT_WEIGHT]);
+    first = 0;
+  }
+  for (int k = same ? ANNOT_ACCUM : 0; k < ANNOT_NKEYS; k++)
     if (a->key[k]) {
       fprintf(p->f, "%s%s=", first ? "@precision(" : ", ", annot_key_names[k]);
       put_string(p, a->key[k]);
@@ -310,6 +317,7 @@ const char *emit_dsl(Graph *g, const Net *net, const char *path, const char *hpa
       put_node(&p, m);
       done[m->index] = 1;
     } else if (v->input_index >= 0) {
+      put_annot(&p, v->annot);
       fputs("input ", p.f);
       put_name(&p, v->name);
       fputs(": ", p.f);

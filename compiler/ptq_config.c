@@ -329,8 +329,9 @@ static void annot_level(Arena *a, const Annot *an, PtqLevel *lv) {
 }
 
 /* g's annotations under the command line's and the file's settings: the
- * model line's fills what Model left unset; each node's is a LayerName
- * level for its output tensor, ahead of the file's (a later match wins). */
+ * model line's fills what Model left unset; each input's and node's is a
+ * LayerName level for the input or the node's output tensor, ahead of the
+ * file's (a later match wins). */
 static void add_annotations(Arena *a, PtqConfig *c, const Graph *g) {
   if (g->annot) {
     PtqLevel m = {0};
@@ -344,10 +345,19 @@ static void add_annotations(Arena *a, PtqConfig *c, const Graph *g) {
   int n = 0;
   for (int i = 0; i < g->nnodes; i++)
     n += g->nodes[i]->annot && g->nodes[i]->nout && g->nodes[i]->out[0];
+  for (int i = 0; i < g->ninputs; i++)
+    n += g->inputs[i]->annot != NULL;
   if (!n)
     return;
   PtqLevel *l = arena_alloc(a, sizeof *l * (size_t)(n + c->nlayers));
   n = 0;
+  for (int i = 0; i < g->ninputs; i++)
+    if (g->inputs[i]->annot) {  /* an input's type: the quantizer quantize_ptq puts on it */
+      annot_level(a, g->inputs[i]->annot, &l[n]);
+      l[n].key = g->inputs[i]->name;
+      l[n].tensor_only = l[n].used = 1;
+      n++;
+    }
   for (int i = 0; i < g->nnodes; i++) {
     const Node *nd = g->nodes[i];
     if (!nd->annot || !nd->nout || !nd->out[0])
@@ -400,12 +410,13 @@ PtqConfig *ptq_config_read(Arena *a, const char *precision, const char *file, co
   }
   if (g)
     add_annotations(a, c, g);
-  for (int i = 0; !c->model.var[PTQ_RESULT].set && !file && g && i < g->nnodes; i++) {
-    const Annot *an = g->nodes[i]->annot;
+  for (int i = 0; !c->model.var[PTQ_RESULT].set && !file && g && i < g->ninputs + g->nnodes; i++) {
+    const Annot *an = i < g->ninputs ? g->inputs[i]->annot : g->nodes[i - g->ninputs]->annot;
     for (int k = 0; an && k < ANNOT_NKEYS; k++)
       if (an->key[k])  /* the first @precision of the .bib file */
-        error_loc(&an->at[k], "@precision for a layer, but no default precision: add "
-                  "@precision(\"fixed<W,I>\") before the model line, or give --precision");
+        error_loc(&an->at[k], "@precision for %s, but no default precision: add "
+                  "@precision(\"fixed<W,I>\") before the model line, or give --precision",
+                  i < g->ninputs ? "an input" : "a layer");
   }
   if (!c->model.var[PTQ_RESULT].set)
     error_at(file, NULL, "no default precision: give --precision fixed<W,I> or Model: Precision "

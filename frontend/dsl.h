@@ -95,7 +95,8 @@ void dsl_parse_file(Dsl *d, const char *path, const SrcLoc *from);  /* from: the
 void dsl_model(Dsl *d, const char *name, const Annot *annot);
 void dsl_opset(Dsl *d, int64_t version, const SrcLoc *loc);
 void dsl_include(Dsl *d, const char *path, const SrcLoc *loc);
-void dsl_input(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t);
+void dsl_input(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t,
+               const Annot *annot);
 void dsl_const(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t, DslVal *init);
 void dsl_node(Dsl *d, const char *label, DslName *outs, const char *op, const SrcLoc *oploc,
               DslArg *args, const Annot *annot);

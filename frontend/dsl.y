@@ -6,8 +6,8 @@
  * meaning: every statement ends where the next one's first token shows.
  * A type always has brackets ("float32[]" is a scalar), so that a name
  * before '[' starts a type and a name before '=' an attribute.
- * Annotations (@precision, @prune) go before an operator or the model line
- * only: the grammar says so, and takes them with the statement.
+ * Annotations (@precision, @prune) go before an operator, an input or the
+ * model line only: the grammar says so, and takes them with the statement.
  */
 %define api.pure full
 %define api.prefix {dslyy}
@@ -80,7 +80,8 @@ stmt:
                                         { dsl_model(d, $4, $1); }
   | OPSET INT                           { dsl_opset(d, $2, AT(@2)); }
   | INCLUDE STRING                      { dsl_include(d, $2, AT(@2)); }
-  | INPUT NAME ':' type                 { dsl_input(d, $2, AT(@2), $4); }
+  | annots INPUT { d->annot_line = 0; } NAME ':' type
+                                        { dsl_input(d, $4, AT(@4), $6, $1); }
   | CONST NAME ':' type '=' init        { dsl_const(d, $2, AT(@2), $4, $6); }
   | CONST NAME '=' literal              { dsl_const(d, $2, AT(@2), NULL, $4); }
   | OUTPUT names                        { dsl_output(d, dsl_names_reverse($2)); }
@@ -188,7 +189,7 @@ static void dslyyerror(DSLYYLTYPE *l, yyscan_t scanner, Dsl *d, const char *msg)
     error_loc(AT(*l), "brackets or lists nested too deep for the parser (at most %d levels)",
               YYMAXDEPTH);
   if (d->annot_line && strncmp(msg, "syntax error", 12) == 0)
-    error_loc(AT(*l), "the annotation at line %d must be followed by an operator or the model "
-              "line", d->annot_line);
+    error_loc(AT(*l), "the annotation at line %d must be followed by an operator, an input or "
+              "the model line", d->annot_line);
   error_loc(AT(*l), "%s", msg);
 }

@@ -353,8 +353,19 @@ void dsl_opset(Dsl *d, int64_t version, const SrcLoc *loc) {
   d->g->opset = (int)version;
 }
 
-void dsl_input(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t) {
+void dsl_input(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t,
+               const Annot *annot) {
   Value *v = define(d, name, loc);
+  d->annot_line = 0;
+  if (annot && annot->prune >= 0)
+    error_loc(&annot->prune_at, "@prune zeroes weights: it goes before a layer or the model line, "
+              "not an input");
+  for (int k = 0; annot && k < ANNOT_NKEYS; k++)
+    if (annot->key[k] && (k == ANNOT_WEIGHT || k == ANNOT_BIAS || k == ANNOT_ACCUM) &&
+        !annot->key[ANNOT_RESULT])
+      error_loc(&annot->at[k], "an input has no %s: its @precision is its type, "
+                "@precision(\"fixed<W,I>\") or result=\"...\"", annot_key_names[k]);
+  v->annot = annot;
   for (int b = 0; b < d->nbinds; b++)
     if (strcmp(d->binds[b].name, name) == 0) {  /* --const: a constant instead */
       Value *c = tensor_read(d->g->arena, d->binds[b].file);

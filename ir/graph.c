@@ -131,6 +131,9 @@ int graph_annotated(const Graph *g, int prune) {
   for (int i = 0; i < g->nnodes; i++)
     if (asks(g->nodes[i]->annot, prune))
       return 1;
+  for (int i = 0; i < g->ninputs; i++)
+    if (asks(g->inputs[i]->annot, prune))
+      return 1;
   return asks(g->annot, prune);
 }
 

@@ -107,6 +107,7 @@ typedef struct Value {
   const struct Value *qscale; /* a constant made by folding a float quantizer (and data
                               * movement): its scale per element (float32, same shape),
                               * so data / qscale are the quantizer's integer codes */
+  const struct Annot *annot;  /* a graph input's @precision (its quantizer's type), or NULL */
 } Value;
 
 typedef enum AttrKind {
@@ -133,8 +134,8 @@ typedef struct SrcLoc {
 } SrcLoc;
 
 /* A precision or pruning request a model makes of itself (a .bib file's
- * @precision and @prune, doc/dsl.md) for one node or, on the model line,
- * for the whole model, in --config's vocabulary: quantize_ptq and prune
+ * @precision and @prune, doc/dsl.md) for one node, a graph input or, on the
+ * model line, the whole model, in --config's vocabulary: quantize_ptq and prune
  * read them.  The strings are as written (hls4ml types such as
  * "fixed<8,2,RND,SAT>", mode names such as "RND"), each with its place. */
 enum { ANNOT_WEIGHT, ANNOT_BIAS, ANNOT_RESULT, ANNOT_ACCUM, ANNOT_ROUNDING, ANNOT_SATURATION,
