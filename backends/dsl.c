@@ -104,8 +104,28 @@ static void put_elem(FILE *f, const Value *v, int64_t i) {
     fprintf(f, "%lld", (long long)value_get_i64(v, i));
 }
 
+/* The fixed-point type an input is written with (input x: fixed<8,3>[1, 4]):
+ * its annotation's result type when that is all it says and reads back as
+ * a type (what dsl.l takes for one); else NULL. */
+static const char *input_fix(const Value *v) {
+  const Annot *a = v->annot;
+  if (!a || v->input_index < 0 || v->dt != DT_F32 || !a->key[ANNOT_RESULT])
+    return NULL;
+  for (int k = 0; k < ANNOT_NKEYS; k++)
+    if (k != ANNOT_RESULT && a->key[k])
+      return NULL;
+  const char *s = a->key[ANNOT_RESULT], *p = strncmp(s, "ap_", 3) == 0 ? s + 3 : s;
+  p += *p == 'u';
+  p += strncmp(p, "fixed<", 6) == 0 ? 6 : strncmp(p, "int<", 4) == 0 ? 4 : 0;
+  if (p[-1] != '<')
+    return NULL;
+  size_t n = strcspn(p, ">\n");
+  return p[n] == '>' && !p[n + 1] ? s : NULL;
+}
+
 static void put_type(Printer *p, const Value *v) {
-  fprintf(p->f, "%s[", dtype_name(v->dt));
+  const char *fix = input_fix(v);
+  fprintf(p->f, "%s[", fix ? fix : dtype_name(v->dt));
   for (int d = 0; d < v->rank; d++)
     fprintf(p->f, "%s%lld", d ? ", " : "", (long long)v->dims[d]);
   fputc(']', p->f);
@@ -317,7 +337,8 @@ const char *emit_dsl(Graph *g, const Net *net, const char *path, const char *hpa
       put_node(&p, m);
       done[m->index] = 1;
     } else if (v->input_index >= 0) {
-      put_annot(&p, v->annot);
+      if (!input_fix(v))
+        put_annot(&p, v->annot);
       fputs("input ", p.f);
       put_name(&p, v->name);
       fputs(": ", p.f);

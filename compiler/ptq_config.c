@@ -414,7 +414,7 @@ PtqConfig *ptq_config_read(Arena *a, const char *precision, const char *file, co
     const Annot *an = i < g->ninputs ? g->inputs[i]->annot : g->nodes[i - g->ninputs]->annot;
     for (int k = 0; an && k < ANNOT_NKEYS; k++)
       if (an->key[k])  /* the first @precision of the .bib file */
-        error_loc(&an->at[k], "@precision for %s, but no default precision: add "
+        error_loc(&an->at[k], "a precision for %s, but no default precision: add "
                   "@precision(\"fixed<W,I>\") before the model line, or give --precision",
                   i < g->ninputs ? "an input" : "a layer");
   }

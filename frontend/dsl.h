@@ -39,6 +39,7 @@ typedef struct DslType {
   int rank;
   int64_t dims[IR_MAXRANK];
   SrcLoc loc;
+  const char *fix;           /* an input's fixed-point type, hls4ml spelling (dt: float32), or NULL */
 } DslType;
 
 /* A node's argument: a value by name, _ (an absent input), a literal (an
@@ -102,6 +103,13 @@ void dsl_node(Dsl *d, const char *label, DslName *outs, const char *op, const Sr
               DslArg *args, const Annot *annot);
 /* dsl_annot.c: adds @what(args) at loc to a (NULL: a new one); returns it. */
 Annot *dsl_annot(Dsl *d, Annot *a, const char *what, const SrcLoc *loc, DslArg *args);
+/* A fixed-point element type as written (fixed<W,I...>, ufixed<...>,
+ * int<W>, ap_ forms, or bibc's exact fixed<s,W,F>) in hls4ml's spelling;
+ * NULL if s is none. */
+const char *dsl_fixed_type(Dsl *d, const char *s);
+/* An input's annotation: a's, with the result type t->fix gives; checks
+ * what an input may carry (no @prune, no weight, bias or accum). */
+const Annot *dsl_input_annot(Dsl *d, const Annot *a, const DslType *t);
 /* The value of number k of the store as a double. */
 double dsl_num_f(const Dsl *d, int64_t k);
 void dsl_output(Dsl *d, DslName *names);

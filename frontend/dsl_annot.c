@@ -14,7 +14,7 @@
  * it does for a --config file.  Here: the annotation's name, its keys, each
  * key once, string values, and the fraction of @prune.
  */
-#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dsl.h"
@@ -78,4 +78,40 @@ Annot *dsl_annot(Dsl *d, Annot *a, const char *what, const SrcLoc *loc, DslArg *
   else
     error_loc(loc, "unknown annotation '@%s' (there are @precision and @prune)", what);
   return a;
+}
+
+/* ---- fixed-point input types ---- */
+
+const char *dsl_fixed_type(Dsl *d, const char *s) {
+  const char *p = strncmp(s, "ap_", 3) == 0 ? s + 3 : s;
+  if (!strchr(p, '<'))
+    return NULL;
+  char sg;
+  int w, f, n = 0;  /* bibc's exact fixed<s,W,F>: W bits, F of them fraction */
+  if (sscanf(p, "fixed<%c,%d,%d>%n", &sg, &w, &f, &n) == 3 && !p[n] && (sg == 's' || sg == 'u'))
+    return arena_printf(d->g->arena, "%sfixed<%d,%d>", sg == 's' ? "" : "u", w, w - f);
+  return s;  /* hls4ml's spelling, read (and checked) by quantize_ptq */
+}
+
+const Annot *dsl_input_annot(Dsl *d, const Annot *a, const DslType *t) {
+  if (a && a->prune >= 0)
+    error_loc(&a->prune_at, "@prune zeroes weights: it goes before a layer or the model line, "
+              "not an input");
+  for (int k = 0; a && k < ANNOT_NKEYS; k++)
+    if (a->key[k] && (k == ANNOT_WEIGHT || k == ANNOT_BIAS || k == ANNOT_ACCUM) &&
+        !a->key[ANNOT_RESULT])
+      error_loc(&a->at[k], "an input has no %s: its @precision is its type, "
+                "@precision(\"fixed<W,I>\") or result=\"...\"", annot_key_names[k]);
+  if (!t->fix)
+    return a;
+  if (a && a->key[ANNOT_RESULT])
+    error_loc(&a->at[ANNOT_RESULT], "the input's type %s is its precision already", t->fix);
+  Annot *r = dsl_alloc(d, sizeof *r);
+  if (a)
+    *r = *a;
+  else
+    r->prune = -1;
+  r->key[ANNOT_RESULT] = t->fix;
+  r->at[ANNOT_RESULT] = t->loc;
+  return r;
 }

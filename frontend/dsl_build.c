@@ -157,6 +157,10 @@ DslArg *dsl_args_reverse(DslArg *l) {
 DslType *dsl_type(Dsl *d, const char *dtype, const SrcLoc *loc) {
   DslType *t = dsl_alloc(d, sizeof *t);
   t->loc = *loc;
+  if ((t->fix = dsl_fixed_type(d, dtype))) {  /* an input's: quantized float32 */
+    t->dt = DT_F32;
+    return t;
+  }
   for (int code = 1; code < 32; code++)
     if (dtype_is_valid(code) && strcmp(dtype_name((DType)code), dtype) == 0) {
       t->dt = (DType)code;
@@ -245,6 +249,9 @@ static const char *type_str(Dsl *d, const DslType *t) {
 
 /* A constant of type t from init (numbers, or a tensor read from a file). */
 DslVal *dsl_tensor(Dsl *d, const DslType *t, DslVal *init) {
+  if (t->fix)
+    error_loc(&t->loc, "a fixed-point type is an input's; a constant is float32, float64 or an "
+              "integer type (post-training quantization rounds weights: @precision)");
   if (dims_numel_checked(t->dims, t->rank) < 0)
     error_loc(&t->loc, "%s is over bibc's limit of %lld elements per tensor", type_str(d, t),
               (long long)IR_MAXELEMS);
@@ -357,15 +364,7 @@ void dsl_input(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t,
                const Annot *annot) {
   Value *v = define(d, name, loc);
   d->annot_line = 0;
-  if (annot && annot->prune >= 0)
-    error_loc(&annot->prune_at, "@prune zeroes weights: it goes before a layer or the model line, "
-              "not an input");
-  for (int k = 0; annot && k < ANNOT_NKEYS; k++)
-    if (annot->key[k] && (k == ANNOT_WEIGHT || k == ANNOT_BIAS || k == ANNOT_ACCUM) &&
-        !annot->key[ANNOT_RESULT])
-      error_loc(&annot->at[k], "an input has no %s: its @precision is its type, "
-                "@precision(\"fixed<W,I>\") or result=\"...\"", annot_key_names[k]);
-  v->annot = annot;
+  v->annot = dsl_input_annot(d, annot, t);
   for (int b = 0; b < d->nbinds; b++)
     if (strcmp(d->binds[b].name, name) == 0) {  /* --const: a constant instead */
       Value *c = tensor_read(d->g->arena, d->binds[b].file);

@@ -430,7 +430,8 @@ void quantize_ptq(Graph *g, const PassOptions *o) {
     Node *n = g->nodes[i];
     if (op_is_qonnx(n->op) || n->op == OP_QUANTIZELINEAR || n->op == OP_DEQUANTIZELINEAR)
       error_node(g, n, "the model is already quantized; post-training quantization (--precision, "
-                 "--config, --calibrate) is for float models: use --fixed");
+                 "--config, --calibrate, a .bib file's @precision or fixed-point input types) "
+                 "is for float models: use --fixed");
   }
   if (o->calibrate)
     P.range = calibrate(g, o->calibrate);

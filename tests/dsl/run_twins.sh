@@ -58,7 +58,7 @@ twin "$here/../../examples/tiny_mlp.bib" "$m/tiny_mlp.onnx" "4" --fixed
 # annotated.yml and a hand-pruned w1 give (annotated_twin.bib), on 500
 # samples; the float twin differs (the annotations do something)
 total=$((total + 1))
-rm -rf "$work/a" "$work/b" "$work/c"
+rm -rf "$work/a" "$work/b" "$work/c" "$work/d"
 why=""
 "$randnpy" -r -3 3 "$work/x.npy" f4 12 500 4 || why="randnpy failed"
 [ -z "$why" ] && { "$bibc" run "$m/annotated.bib" -i "$work/x.npy" -o "$work/a" 2> "$work/err" &&
@@ -67,6 +67,12 @@ why=""
 [ -z "$why" ] && ! grep -q "note: prune: 6 of 18 weights are zero now, 1 layer pruned by its own @prune" \
   "$work/err" && why="no note of the layer's @prune"
 [ -z "$why" ] && ! diff -r "$work/a" "$work/b" > /dev/null && why="outputs differ from the --config twin"
+# the input's type written as an annotation instead: the same model
+sed 's/^input x: fixed<8,3,RND>\[1, 4\].*/@precision(result="fixed<8,3,RND>")\ninput x: float32[1, 4]/' \
+  "$m/annotated.bib" > "$work/annotated_at.bib"
+grep -q '^@precision(result=' "$work/annotated_at.bib" || why="annotated.bib has no input x: fixed<8,3,RND>"
+[ -z "$why" ] && { "$bibc" run "$work/annotated_at.bib" -i "$work/x.npy" -o "$work/d" 2>> "$work/err" &&
+  diff -r "$work/a" "$work/d" > /dev/null || why="@precision before the input differs from its type"; }
 [ -z "$why" ] && diff -r "$work/a" "$work/c" > /dev/null && why="the annotations changed nothing"
 if [ -n "$why" ]; then
   echo "FAIL annotated.bib: $why"
