@@ -15,6 +15,7 @@
  * by the row's header suffix: NAME.c -> NAME.h, NAME.hls.cpp -> NAME.h, and
  * (--target hls) NAME.c -> NAME.h.  Cost: a scan of a few rows.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "backends.h"
@@ -80,6 +81,39 @@ char *backend_header_path(Arena *a, const Backend *b, const char *path) {
   if (!m)
     return NULL;
   return arena_printf(a, "%.*s%s", (int)(strlen(path) - m), path, b->header);
+}
+
+static int cmp_by_name(const void *a, const void *b) {
+  const Value *x = *(const Value *const *)a, *y = *(const Value *const *)b;
+  int c = strcmp(x->name, y->name);
+  return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+const char **backend_unique_names(Graph *g) {
+  Value **vs = arena_alloc(g->arena, sizeof *vs * (size_t)(g->nvalues + 1));
+  int n = 0;
+  for (int i = 0; i < g->nvalues; i++)
+    if (g->values[i])
+      vs[n++] = g->values[i];
+  qsort(vs, (size_t)n, sizeof *vs, cmp_by_name);
+  const char **names = arena_alloc(g->arena, sizeof *names * (size_t)(g->nvalues + 1));
+  for (int i = 1; i < n; i++)
+    if (strcmp(vs[i]->name, vs[i - 1]->name) == 0)
+      names[vs[i]->id] = arena_printf(g->arena, "%s#%d", vs[i]->name, vs[i]->id);
+  return names;
+}
+
+void backend_check_model_ops(const Graph *g, const char *what) {
+  for (int i = 0; i < g->nnodes; i++) {
+    const Node *n = g->nodes[i];
+    int fixed = 0;
+    for (int k = 0; k < n->nout; k++)
+      fixed |= n->out[k] && n->out[k]->fx.w > 0;
+    if (op_is_internal(n->op) || fixed)
+      error_node(g, n, "after this pass the graph holds bibc's own %s, which the %s writer cannot write: "
+                 "print it after an earlier pass (infer_shapes, fold_batchnorm, prune or "
+                 "quantize_ptq)", fixed ? "fixed-point values" : "operators", what);
+  }
 }
 
 char *backend_names(Arena *a, const char *sep, const char *last, int checked) {

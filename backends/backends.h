@@ -48,6 +48,14 @@ const Backend *backend_for_output(const char *path);    /* longest suffix match;
  * if b writes no header (whatever path's ending); NULL if b writes one and
  * path ends in no suffix of the table. */
 char *backend_header_path(Arena *a, const Backend *b, const char *path);
+/* For a source backend given a graph after passes (--dump-after PASS): a
+ * user error if g holds what only bibc's IR can say (its own operators,
+ * fixed-point values), naming the first such node; what is the format. */
+void backend_check_model_ops(const Graph *g, const char *what);
+/* By value id: a unique name for each value whose name an earlier value
+ * (by id) has already (passes may reuse one: y, then a Quant of it called
+ * y), NAME#ID; NULL for the others, which keep theirs.  O(V log V). */
+const char **backend_unique_names(Graph *g);
 /* "c, hls": the rows' names (checked: only those bibc verify checks). */
 char *backend_names(Arena *a, const char *sep, const char *last, int checked);
 char *backend_kinds(Arena *a);   /* "NAME.c (portable C) or NAME.hls.c / ... (HLS)" */

@@ -26,7 +26,13 @@ typedef struct Printer {
   const char *base;          /* the output path without .bib: .npy files are BASE.NAME.npy */
   const char **npys;         /* .npy names written so far (they must differ) */
   int nnpys;
+  const char **names;        /* by value id: the name printed (passes may reuse one), or NULL */
 } Printer;
+
+static const char *vname(const Printer *p, const Value *v) {
+  return p->names && p->names[v->id] ? p->names[v->id] : v->name;
+}
+
 
 static const char *const keywords[] = {"model", "opset", "input", "output", "const", "include",
                                        "file", "inf", "nan", "_"};
@@ -170,7 +176,7 @@ static void put_values(Printer *p, const Value *v, int indent) {
     }
     return;
   }
-  char *name = arena_strdup(p->g->arena, v->name[0] ? v->name : "const");
+  char *name = arena_strdup(p->g->arena, vname(p, v)[0] ? vname(p, v) : "const");
   for (char *c = name; *c; c++)
     if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
           *c == '_' || *c == '-'))
@@ -231,7 +237,7 @@ static void put_names(Printer *p, Value *const *v, int n) {
   for (int k = 0; k < n; k++) {
     fputs(k ? ", " : "", p->f);
     if (v[k])
-      put_name(p, v[k]->name);
+      put_name(p, vname(p, v[k]));
     else
       fputc('_', p->f);
   }
@@ -295,6 +301,62 @@ static int has_outputs(const Node *n) {
   return 0;
 }
 
+static void put_input(Printer *p, const Value *v) {
+  if (!input_fix(v))
+    put_annot(p, v->annot);
+  fputs("input ", p->f);
+  put_name(p, vname(p, v));
+  fputs(": ", p->f);
+  put_type(p, v);
+  fputc('\n', p->f);
+}
+
+static void put_const(Printer *p, const Value *v) {
+  fputs("const ", p->f);
+  put_name(p, vname(p, v));
+  fputs(": ", p->f);
+  put_type(p, v);
+  fputs(" =", p->f);
+  put_values(p, v, 2);
+  fputc('\n', p->f);
+}
+
+/* The model as read: a node at its first output's id, inputs and
+ * constants at theirs (the order the reader gave them). */
+static void put_as_read(Printer *p) {
+  Graph *g = p->g;
+  int next = 0;  /* nodes before this one are printed */
+  char *done = arena_alloc(g->arena, (size_t)g->nnodes + 1);
+  for (int i = 0; i < g->nvalues; i++) {
+    Value *v = g->values[i];
+    if (!v)
+      continue;
+    if (v->producer) {
+      const Node *m = v->producer;
+      int first = 1;
+      for (int k = 0; k < m->nout && m->out[k] != v; k++)
+        first &= !m->out[k];
+      if (!first)
+        continue;
+      /* one without outputs goes after the node before it (Node.index:
+       * the node's position as read) */
+      for (; next < m->index; next++)
+        if (!done[next] && !has_outputs(g->nodes[next]))
+          put_node(p, g->nodes[next]), done[next] = 1;
+      ASSERT(m->index >= 0 && m->index < g->nnodes);
+      put_node(p, m);
+      done[m->index] = 1;
+    } else if (v->input_index >= 0) {
+      put_input(p, v);
+    } else if (v->data) {
+      put_const(p, v);
+    }
+  }
+  for (; next < g->nnodes; next++)
+    if (!done[next])
+      put_node(p, g->nodes[next]);
+}
+
 const char *emit_dsl(Graph *g, const Net *net, const char *path, const char *hpath,
                      const char *cmdline) {
   (void)net, (void)hpath;
@@ -315,48 +377,20 @@ const char *emit_dsl(Graph *g, const Net *net, const char *path, const char *hpa
     fputc('\n', p.f);
   }
   fprintf(p.f, "opset %d\n\n", g->opset);
-  /* A node is printed at its first output's id; one without outputs after
-   * the node before it (as read, Node.index is the node's position). */
-  int next = 0;  /* nodes before this one are printed */
-  char *done = arena_alloc(g->arena, (size_t)g->nnodes + 1);
-  for (int i = 0; i < g->nvalues; i++) {
-    Value *v = g->values[i];
-    if (!v)
-      continue;
-    if (v->producer) {
-      const Node *m = v->producer;
-      int first = 1;
-      for (int k = 0; k < m->nout && m->out[k] != v; k++)
-        first &= !m->out[k];
-      if (!first)
-        continue;
-      for (; next < m->index; next++)
-        if (!done[next] && !has_outputs(g->nodes[next]))
-          put_node(&p, g->nodes[next]), done[next] = 1;
-      ASSERT(m->index >= 0 && m->index < g->nnodes);
-      put_node(&p, m);
-      done[m->index] = 1;
-    } else if (v->input_index >= 0) {
-      if (!input_fix(v))
-        put_annot(&p, v->annot);
-      fputs("input ", p.f);
-      put_name(&p, v->name);
-      fputs(": ", p.f);
-      put_type(&p, v);
-      fputc('\n', p.f);
-    } else if (v->data) {
-      fputs("const ", p.f);
-      put_name(&p, v->name);
-      fputs(": ", p.f);
-      put_type(&p, v);
-      fputs(" =", p.f);
-      put_values(&p, v, 2);
-      fputc('\n', p.f);
-    }
+  if (g->passes) {  /* after passes (--dump-after): inputs, constants in use, nodes in order */
+    graph_count_uses(g);
+    p.names = backend_unique_names(g);
+    for (int i = 0; i < g->ninputs; i++)
+      put_input(&p, g->inputs[i]);
+    for (int i = 0; i < g->nvalues; i++)
+      if (g->values[i] && g->values[i]->data && !g->values[i]->producer &&
+          g->values[i]->input_index < 0 && (g->values[i]->nuses || g->values[i]->output_index >= 0))
+        put_const(&p, g->values[i]);
+    for (int i = 0; i < g->nnodes; i++)
+      put_node(&p, g->nodes[i]);
+  } else {
+    put_as_read(&p);
   }
-  for (; next < g->nnodes; next++)
-    if (!done[next])
-      put_node(&p, g->nodes[next]);
   fputs("output ", p.f);
   put_names(&p, g->outputs, g->noutputs);
   fputc('\n', p.f);

@@ -23,7 +23,12 @@
 typedef struct Writer {
   Graph *g;
   Arena *a;
+  const char **names;        /* by value id: a unique name after passes (or NULL) */
 } Writer;
+
+static char *vname(const Writer *w, const Value *v) {
+  return (char *)(w->names && w->names[v->id] ? w->names[v->id] : v->name);
+}
 
 #define NEW(w, T, n) ((T *)arena_alloc((w)->a, sizeof(T) * (size_t)((n) + 1)))
 
@@ -101,11 +106,11 @@ static Onnx__NodeProto *node(Writer *w, const Node *n) {
   p->n_input = (size_t)nin;
   p->input = NEW(w, char *, nin);
   for (int k = 0; k < nin; k++)
-    p->input[k] = (char *)(n->in[k] ? n->in[k]->name : "");
+    p->input[k] = n->in[k] ? vname(w, n->in[k]) : "";
   p->n_output = (size_t)nout;
   p->output = NEW(w, char *, nout);
   for (int k = 0; k < nout; k++)
-    p->output[k] = (char *)(n->out[k] ? n->out[k]->name : "");
+    p->output[k] = n->out[k] ? vname(w, n->out[k]) : "";
   p->attribute = NEW(w, Onnx__AttributeProto *, n->nattrs);
   for (int k = 0; k < n->nattrs; k++)
     if ((p->attribute[p->n_attribute] = attribute(w, &n->attrs[k])))
@@ -167,6 +172,10 @@ const char *emit_onnx(Graph *g, const Net *net, const char *path, const char *hp
                       const char *cmdline) {
   (void)net, (void)hpath;
   Writer w = {.g = g, .a = g->arena};
+  if (g->passes) {  /* after passes (--dump-after): unique names, constants in use */
+    w.names = backend_unique_names(g);
+    graph_count_uses(g);
+  }
   Onnx__GraphProto *gp = NEW(&w, Onnx__GraphProto, 1);
   onnx__graph_proto__init(gp);
   gp->name = graph_name(&w, path);
@@ -182,8 +191,9 @@ const char *emit_onnx(Graph *g, const Net *net, const char *path, const char *hp
   gp->initializer = NEW(&w, Onnx__TensorProto *, g->nvalues);
   for (int i = 0; i < g->nvalues; i++) {
     const Value *v = g->values[i];
-    if (v && v->data && !v->producer && v->input_index < 0)
-      gp->initializer[gp->n_initializer++] = tensor(&w, v, v->name);
+    if (v && v->data && !v->producer && v->input_index < 0 &&
+        (!g->passes || v->nuses || v->output_index >= 0))
+      gp->initializer[gp->n_initializer++] = tensor(&w, v, vname(&w, v));
   }
   /* IR version 3 (opsets up to 8) wants each initializer a graph input
    * too: after the inputs, where the reader takes them for constants */
@@ -191,7 +201,7 @@ const char *emit_onnx(Graph *g, const Net *net, const char *path, const char *hp
   gp->input = NEW(&w, Onnx__ValueInfoProto *, g->ninputs + (irv < 4 ? gp->n_initializer : 0));
   for (int i = 0; i < g->ninputs; i++) {
     const Value *v = g->inputs[i];
-    gp->input[gp->n_input++] = value_info(&w, v->name, v->dt, v->rank, v->dims);
+    gp->input[gp->n_input++] = value_info(&w, vname(&w, v), v->dt, v->rank, v->dims);
   }
   for (size_t i = 0; irv < 4 && i < gp->n_initializer; i++) {
     const Onnx__TensorProto *t = gp->initializer[i];
@@ -201,7 +211,7 @@ const char *emit_onnx(Graph *g, const Net *net, const char *path, const char *hp
   gp->output = NEW(&w, Onnx__ValueInfoProto *, g->noutputs);
   for (int i = 0; i < g->noutputs; i++) {
     const OutputDecl *d = g->decl ? &g->decl[i] : NULL;
-    gp->output[gp->n_output++] = value_info(&w, g->outputs[i]->name, d ? d->dt : DT_UNDEF,
+    gp->output[gp->n_output++] = value_info(&w, vname(&w, g->outputs[i]), d ? d->dt : DT_UNDEF,
                                             d ? d->rank : -1, d ? d->dims : NULL);
   }
 

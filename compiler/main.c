@@ -67,7 +67,8 @@ static void usage(FILE *f) {
           "  --main FILE.c      also write a test bench: FILE.c reads .npy inputs, runs the\n"
           "                     model per sample, writes .npy outputs\n"
           "  --dump-ir          print the IR after the whole pipeline\n"
-          "  --dump-after PASS  print the IR after pass PASS\n"
+          "  --dump-after PASS  print the IR after pass PASS; with -o NAME.bib or NAME.onnx,\n"
+          "                     write the model as it stands after PASS instead\n"
           "  --dump-net         print the netlist: the integer core unrolled into scalar\n"
           "                     operations with exact intervals and widths, as the --target\n"
           "                     (or -o) backend gets it (implies --fixed)\n"
@@ -169,6 +170,27 @@ static Graph *load(Options *o) {
   return g;
 }
 
+/* The model after its pipeline's passes up to o->dump_after, for a
+ * backend that prints the model (--dump-after PASS -o m.bib / m.onnx). */
+static Graph *load_until(Options *o) {
+  Graph *g = model_import(o->model, o->binds, o->nbinds);
+  const char *const *pl = pipeline_for(g, &o->po);
+  int n = 0;
+  while (pl[n] && strcmp(pl[n], o->dump_after) != 0)
+    n++;
+  if (!pl[n]) {
+    char *names = "";
+    for (int i = 0; pl[i]; i++)
+      names = arena_printf(o->a, "%s%s%s", names, i ? ", " : "", pl[i]);
+    error_at(NULL, NULL, "--dump-after %s: this model's passes are %s (the options choose them)",
+             o->dump_after, names);
+  }
+  const char **upto = arena_alloc(o->a, sizeof *upto * (size_t)(n + 2));
+  memcpy(upto, pl, sizeof *upto * (size_t)(n + 1));
+  pipeline_run_opts(g, upto, NULL, &o->po);
+  return g;
+}
+
 /* Gives g (as read) the types of the graph outputs it does not declare (a
  * .bib file declares none) from shape inference on a second reading. */
 static void declare_output_types(Graph *g, const Options *o) {
@@ -217,8 +239,13 @@ static int cmd_compile(int argc, char **argv) {
   if (o.main_out && (strcmp(o.main_out, o.out) == 0 || (h && strcmp(o.main_out, h) == 0)))
     error_at(NULL, NULL, "--main %s names the same file as -o %s; give the test bench a file "
              "name of its own", o.main_out, o.out);
-  /* a source backend prints the model as read; the others what the passes made */
-  Graph *g = b && b->source ? model_import(o.model, o.binds, o.nbinds) : load(&o);
+  /* a source backend prints the model as read (or after --dump-after's
+   * pass); the others what the passes made */
+  Graph *g = !b || !b->source ? load(&o)
+             : o.dump_after ? load_until(&o)  /* what the passes made, up to one */
+                            : model_import(o.model, o.binds, o.nbinds);
+  if (b && b->source && o.dump_after)
+    backend_check_model_ops(g, b->kind);
   if (b && b->output_types)
     declare_output_types(g, &o);
   if (o.dump_ir)

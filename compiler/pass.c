@@ -225,6 +225,7 @@ void pipeline_run_opts(Graph *g, const char *const *pipeline, const char *dump_a
       p->run_opts(g, o ? o : &unset);
     else
       p->run(g);
+    g->passes++;
     ir_verify(g);
     if (dump_after && strcmp(dump_after, p->name) == 0)
       ir_dump(g, stdout);

@@ -137,6 +137,26 @@ int graph_annotated(const Graph *g, int prune) {
   return asks(g->annot, prune);
 }
 
+static const Annot *drop(Graph *g, const Annot *a, int prune) {
+  if (!asks(a, prune))
+    return a;
+  Annot *r = arena_alloc(g->arena, sizeof *r);
+  *r = *a;
+  if (prune)
+    r->prune = -1;
+  else
+    memset(r->key, 0, sizeof r->key);
+  return asks(r, !prune) ? r : NULL;
+}
+
+void graph_drop_annots(Graph *g, int prune) {
+  g->annot = drop(g, g->annot, prune);
+  for (int i = 0; i < g->nnodes; i++)
+    g->nodes[i]->annot = drop(g, g->nodes[i]->annot, prune);
+  for (int i = 0; i < g->ninputs; i++)
+    g->inputs[i]->annot = drop(g, g->inputs[i]->annot, prune);
+}
+
 int64_t value_numel(const Value *v) {
   int64_t n = 1;
   for (int i = 0; i < v->rank; i++)

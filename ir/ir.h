@@ -188,6 +188,7 @@ typedef struct Graph {
   int64_t max_elements;      /* the largest tensor infer_shapes accepts (0: IR_MAX_ELEMENTS) */
   struct OutputDecl *decl;   /* per graph output: the model's declared type, or NULL */
   const Annot *annot;        /* the model-wide precision / pruning request, or NULL */
+  int passes;                /* passes run on it so far (0: as read) */
 } Graph;
 /* A graph output's type as the model declares it, which shape inference
  * must confirm: dt 0 (undeclared), rank -1 (no shape), dims[d] -1
@@ -256,6 +257,10 @@ void graph_count_uses(Graph *g);
 /* Whether g or one of its nodes carries an annotation asking for a
  * precision (prune 0) or for pruning (prune 1). */
 int graph_annotated(const Graph *g, int prune);
+/* Drops the requests for pruning (prune 1) or for precisions (prune 0)
+ * from g's annotations: the pass that honoured them calls it, so that a
+ * model printed after it (--dump-after) does not ask again. */
+void graph_drop_annots(Graph *g, int prune);
 int64_t value_numel(const Value *v);
 /* Element count of dims, or -1 if it exceeds IR_MAXELEMS (or overflows). */
 int64_t dims_numel_checked(const int64_t *dims, int rank);

@@ -145,6 +145,7 @@ void prune(Graph *g, double fraction) {
     note(g->file, "prune: %lld of %lld weights are zero now, %d layer%s pruned by %s own @prune",
          (long long)pruned, (long long)all, ngroups - 1, ngroups == 2 ? "" : "s",
          ngroups == 2 ? "its" : "their");
+  graph_drop_annots(g, 1);
   if (!pruned)
     return;
   for (int i = 0; i < g->nnodes; i++) {  /* the copies of the groups that changed */

@@ -430,8 +430,8 @@ void quantize_ptq(Graph *g, const PassOptions *o) {
     Node *n = g->nodes[i];
     if (op_is_qonnx(n->op) || n->op == OP_QUANTIZELINEAR || n->op == OP_DEQUANTIZELINEAR)
       error_node(g, n, "the model is already quantized; post-training quantization (--precision, "
-                 "--config, --calibrate, a .bib file's @precision or fixed-point input types) "
-                 "is for float models: use --fixed");
+                 "--config, --calibrate%s) is for float models: use --fixed",
+                 graph_annotated(g, 0) ? ", a .bib file's @precision or fixed-point input types" : "");
   }
   if (o->calibrate)
     P.range = calibrate(g, o->calibrate);
@@ -467,5 +467,6 @@ void quantize_ptq(Graph *g, const PassOptions *o) {
     graph_count_uses(g);
   }
   ptq_config_check_used(g->arena, P.cfg);
+  graph_drop_annots(g, 0);
   graph_count_uses(g);
 }

@@ -8,7 +8,9 @@
 # (`bibc X.bib -o p1.bib`), the print printed again (p2.bib): p1 and p2
 # are the same but for the first line, and X and p1 give the same C.
 # annotated.bib's @precision and @prune must act as --config and a pruned
-# constant do (annotated_twin.bib, annotated.yml).
+# constant do (annotated_twin.bib, annotated.yml).  And the model after
+# quantize_ptq (--dump-after), printed and exported, runs with --fixed as
+# the post-training quantization did.
 #
 #   tests/dsl/run_twins.sh --bibc B --randnpy R
 set -u
@@ -80,6 +82,44 @@ if [ -n "$why" ]; then
 else
   pass=$((pass + 1))
 fi
+# after a pass: --dump-after quantize_ptq -o X.bib / X.onnx writes the
+# quantized model (QONNX Quant nodes), which --fixed runs as the
+# post-training quantization did (annotated.bib; jet_mlp.onnx with
+# --precision), and nothing on stdout; after lower_fixed (bibc's own
+# operators) it is an error that leaves no file
+after() {  # NAME MODEL SHAPE OPTIONS...
+  name=$1 model=$2 shape=$3
+  shift 3
+  total=$((total + 1))
+  rm -rf "$work/p" && mkdir -p "$work/p"
+  why=""
+  "$randnpy" -r -3 3 "$work/p/x.npy" f4 13 500 $shape || why="randnpy failed"
+  [ -z "$why" ] && { "$bibc" run "$model" "$@" -i "$work/p/x.npy" -o "$work/p/want" 2> "$work/err" ||
+    why="run failed"; }
+  for f in q.bib q.onnx; do
+    [ -n "$why" ] && break
+    (cd "$work/p" && "$bibc" "$model" "$@" --dump-after quantize_ptq -o $f > out) 2>> "$work/err" ||
+      why="--dump-after quantize_ptq -o $f failed"
+    [ -z "$why" ] && [ -s "$work/p/out" ] && why="--dump-after -o $f printed on stdout"
+    [ -z "$why" ] && ! grep -q Quant "$work/p/q.bib" && why="no Quant in q.bib"
+    [ -z "$why" ] && { "$bibc" run "$work/p/$f" --fixed -i "$work/p/x.npy" -o "$work/p/got" 2>> "$work/err" &&
+      diff -r "$work/p/want" "$work/p/got" > /dev/null || why="$f --fixed differs"; }
+    rm -rf "$work/p/got"
+  done
+  if [ -z "$why" ]; then
+    mkdir "$work/p/lf"
+    (cd "$work/p/lf" && ! "$bibc" "$model" "$@" --dump-after lower_fixed -o m.bib 2> err &&
+      grep -q "bibc's own" err && [ "$(ls)" = err ]) || why="--dump-after lower_fixed -o m.bib did not fail cleanly"
+  fi
+  if [ -n "$why" ]; then
+    echo "FAIL after $name: $why"
+    sed 's/^/    /' "$work/err" | head -5
+  else
+    pass=$((pass + 1))
+  fi
+}
+after annotated "$m/annotated.bib" 4
+after jet_mlp "$here/../../examples/jet_mlp.onnx" 16 --precision "fixed<16,6,RND,SAT>"
 # reprint BIB: printing is a fixed point, and keeps the model
 reprint() {
   total=$((total + 1))
