@@ -101,7 +101,7 @@ void dsl_input(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t,
 void dsl_const(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t, DslVal *init);
 void dsl_node(Dsl *d, const char *label, DslName *outs, const char *op, const SrcLoc *oploc,
               DslArg *args, const Annot *annot);
-/* dsl_annot.c: adds @what(args) at loc to a (NULL: a new one); returns it. */
+/* dsl_sugar.c: adds @what(args) at loc to a (NULL: a new one); returns it. */
 Annot *dsl_annot(Dsl *d, Annot *a, const char *what, const SrcLoc *loc, DslArg *args);
 /* A fixed-point element type as written (fixed<W,I...>, ufixed<...>,
  * int<W>, ap_ forms, or bibc's exact fixed<s,W,F>) in hls4ml's spelling;
@@ -110,6 +110,10 @@ const char *dsl_fixed_type(Dsl *d, const char *s);
 /* An input's annotation: a's, with the result type t->fix gives; checks
  * what an input may carry (no @prune, no weight, bias or accum). */
 const Annot *dsl_input_annot(Dsl *d, const Annot *a, const DslType *t);
+/* A layer name (Dense, Conv1D, Conv2D): its operator and the rank its
+ * weight (input 1) must have, checked by dsl_check_layer; -1 if none. */
+int dsl_layer(const char *name, int *wrank);
+void dsl_check_layer(const Node *n, int wrank, const SrcLoc *loc);
 /* The value of number k of the store as a double. */
 double dsl_num_f(const Dsl *d, int64_t k);
 void dsl_output(Dsl *d, DslName *names);

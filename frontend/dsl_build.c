@@ -500,10 +500,12 @@ static void set_attr(Dsl *d, Node *n, Attr *a, const DslArg *g) {
 void dsl_node(Dsl *d, const char *label, DslName *outs, const char *opname, const SrcLoc *oploc,
               DslArg *args, const Annot *annot) {
   Graph *g = d->g;
-  int op = op_lookup(opname);
+  int wrank = 0, op = op_lookup(opname);
   if (op < 0)
-    error_loc(oploc, "unknown operator '%s' (names as in ONNX, e.g. MatMul, Conv, Relu; "
-              "'bibc --list-ops' lists them)", opname);
+    op = dsl_layer(opname, &wrank);  /* Dense, Conv1D, Conv2D */
+  if (op < 0)
+    error_loc(oploc, "unknown operator '%s' (names as in ONNX, e.g. MatMul, Conv, Relu, or the "
+              "layers Dense, Conv1D, Conv2D; 'bibc --list-ops' lists them)", opname);
   if (op_is_internal((OpKind)op))
     error_loc(oploc, "%s is made by bibc's passes; a model cannot use it", opname);
   int nin = 0, nattr = 0, nout = 0;
@@ -522,6 +524,8 @@ void dsl_node(Dsl *d, const char *label, DslName *outs, const char *opname, cons
   if (d->nodes == MAX_STATEMENTS)
     error_loc(oploc, "over %d operators in one model", MAX_STATEMENTS);
   Node *n = node_new(g, (OpKind)op, nin, nout);
+  if (wrank)
+    n->optype = opname;  /* messages say the layer name */
   n->index = d->nodes++;
   n->name = label ? label : "";
   n->loc = *oploc;
@@ -560,4 +564,6 @@ void dsl_node(Dsl *d, const char *label, DslName *outs, const char *opname, cons
   }
   if (n->op == OP_CONSTANT)
     constant_node_value(g, n);
+  if (wrank)
+    dsl_check_layer(n, wrank, oploc);
 }

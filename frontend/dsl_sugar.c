@@ -1,18 +1,24 @@
 /*
- * dsl_annot.c - the model language's annotations (doc/dsl.md), written
- * before an operator (for that node) or before the model line (for the
- * whole model), in --config's vocabulary:
+ * dsl_sugar.c - the model language's conveniences over ONNX's vocabulary
+ * (doc/dsl.md), each turned into plain IR:
+ *
+ * Annotations, written before an operator (for that node), an input or
+ * the model line (for the whole model), in --config's vocabulary:
  *
  *   @precision("fixed<16,6>")                     weight, bias and result
  *   @precision(weight="fixed<8,2>", bias="fixed<12,4>", result="ufixed<12,4>",
  *              accum="fixed<24,10>", rounding="RND", saturation="SAT")
  *   @prune(0.4)                                   zero 40 % of the weights
  *
- * They are collected into one Annot that the statement takes.  The strings
- * are kept as written, each with its place: quantize_ptq (ptq_config.c)
- * reads the types and modes and points at the string when one is wrong, as
- * it does for a --config file.  Here: the annotation's name, its keys, each
+ * are collected into one Annot that the statement takes.  The strings are
+ * kept as written, each with its place: quantize_ptq (ptq_config.c) reads
+ * the types and modes and points at the string when one is wrong, as it
+ * does for a --config file.  Here: the annotation's name, its keys, each
  * key once, string values, and the fraction of @prune.
+ *
+ * Fixed-point input types (input x: fixed<8,3>[1, 4]): a float32 input
+ * with that precision.  Layer names (Dense, Conv1D, Conv2D, as hls4ml and
+ * --config's LayerType say): the ONNX operator they are.
  */
 #include <stdio.h>
 #include <string.h>
@@ -114,4 +120,27 @@ const Annot *dsl_input_annot(Dsl *d, const Annot *a, const DslType *t) {
   r->key[ANNOT_RESULT] = t->fix;
   r->at[ANNOT_RESULT] = t->loc;
   return r;
+}
+
+/* ---- layer names ---- */
+
+static const struct { const char *name; OpKind op; int wrank; } layers[] = {
+  {"Dense", OP_GEMM, 2},     /* y = x W + b: Gemm(x, W, b), x [batch, in], W [in, out] */
+  {"Conv1D", OP_CONV, 3},    /* Conv with a 3-d weight [out, in/group, k] */
+  {"Conv2D", OP_CONV, 4},    /* Conv with a 4-d weight [out, in/group, kh, kw] */
+};
+
+int dsl_layer(const char *name, int *wrank) {
+  for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++)
+    if (strcmp(layers[i].name, name) == 0) {
+      *wrank = layers[i].wrank;
+      return (int)layers[i].op;
+    }
+  return -1;
+}
+
+void dsl_check_layer(const Node *n, int wrank, const SrcLoc *loc) {
+  const Value *w = n->nin > 1 ? n->in[1] : NULL;
+  if (w && w->shape_known && w->rank != wrank)
+    error_loc(loc, "%s takes a %d-d weight; '%s' is %d-d", n->optype, wrank, w->name, w->rank);
 }
