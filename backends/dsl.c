@@ -268,6 +268,16 @@ static void put_annot(Printer *p, const Annot *a) {
     put_float(p->f, a->prune, 0, 1);
     fputs(")\n", p->f);
   }
+  for (const Annot *e = a->next; e; e = e->next) {  /* the model line's per layer type */
+    fputs("@precision(layer=", p->f);
+    put_string(p, e->layer);
+    for (int k = 0; k < ANNOT_NKEYS; k++)
+      if (e->key[k]) {
+        fprintf(p->f, ", %s=", annot_key_names[k]);
+        put_string(p, e->key[k]);
+      }
+    fputs(")\n", p->f);
+  }
 }
 
 static void put_node(Printer *p, const Node *n) {

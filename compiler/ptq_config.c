@@ -341,6 +341,20 @@ static void add_annotations(Arena *a, PtqConfig *c, const Graph *g) {
         c->model.var[k] = m.var[k];
     c->model.round = c->model.round >= 0 ? c->model.round : m.round;
     c->model.ovf = c->model.ovf >= 0 ? c->model.ovf : m.ovf;
+    int nt = 0;  /* @precision(layer=...): LayerType levels, ahead of the file's */
+    for (const Annot *e = g->annot->next; e; e = e->next)
+      nt++;
+    if (nt) {
+      PtqLevel *t = arena_alloc(a, sizeof *t * (size_t)(nt + c->ntypes));
+      nt = 0;
+      for (const Annot *e = g->annot->next; e; e = e->next) {
+        annot_level(a, e, &t[nt]);
+        t[nt++].key = e->layer;
+      }
+      memcpy(t + nt, c->types, sizeof *t * (size_t)c->ntypes);
+      c->types = t;
+      c->ntypes += nt;
+    }
   }
   int n = 0;
   for (int i = 0; i < g->nnodes; i++)

@@ -110,6 +110,8 @@ const char *dsl_fixed_type(Dsl *d, const char *s);
 /* An input's annotation: a's, with the result type t->fix gives; checks
  * what an input may carry (no @prune, no weight, bias or accum). */
 const Annot *dsl_input_annot(Dsl *d, const Annot *a, const DslType *t);
+/* An operator's annotation: one for a layer type is an error. */
+void dsl_node_annot(const Annot *a);
 /* A layer name (Dense, Conv1D, Conv2D): its operator and the rank its
  * weight (input 1) must have, checked by dsl_check_layer; -1 if none. */
 int dsl_layer(const char *name, int *wrank);

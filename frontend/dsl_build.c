@@ -526,6 +526,7 @@ void dsl_node(Dsl *d, const char *label, DslName *outs, const char *opname, cons
   Node *n = node_new(g, (OpKind)op, nin, nout);
   if (wrank)
     n->optype = opname;  /* messages say the layer name */
+  dsl_node_annot(annot);
   n->index = d->nodes++;
   n->name = label ? label : "";
   n->loc = *oploc;

@@ -9,6 +9,7 @@
  *   @precision(weight="fixed<8,2>", bias="fixed<12,4>", result="ufixed<12,4>",
  *              accum="fixed<24,10>", rounding="RND", saturation="SAT")
  *   @prune(0.4)                                   zero 40 % of the weights
+ *   @precision(layer="Dense", weight="fixed<8,2>")  (model line) LayerType
  *
  * are collected into one Annot that the statement takes.  The strings are
  * kept as written, each with its place: quantize_ptq (ptq_config.c) reads
@@ -38,6 +39,8 @@ static void precision(Annot *a, const SrcLoc *loc, const DslArg *args) {
     error_loc(loc, "@precision needs a type: @precision(\"fixed<16,6>\"), or keys "
               "weight=, bias=, result=, accum=, rounding=, saturation=");
   for (const DslArg *g = args; g; g = g->next) {
+    if (g->attr && strcmp(g->name, "layer") == 0)
+      continue;  /* dsl_annot's */
     if (!g->val || g->val->kind != DV_STRING)
       error_loc(&g->loc, "@precision takes strings: a type such as \"fixed<16,6>\" (for weight, "
                 "bias and result), or KEY=\"...\"");
@@ -51,7 +54,7 @@ static void precision(Annot *a, const SrcLoc *loc, const DslArg *args) {
       k++;
     if (k == ANNOT_NKEYS)
       error_loc(&g->loc, "@precision has no key '%s' (weight, bias, result, accum, rounding, "
-                "saturation)", g->name);
+                "saturation, and on the model line layer)", g->name);
     set(a, k, g);
   }
 }
@@ -77,7 +80,34 @@ Annot *dsl_annot(Dsl *d, Annot *a, const char *what, const SrcLoc *loc, DslArg *
     a->prune = -1;
     d->annot_line = loc->line;  /* until dsl_model or dsl_node takes it */
   }
-  if (strcmp(what, "precision") == 0)
+  const DslArg *layer = NULL;
+  for (const DslArg *g = args; g && strcmp(what, "precision") == 0; g = g->next)
+    if (g->attr && strcmp(g->name, "layer") == 0)
+      layer = g;
+  int wrank;
+  if (layer) {  /* @precision(layer="Dense", ...): an entry of its own, like LayerType */
+    if (!layer->val || layer->val->kind != DV_STRING ||
+        (op_lookup(layer->val->s) < 0 && dsl_layer(layer->val->s, &wrank) < 0))
+      error_loc(&layer->loc, "@precision: layer= takes an operator or layer name in quotes, "
+                "such as \"Dense\", \"Conv2D\" or \"Relu\"");
+    Annot *e = dsl_alloc(d, sizeof *e);
+    e->prune = -1;
+    e->layer = layer->val->s;
+    e->layer_at = layer->val->loc;
+    precision(e, loc, args);
+    int any = 0;
+    for (int k = 0; k < ANNOT_NKEYS; k++)
+      any |= e->key[k] != NULL;
+    if (!any)
+      error_loc(loc, "@precision(layer=\"%s\") gives no type: add weight=, bias=, result=, "
+                "accum=, rounding= or saturation=", e->layer);
+    Annot *t = a;
+    for (; t->next; t = (Annot *)t->next)  /* (entries are this file's own) */
+      if (strcmp(t->next->layer, e->layer) == 0)
+        error_loc(&e->layer_at, "@precision(layer=\"%s\") is given twice (first at line %d)",
+                  e->layer, t->next->layer_at.line);
+    t->next = e;
+  } else if (strcmp(what, "precision") == 0)
     precision(a, loc, args);
   else if (strcmp(what, "prune") == 0)
     prune(d, a, loc, args);
@@ -99,7 +129,14 @@ const char *dsl_fixed_type(Dsl *d, const char *s) {
   return s;  /* hls4ml's spelling, read (and checked) by quantize_ptq */
 }
 
+void dsl_node_annot(const Annot *a) {
+  if (a && a->next)
+    error_loc(&a->next->layer_at, "@precision(layer=...) sets a type for every layer of a kind: "
+              "it goes before the model line");
+}
+
 const Annot *dsl_input_annot(Dsl *d, const Annot *a, const DslType *t) {
+  dsl_node_annot(a);
   if (a && a->prune >= 0)
     error_loc(&a->prune_at, "@prune zeroes weights: it goes before a layer or the model line, "
               "not an input");

@@ -124,7 +124,7 @@ static int asks(const Annot *a, int prune) {
   for (int k = 0; k < ANNOT_NKEYS; k++)
     if (a->key[k])
       return 1;
-  return 0;
+  return a->next != NULL;  /* @precision(layer=...) entries */
 }
 
 int graph_annotated(const Graph *g, int prune) {
@@ -142,10 +142,12 @@ static const Annot *drop(Graph *g, const Annot *a, int prune) {
     return a;
   Annot *r = arena_alloc(g->arena, sizeof *r);
   *r = *a;
-  if (prune)
+  if (prune) {
     r->prune = -1;
-  else
+  } else {
     memset(r->key, 0, sizeof r->key);
+    r->next = NULL;
+  }
   return asks(r, !prune) ? r : NULL;
 }
 

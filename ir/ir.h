@@ -146,6 +146,9 @@ typedef struct Annot {
   SrcLoc at[ANNOT_NKEYS];
   double prune;              /* the fraction of the weights zeroed; < 0: not given */
   SrcLoc prune_at;
+  const char *layer;         /* a model line's @precision(layer=...): for that layer type */
+  SrcLoc layer_at;
+  const struct Annot *next;  /* the model line: its @precision(layer=...) entries */
 } Annot;
 
 struct Node {
