@@ -351,7 +351,8 @@ static void add_annotations(Arena *a, PtqConfig *c, const Graph *g) {
         annot_level(a, e, &t[nt]);
         t[nt++].key = e->layer;
       }
-      memcpy(t + nt, c->types, sizeof *t * (size_t)c->ntypes);
+      if (c->ntypes)  /* (memcpy from NULL is undefined even for 0 bytes) */
+        memcpy(t + nt, c->types, sizeof *t * (size_t)c->ntypes);
       c->types = t;
       c->ntypes += nt;
     }
@@ -381,7 +382,8 @@ static void add_annotations(Arena *a, PtqConfig *c, const Graph *g) {
     l[n].tensor_only = l[n].used = 1;
     n++;
   }
-  memcpy(l + n, c->layers, sizeof *l * (size_t)c->nlayers);
+  if (c->nlayers)
+    memcpy(l + n, c->layers, sizeof *l * (size_t)c->nlayers);
   c->layers = l;
   c->nlayers += n;
 }
