@@ -103,19 +103,6 @@ const char **backend_unique_names(Graph *g) {
   return names;
 }
 
-void backend_check_model_ops(const Graph *g, const char *what) {
-  for (int i = 0; i < g->nnodes; i++) {
-    const Node *n = g->nodes[i];
-    int fixed = 0;
-    for (int k = 0; k < n->nout; k++)
-      fixed |= n->out[k] && n->out[k]->fx.w > 0;
-    if (op_is_internal(n->op) || fixed)
-      error_node(g, n, "after this pass the graph holds bibc's own %s, which the %s writer cannot write: "
-                 "print it after an earlier pass (infer_shapes, fold_batchnorm, prune or "
-                 "quantize_ptq)", fixed ? "fixed-point values" : "operators", what);
-  }
-}
-
 char *backend_names(Arena *a, const char *sep, const char *last, int checked) {
   int n = 0, k = 0;
   for (int i = 0; i < nbackends; i++)

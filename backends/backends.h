@@ -36,7 +36,7 @@ typedef struct Backend {
   BackendCheck check;        /* how 'bibc verify' checks it */
   const char *cflags;        /* CHECK_CC: extra compiler flags, blank-separated, or NULL */
   int clocked;               /* a clocked module: compiling prints its latency */
-  int source;                /* prints the model as read, before any pass */
+  int source;                /* prints the model as read (or after --dump-after PASS) */
   int output_types;          /* source: writes each graph output's type; the compiler
                                 gives undeclared ones from shape inference */
 } Backend;
@@ -48,10 +48,6 @@ const Backend *backend_for_output(const char *path);    /* longest suffix match;
  * if b writes no header (whatever path's ending); NULL if b writes one and
  * path ends in no suffix of the table. */
 char *backend_header_path(Arena *a, const Backend *b, const char *path);
-/* For a source backend given a graph after passes (--dump-after PASS): a
- * user error if g holds what only bibc's IR can say (its own operators,
- * fixed-point values), naming the first such node; what is the format. */
-void backend_check_model_ops(const Graph *g, const char *what);
 /* By value id: a unique name for each value whose name an earlier value
  * (by id) has already (passes may reuse one: y, then a Quant of it called
  * y), NAME#ID; NULL for the others, which keep theirs.  O(V log V). */
@@ -68,9 +64,9 @@ const char *emit_dsl(Graph *g, const Net *net, const char *path, const char *hpa
                      const char *cmdline);
 
 /* ---- onnx.c ---- */
-/* Writes g, as read (before any pass), as a standard ONNX model (QONNX
- * operators in the domain qonnx.custom_op.general) that reads back to the
- * same graph. */
+/* Writes g, as read (or after --dump-after's pass), as a standard ONNX
+ * model (QONNX operators in the domain qonnx.custom_op.general) that reads
+ * back to the same graph. */
 const char *emit_onnx(Graph *g, const Net *net, const char *path, const char *hpath,
                       const char *cmdline);
 

@@ -33,7 +33,6 @@ static const char *vname(const Printer *p, const Value *v) {
   return p->names && p->names[v->id] ? p->names[v->id] : v->name;
 }
 
-
 static const char *const keywords[] = {"model", "opset", "input", "output", "const", "include",
                                        "file", "inf", "nan", "_"};
 
@@ -263,9 +262,9 @@ static void put_annot(Printer *p, const Annot *a) {
     }
   if (!first)
     fputs(")\n", p->f);
-  if (a->prune >= 0) {
+  if (a->zero_fraction >= 0) {
     fputs("@prune(", p->f);
-    put_float(p->f, a->prune, 0, 1);
+    put_float(p->f, a->zero_fraction, 0, 1);
     fputs(")\n", p->f);
   }
   for (const Annot *e = a->next; e; e = e->next) {  /* the model line's per layer type */

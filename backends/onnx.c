@@ -1,5 +1,5 @@
 /*
- * onnx.c - the ONNX writer: a graph as bibc read it (before any pass), from
+ * onnx.c - the ONNX writer: a graph as bibc read it (or after --dump-after's pass), from
  * an ONNX file or a model-language file, written as a standard ONNX model
  * (QONNX operators in the domain qonnx.custom_op.general) that onnx_import
  * reads back to the same graph: the same values with the same names, types
@@ -8,7 +8,9 @@
  * inputs and outputs keep their order (IR version 3, for opsets up to 8,
  * lists the initializers as inputs too), outputs keep the type the model
  * declared (a .bib file declares none: main.c infers them first, as the
- * Backend row's output_types asks).
+ * Backend row's output_types asks).  After --dump-after's pass: the
+ * constants still read, and a value whose name an earlier one has is
+ * NAME#ID (backend_unique_names).
  * The model is built with protobuf-c structures that point into the
  * graph (weights are not copied), sized, and packed once.
  */

@@ -191,6 +191,22 @@ static Graph *load_until(Options *o) {
   return g;
 }
 
+/* For a backend that prints the model, given it after --dump-after's pass:
+ * a user error if g holds what only bibc's IR can say (its own operators,
+ * fixed-point values), naming the first such node; what is the format. */
+static void check_model_ops(const Graph *g, const char *what) {
+  for (int i = 0; i < g->nnodes; i++) {
+    const Node *n = g->nodes[i];
+    int fixed = 0;
+    for (int k = 0; k < n->nout; k++)
+      fixed |= n->out[k] && n->out[k]->fx.w > 0;
+    if (op_is_internal(n->op) || fixed)
+      error_node(g, n, "after this pass the graph holds bibc's own %s, which the %s writer "
+                 "cannot write: print it after an earlier pass (infer_shapes, fold_batchnorm, "
+                 "prune or quantize_ptq)", fixed ? "fixed-point values" : "operators", what);
+  }
+}
+
 /* Gives g (as read) the types of the graph outputs it does not declare (a
  * .bib file declares none) from shape inference on a second reading. */
 static void declare_output_types(Graph *g, const Options *o) {
@@ -245,7 +261,7 @@ static int cmd_compile(int argc, char **argv) {
              : o.dump_after ? load_until(&o)  /* what the passes made, up to one */
                             : model_import(o.model, o.binds, o.nbinds);
   if (b && b->source && o.dump_after)
-    backend_check_model_ops(g, b->kind);
+    check_model_ops(g, b->kind);
   if (b && b->output_types)
     declare_output_types(g, &o);
   if (o.dump_ir)

@@ -366,19 +366,15 @@ static void add_annotations(Arena *a, PtqConfig *c, const Graph *g) {
     return;
   PtqLevel *l = arena_alloc(a, sizeof *l * (size_t)(n + c->nlayers));
   n = 0;
-  for (int i = 0; i < g->ninputs; i++)
-    if (g->inputs[i]->annot) {  /* an input's type: the quantizer quantize_ptq puts on it */
-      annot_level(a, g->inputs[i]->annot, &l[n]);
-      l[n].key = g->inputs[i]->name;
-      l[n].tensor_only = l[n].used = 1;
-      n++;
-    }
-  for (int i = 0; i < g->nnodes; i++) {
-    const Node *nd = g->nodes[i];
-    if (!nd->annot || !nd->nout || !nd->out[0])
+  for (int i = 0; i < g->ninputs + g->nnodes; i++) {
+    /* an input's: its type (the quantizer quantize_ptq puts on it); a node's: its layer's */
+    const Node *nd = i < g->ninputs ? NULL : g->nodes[i - g->ninputs];
+    const Value *v = nd ? (nd->nout ? nd->out[0] : NULL) : g->inputs[i];
+    const Annot *an = nd ? nd->annot : v->annot;
+    if (!an || !v)
       continue;
-    annot_level(a, nd->annot, &l[n]);
-    l[n].key = nd->out[0]->name;
+    annot_level(a, an, &l[n]);
+    l[n].key = v->name;
     l[n].tensor_only = l[n].used = 1;
     n++;
   }

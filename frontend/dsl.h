@@ -6,6 +6,8 @@
  */
 #ifndef BIBC_DSL_H
 #define BIBC_DSL_H
+#include <string.h>
+
 #include "frontend.h"
 
 /* Every number of the file (and its includes) as written, in order: each
@@ -117,7 +119,14 @@ void dsl_node_annot(const Annot *a);
 int dsl_layer(const char *name, int *wrank);
 void dsl_check_layer(const Node *n, int wrank, const SrcLoc *loc);
 /* The value of number k of the store as a double. */
-double dsl_num_f(const Dsl *d, int64_t k);
+static inline double dsl_num_f(const Dsl *d, int64_t k) {
+  double f;
+  switch (d->nums.kind[k]) {
+  case NUM_INT: return (double)(int64_t)d->nums.bits[k];
+  case NUM_BIG: return (double)d->nums.bits[k];
+  default: memcpy(&f, &d->nums.bits[k], sizeof f); return f;
+  }
+}
 void dsl_output(Dsl *d, DslName *names);
 DslType *dsl_type(Dsl *d, const char *dtype, const SrcLoc *loc);
 DslVal *dsl_tensor(Dsl *d, const DslType *t, DslVal *init);      /* TYPE[dims] list */

@@ -127,15 +127,6 @@ DslVal *dsl_nums(Dsl *d, int64_t start, int64_t n, int scalar, const SrcLoc *loc
 
 static int64_t num_int(const Dsl *d, int64_t k) { return (int64_t)d->nums.bits[k]; }
 
-double dsl_num_f(const Dsl *d, int64_t k) {
-  double f;
-  switch (d->nums.kind[k]) {
-  case NUM_INT: return (double)(int64_t)d->nums.bits[k];
-  case NUM_BIG: return (double)d->nums.bits[k];
-  default: memcpy(&f, &d->nums.bits[k], sizeof f); return f;
-  }
-}
-
 DslName *dsl_names_reverse(DslName *l) {
   DslName *r = NULL;
   while (l) {
@@ -349,7 +340,6 @@ static void push(Dsl *d, Value ***list, int *n, int *cap, Value *v) {
 void dsl_model(Dsl *d, const char *name, const Annot *annot) {
   d->g->name = name;
   d->g->annot = annot;
-  d->annot_line = 0;
 }
 
 void dsl_opset(Dsl *d, int64_t version, const SrcLoc *loc) {
@@ -363,7 +353,6 @@ void dsl_opset(Dsl *d, int64_t version, const SrcLoc *loc) {
 void dsl_input(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t,
                const Annot *annot) {
   Value *v = define(d, name, loc);
-  d->annot_line = 0;
   v->annot = dsl_input_annot(d, annot, t);
   for (int b = 0; b < d->nbinds; b++)
     if (strcmp(d->binds[b].name, name) == 0) {  /* --const: a constant instead */
@@ -531,7 +520,6 @@ void dsl_node(Dsl *d, const char *label, DslName *outs, const char *opname, cons
   n->name = label ? label : "";
   n->loc = *oploc;
   n->annot = annot;
-  d->annot_line = 0;
   n->opset = op_is_qonnx((OpKind)op) ? 1 : g->opset;
   n->attrs = dsl_alloc(d, sizeof *n->attrs * (size_t)(nattr + 1));
   const char *first = NULL;  /* inline constants are named after the first output */

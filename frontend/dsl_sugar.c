@@ -67,18 +67,18 @@ static void prune(Dsl *d, Annot *a, const SrcLoc *loc, const DslArg *args) {
   double f = dsl_num_f(d, v->start);
   if (!(f >= 0 && f < 1))
     error_loc(&v->loc, "@prune needs a fraction in [0, 1), got %g", f);
-  if (a->prune >= 0)
+  if (a->zero_fraction >= 0)
     error_loc(loc, "@prune is given twice for this statement (first at line %d)",
               a->prune_at.line);
-  a->prune = f;
+  a->zero_fraction = f;
   a->prune_at = *loc;
 }
 
 Annot *dsl_annot(Dsl *d, Annot *a, const char *what, const SrcLoc *loc, DslArg *args) {
   if (!a) {
-    a = dsl_alloc(d, sizeof *a);
-    a->prune = -1;
-    d->annot_line = loc->line;  /* until dsl_model or dsl_node takes it */
+    a = arena_alloc(d->g->arena, sizeof *a);
+    a->zero_fraction = -1;
+    d->annot_line = loc->line;  /* until the grammar reaches the statement that takes it */
   }
   const DslArg *layer = NULL;
   for (const DslArg *g = args; g && strcmp(what, "precision") == 0; g = g->next)
@@ -90,8 +90,8 @@ Annot *dsl_annot(Dsl *d, Annot *a, const char *what, const SrcLoc *loc, DslArg *
         (op_lookup(layer->val->s) < 0 && dsl_layer(layer->val->s, &wrank) < 0))
       error_loc(&layer->loc, "@precision: layer= takes an operator or layer name in quotes, "
                 "such as \"Dense\", \"Conv2D\" or \"Relu\"");
-    Annot *e = dsl_alloc(d, sizeof *e);
-    e->prune = -1;
+    Annot *e = arena_alloc(d->g->arena, sizeof *e);
+    e->zero_fraction = -1;
     e->layer = layer->val->s;
     e->layer_at = layer->val->loc;
     precision(e, loc, args);
@@ -137,7 +137,7 @@ void dsl_node_annot(const Annot *a) {
 
 const Annot *dsl_input_annot(Dsl *d, const Annot *a, const DslType *t) {
   dsl_node_annot(a);
-  if (a && a->prune >= 0)
+  if (a && a->zero_fraction >= 0)
     error_loc(&a->prune_at, "@prune zeroes weights: it goes before a layer or the model line, "
               "not an input");
   for (int k = 0; a && k < ANNOT_NKEYS; k++)
@@ -149,11 +149,11 @@ const Annot *dsl_input_annot(Dsl *d, const Annot *a, const DslType *t) {
     return a;
   if (a && a->key[ANNOT_RESULT])
     error_loc(&a->at[ANNOT_RESULT], "the input's type %s is its precision already", t->fix);
-  Annot *r = dsl_alloc(d, sizeof *r);
+  Annot *r = arena_alloc(d->g->arena, sizeof *r);
   if (a)
     *r = *a;
   else
-    r->prune = -1;
+    r->zero_fraction = -1;
   r->key[ANNOT_RESULT] = t->fix;
   r->at[ANNOT_RESULT] = t->loc;
   return r;

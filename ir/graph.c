@@ -120,7 +120,7 @@ static int asks(const Annot *a, int prune) {
   if (!a)
     return 0;
   if (prune)
-    return a->prune >= 0;
+    return a->zero_fraction >= 0;
   for (int k = 0; k < ANNOT_NKEYS; k++)
     if (a->key[k])
       return 1;
@@ -143,7 +143,7 @@ static const Annot *drop(Graph *g, const Annot *a, int prune) {
   Annot *r = arena_alloc(g->arena, sizeof *r);
   *r = *a;
   if (prune) {
-    r->prune = -1;
+    r->zero_fraction = -1;
   } else {
     memset(r->key, 0, sizeof r->key);
     r->next = NULL;

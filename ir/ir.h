@@ -144,7 +144,7 @@ extern const char *const annot_key_names[ANNOT_NKEYS];  /* "weight", ..., "satur
 typedef struct Annot {
   const char *key[ANNOT_NKEYS];  /* NULL: not given */
   SrcLoc at[ANNOT_NKEYS];
-  double prune;              /* the fraction of the weights zeroed; < 0: not given */
+  double zero_fraction;      /* @prune: the fraction of the weights zeroed; < 0: not given */
   SrcLoc prune_at;
   const char *layer;         /* a model line's @precision(layer=...): for that layer type */
   SrcLoc layer_at;

@@ -93,8 +93,8 @@ static int64_t prune_group(Value **ws, const int *group, int nw, int grp, double
 }
 
 void prune(Graph *g, double fraction) {
-  if (fraction <= 0 && g->annot && g->annot->prune >= 0)
-    fraction = g->annot->prune;  /* the model's @prune; --prune wins */
+  if (fraction <= 0 && g->annot && g->annot->zero_fraction >= 0)
+    fraction = g->annot->zero_fraction;  /* the model's @prune; --prune wins */
   Value **ws = arena_alloc(g->arena, sizeof *ws * (size_t)(g->nvalues + 1));
   Value **copy = arena_alloc(g->arena, sizeof *copy * (size_t)(g->nvalues + 1));
   int *group = arena_alloc(g->arena, sizeof *group * (size_t)(g->nvalues + 1));
@@ -118,8 +118,8 @@ void prune(Graph *g, double fraction) {
     copy[w->id] = c;
     slot[w->id] = nw;
     group[nw] = 0;
-    if (n->annot && n->annot->prune >= 0) {  /* the node's own @prune: its own ranking */
-      frac[ngroups] = n->annot->prune;
+    if (n->annot && n->annot->zero_fraction >= 0) {  /* the node's own @prune: its own ranking */
+      frac[ngroups] = n->annot->zero_fraction;
       group[nw] = ngroups++;
     }
     ws[nw++] = c;
