@@ -244,11 +244,6 @@ static void parse_level(Reader *r, yaml_node_t *map, const char *path, PtqLevel 
   }
 }
 
-/* hls4ml aliases accepted as LayerType keys, besides ONNX op types. */
-static int is_type_alias(const char *k) {
-  return strcmp(k, "Dense") == 0 || strcmp(k, "Conv1D") == 0 || strcmp(k, "Conv2D") == 0;
-}
-
 /* LayerType / LayerName: a map of names to level maps. */
 static PtqLevel *parse_levels(Reader *r, yaml_node_t *map, const char *path, int *n, int types) {
   need_map(r, map, path);
@@ -258,9 +253,11 @@ static PtqLevel *parse_levels(Reader *r, yaml_node_t *map, const char *path, int
     yaml_node_pair_t *p = map->data.mapping.pairs.start + i;
     yaml_node_t *kn = yaml_document_get_node(&r->doc, p->key);
     const char *k = scalar(r, kn, "a layer name");
-    if (types && !is_type_alias(k) && op_lookup(k) < 0)
-      fail_at(r, kn, "unknown layer type '%s' in %s (an ONNX op type such as Gemm or Conv, or "
-              "Dense, Conv1D, Conv2D)", k, path);
+    int wrank;
+    if (types && layer_lookup(k, &wrank) < 0 && op_lookup(k) < 0)
+      fail_at(r, kn, "unknown layer type '%s' in %s", k,
+              arena_printf(r->a, "%s (an ONNX op type such as Gemm or Conv, or %s)", path,
+                           layer_names()));
     lv[i].key = arena_strdup(r->a, k);
     lv[i].line = (int)kn->start_mark.line + 1;
     lv[i].col = (int)kn->start_mark.column + 1;
@@ -436,20 +433,11 @@ PtqConfig *ptq_config_read(Arena *a, const char *precision, const char *file, co
   return c;
 }
 
-/* LayerType key k applies to op. */
-static int type_matches(const char *k, OpKind op) {
-  if (strcmp(k, "Dense") == 0)
-    return op == OP_GEMM || op == OP_MATMUL;
-  if (strcmp(k, "Conv1D") == 0 || strcmp(k, "Conv2D") == 0)
-    return op == OP_CONV;
-  return op_lookup(k) == (int)op;
-}
-
 PtqType ptq_type_for(PtqConfig *c, OpKind op, const char *name, const char *tensor, int var,
                      int *explicit_) {
   PtqLevel *chain[3] = {&c->model, NULL, NULL};
   for (int i = 0; i < c->ntypes; i++)
-    if (type_matches(c->types[i].key, op))
+    if (layer_covers(c->types[i].key, op))
       chain[1] = &c->types[i];
   for (int i = 0; i < c->nlayers; i++)
     if ((name && *name && !c->layers[i].tensor_only && strcmp(c->layers[i].key, name) == 0) ||

@@ -114,9 +114,8 @@ const char *dsl_fixed_type(Dsl *d, const char *s);
 const Annot *dsl_input_annot(Dsl *d, const Annot *a, const DslType *t);
 /* An operator's annotation: one for a layer type is an error. */
 void dsl_node_annot(const Annot *a);
-/* A layer name (Dense, Conv1D, Conv2D): its operator and the rank its
- * weight (input 1) must have, checked by dsl_check_layer; -1 if none. */
-int dsl_layer(const char *name, int *wrank);
+/* A layer name's node (layer_lookup, ir.h) has a weight (input 1) of the
+ * layer's rank. */
 void dsl_check_layer(const Node *n, int wrank, const SrcLoc *loc);
 /* The value of number k of the store as a double. */
 static inline double dsl_num_f(const Dsl *d, int64_t k) {

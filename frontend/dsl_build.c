@@ -491,10 +491,10 @@ void dsl_node(Dsl *d, const char *label, DslName *outs, const char *opname, cons
   Graph *g = d->g;
   int wrank = 0, op = op_lookup(opname);
   if (op < 0)
-    op = dsl_layer(opname, &wrank);  /* Dense, Conv1D, Conv2D */
+    op = layer_lookup(opname, &wrank);  /* Dense, Conv1D, Conv2D */
   if (op < 0)
     error_loc(oploc, "unknown operator '%s' (names as in ONNX, e.g. MatMul, Conv, Relu, or the "
-              "layers Dense, Conv1D, Conv2D; 'bibc --list-ops' lists them)", opname);
+              "layers %s; 'bibc --list-ops' lists them)", opname, layer_names());
   if (op_is_internal((OpKind)op))
     error_loc(oploc, "%s is made by bibc's passes; a model cannot use it", opname);
   int nin = 0, nattr = 0, nout = 0;

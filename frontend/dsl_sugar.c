@@ -87,7 +87,7 @@ Annot *dsl_annot(Dsl *d, Annot *a, const char *what, const SrcLoc *loc, DslArg *
   int wrank;
   if (layer) {  /* @precision(layer="Dense", ...): an entry of its own, like LayerType */
     if (!layer->val || layer->val->kind != DV_STRING ||
-        (op_lookup(layer->val->s) < 0 && dsl_layer(layer->val->s, &wrank) < 0))
+        (op_lookup(layer->val->s) < 0 && layer_lookup(layer->val->s, &wrank) < 0))
       error_loc(&layer->loc, "@precision: layer= takes an operator or layer name in quotes, "
                 "such as \"Dense\", \"Conv2D\" or \"Relu\"");
     Annot *e = arena_alloc(d->g->arena, sizeof *e);
@@ -159,22 +159,7 @@ const Annot *dsl_input_annot(Dsl *d, const Annot *a, const DslType *t) {
   return r;
 }
 
-/* ---- layer names ---- */
-
-static const struct { const char *name; OpKind op; int wrank; } layers[] = {
-  {"Dense", OP_GEMM, 2},     /* y = x W + b: Gemm(x, W, b), x [batch, in], W [in, out] */
-  {"Conv1D", OP_CONV, 3},    /* Conv with a 3-d weight [out, in/group, k] */
-  {"Conv2D", OP_CONV, 4},    /* Conv with a 4-d weight [out, in/group, kh, kw] */
-};
-
-int dsl_layer(const char *name, int *wrank) {
-  for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++)
-    if (strcmp(layers[i].name, name) == 0) {
-      *wrank = layers[i].wrank;
-      return (int)layers[i].op;
-    }
-  return -1;
-}
+/* ---- layer names (ops.h IR_LAYERS) ---- */
 
 void dsl_check_layer(const Node *n, int wrank, const SrcLoc *loc) {
   const Value *w = n->nin > 1 ? n->in[1] : NULL;

@@ -308,6 +308,40 @@ int op_lookup(const char *name) {
   return -1;
 }
 
+static const struct { const char *name; OpKind op; int wrank; OpKind also; } layers[] = {
+#define X(name, op, wrank, also) {name, op, wrank, also},
+  IR_LAYERS(X)
+#undef X
+};
+
+static int find_layer(const char *name) {
+  for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++)
+    if (strcmp(layers[i].name, name) == 0)
+      return (int)i;
+  return -1;
+}
+
+int layer_lookup(const char *name, int *wrank) {
+  int i = find_layer(name);
+  if (i >= 0)
+    *wrank = layers[i].wrank;
+  return i < 0 ? -1 : (int)layers[i].op;
+}
+
+int layer_covers(const char *name, OpKind op) {
+  int i = find_layer(name);
+  return i < 0 ? op_lookup(name) == (int)op : layers[i].op == op || layers[i].also == op;
+}
+
+const char *layer_names(void) {
+  static const char list[] =
+#define X(name, op, wrank, also) ", " name
+      IR_LAYERS(X)
+#undef X
+      ;
+  return list + 2;
+}
+
 /* ---- signatures: the counts and attribute columns of ops.h ---- */
 
 typedef struct OpSig {

@@ -278,6 +278,13 @@ const char *op_name(OpKind op);
 int op_lookup(const char *onnx_name);              /* OpKind or -1 */
 int op_is_qonnx(OpKind op);                        /* a QONNX/FINN custom op */
 int op_is_internal(OpKind op);                     /* made by passes, never imported */
+/* hls4ml's layer names (ops.h IR_LAYERS): layer_lookup gives the operator a
+ * layer name becomes and its weight rank (-1: no such layer), layer_covers
+ * whether a LayerType entry named name applies to op (a layer name or an
+ * operator's own name), layer_names lists them ("Dense, Conv1D, Conv2D"). */
+int layer_lookup(const char *name, int *wrank);
+int layer_covers(const char *name, OpKind op);
+const char *layer_names(void);
 /* The operator table's signature columns (ops.h), for the model language's
  * parser and printer: an op takes op_min_inputs(op) to op_max_inputs(op)
  * inputs (-1: any number, a variadic op), gives at most op_max_outputs(op)

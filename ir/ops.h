@@ -220,5 +220,15 @@
     "axis:i k:i rows:is", \
     "Y = base_c + step_c * count(sign_c * X >= T[c][k])")
 
+/* hls4ml's layer names, which the model language writes as operators
+ * (Dense(x, W, b)) and --config's LayerType uses as keys: X(name, the
+ * operator the model language makes of it, the rank its weight must have,
+ * a second operator a LayerType entry of that name also covers (hls4ml's
+ * Dense is a MatMul too)).  layer_lookup and layer_covers read it. */
+#define IR_LAYERS(X) \
+  X("Dense",  OP_GEMM, 2, OP_MATMUL)  /* y = x W + b, x [batch, in], W [in, out] */ \
+  X("Conv1D", OP_CONV, 3, OP_CONV)    /* weight [out, in/group, k] */ \
+  X("Conv2D", OP_CONV, 4, OP_CONV)    /* weight [out, in/group, kh, kw] */
+
 /* Every op, in OpKind order. */
 #define IR_ALL_OPS(X) IR_ONNX_OPS(X) IR_QONNX_OPS(X) IR_INTERNAL_OPS(X)
