@@ -98,7 +98,8 @@ void dsl_parse_file(Dsl *d, const char *path, const SrcLoc *from);  /* from: the
 void dsl_model(Dsl *d, const char *name, const Annot *annot);
 void dsl_opset(Dsl *d, int64_t version, const SrcLoc *loc);
 void dsl_include(Dsl *d, const char *path, const SrcLoc *loc);
-void dsl_input(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t,
+/* bounds: `in [lo, hi]` (two numbers), or NULL. */
+void dsl_input(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t, DslVal *bounds,
                const Annot *annot);
 void dsl_const(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t, DslVal *init);
 void dsl_node(Dsl *d, const char *label, DslName *outs, const char *op, const SrcLoc *oploc,
@@ -109,6 +110,9 @@ Annot *dsl_annot(Dsl *d, Annot *a, const char *what, const SrcLoc *loc, DslArg *
  * int<W>, ap_ forms, or bibc's exact fixed<s,W,F>) in hls4ml's spelling;
  * NULL if s is none. */
 const char *dsl_fixed_type(Dsl *d, const char *s);
+/* The fraction bits of a fixed-point type in hls4ml spelling (W - I), or
+ * INT32_MIN if s is not one (quantize_ptq checks it in full). */
+int dsl_fixed_frac(const char *s);
 /* An input's annotation: a's, with the result type t->fix gives; checks
  * what an input may carry (no @prune, no weight, bias or accum). */
 const Annot *dsl_input_annot(Dsl *d, const Annot *a, const DslType *t);

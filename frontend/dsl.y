@@ -55,11 +55,11 @@ static void dslyyerror(DSLYYLTYPE *l, yyscan_t scanner, Dsl *d, const char *msg)
 
 %token MODEL "keyword model" OPSET "keyword opset" INPUT "keyword input"
 %token OUTPUT "keyword output" CONST "keyword const" INCLUDE "keyword include" FILE_ "keyword file"
-%token SKIP "_"
+%token SKIP "_" IN "in"
 %token <s> NAME "name" STRING "string"
 %token <u> INT "integer"
 %token <f> FLOAT "number"
-%type <val> literal init
+%type <val> literal init bounds
 %type <range> list items
 %type <index> number
 %type <type> type dims
@@ -80,14 +80,19 @@ stmt:
                                         { dsl_model(d, $4, $1); }
   | OPSET INT                           { dsl_opset(d, $2, AT(@2)); }
   | INCLUDE STRING                      { dsl_include(d, $2, AT(@2)); }
-  | annots INPUT { d->annot_line = 0; } NAME ':' type
-                                        { dsl_input(d, $4, AT(@4), $6, $1); }
+  | annots INPUT { d->annot_line = 0; } NAME ':' type bounds
+                                        { dsl_input(d, $4, AT(@4), $6, $7, $1); }
   | CONST NAME ':' type '=' init        { dsl_const(d, $2, AT(@2), $4, $6); }
   | CONST NAME '=' literal              { dsl_const(d, $2, AT(@2), NULL, $4); }
   | OUTPUT names                        { dsl_output(d, dsl_names_reverse($2)); }
   | annots label outs { d->annot_line = 0; } '=' NAME '(' args ')'
                                         { dsl_node(d, $2, dsl_names_reverse($3), $6, AT(@6),
                                                    dsl_args_reverse($8), $1); }
+  ;
+
+bounds:                                 /* an input's range: in [lo, hi] */
+    %empty                              { $$ = NULL; }
+  | IN '[' number ',' number ']'        { $$ = dsl_nums(d, $3, 2, 0, AT(@1)); }
   ;
 
 annots:                                 /* @precision(...), @prune(F): for the next statement */

@@ -129,6 +129,15 @@ const char *dsl_fixed_type(Dsl *d, const char *s) {
   return s;  /* hls4ml's spelling, read (and checked) by quantize_ptq */
 }
 
+int dsl_fixed_frac(const char *s) {
+  const char *p = strncmp(s, "ap_", 3) == 0 ? s + 3 : s;
+  p += *p == 'u';
+  int w, i;
+  if (sscanf(p, "fixed<%d,%d", &w, &i) == 2)
+    return w - i;
+  return sscanf(p, "int<%d", &w) == 1 ? 0 : INT32_MIN;
+}
+
 void dsl_node_annot(const Annot *a) {
   if (a && a->next)
     error_loc(&a->next->layer_at, "@precision(layer=...) sets a type for every layer of a kind: "

@@ -258,6 +258,37 @@ static void build_relu(Builder *B) {
   }
 }
 
+/* Clip of codes by constant bounds (lower_fixed's fix_clip): a clamp, or
+ * one max or min when a bound is absent; an element already inside the
+ * bounds is itself. */
+static void build_clip(Builder *B) {
+  const Node *n = B->n;
+  const Value *x = n->in[0];
+  NetId *ye = new_elems(B, n->out[0]);
+  NetId b[2] = {NET_NONE, NET_NONE};
+  int64_t k[2] = {INT64_MIN, INT64_MAX};
+  for (int j = 0; j < 2; j++)
+    if (n->nin > j + 1 && n->in[j + 1]) {
+      k[j] = value_get_i64(n->in[j + 1], 0);
+      b[j] = net_const(B->net, k[j]);
+    }
+  for (int64_t i = 0; i < value_numel(x); i++) {
+    NetId e = node_of(B, x, i);
+    const NetNode *en = &B->net->nodes[e];
+    int below = en->lo < k[0], above = en->hi > k[1];
+    if (k[0] > k[1])  /* ONNX: min(max(x, lo), hi) is hi everywhere */
+      ye[i] = b[1];
+    else if (below && above)
+      ye[i] = net_add(B->net, NET_CLAMP, e, b[0], b[1], 0, 0);
+    else if (below)
+      ye[i] = net_add(B->net, NET_MAX, e, b[0], NET_NONE, 0, 0);
+    else if (above)
+      ye[i] = net_add(B->net, NET_MIN, e, b[1], NET_NONE, 0, 0);
+    else
+      ye[i] = e;
+  }
+}
+
 static void build_maxpool(Builder *B) {
   const Node *n = B->n;
   if (n->nout > 1 && n->out[1])
@@ -486,6 +517,7 @@ static void build_node(Builder *B, const Node *n) {
   case OP_CONV: build_conv(B); break;
   case OP_ADD: case OP_SUB: case OP_MUL: build_nary(B); break;
   case OP_RELU: build_relu(B); break;
+  case OP_CLIP: build_clip(B); break;
   case OP_MAXPOOL: build_maxpool(B); break;
   case OP_REQUANT: build_requant(B); break;
   case OP_THRESHOLD: build_threshold(B); break;

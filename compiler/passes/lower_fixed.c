@@ -18,7 +18,8 @@
  *     fraction bits and, per output column, the range of the sum of the
  *     products over the input range.  Gemm becomes MatMul + Add.
  *   - Add/Sub align both operands to the larger F (exact left shift);
- *     Mul adds fraction bits; Relu clips the range; MaxPool and data
+ *     Mul adds fraction bits; Relu, and Clip by bounds on the grid, clip
+ *     the range; MaxPool and data
  *     movement (Reshape, Flatten, Transpose, ...) keep format and range.
  *   - Any other op reading a fixed value gets it back as float32 (ToFloat),
  *     so float tails (Softmax) compute what the float model computes;
@@ -304,6 +305,63 @@ static void fix_passthrough(Fixer *F, Node *n) {
   copy_scale(n->out[0], x);
 }
 
+/* A scalar int64 constant (a Clip bound's code). */
+static Value *code_const(Fixer *F, const char *name, int64_t k) {
+  Value *c = value_new(F->g, name);
+  c->dt = DT_I64;
+  c->rank = 0;
+  c->shape_known = 1;
+  c->data = arena_alloc(F->g->arena, sizeof(int64_t));
+  *(int64_t *)c->data = k;
+  return c;
+}
+
+/* Clip of a fixed value by constant bounds on its grid clamps the codes,
+ * and the range narrows to the bounds (an input's declared range, `input
+ * x: ... in [lo, hi]`, is such a Clip).  A bound off the grid (the clamp
+ * would give a value the format cannot hold), a bound that is not a
+ * constant, or scaled codes: the op computes in float.  An infinite bound
+ * clamps nothing. */
+static void fix_clip(Fixer *F, Node *n) {
+  Value *x = n->in[0];
+  double b[2] = {-INFINITY, INFINITY};
+  int ok = is_fixed(x) && !x->rscale;
+  for (int k = 0; k < 2 && ok; k++) {
+    const Value *c = n->opset >= 11 && n->nin > k + 1 ? n->in[k + 1] : NULL;
+    if (n->opset < 11 && attr_find(n, k ? "max" : "min"))
+      b[k] = attr_float(n, k ? "max" : "min", 0);
+    else if (c && !c->data)
+      ok = 0;
+    else if (c)
+      b[k] = value_get_f64(c, 0);
+    double d = ldexp(b[k], x->fx.f);
+    ok = ok && (isinf(b[k]) || (d == floor(d) && fabs(d) < 4611686018427387904.0));  /* 2^62 */
+  }
+  if (!ok) {
+    float_op(F, n);
+    return;
+  }
+  __int128 lo = isinf(b[0]) ? x->qlo : (__int128)ldexp(b[0], x->fx.f);
+  __int128 hi = isinf(b[1]) ? x->qhi : (__int128)ldexp(b[1], x->fx.f);
+  Value *in[3] = {x, NULL, NULL};
+  if (!isinf(b[0]))
+    in[1] = code_const(F, arena_printf(F->g->arena, "%s.lo", n->out[0]->name), (int64_t)lo);
+  if (!isinf(b[1]))
+    in[2] = code_const(F, arena_printf(F->g->arena, "%s.hi", n->out[0]->name), (int64_t)hi);
+  if (n->nin < 3)
+    n->in = arena_alloc(F->g->arena, sizeof *n->in * 3);
+  n->nin = 3;
+  for (int k = 0; k < 3; k++)
+    n->in[k] = in[k];
+  n->nattrs = 0;  /* Clip-6's min and max are the inputs now */
+  n->opset = n->opset > 13 ? n->opset : 13;  /* integer Clip: opset 12 on */
+  infer_node(F->g, n);
+  /* min(max(q, lo), hi) is monotone in q: the ends of x's range map to the
+   * ends of the result's. */
+  __int128 ylo = min2(max2(x->qlo, lo), hi), yhi = min2(max2(x->qhi, lo), hi);
+  set_fixed(F, n, n->out[0], x->fx.f, ylo, yhi);
+}
+
 /* ArgMax, and TopK with k = 1, of a fixed value compare its codes: an
  * index, 0..len-1, and for TopK the selected value in x's format.  A
  * scale that varies along the compared axis would reorder the values, so
@@ -370,6 +428,7 @@ static FixFn fixer_for(OpKind op) {
   case OP_ADD: case OP_SUB: case OP_MUL: return fix_arith;
   case OP_CONCAT: return fix_concat;
   case OP_ARGMAX: case OP_TOPK: return fix_select;
+  case OP_CLIP: return fix_clip;
   case OP_RELU: case OP_IDENTITY: case OP_FLATTEN: case OP_RESHAPE: case OP_SQUEEZE:
   case OP_UNSQUEEZE: case OP_TRANSPOSE: case OP_DROPOUT: case OP_MAXPOOL:
     return fix_passthrough;

@@ -135,6 +135,24 @@ static void bipolar(Fixer *F, Node *n, int64_t z, int64_t zmax) {
 
 void fix_bipolar(Fixer *F, Node *n) { bipolar(F, n, 0, 0); }
 
+/* The bounds [*lo, *hi] of a float value made by a Clip with constant
+ * bounds (an input's range, `input x: float32[...] in [lo, hi]`), or 0. */
+static int clip_bounds(const Value *x, double *lo, double *hi) {
+  const Node *c = x->producer;
+  if (!c || c->op != OP_CLIP || is_fixed(x))
+    return 0;
+  *lo = -INFINITY, *hi = INFINITY;
+  for (int k = 0; k < 2; k++) {
+    const Value *b = c->opset >= 11 && c->nin > k + 1 ? c->in[k + 1] : NULL;
+    if (b && (!b->data || value_numel(b) != 1))
+      return 0;
+    double v = b ? value_get_f64(b, 0) : c->opset < 11 ? attr_float(c, k ? "max" : "min", NAN) : NAN;
+    if (!isnan(v))
+      *(k ? hi : lo) = v;
+  }
+  return 1;
+}
+
 /* Quant(X, scale, zeropt, bitwidth) with power-of-two scales.  The stored
  * integer is q - zeropt, clamped to [min_int - zp, max_int - zp]; channel c
  * has f_c fraction bits and is stored at the tensor's f = max f_c. */
@@ -189,6 +207,7 @@ void fix_quant(Fixer *F, Node *n) {
   }
   int64_t *ch = arena_alloc(g->arena, sizeof *ch * 4 * (size_t)nc);
   __int128 lo = 0, hi = 0;
+  double blo, bhi;
   for (int64_t c = 0; c < nc; c++) {
     int64_t shift = is_fixed(x) ? x->fx.f - fc[c] : 0, post = f - fc[c];
     /* a left shift (shift < 0) must keep the input's range within 64 bits */
@@ -206,6 +225,18 @@ void fix_quant(Fixer *F, Node *n) {
         clo = rlo < lo_q ? lo_q : rlo > hi_q ? hi_q : rlo;
         chi = rhi < lo_q ? lo_q : rhi > hi_q ? hi_q : rhi;
       }
+    } else if (clip_bounds(x, &blo, &bhi) && !wrap) {
+      /* a float input clamped to [blo, bhi]: its codes lie in [floor(blo
+       * 2^f_c), ceil(bhi 2^f_c)] whatever the rounding (an integer zero
+       * point shifts both sides alike); a NaN passes Clip and Quant and
+       * reads back as code 0, so 0 stays in the range */
+      double l = floor(ldexp(blo, fc[c])), h = ceil(ldexp(bhi, fc[c]));
+      if (l > (double)clo && l < (double)chi)
+        clo = (int64_t)l;
+      if (h < (double)chi && h > (double)clo)
+        chi = (int64_t)h;
+      clo = clo > 0 && 0 >= lo_q ? 0 : clo;
+      chi = chi < 0 && 0 <= hi_q ? 0 : chi;
     }
     const int64_t row[4] = {shift, lo_q, hi_q, post};
     memcpy(ch + 4 * c, row, sizeof row);

@@ -323,6 +323,25 @@ static int is_exact(OpKind op) {
          op == OP_MAXPOOL;
 }
 
+/* A Clip of a fixed value by constant bounds on its grid (an input's
+ * range, `input x: ... in [lo, hi]`) is exact too: lower_fixed clamps the
+ * codes, and the result needs no type of its own. */
+static int is_exact_clip(const Ptq *P, const Node *n) {
+  int f = get_frac(P, n->in[0]);
+  if (n->op != OP_CLIP || f == NOFIX)
+    return 0;
+  for (int k = 0; k < 2; k++) {
+    const Value *c = n->opset >= 11 && n->nin > k + 1 ? n->in[k + 1] : NULL;
+    double b = n->opset < 11 ? attr_float(n, k ? "max" : "min", INFINITY) : c ? NAN : INFINITY;
+    if (c && c->data && value_numel(c) == 1)
+      b = value_get_f64(c, 0);
+    double d = ldexp(b, f);
+    if (!isinf(b) && !(d == floor(d) && fabs(d) < 4611686018427387904.0))  /* 2^62; NaN */
+      return 0;
+  }
+  return 1;
+}
+
 /* The only reader of v, or NULL. */
 static Node *sole_reader(const Graph *g, const Value *v, int from) {
   if (v->nuses != 1 || v->output_index >= 0)
@@ -458,7 +477,7 @@ void quantize_ptq(Graph *g, const PassOptions *o) {
       quantize_layer(&P, pos, n);
     } else if ((n->op == OP_ADD || n->op == OP_SUB || n->op == OP_MUL) && y->dt == DT_F32) {
       quantize_arith(&P, n);
-    } else if (is_exact(n->op) && is_fix(&P, n->in[0])) {
+    } else if ((is_exact(n->op) && is_fix(&P, n->in[0])) || is_exact_clip(&P, n)) {
       set_frac(&P, y, get_frac(&P, n->in[0]));
     } else if (y->dt == DT_F32) {
       PtqType t = type_at(&P, n->op, n->name, y->name, PTQ_RESULT, observed(&P, y));

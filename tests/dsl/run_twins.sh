@@ -7,7 +7,8 @@
 # m.c` compiles the .bib.  Then every models/*.bib is printed
 # (`bibc X.bib -o p1.bib`), the print printed again (p2.bib): p1 and p2
 # are the same but for the first line, and X and p1 give the same C.
-# annotated.bib's @precision and @prune must act as --config and a pruned
+# ranged.bib's input range must be the Clip ranged_twin.bib writes, and
+# narrow x to 7 bits.  annotated.bib's @precision and @prune must act as --config and a pruned
 # constant do (annotated_twin.bib, annotated.yml).  And the model after
 # quantize_ptq (--dump-after), printed and exported, runs with --fixed as
 # the post-training quantization did.
@@ -56,6 +57,23 @@ twin() {
 m=$here/models
 twin "$m/features.bib" "$m/features.onnx" "2 5 5"
 twin "$here/../../examples/tiny_mlp.bib" "$m/tiny_mlp.onnx" "4" --fixed
+# an input's range is the Clip ranged_twin.bib writes out (inputs in [-3, 3]
+# cross the range [-1, 1.5]), and interval analysis sizes from it
+twin "$m/ranged.bib" "$m/ranged_twin.bib" "4" --fixed
+total=$((total + 1))
+if "$bibc" "$m/ranged.bib" --fixed --dump-ir 2> "$work/err" |
+   grep -q "^%xq.fixed : fixed<s,7,5>{-32..48} "; then
+  pass=$((pass + 1))
+else
+  echo "FAIL ranged.bib: xq.fixed is not fixed<s,7,5>{-32..48} (the range [-1, 1.5] at 2^-5)"
+fi
+total=$((total + 1))
+if "$bibc" "$m/ranged_fixed.bib" --fixed --dump-ir 2> "$work/err" |
+   grep -q '^%x.in_range : fixed<s,7,5>{-32..48} '; then
+  pass=$((pass + 1))
+else
+  echo "FAIL ranged_fixed.bib: x.in_range is not fixed<s,7,5>{-32..48}"
+fi
 # annotations: annotated.bib's @precision and @prune give what --config
 # annotated.yml and a hand-pruned w1 give (annotated_twin.bib), on 500
 # samples; the float twin differs (the annotations do something)
