@@ -152,7 +152,9 @@ void emit_verilog_tb(const Net *net, const char *path, const char *top, const ch
 typedef struct OutFile {
   FILE *f;
   const char *path;
-  char *tmp;
+  char *tmp;                 /* PATH.tmp, or NULL: PATH is not a regular file */
+  char *mem;                 /* the text for such a PATH (open_memstream) */
+  size_t memlen;
 } OutFile;
 void out_open(OutFile *o, const char *path);
 void out_close(OutFile *o);

@@ -7,7 +7,9 @@
  * defined, a graph input an input statement, a node's outputs one node
  * statement, with its node name as a label and its attributes in order.
  * Constants of more than DSL_INLINE_MAX elements go to NAME.VALUE.npy files
- * beside the output (written atomically with it).  Numbers print in the
+ * beside the output (written atomically with it), or inline when the
+ * output is not a regular file (-o /dev/stdout: nothing to put them
+ * beside).  Numbers print in the
  * shortest form that reads back to the same float32 or float64 bits.
  * Names that are not plain identifiers are backquoted.
  */
@@ -27,6 +29,7 @@ typedef struct Printer {
   const char **npys;         /* .npy names written so far (they must differ) */
   int nnpys;
   const char **names;        /* by value id: the name printed (passes may reuse one), or NULL */
+  int stream;                /* the output is a device or a pipe: every constant inline */
 } Printer;
 
 static const char *vname(const Printer *p, const Value *v) {
@@ -162,7 +165,7 @@ static void put_nested(Printer *p, const Value *v, int d, int64_t at, int col) {
 /* A constant's values after a blank or on lines of their own: inline, or a
  * .npy file beside the output. */
 static void put_values(Printer *p, const Value *v, int indent) {
-  if (value_numel(v) <= DSL_INLINE_MAX) {
+  if (value_numel(v) <= DSL_INLINE_MAX || p->stream) {
     if (v->rank == 0) {
       fputc(' ', p->f);
       put_elem(p->f, v, 0);
@@ -369,11 +372,14 @@ static void put_as_read(Printer *p) {
 const char *emit_dsl(Graph *g, const Net *net, const char *path, const char *hpath,
                      const char *cmdline) {
   (void)net, (void)hpath;
-  size_t n = strlen(path);
-  Printer p = {.g = g, .base = arena_printf(g->arena, "%.*s", (int)(n > 4 ? n - 4 : n), path)};
+  Printer p = {.g = g};
   OutFile o;
   out_open(&o, path);
+  size_t n = strlen(o.path);  /* the file written (a symbolic link followed) */
+  int bib = n > 4 && strcmp(o.path + n - 4, ".bib") == 0;
+  p.base = arena_printf(g->arena, "%.*s", (int)(bib ? n - 4 : n), o.path);
   p.f = o.f;
+  p.stream = !o.tmp;
   fputs("# Printed by bibc from ", p.f);
   put_comment(p.f, g->file);
   fputs(": ", p.f);

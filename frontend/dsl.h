@@ -98,9 +98,13 @@ void dsl_parse_file(Dsl *d, const char *path, const SrcLoc *from);  /* from: the
 void dsl_model(Dsl *d, const char *name, const Annot *annot);
 void dsl_opset(Dsl *d, int64_t version, const SrcLoc *loc);
 void dsl_include(Dsl *d, const char *path, const SrcLoc *loc);
-/* bounds: `in [lo, hi]` (two numbers), or NULL. */
-void dsl_input(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t, DslVal *bounds,
+void dsl_input(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t,
                const Annot *annot);
+/* `input NAME: T in [lo, hi]` after dsl_input: bounds holds the two
+ * numbers (dsl_sugar.c). */
+void dsl_input_range(Dsl *d, const char *name, const DslType *t, const DslVal *bounds);
+/* From here on, the name name stands for the value named to. */
+void dsl_alias(Dsl *d, const char *name, const char *to);
 void dsl_const(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t, DslVal *init);
 void dsl_node(Dsl *d, const char *label, DslName *outs, const char *op, const SrcLoc *oploc,
               DslArg *args, const Annot *annot);

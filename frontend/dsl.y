@@ -81,7 +81,9 @@ stmt:
   | OPSET INT                           { dsl_opset(d, $2, AT(@2)); }
   | INCLUDE STRING                      { dsl_include(d, $2, AT(@2)); }
   | annots INPUT { d->annot_line = 0; } NAME ':' type bounds
-                                        { dsl_input(d, $4, AT(@4), $6, $7, $1); }
+                                        { dsl_input(d, $4, AT(@4), $6, $1);
+                                          if ($7)
+                                            dsl_input_range(d, $4, $6, $7); }
   | CONST NAME ':' type '=' init        { dsl_const(d, $2, AT(@2), $4, $6); }
   | CONST NAME '=' literal              { dsl_const(d, $2, AT(@2), NULL, $4); }
   | OUTPUT names                        { dsl_output(d, dsl_names_reverse($2)); }

@@ -350,75 +350,13 @@ void dsl_opset(Dsl *d, int64_t version, const SrcLoc *loc) {
   d->g->opset = (int)version;
 }
 
-/* `input x: T in [lo, hi]`: x's readers read Clip(x, lo, hi), a node named
- * "x.range" whose output is "x.in_range" and which the name x stands for
- * from here on; the bounds are scalar constants of x's element type
- * (float32 for a fixed-point input).  Interval analysis then sizes
- * everything after it from the range; inputs outside it are clamped, so
- * the range is a fact, not a promise.  A fixed-point input's bounds must
- * lie on its grid, or the clamp could not be done on its codes. */
-static void input_range(Dsl *d, const char *name, Value *x, const DslType *t, DslVal *bounds) {
-  Graph *g = d->g;
-  DslType bt = {.dt = t->dt, .rank = 0, .loc = bounds->loc};  /* an integer type checks them */
-  double b[2];
-  for (int k = 0; k < 2; k++) {
-    b[k] = dsl_num_f(d, bounds->start + k);
-    if (isnan(b[k]))
-      error_loc(&bounds->loc, "an input's range is two numbers, lo <= hi; NaN is not one");
-  }
-  if (b[0] > b[1])
-    error_loc(&bounds->loc, "the range [%g, %g] of '%s' is empty (write [lo, hi], lo <= hi)", b[0],
-              b[1], name);
-  if (t->dt == DT_BOOL)
-    error_loc(&bounds->loc, "a bool input has no range (it is 0 or 1)");
-  if (!dtype_is_float(t->dt)) {  /* whole numbers of the type, or infinite */
-    int uns = t->dt == DT_U8 || t->dt == DT_U16 || t->dt == DT_U32 || t->dt == DT_U64;
-    double top = ldexp(1, 8 * (int)dtype_size(t->dt) - !uns);
-    for (int k = 0; k < 2; k++)
-      if (!isinf(b[k]) && (b[k] != floor(b[k]) || b[k] < (uns ? 0 : -top) || b[k] >= top))
-        error_loc(&bounds->loc, "the range's %s %g is not a whole number that %s holds",
-                  k ? "upper bound" : "lower bound", b[k], dtype_name(t->dt));
-  }
-  int f = t->fix ? dsl_fixed_frac(t->fix) : INT32_MIN;
-  for (int k = 0; k < 2 && f != INT32_MIN; k++) {
-    double c = ldexp(b[k], f);
-    if (!isinf(b[k]) && c != floor(c))
-      error_loc(&bounds->loc, "the range's %s %g is not a multiple of 2^%d, the step of %s; "
-                "clamping the input's codes needs bounds on its grid", k ? "upper bound" : "lower bound",
-                b[k], -f, t->fix);
-  }
-  if (d->nodes == MAX_STATEMENTS)
-    error_loc(&bounds->loc, "over %d operators in one model", MAX_STATEMENTS);
-  int attrs = g->opset < 11;  /* Clip-6 takes its bounds as attributes */
-  Node *n = node_new(g, OP_CLIP, attrs ? 1 : 3, 1);
-  n->index = d->nodes++;
-  n->name = arena_printf(g->arena, "%s.range", name);
-  n->loc = bounds->loc;
-  n->opset = g->opset;
-  n->in[0] = x;
-  n->attrs = dsl_alloc(d, sizeof *n->attrs * 2);
-  for (int k = 0; k < 2; k++) {
-    if (isinf(b[k]) && (b[k] < 0) == (k == 0))
-      continue;  /* -inf below, inf above: no bound on that side */
-    if (attrs) {
-      n->attrs[n->nattrs++] = (Attr){.name = k ? "max" : "min", .kind = ATTR_FLOAT, .f = (float)b[k]};
-      continue;
-    }
-    Value *c = define(d, arena_printf(g->arena, "%s.%s", name, k ? "hi" : "lo"), &bounds->loc);
-    set_const(c, dsl_tensor(d, &bt, dsl_nums(d, bounds->start + k, 1, 1, &bounds->loc))->t);
-    n->in[1 + k] = c;
-  }
-  Value *y = value_new(g, arena_printf(g->arena, "%s.in_range", name));
-  y->producer = n;
-  n->out[0] = y;
-  lookup(d, name)->v = y;
+void dsl_alias(Dsl *d, const char *name, const char *to) {
+  lookup(d, name)->v = lookup(d, to)->v;
 }
 
-void dsl_input(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t, DslVal *bounds,
+void dsl_input(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t,
                const Annot *annot) {
   Value *v = define(d, name, loc);
-  if (bounds)
-    input_range(d, name, v, t, bounds);
   v->annot = dsl_input_annot(d, annot, t);
   for (int b = 0; b < d->nbinds; b++)
     if (strcmp(d->binds[b].name, name) == 0) {  /* --const: a constant instead */

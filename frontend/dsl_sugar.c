@@ -18,9 +18,11 @@
  * key once, string values, and the fraction of @prune.
  *
  * Fixed-point input types (input x: fixed<8,3>[1, 4]): a float32 input
- * with that precision.  Layer names (Dense, Conv1D, Conv2D, as hls4ml and
+ * with that precision.  Input ranges (input x: float32[1, 4] in [-1, 1]):
+ * a Clip of the input.  Layer names (Dense, Conv1D, Conv2D, as hls4ml and
  * --config's LayerType say): the ONNX operator they are.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -166,6 +168,64 @@ const Annot *dsl_input_annot(Dsl *d, const Annot *a, const DslType *t) {
   r->key[ANNOT_RESULT] = t->fix;
   r->at[ANNOT_RESULT] = t->loc;
   return r;
+}
+
+/* ---- input ranges ---- */
+
+/* `input x: T in [lo, hi]`: x's readers read Clip(x, lo, hi), a node named
+ * "x.range" whose output is "x.in_range" and which the name x stands for
+ * from here on; the bounds are scalar constants of x's element type
+ * (float32 for a fixed-point input), or Clip-6's attributes below opset
+ * 11.  Interval analysis then sizes everything after it from the range;
+ * inputs outside it are clamped, so the range is a fact, not a promise.
+ * A fixed-point input's bounds must lie on its grid, or the clamp could
+ * not be done on its codes. */
+void dsl_input_range(Dsl *d, const char *name, const DslType *t, const DslVal *bounds) {
+  const SrcLoc *at = &bounds->loc;
+  double b[2];
+  for (int k = 0; k < 2; k++) {
+    b[k] = dsl_num_f(d, bounds->start + k);
+    if (isnan(b[k]))
+      error_loc(at, "an input's range is two numbers, lo <= hi; NaN is not one");
+  }
+  if (b[0] > b[1])
+    error_loc(at, "the range [%g, %g] of '%s' is empty (write [lo, hi], lo <= hi)", b[0], b[1],
+              name);
+  if (t->dt == DT_BOOL)
+    error_loc(at, "a bool input has no range (it is 0 or 1)");
+  if (!dtype_is_float(t->dt)) {  /* whole numbers of the type, or infinite */
+    int uns = t->dt == DT_U8 || t->dt == DT_U16 || t->dt == DT_U32 || t->dt == DT_U64;
+    double top = ldexp(1, 8 * (int)dtype_size(t->dt) - !uns);
+    for (int k = 0; k < 2; k++)
+      if (!isinf(b[k]) && (b[k] != floor(b[k]) || b[k] < (uns ? 0 : -top) || b[k] >= top))
+        error_loc(at, "the range's %s %g is not a whole number that %s holds",
+                  k ? "upper bound" : "lower bound", b[k], dtype_name(t->dt));
+  }
+  int f = t->fix ? dsl_fixed_frac(t->fix) : INT32_MIN;
+  for (int k = 0; k < 2 && f != INT32_MIN; k++) {
+    double c = ldexp(b[k], f);
+    if (!isinf(b[k]) && c != floor(c))
+      error_loc(at, "the range's %s %g is not a multiple of 2^%d, the step of %s; clamping the "
+                "input's codes needs bounds on its grid", k ? "upper bound" : "lower bound", b[k],
+                -f, t->fix);
+  }
+  int attrs = d->g->opset < 11;  /* Clip-6 takes its bounds as attributes */
+  DslType bt = {.dt = t->dt, .rank = 0, .loc = *at};
+  DslArg *args = dsl_alloc(d, sizeof *args * 3), *last = args;
+  args[0] = (DslArg){.name = name, .loc = *at};
+  for (int k = 0; k < 2; k++) {
+    int open = isinf(b[k]) && (b[k] < 0) == (k == 0);  /* -inf below, inf above: no bound */
+    if (open && attrs)
+      continue;
+    DslVal *v = open ? NULL : dsl_nums(d, bounds->start + k, 1, 1, at);
+    last->next = &args[k + 1];
+    last = last->next;
+    *last = (DslArg){.name = k ? "max" : "min", .attr = attrs, .absent = open, .loc = *at,
+                     .val = open || attrs ? v : dsl_tensor(d, &bt, v)};
+  }
+  DslName out = {.name = arena_printf(d->g->arena, "%s.in_range", name), .loc = *at};
+  dsl_node(d, arena_printf(d->g->arena, "%s.range", name), &out, "Clip", at, args, NULL);
+  dsl_alias(d, name, out.name);
 }
 
 /* ---- layer names (ops.h IR_LAYERS) ---- */

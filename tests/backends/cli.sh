@@ -12,6 +12,11 @@
 #   emit_onnx        --emit onnx -o t.model writes ONNX (the model as read)
 #                    that bibc reads back to the same printed model
 #   deterministic    two runs give byte-identical files (C, HLS and ONNX)
+#   dev_stdout       -o /dev/stdout into a pipe writes the model with its
+#                    weights inline, into a file (a redirect) that file and
+#                    its .npy files beside it: each gives the C of the print
+#                    with -o m.bib; /dev/stdout stays a link (a rename over
+#                    it would make it a file, as root); -o /dev/null works
 #   scaled_inf       a scaled section with an Add of +inf stays float (no
 #                    Threshold) and 'run --fixed' equals 'run' exactly
 #   scaled_product   a scale product that is not exact in double: the MatMul
@@ -75,6 +80,15 @@ check target_hls '"$bibc" "$jet" --target hls -o t.c && grep -q "^void t_top(" t
 check emit_onnx '"$bibc" "$jet" --emit onnx -o t.model && [ "$(ls)" = t.model ] && mkdir a b &&
   (cd a && "$bibc" "$jet" -o m.bib) && (cd b && "$bibc" ../t.model --emit dsl -o m.bib) &&
   [ "$(diff -r a b | grep -c "^[<>]")" = 2 ] && [ "$(diff -r a b | grep "^<")" = "$(head -1 a/m.bib | sed "s/^/< /")" ]'
+check dev_stdout 'before=$(ls -ld /dev/stdout | cut -c1) && mkdir a r && "$bibc" "$jet" -o a/m.bib &&
+  { "$bibc" "$jet" --emit dsl -o /dev/stdout || echo failed; } | cat > out.bib &&
+  (cd r && "$bibc" "$jet" --emit dsl -o /dev/stdout > m.bib) && [ "$(ls)" = "a
+out.bib
+r" ] && [ "$(ls r)" = "$(ls a)" ] && [ "$(ls -ld /dev/stdout | cut -c1)" = "$before" ] &&
+  (cd a && "$bibc" m.bib -o m.c) && (cd r && "$bibc" m.bib -o m.c) && mkdir o &&
+  (cd o && "$bibc" ../out.bib -o m.c) && [ "$(tail -n +2 a/m.c)" = "$(tail -n +2 o/m.c)" ] &&
+  [ "$(tail -n +2 a/m.c)" = "$(tail -n +2 r/m.c)" ] &&
+  "$bibc" "$jet" --emit dsl -o /dev/null && [ -c /dev/null ]'
 check deterministic 'mkdir a b && for d in a b; do (cd $d && "$bibc" "$jet" --fixed -o m.c &&
   "$bibc" "$jet" -o m.hls.c && "$bibc" "$jet" -o m.onnx) || exit 1; done && diff -r a b'
 sinf=$here/models/scaled_inf.onnx sprod=$here/models/scaled_product.onnx
