@@ -437,7 +437,8 @@ int main(int argc, char **argv) {
     for (int i = 0; i < OP_COUNT; i++)
       if (!op_is_internal((OpKind)i))
         printf("%s%s\n", op_name((OpKind)i), op_is_qonnx((OpKind)i) ? "  (QONNX: qonnx.custom_op.general, "
-             "onnx.brevitas, finn.custom_op.general, finn or default domain)" : "");
+             "onnx.brevitas, finn.custom_op.general, finn or default domain)"
+             : op_is_lgn((OpKind)i) ? "  (logic-gate networks: domain " LGN_DOMAIN ")" : "");
     return 0;
   }
   if (strcmp(a, "--help-pass") == 0) {

@@ -278,6 +278,8 @@ const char *op_name(OpKind op);
 int op_lookup(const char *onnx_name);              /* OpKind or -1 */
 int op_is_qonnx(OpKind op);                        /* a QONNX/FINN custom op */
 int op_is_internal(OpKind op);                     /* made by passes, never imported */
+int op_is_lgn(OpKind op);                          /* a logic-gate network op (LGN_DOMAIN) */
+#define LGN_DOMAIN "bibc.lgn"                      /* ONNX domain of IR_LGN_OPS */
 /* The operator table's signature columns (ops.h), for the model language's
  * parser and printer: an op takes op_min_inputs(op) to op_max_inputs(op)
  * inputs (-1: any number, a variadic op), gives at most op_max_outputs(op)
