@@ -21,6 +21,9 @@
  *       interval does not decide), each comparison a GE node;
  *   ArgMax, TopK (k = 1)   a balanced tournament of GE and MUX nodes
  *       carrying (value, index) pairs, ties resolved as the kernels do;
+ *   LogicLayer         one GATE node per neuron (a decided gate or one that
+ *       passes an operand through adds none);
+ *   PopCount (GroupSum)   per group, a balanced adder tree of its bits;
  *   data movement (Reshape, Flatten, Squeeze, Unsqueeze, Identity,
  *       Dropout, Transpose, Concat)   no nodes: the output's elements are
  *       the input's, permuted.
@@ -431,6 +434,37 @@ static void build_threshold(Builder *B) {
       }
 }
 
+/* ---- logic-gate networks ---- */
+
+/* rt_logic_i64: Y[r, j] = gate_{gates[j]}(X[r, a[j]], X[r, b[j]]); lower_fixed
+ * made X codes 0 and 1 (infer_logic.c checked the lists). */
+static void build_logic(Builder *B) {
+  const Node *n = B->n;
+  const Value *x = n->in[0];
+  const Attr *a = attr_find(n, "a"), *b = attr_find(n, "b"), *gate = attr_find(n, "gates");
+  int64_t rows = x->dims[0], nin = x->dims[1], nout = a->n;
+  NetId *ye = new_elems(B, n->out[0]);
+  for (int64_t r = 0; r < rows; r++)
+    for (int64_t j = 0; j < nout; j++)
+      ye[r * nout + j] = net_add(B->net, NET_GATE, node_of(B, x, r * nin + a->ints[j]),
+                                 node_of(B, x, r * nin + b->ints[j]), NET_NONE, 0, gate->ints[j]);
+}
+
+/* rt_popcount on bits: the sum of each group. */
+static void build_popcount(Builder *B) {
+  const Node *n = B->n;
+  const Value *x = n->in[0];
+  int64_t rows = x->dims[0], len = x->dims[1], k = n->out[0]->dims[1], gs = len / k;
+  NetId *ye = new_elems(B, n->out[0]);
+  for (int64_t r = 0; r < rows; r++)
+    for (int64_t c = 0; c < k; c++) {
+      sum_begin(B);
+      for (int64_t i = 0; i < gs; i++)
+        add_term(B, 1, x, r * len + c * gs + i, NULL, 0);
+      ye[r * k + c] = sum_end(B);
+    }
+}
+
 /* ---- data movement ---- */
 
 static void build_alias(Builder *B) {
@@ -490,6 +524,8 @@ static void build_node(Builder *B, const Node *n) {
   case OP_REQUANT: build_requant(B); break;
   case OP_THRESHOLD: build_threshold(B); break;
   case OP_ARGMAX: case OP_TOPK: build_select(B); break;
+  case OP_LOGICLAYER: build_logic(B); break;
+  case OP_POPCOUNT: build_popcount(B); break;
   case OP_RESHAPE: case OP_FLATTEN: case OP_SQUEEZE: case OP_UNSQUEEZE: case OP_IDENTITY:
   case OP_DROPOUT: case OP_TRANSPOSE: case OP_CONCAT:
     build_alias(B);
