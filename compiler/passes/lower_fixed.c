@@ -487,7 +487,7 @@ void lower_fixed(Graph *g) {
     m->name = "output";
     m->in[0] = v;
     DType dt = index ? DT_I64 : model_type(&F, v);
-    m->out[0] = value_new(g, dt == DT_F32 || index ? v->name : arena_printf(g->arena, "%s.float", v->name));
+    m->out[0] = value_new(g, dt == DT_F32 || index ? v->name : arena_printf(g->arena, "%s.tofloat", v->name));
     m->out[0]->producer = m;
     Value *y = m->out[0];
     if (index)
