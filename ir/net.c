@@ -123,6 +123,8 @@ static void interval128(const Net *net, const NetNode *n, __int128 *lo, __int128
     *lo = 1, *hi = 0;
     for (int64_t x = a->lo; x <= a->hi; x++)
       for (int64_t y = b->lo; y <= b->hi; y++) {
+        if (n->a == n->b && x != y)  /* one bit read twice */
+          continue;
         int64_t v = net_gate(n->k, x, y);
         *lo = v < *lo ? v : *lo;
         *hi = v > *hi ? v : *hi;
@@ -149,6 +151,8 @@ static NetId gate_identity(const NetNode *n, const NetNode *a, const NetNode *b)
   int is_a = 1, is_b = 1;
   for (int64_t x = a->lo; x <= a->hi; x++)
     for (int64_t y = b->lo; y <= b->hi; y++) {
+      if (n->a == n->b && x != y)  /* one bit read twice: a & a is a */
+        continue;
       is_a &= net_gate(n->k, x, y) == x;
       is_b &= net_gate(n->k, x, y) == y;
     }
