@@ -3,7 +3,10 @@
  * kernel calls in topological order, with one heap buffer per computed
  * value.  Because the generated C calls the same kernels with the same
  * parameters, interpreter and C backend agree bit for bit when compiled with
- * the same floating-point settings.
+ * the same floating-point settings.  Before a call it checks what a kernel
+ * cannot (interp_check): the reference, unlike generated code, stops with
+ * an error naming the node where a logic-gate network op reads a value
+ * other than 0 or 1.
  */
 #include <stdlib.h>
 #include <string.h>
