@@ -138,3 +138,29 @@ void backend_usage(FILE *f) {
     fprintf(f, "%s\n         %s\n", b->fixed ? "; implies --fixed" : "", b->help);
   }
 }
+
+/* Logic gate k (0..15, net.h's GATE) of bits x and y (operands a prefix
+ * may negate): HLS C's text with not = "!", Verilog's with "~" on 1-bit
+ * signals.  A negated operand of a binary operator is parenthesised (clang's
+ * -Wlogical-not-parentheses).  The netlist keeps only the gates whose result depends on both
+ * operands; the others are written for completeness. */
+char *backend_gate_text(Arena *a, int64_t k, const char *x, const char *y, const char *not) {
+  switch (k) {
+  case 0: return arena_printf(a, "0");
+  case 1: return arena_printf(a, "(%s & %s)", x, y);
+  case 2: return arena_printf(a, "(%s & (%s%s))", x, not, y);
+  case 3: return arena_printf(a, "%s", x);
+  case 4: return arena_printf(a, "((%s%s) & %s)", not, x, y);
+  case 5: return arena_printf(a, "%s", y);
+  case 6: return arena_printf(a, "(%s ^ %s)", x, y);
+  case 7: return arena_printf(a, "(%s | %s)", x, y);
+  case 8: return arena_printf(a, "%s(%s | %s)", not, x, y);
+  case 9: return arena_printf(a, "%s(%s ^ %s)", not, x, y);
+  case 10: return arena_printf(a, "%s%s", not, y);
+  case 11: return arena_printf(a, "(%s | (%s%s))", x, not, y);
+  case 12: return arena_printf(a, "%s%s", not, x);
+  case 13: return arena_printf(a, "((%s%s) | %s)", not, x, y);
+  case 14: return arena_printf(a, "%s(%s & %s)", not, x, y);
+  default: return arena_printf(a, "1");
+  }
+}

@@ -56,6 +56,9 @@ const char **backend_unique_names(Graph *g);
 char *backend_names(Arena *a, const char *sep, const char *last, int checked);
 char *backend_kinds(Arena *a);   /* "NAME.c (portable C) or NAME.hls.c / ... (HLS)" */
 void backend_usage(FILE *f);     /* the backends section of 'bibc --help' */
+/* Logic gate k of bits x and y as an expression of the hardware backends,
+ * not the negation ("!" in HLS C, "~" in Verilog). */
+char *backend_gate_text(Arena *a, int64_t k, const char *x, const char *y, const char *not);
 
 /* ---- dsl.c ---- */
 /* Writes g, as read (before any pass), in the model language (doc/dsl.md):

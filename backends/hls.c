@@ -107,6 +107,12 @@ static char *arg(Hls *h, NetId id) {
   return ref(h, id);
 }
 
+/* Operand id of a gate: an atom, or its expression in parentheses. */
+static char *bit_ref(Hls *h, NetId id) {
+  char *r = ref(h, id);
+  return is_atom(h, id) ? r : arena_printf(h->g->arena, "(%s)", r);
+}
+
 static const char *type_of(const NetNode *n) {
   return n->sgn ? "HLS_S" : "HLS_U";
 }
@@ -149,6 +155,7 @@ static char *expr(Hls *h, NetId id) {
     return arena_printf(a, "hls_sat(%s, %s, %s)", ref(h, n->a), ref(h, n->b), ref(h, n->c));
   case NET_WRAP: return arena_printf(a, "rt_fx_wrap(%s, %d, %lld)", ref(h, n->a), n->s, (long long)n->k);
   case NET_REG: return ref(h, n->a);
+  case NET_GATE: return backend_gate_text(a, n->k, bit_ref(h, n->a), bit_ref(h, n->b), "!");
   default: die("hls: net node %d (%s) has no expression", id, net_op_name(n->op));
   }
 }

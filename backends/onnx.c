@@ -1,7 +1,8 @@
 /*
  * onnx.c - the ONNX writer: a graph as bibc read it (or after --dump-after's pass), from
  * an ONNX file or a model-language file, written as a standard ONNX model
- * (QONNX operators in the domain qonnx.custom_op.general) that onnx_import
+ * (QONNX operators in the domain qonnx.custom_op.general, logic-gate network
+ * operators in bibc.lgn, each with its opset_import) that onnx_import
  * reads back to the same graph: the same values with the same names, types
  * and data, the same nodes with their names and attributes, in order.
  * Constants are initializers (in the order of their value ids), graph
@@ -101,7 +102,7 @@ static Onnx__NodeProto *node(Writer *w, const Node *n) {
   onnx__node_proto__init(p);
   p->name = (char *)n->name;
   p->op_type = (char *)op_name(n->op);
-  p->domain = op_is_qonnx(n->op) ? QONNX_DOMAIN : "";
+  p->domain = op_is_qonnx(n->op) ? QONNX_DOMAIN : op_is_lgn(n->op) ? LGN_DOMAIN : "";
   /* absent inputs and outputs are "", trailing ones too: the node keeps
    * the arity it was read with (Clip(x, "", "") reads back as itself) */
   int nin = n->nin, nout = n->nout;
@@ -183,12 +184,14 @@ const char *emit_onnx(Graph *g, const Net *net, const char *path, const char *hp
   gp->name = graph_name(&w, path);
   gp->doc_string = arena_printf(w.a, "Written by bibc from %s: %s", g->file, cmdline);
   gp->node = NEW(&w, Onnx__NodeProto *, g->nnodes);
-  int qonnx_opset = 0;
+  int qonnx_opset = 0, lgn_opset = 0;
   for (int i = 0; i < g->nnodes; i++) {
     const Node *n = g->nodes[i];
     gp->node[gp->n_node++] = node(&w, n);
     if (op_is_qonnx(n->op) && n->opset > qonnx_opset)
       qonnx_opset = n->opset;
+    if (op_is_lgn(n->op) && n->opset > lgn_opset)
+      lgn_opset = n->opset;
   }
   gp->initializer = NEW(&w, Onnx__TensorProto *, g->nvalues);
   for (int i = 0; i < g->nvalues; i++) {
@@ -222,15 +225,22 @@ const char *emit_onnx(Graph *g, const Net *net, const char *path, const char *hp
   mp.ir_version = irv;
   mp.producer_name = "bibc";
   mp.graph = gp;
-  Onnx__OperatorSetIdProto def = ONNX__OPERATOR_SET_ID_PROTO__INIT, q = def;
-  Onnx__OperatorSetIdProto *sets[2] = {&def, &q};
+  Onnx__OperatorSetIdProto def = ONNX__OPERATOR_SET_ID_PROTO__INIT, q = def, l = def;
+  Onnx__OperatorSetIdProto *sets[3] = {&def};
   def.domain = "";
   def.has_version = 1;
   def.version = g->opset;
   q.domain = QONNX_DOMAIN;
   q.has_version = 1;
   q.version = qonnx_opset;
-  mp.n_opset_import = qonnx_opset ? 2 : 1;
+  l.domain = LGN_DOMAIN;
+  l.has_version = 1;
+  l.version = lgn_opset;
+  mp.n_opset_import = 1;
+  if (qonnx_opset)
+    sets[mp.n_opset_import++] = &q;
+  if (lgn_opset)
+    sets[mp.n_opset_import++] = &l;
   mp.opset_import = sets;
 
   size_t len = onnx__model_proto__get_packed_size(&mp);

@@ -261,6 +261,10 @@ static void emit_node(Vlog *v, NetId id) {
     return;
   }
   case NET_WRAP: fprintf(v->f, "  assign n%d = %s;\n", id, ext(v, n->a, W)); return;
+  case NET_GATE:  /* 1-bit operands and result: ~ is one bit's negation */
+    fprintf(v->f, "  assign n%d = %s;\n", id,
+            backend_gate_text(v->a, n->k, ext(v, n->a, 1), ext(v, n->b, 1), "~"));
+    return;
   default: die("verilog: net node %d (%s)", id, net_op_name(n->op));
   }
 }

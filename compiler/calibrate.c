@@ -93,6 +93,7 @@ double *calibrate(Graph *g, const char *file) {
         continue;
       for (int k = 0; k < n->ntargs; k++)
         t[k] = n->targs[k] ? buf[n->targs[k]->id] : NULL;
+      interp_check(g, n, t);
       interp_node(n, t);
     }
     for (int i = 0; i < nv; i++) {

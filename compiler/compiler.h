@@ -11,6 +11,9 @@
 /* Runs node n's kernel with the given tensor data (one pointer per
  * n->targs entry, NULL for absent ones). */
 void interp_node(const Node *n, void *const *t);
+/* The checks of input values the reference makes before interp_node (user
+ * errors naming n): a logic-gate network op reads only 0 and 1. */
+void interp_check(const Graph *g, const Node *n, void *const *t);
 /* Evaluates the graph: inputs[i] holds graph input i's data, outputs[i]
  * receives graph output i (caller-allocated, numel * dtype_size bytes). */
 void interp_run(Graph *g, void *const *inputs, void *const *outputs);

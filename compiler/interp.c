@@ -3,7 +3,10 @@
  * kernel calls in topological order, with one heap buffer per computed
  * value.  Because the generated C calls the same kernels with the same
  * parameters, interpreter and C backend agree bit for bit when compiled with
- * the same floating-point settings.
+ * the same floating-point settings.  Before a call it checks what a kernel
+ * cannot (interp_check): the reference, unlike generated code, stops with
+ * an error naming the node where a logic-gate network op reads a value
+ * other than 0 or 1.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +44,23 @@ static void **buffers(Graph *g, void *const *inputs, void ***owned) {
   return buf;
 }
 
+/* Logic-gate network ops are defined on bits: the reference refuses any
+ * other input value, naming the node and the element, where the kernels
+ * (and so the generated code) would read it as 1 if nonzero. */
+void interp_check(const Graph *g, const Node *n, void *const *t) {
+  if (n->op != OP_LOGICLAYER && n->op != OP_GROUPSUM)
+    return;
+  Value view = *n->in[0];
+  view.data = t[0];
+  for (int64_t i = 0, cnt = value_numel(&view); i < cnt; i++) {
+    double v = value_get_f64(&view, i);
+    if (v != 0 && v != 1)
+      error_node(g, n, "input '%s' holds %g at element %lld; %s reads only 0 and 1 (binarize "
+                 "the features first, e.g. with MultiThreshold or a 1-bit Quant)", n->in[0]->name,
+                 v, (long long)i, op_name(n->op));
+  }
+}
+
 /* Runs the nodes with want[position] set (NULL: all), in order. */
 static void run_nodes(Graph *g, void **buf, const char *want) {
   void **t = NULL;
@@ -57,6 +77,7 @@ static void run_nodes(Graph *g, void **buf, const char *want) {
     }
     for (int k = 0; k < n->ntargs; k++)
       t[k] = n->targs[k] ? buf[n->targs[k]->id] : NULL;
+    interp_check(g, n, t);
     interp_node(n, t);
   }
   free(t);

@@ -368,8 +368,11 @@ static int cmd_run(int argc, char **argv) {
   struct stat st;
   if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
     error_at(dir, NULL, "output directory exists but is not a directory");
-  if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+  int made = mkdir(dir, 0777) == 0;
+  if (!made && errno != EEXIST)
     error_at(dir, NULL, "cannot create output directory: %s", strerror(errno));
+  if (made)  /* a run stopped by an error (a value a logic layer cannot read) leaves none */
+    error_remove_tree_on_exit(dir);
   out_defer();  /* all the outputs or none */
   OutFile *files = arena_alloc(g->arena, sizeof *files * (size_t)(2 * g->noutputs + 1));
   void **op = arena_alloc(g->arena, sizeof *op * (size_t)(g->noutputs + 1));
@@ -414,6 +417,8 @@ static int cmd_run(int argc, char **argv) {
   for (int k = 0; k < 2 * g->noutputs; k++)
     out_close(&files[k]);
   out_commit();
+  if (made)
+    error_keep_output(dir);
   arena_free(g->arena);
   arena_free(o.a);
   return 0;
@@ -437,7 +442,8 @@ int main(int argc, char **argv) {
     for (int i = 0; i < OP_COUNT; i++)
       if (!op_is_internal((OpKind)i))
         printf("%s%s\n", op_name((OpKind)i), op_is_qonnx((OpKind)i) ? "  (QONNX: qonnx.custom_op.general, "
-             "onnx.brevitas, finn.custom_op.general, finn or default domain)" : "");
+             "onnx.brevitas, finn.custom_op.general, finn or default domain)"
+             : op_is_lgn((OpKind)i) ? "  (logic-gate networks: domain " LGN_DOMAIN ")" : "");
     return 0;
   }
   if (strcmp(a, "--help-pass") == 0) {

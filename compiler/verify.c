@@ -19,7 +19,7 @@
  * four corner vectors (all minimum, all maximum, alternating, zeros) and N
  * (10,000) pseudo-random ones, uniform over the input quantizer's range when
  * the graph input feeds a Quant (read from the fixed graph's FromFloat),
- * else [-4, 4].  The generator is splitmix64 with a fixed seed, so the
+ * 0 or 1 when a logic layer or group sum reads it, else [-4, 4].  The generator is splitmix64 with a fixed seed, so the
  * report is byte-deterministic.  Cost: two interpreter runs per sample, one
  * compile and one run per target.  A backend is a row of backends[]
  * (backends/backends.c), whose check field says how its code is run here:
@@ -188,12 +188,35 @@ static int64_t read_data(Verify *v, int k) {
            shape_str(v->a, t), shape_str(v->a, gi));
 }
 
+/* Does a logic-gate network op read graph input x as its bits (directly,
+ * or through lower_fixed's Cast and FromFloat)?  Its vectors are then 0
+ * and 1, the only values such an op is defined on. */
+static int read_as_bits(const Graph *g, const Value *x) {
+  for (int i = 0; i < g->nnodes; i++) {
+    const Node *m = g->nodes[i];
+    if (m->op != OP_LOGICLAYER && m->op != OP_GROUPSUM && m->op != OP_POPCOUNT)
+      continue;
+    const Value *y = m->in[0];
+    while (y != x && y->producer && (y->producer->op == OP_CAST || y->producer->op == OP_FROMFLOAT))
+      y = y->producer->in[0];
+    if (y == x)
+      return 1;
+  }
+  return 0;
+}
+
 /* The range of input k's vectors: the union of the ranges of the
  * quantizers reading it (FromFloat after Quant in the fixed graph, and the
- * Requant that may follow), else [-4, 4] (clipped to an integer type's
- * range). */
+ * Requant that may follow), {0, 1} for a logic-gate network's bits, else
+ * [-4, 4] (clipped to an integer type's range). */
 static void input_range(Verify *v, int k) {
   const Value *x = v->fix->inputs[k];
+  if (read_as_bits(v->fix, x)) {
+    v->lo[k] = 0;
+    v->hi[k] = 1;
+    v->bits[k] = 1;
+    return;
+  }
   int uns = x->dt == DT_BOOL || x->dt == DT_U8 || x->dt == DT_U16 || x->dt == DT_U32 ||
             x->dt == DT_U64;
   v->lo[k] = uns ? 0 : -4;
@@ -250,7 +273,8 @@ static void generate(Verify *v) {
         double x = s == 0 ? lo : s == 1 ? hi : s == 2 ? (i % 2 ? hi : lo) : 0;
         if (s >= v->ncorner) {
           double u = (double)(splitmix64(&seed) >> 11) * 0x1p-53;  /* [0, 1) */
-          x = dtype_is_float(gi->dt) ? lo + u * (hi - lo) : fmin(hi, lo + floor(u * (hi - lo + 1)));
+          x = dtype_is_float(gi->dt) && !v->bits[k] ? lo + u * (hi - lo)
+                                                     : fmin(hi, lo + floor(u * (hi - lo + 1)));
         }
         set_elem(t, s * per + i, x);
       }
@@ -264,6 +288,7 @@ static void prepare_inputs(Verify *v) {
   v->lo = arena_alloc(v->a, sizeof *v->lo * (size_t)(nin + 1));
   v->hi = arena_alloc(v->a, sizeof *v->hi * (size_t)(nin + 1));
   v->quant = arena_alloc(v->a, sizeof *v->quant * (size_t)(nin + 1));
+  v->bits = arena_alloc(v->a, (size_t)nin + 1);
   int64_t cap = MAXSTACK;
   for (int k = 0; k < g->noutputs; k++) {
     int64_t c = stack_limit(value_numel(g->outputs[k]));

@@ -74,6 +74,7 @@ struct Verify {
   Value **in;                /* per input: 1 or n samples */
   double *lo, *hi;           /* per input: range of the generated vectors */
   const Value **quant;       /* per input: the FromFloat that gave the range */
+  char *bits;                /* per input: read as bits by a logic-gate network (0 and 1 only) */
   void **want, **ref;        /* per output: fixed graph's, float graph's results */
   double *maxerr;            /* per output: max |fixed - float| */
   int64_t *agree, *nargmax;  /* per output: argmax agreement over nargmax samples */

@@ -524,7 +524,7 @@ void dsl_node(Dsl *d, const char *label, DslName *outs, const char *opname, cons
   n->name = label ? label : "";
   n->loc = *oploc;
   n->annot = annot;
-  n->opset = op_is_qonnx((OpKind)op) ? 1 : g->opset;
+  n->opset = op_is_qonnx((OpKind)op) || op_is_lgn((OpKind)op) ? 1 : g->opset;
   n->attrs = dsl_alloc(d, sizeof *n->attrs * (size_t)(nattr + 1));
   const char *first = NULL;  /* inline constants are named after the first output */
   for (const DslName *o = outs; o && !first; o = o->next)

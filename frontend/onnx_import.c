@@ -168,8 +168,12 @@ static void import_node(Importer *im, const Onnx__ModelProto *mp, const Onnx__No
   const char *domain = np->domain ? np->domain : "";
   int op = op_lookup(type);
   Node tmp = {.index = index, .name = np->name ? np->name : "", .optype = type};
+  /* Logic-gate network ops exist only in bibc's domain; ONNX and QONNX ops
+   * never in it. */
+  int lgn = op >= 0 && op_is_lgn((OpKind)op);
   int known = op >= 0 && !op_is_internal((OpKind)op) &&
-              (is_default_domain(domain) || (is_qonnx_domain(domain) && op_is_qonnx((OpKind)op)));
+              (lgn ? strcmp(domain, LGN_DOMAIN) == 0
+                   : is_default_domain(domain) || (is_qonnx_domain(domain) && op_is_qonnx((OpKind)op)));
   if (!known)
     error_at(g->file, &tmp, "unsupported operator %s%s%s; run 'bibc --list-ops' for the "
              "supported ones", domain, domain[0] ? "." : "", type);

@@ -281,6 +281,15 @@ int op_is_qonnx(OpKind op) {
   }
 }
 
+int op_is_lgn(OpKind op) {
+  switch (op) {
+#define X(e, name, infer, nmin, nmax, nout, attrs, sem) case OP_##e: return 1;
+    IR_LGN_OPS(X)
+#undef X
+  default: return 0;
+  }
+}
+
 static int sorted[OP_COUNT];  /* op kinds sorted by name, built on first use */
 
 static int cmp_op(const void *a, const void *b) {

@@ -285,6 +285,8 @@ int op_is_internal(OpKind op);                     /* made by passes, never impo
 int layer_lookup(const char *name, int *wrank);
 int layer_covers(const char *name, OpKind op);
 const char *layer_names(void);
+int op_is_lgn(OpKind op);                          /* a logic-gate network op (LGN_DOMAIN) */
+#define LGN_DOMAIN "bibc.lgn"                      /* ONNX domain of IR_LGN_OPS */
 /* The operator table's signature columns (ops.h), for the model language's
  * parser and printer: an op takes op_min_inputs(op) to op_max_inputs(op)
  * inputs (-1: any number, a variadic op), gives at most op_max_outputs(op)

@@ -119,6 +119,17 @@ static void interval128(const Net *net, const NetNode *n, __int128 *lo, __int128
     return;
   }
   case NET_REG: *lo = a->lo, *hi = a->hi; return;
+  case NET_GATE:  /* over the operand bits their intervals allow (a decided gate is a constant) */
+    *lo = 1, *hi = 0;
+    for (int64_t x = a->lo; x <= a->hi; x++)
+      for (int64_t y = b->lo; y <= b->hi; y++) {
+        if (n->a == n->b && x != y)  /* one bit read twice */
+          continue;
+        int64_t v = net_gate(n->k, x, y);
+        *lo = v < *lo ? v : *lo;
+        *hi = v > *hi ? v : *hi;
+      }
+    return;
   default: die("bad net op %d", n->op);
   }
 }
@@ -134,6 +145,20 @@ static const Node *layer_node(const Net *net) {
   return net->layer >= 0 && net->layer < net->g->nnodes ? net->g->nodes[net->layer] : NULL;
 }
 
+/* A gate that passes one operand through over the operands' ranges (ids 3
+ * and 5, a & 1, a | 0, ...): that operand, or -1. */
+static NetId gate_identity(const NetNode *n, const NetNode *a, const NetNode *b) {
+  int is_a = 1, is_b = 1;
+  for (int64_t x = a->lo; x <= a->hi; x++)
+    for (int64_t y = b->lo; y <= b->hi; y++) {
+      if (n->a == n->b && x != y)  /* one bit read twice: a & a is a */
+        continue;
+      is_a &= net_gate(n->k, x, y) == x;
+      is_b &= net_gate(n->k, x, y) == y;
+    }
+  return is_a ? n->a : is_b ? n->b : -1;
+}
+
 /* A node that computes nothing new: the operand it equals, or -1. */
 static NetId identity(const Net *net, const NetNode *n) {
   const NetNode *a = n->a >= 0 ? &net->nodes[n->a] : NULL, *b = n->b >= 0 ? &net->nodes[n->b] : NULL;
@@ -147,6 +172,7 @@ static NetId identity(const Net *net, const NetNode *n) {
   case NET_MIN: return a->hi <= b->lo ? n->a : b->hi <= a->lo ? n->b : -1;
   case NET_MUX: return a->lo == a->hi ? (a->lo ? n->b : n->c) : -1;
   case NET_CLAMP: return a->lo >= b->k && a->hi <= net->nodes[n->c].k ? n->a : -1;
+  case NET_GATE: return gate_identity(n, a, b);
   default: return -1;
   }
 }
@@ -396,6 +422,11 @@ void net_verify(const Net *net) {
     case NET_MUX:
       if (net->nodes[n->a].lo < 0 || net->nodes[n->a].hi > 1)
         die("net node %lld: mux condition is not 0 or 1", (long long)i);
+      break;
+    case NET_GATE:
+      if (net->nodes[n->a].lo < 0 || net->nodes[n->a].hi > 1 || net->nodes[n->b].lo < 0 ||
+          net->nodes[n->b].hi > 1 || n->k < 0 || n->k > 15)
+        die("net node %lld: gate %lld of operands that are not bits", (long long)i, (long long)n->k);
       break;
     default: break;
     }

@@ -48,6 +48,7 @@
   X(MIN,   "min",   2, 1, "y = min(a, b)") \
   X(GE,    "ge",    2, 1, "y = a >= b ? 1 : 0") \
   X(MUX,   "mux",   3, 1, "y = a != 0 ? b : c (a is 0 or 1)") \
+  X(GATE,  "gate",  2, 1, "y = (k >> (3 - (2a + b))) & 1, a and b 0 or 1: logic gate k, 0..15 (rt_logic)") \
   X(ROUND, "round", 2, 1, "y = round((a + b) / 2^s), b a constant, s >= 1, rounding mode k (rt_fx_round)") \
   X(CLAMP, "clamp", 3, 1, "y = min(max(a, b), c), b and c constants (saturation)") \
   X(WRAP,  "wrap",  1, 0, "y = the low s bits of a, two's complement if k = 1") \
@@ -73,7 +74,8 @@ typedef struct NetNode {
   int32_t s;                 /* shift (ADD, SUB, SHL, ROUND), port (INPUT), bits (WRAP) */
   NetId a, b, c;             /* operands */
   int32_t layer;             /* position of the graph node that made it; -1: none */
-  int64_t k;                 /* CONST: value; INPUT: element; ROUND: mode; WRAP: signed */
+  int64_t k;                 /* CONST: value; INPUT: element; ROUND: mode; WRAP: signed;
+                              * GATE: the gate id */
   int64_t lo, hi;            /* exact interval of the value */
 } NetNode;
 
@@ -242,6 +244,9 @@ int64_t net_round_eval(const NetRound *p, int64_t x);
  * out[p] receives output port p's.  scratch: nnodes int64 (NULL: allocated).
  * A value outside its node's interval is an internal error (a bibc bug). */
 void net_eval(const Net *net, const int64_t *const *in, int64_t *const *out, int64_t *scratch);
+/* Logic gate k (0..15) of bits a and b: its truth table read MSB-first
+ * over ab = 00, 01, 10, 11 (ops.h's LogicLayer). */
+static inline int64_t net_gate(int64_t k, int64_t a, int64_t b) { return (k >> (3 - (2 * a + b))) & 1; }
 /* The value of one node from its operands' values (v: values by id). */
 int64_t net_eval_node(const NetNode *n, const int64_t *v);
 

@@ -11,7 +11,8 @@
  * bits that pass through as wires (ADD/SUB with b << s: s bits).  ROUND is
  * an adder over its sum's width.  A comparison (GE, MAX, MIN: one carry
  * chain over the common width) counts as an adder of that width, CLAMP as
- * two; their selects and MUX cost one LUT per result bit.  Registers are
+ * two; their selects and MUX cost one LUT per result bit, and so does a
+ * logic gate (GATE, a function of two bits, as a select is of three).  Registers are
  * REG nodes plus the module's input, output and valid registers.
  *
  * LUTs.  On a 6-LUT with a carry chain one LUT drives each adder bit.
@@ -119,6 +120,7 @@ static void add_cost(NetLayerCost *c, const Net *net, const NetNode *n) {
     c->mux_bits += n->w;
     break;
   case NET_MUX: c->mux_bits += n->w; break;
+  case NET_GATE: c->mux_bits += 1; break;  /* a function of two bits: half a LUT6, as a select */
   case NET_MUL: c->mul_bits += (int64_t)net->nodes[n->a].w * net->nodes[n->b].w; break;
   case NET_REG: c->ff += n->w; break;
   default: break;

@@ -16,7 +16,7 @@
  * a LUT of 0.24 ns.  So consecutive adders overlap as carry chains do:
  * adding low bits early lets the next adder start.  A comparison is a
  * chain whose last carry is the result; a select (MUX, and MAX/MIN/CLAMP's
- * output) is one LUT; shifts and wraps are wires; a product of two
+ * output) and a logic gate (GATE) are one LUT; shifts and wraps are wires; a product of two
  * variables is approximated by an adder chain per operand bit.  NET is a
  * routing allowance per LUT input, stated, not measured (0.45 ns: typical
  * of small 7-series designs; abc9's delay has none).  Registers start
@@ -162,6 +162,10 @@ static void node_timing(Timer *T, NetId id, int32_t st) {
     }
     return;
   }
+  case NET_GATE:  /* one LUT of two bits */
+    out[0] = (bit(T, n->a, 0, st) > bit(T, n->b, 0, st) ? bit(T, n->a, 0, st) : bit(T, n->b, 0, st)) +
+             T->net_t + NET_T_LUT;
+    return;
   case NET_MUX:
     for (int i = 0; i < W; i++) {
       double t = bit(T, n->a, 0, st), x = bit(T, n->b, i, st), y = bit(T, n->c, i, st);

@@ -21,8 +21,10 @@
  * what the node's own opset allows.
  * IR_QONNX_OPS are QONNX/FINN custom ops: the importer accepts them in the
  * domains qonnx.custom_op.general, onnx.brevitas, finn.custom_op.general,
- * finn and the default domain (../shared/REFERENCE.md section 2); IR_ONNX_OPS
- * are standard ONNX ops (default domain / ai.onnx only).
+ * finn and the default domain (../shared/REFERENCE.md section 2); IR_LGN_OPS
+ * are logic-gate network ops, bibc's own domain bibc.lgn (LGN_DOMAIN, that
+ * domain only); IR_ONNX_OPS are standard ONNX ops (default domain / ai.onnx
+ * only).
  * The infer function (ir/infer_*.c) checks attributes and input shapes, sets
  * the output types/shapes and lowers the node to one runtime kernel call
  * (Node.kernel, Node.ip, Node.fp); see ir.h.  Semantics are ONNX's, opsets
@@ -197,6 +199,23 @@
     "narrow:i rounding_mode:s signed:i", \
     "Y = (round_mode(rint(X/scale + zp) / 2^(in_bw - out_bw)) - zp) * scale")
 
+/* Logic-gate networks (difflogic, ../shared/REFERENCE.md section 4), domain
+ * bibc.lgn.  Values are 0 or 1 (any element type: float 0.0/1.0, integer,
+ * bool); the interpreter stops with an error naming the node on any other
+ * value, generated code reads every nonzero value as 1.  Gate id g is the
+ * truth table read MSB-first over ab = 00, 01, 10, 11:
+ * gate_g(a, b) = (g >> (3 - (2a + b))) & 1, so 0 zero, 1 a&b, 2 a&~b, 3 a,
+ * 4 ~a&b, 5 b, 6 a^b, 7 a|b, 8 ~(a|b), 9 ~(a^b), 10 ~b, 11 a|~b, 12 ~a,
+ * 13 ~a|b, 14 ~(a&b), 15 one.  Inputs are [B, N]; a, b, gates have one
+ * entry per output neuron; GroupSum's k groups are consecutive, N/k each. */
+#define IR_LGN_OPS(X) \
+  X(GROUPSUM,    "GroupSum",           infer_group_sum,   1,  1, 1, \
+    "k:i tau:f", \
+    "Y[r, c] = float32(count(X[r, c*N/k .. (c+1)*N/k - 1] == 1) / tau), tau 1 by default") \
+  X(LOGICLAYER,  "LogicLayer",         infer_logic_layer, 1,  1, 1, \
+    "a:is b:is gates:is", \
+    "Y[r, j] = gate_{gates[j]}(X[r, a[j]], X[r, b[j]]), same element type as X")
+
 /* bibc's own fixed-point ops, made by passes (never imported; see
  * ir/fixed-point.md).  Their parameters are node attributes (infer_fixed.c
  * describes them). */
@@ -218,7 +237,10 @@
     "Y = A B, B's nonzeros stored by column (values, index)") \
   X(THRESHOLD,   "bibc.Threshold",     infer_threshold,   1,  1, 1, \
     "axis:i k:i rows:is", \
-    "Y = base_c + step_c * count(sign_c * X >= T[c][k])")
+    "Y = base_c + step_c * count(sign_c * X >= T[c][k])") \
+  X(POPCOUNT,    "bibc.PopCount",      infer_popcount,    1,  1, 1, \
+    "k:i", \
+    "Y[r, c] = count(X[r, c*N/k .. (c+1)*N/k - 1] != 0) as int64 (GroupSum's codes)")
 
 /* hls4ml's layer names, which the model language writes as operators
  * (Dense(x, W, b)) and --config's LayerType uses as keys: X(name, the
@@ -231,4 +253,4 @@
   X("Conv2D", OP_CONV, 4, OP_CONV)    /* weight [out, in/group, kh, kw] */
 
 /* Every op, in OpKind order. */
-#define IR_ALL_OPS(X) IR_ONNX_OPS(X) IR_QONNX_OPS(X) IR_INTERNAL_OPS(X)
+#define IR_ALL_OPS(X) IR_ONNX_OPS(X) IR_QONNX_OPS(X) IR_LGN_OPS(X) IR_INTERNAL_OPS(X)

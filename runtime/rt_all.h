@@ -16,16 +16,17 @@
 #include "rt_quant.h"
 #include "rt_qcdq.h"
 #include "rt_fixed.h"
+#include "rt_logic.h"
 
 /* X(family, header file) in the order the C backend emits them. */
 #define RT_FAMILIES(X) \
   X(elementwise, "rt_elementwise.h") X(linalg, "rt_linalg.h") X(conv, "rt_conv.h") \
   X(pool, "rt_pool.h") X(norm, "rt_norm.h") X(layout, "rt_layout.h") X(quant, "rt_quant.h") \
-  X(qcdq, "rt_qcdq.h") X(fixed, "rt_fixed.h")
+  X(qcdq, "rt_qcdq.h") X(fixed, "rt_fixed.h") X(logic, "rt_logic.h")
 
 #define RT_ALL_KERNELS(X) \
   RT_ELEMENTWISE_KERNELS(X) RT_LINALG_KERNELS(X) RT_CONV_KERNELS(X) \
   RT_POOL_KERNELS(X) RT_NORM_KERNELS(X) RT_LAYOUT_KERNELS(X) RT_QUANT_KERNELS(X) \
-  RT_QCDQ_KERNELS(X) RT_FIXED_KERNELS(X)
+  RT_QCDQ_KERNELS(X) RT_FIXED_KERNELS(X) RT_LOGIC_KERNELS(X)
 
 #endif

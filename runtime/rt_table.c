@@ -25,10 +25,12 @@ enum {
 #define K_quant(k) {#k, k, FAM_quant},
 #define K_qcdq(k) {#k, k, FAM_qcdq},
 #define K_fixed(k) {#k, k, FAM_fixed},
+#define K_logic(k) {#k, k, FAM_logic},
 static KernelInfo table[] = {
   RT_ELEMENTWISE_KERNELS(K_elementwise) RT_LINALG_KERNELS(K_linalg) RT_CONV_KERNELS(K_conv)
   RT_POOL_KERNELS(K_pool) RT_NORM_KERNELS(K_norm) RT_LAYOUT_KERNELS(K_layout)
   RT_QUANT_KERNELS(K_quant) RT_QCDQ_KERNELS(K_qcdq) RT_FIXED_KERNELS(K_fixed)
+  RT_LOGIC_KERNELS(K_logic)
 };
 #define NKERNELS ((int)(sizeof table / sizeof table[0]))
 

@@ -123,6 +123,7 @@ void infer_shapes(Graph *g) {
       }
       for (int k = 0; k < n->ntargs; k++)
         t[k] = n->targs[k] ? n->targs[k]->data : NULL;
+      interp_check(g, n, t);
       interp_node(n, t);
       keep_scale(g, n, t);
     }

@@ -170,6 +170,13 @@ static int is_index(const Value *x) {
   return p && (p->op == OP_ARGMAX || (p->op == OP_TOPK && p->nout > 1 && v == p->out[1]));
 }
 
+/* The element type of x in the float model: float32 but for the bits of
+ * a logic layer that reads bool or integer values. */
+static DType model_type(const Fixer *F, const Value *x) {
+  DType dt = x->id < F->nmodel ? F->model_dt[x->id] : DT_UNDEF;
+  return dt == DT_UNDEF ? DT_F32 : dt;
+}
+
 /* The value of fixed x for ops outside the integer core: float32
  * (ToFloat), or int64 for an index (ToInt). */
 Value *to_float(Fixer *F, Node *at, Value *x) {
@@ -177,17 +184,26 @@ Value *to_float(Fixer *F, Node *at, Value *x) {
     return F->as_float[x->id];
   int index = is_index(x);
   Node *m = insert_before(F, at, index ? OP_TOINT : OP_TOFLOAT, x, index ? "int" : "float");
-  if (index)
+  Value *y = m->out[0];
+  if (index) {
     infer_node(F->g, m);
-  else
+  } else {
     convert_attrs(F->g, m, x);
+    DType dt = model_type(F, x);
+    if (dt != DT_F32) {  /* bits of a bool or integer logic layer */
+      Node *c = insert_before(F, at, OP_CAST, y, dtype_suffix(dt));
+      node_set_int(F->g, c, "to", dt);
+      infer_node(F->g, c);
+      y = c->out[0];
+    }
+  }
   if (x->id >= F->cap) {  /* x was made by this pass: grow the cache */
     Value **a = arena_alloc(F->g->arena, sizeof *a * (size_t)(2 * F->g->nvalues + 1));
     memcpy(a, F->as_float, sizeof *a * (size_t)F->cap);
     F->as_float = a;
     F->cap = 2 * F->g->nvalues + 1;
   }
-  return F->as_float[x->id] = m->out[0];
+  return F->as_float[x->id] = y;
 }
 
 /* Node inputs that are fixed but the op computes in float get ToFloat. */
@@ -390,6 +406,71 @@ static void fix_select(Fixer *F, Node *n) {
   }
 }
 
+/* ---- logic-gate networks ---- */
+
+/* The bits a logic-gate network op reads, as fixed point.  A fixed value
+ * must hold codes 0 and 1 at 0 fraction bits (a 1-bit unsigned quantizer,
+ * one threshold, a logic layer).  Any other value (a float, bool or
+ * integer graph input) enters the integer core through FromFloat at 0
+ * fraction bits, bool and integers by way of a Cast to float32: exact for 0
+ * and 1, the only values the interpreter lets a logic layer read, so the
+ * range is [0, 1]. */
+static Value *fixed_bits(Fixer *F, Node *n, Value *x) {
+  if (is_fixed(x)) {
+    if (x->rscale || x->fx.f != 0 || x->qlo < 0 || x->qhi > 1)
+      error_node(F->g, n, "input '%s' is fixed point with codes %lld..%lld at %d fraction "
+                 "bits%s; in the integer pipeline %s reads bits: quantize it to 0 and 1 (a 1-bit "
+                 "unsigned Quant with scale 1, or MultiThreshold with one threshold)", x->name,
+                 (long long)x->qlo, (long long)x->qhi, x->fx.f, x->rscale ? " and a scale" : "",
+                 op_name(n->op));
+    return x;
+  }
+  Value *v = x;
+  if (x->dt != DT_F32) {
+    Node *c = insert_before(F, n, OP_CAST, x, "f32");
+    node_set_int(F->g, c, "to", DT_F32);
+    infer_node(F->g, c);
+    v = c->out[0];
+  }
+  Node *m = insert_before(F, n, OP_FROMFLOAT, v, "bits");
+  node_set_int(F->g, m, "f", 0);
+  infer_node(F->g, m);
+  set_fixed(F, n, m->out[0], 0, 0, 1);
+  return m->out[0];
+}
+
+/* LogicLayer on codes 0 and 1 gives codes 0 and 1 (rt_logic_i64). */
+static void fix_logic(Fixer *F, Node *n) {
+  Value *y = n->out[0];
+  if (y->id < F->nmodel)
+    F->model_dt[y->id] = y->dt;  /* before inference makes it int64 */
+  n->in[0] = fixed_bits(F, n, n->in[0]);
+  infer_node(F->g, n);
+  set_fixed(F, n, y, 0, 0, 1);
+}
+
+/* GroupSum with tau = 2^F becomes PopCount, whose count read at F fraction
+ * bits is count / tau exactly (rt_popcount); any other tau has no exact
+ * fixed-point form, so the scores stay float (a GroupSum reading ToFloat's
+ * bits, as the float model computes them). */
+static void fix_group_sum(Fixer *F, Node *n) {
+  int e;
+  double tau = attr_float(n, "tau", 1.0);
+  if (frexp(tau, &e) != 0.5) {
+    float_op(F, n);
+    return;
+  }
+  n->in[0] = fixed_bits(F, n, n->in[0]);
+  int k = 0;
+  for (int j = 0; j < n->nattrs; j++)  /* PopCount keeps k only */
+    if (strcmp(n->attrs[j].name, "tau") != 0)
+      n->attrs[k++] = n->attrs[j];
+  n->nattrs = k;
+  n->op = OP_POPCOUNT;
+  infer_node(F->g, n);
+  set_fixed(F, n, n->out[0], e - 1, 0, n->in[0]->dims[1] / n->out[0]->dims[1]);
+}
+
 /* The fixed-point path takes its constants and float attributes as exact
  * numbers.  NaN has no code and no order (float semantics propagate it,
  * the integers could not), so it is a user error here.  Infinities are
@@ -429,6 +510,8 @@ static FixFn fixer_for(OpKind op) {
   case OP_CONCAT: return fix_concat;
   case OP_ARGMAX: case OP_TOPK: return fix_select;
   case OP_CLIP: return fix_clip;
+  case OP_LOGICLAYER: return fix_logic;
+  case OP_GROUPSUM: return fix_group_sum;
   case OP_RELU: case OP_IDENTITY: case OP_FLATTEN: case OP_RESHAPE: case OP_SQUEEZE:
   case OP_UNSQUEEZE: case OP_TRANSPOSE: case OP_DROPOUT: case OP_MAXPOOL:
     return fix_passthrough;
@@ -439,6 +522,8 @@ static FixFn fixer_for(OpKind op) {
 void lower_fixed(Graph *g) {
   Fixer F = {.g = g, .cap = g->nvalues + 1};
   F.as_float = arena_alloc(g->arena, sizeof *F.as_float * (size_t)F.cap);
+  F.nmodel = g->nvalues;
+  F.model_dt = arena_alloc(g->arena, sizeof *F.model_dt * (size_t)(F.nmodel + 1));
   for (F.pos = 0; F.pos < g->nnodes; F.pos++) {
     Node *n = g->nodes[F.pos];
     FixFn fix = fixer_for(n->op);
@@ -460,15 +545,27 @@ void lower_fixed(Graph *g) {
     m->index = v->producer ? v->producer->index : m->index;
     m->name = "output";
     m->in[0] = v;
-    m->out[0] = value_new(g, v->name);
+    DType dt = index ? DT_I64 : model_type(&F, v);
+    m->out[0] = value_new(g, dt == DT_F32 || index ? v->name : arena_printf(g->arena, "%s.tofloat", v->name));
     m->out[0]->producer = m;
-    v->name = arena_printf(g->arena, "%s.fixed", v->name);
+    Value *y = m->out[0];
     if (index)
       infer_node(g, m);
     else
       convert_attrs(g, m, v);
-    g->outputs[i] = m->out[0];
-    m->out[0]->output_index = i;
+    if (!index && dt != DT_F32) {  /* a bool or integer logic layer's bits */
+      Node *c = node_new(g, OP_CAST, 1, 1);
+      c->index = m->index;
+      c->name = "output";
+      c->in[0] = y;
+      c->out[0] = y = value_new(g, v->name);
+      y->producer = c;
+      node_set_int(g, c, "to", dt);
+      infer_node(g, c);
+    }
+    v->name = arena_printf(g->arena, "%s.fixed", v->name);
+    g->outputs[i] = y;
+    y->output_index = i;
     v->output_index = -1;
   }
   graph_count_uses(g);

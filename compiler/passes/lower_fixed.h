@@ -12,6 +12,9 @@ typedef struct Fixer {
   int pos;                   /* index of the node being rewritten */
   Value **as_float;          /* per value id: its ToFloat copy, if made */
   int cap;                   /* entries in as_float */
+  DType *model_dt;           /* per value id (< nmodel): the element type the float model
+                              * gives a value a logic layer turned fixed (0: float32) */
+  int nmodel;
 } Fixer;
 
 static inline int is_fixed(const Value *v) { return v && v->fx.w > 0; }

@@ -1,0 +1,29 @@
+# Logic-gate networks (LogicLayer, GroupSum; domain bibc.lgn): each model
+# of models/ (make_models.py writes them) through run_lgn.sh (the numpy
+# reference, run --fixed, the portable C, the ONNX and model-language round
+# trips), and 'bibc verify --target all' (interpreter, netlist evaluator,
+# C, HLS C and the Verilog simulated with Icarus Verilog, bit for bit) on
+# random 0/1 vectors or binarized floats (tests/verify/run_verify.sh's
+# case all).  The bibc.lgn ONNX twin of random_lgn is written by
+# onnx.helper, not by bibc.  Error cases: tests/errors (lgn_*).
+set(LGN_DIR ${CMAKE_CURRENT_LIST_DIR})
+foreach(m random_lgn binarize_mt binarize_quant uint8_lgn)
+  add_test(NAME lgn/paths/${m}
+           COMMAND sh ${LGN_DIR}/run_lgn.sh --bibc ${BIBC} --npycmp $<TARGET_FILE:npycmp>
+                   --cc ${CMAKE_C_COMPILER} --cflags "${GEN_CFLAGS}" ${LGN_DIR}/models/${m}.bib)
+endforeach()
+foreach(t "random_lgn models/random_lgn.bib 3000"
+          "random_lgn_onnx models/random_lgn.onnx 1000"
+          "binarize_mt models/binarize_mt.bib 2000"
+          "binarize_quant models/binarize_quant.bib 2000"
+          "uint8_lgn models/uint8_lgn.bib 2000")
+  string(REPLACE " " ";" f "${t}")
+  list(GET f 0 name)
+  list(GET f 1 model)
+  list(GET f 2 samples)
+  add_test(NAME lgn/verify_all/${name}
+           COMMAND sh ${CMAKE_SOURCE_DIR}/tests/verify/run_verify.sh --bibc ${BIBC}
+                   --randnpy $<TARGET_FILE:randnpy> --cc ${CMAKE_C_COMPILER} --cflags "${GEN_CFLAGS}"
+                   all ${LGN_DIR}/${model} --samples ${samples})
+  set_tests_properties(lgn/verify_all/${name} PROPERTIES SKIP_RETURN_CODE 77)
+endforeach()
