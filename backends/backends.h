@@ -105,6 +105,7 @@ typedef struct CGen {
   int intonly;               /* integer-only file: "int" runtime pieces, int64_t fp */
   char **vname;              /* C expression for each value's storage, by id */
   char *reads;               /* per value id: a selected node reads it */
+  char *loops;               /* per node position: written as loops (c_loops.c), no kernel */
 } CGen;
 /* graph_io: graph inputs are in0.. and produced graph outputs out0.. */
 void cgen_init(CGen *c, Graph *g, FILE *f, const char *want, int intonly, int graph_io);
@@ -122,6 +123,19 @@ char *c_ident_from_path(Arena *a, const char *path);  /* DIR/NAME.x.c -> NAME as
 /* Copies the runtime text for the kernels (and rt_fx_* helpers) in names,
  * in mode "float" or "int" (runtime/rt_common.h: pieces). */
 void rt_text_emit(FILE *f, const char *const *names, int n, const char *mode);
+
+void c_print_float(FILE *f, double x, int is_f32);  /* an exact float or double literal */
+
+/* ---- c_loops.c ---- */
+/* Matrix products by a constant weight as loops with constant bounds in
+ * float C (see c_loops.c): cloop_takes says whether node n is written so;
+ * cloop_transposes gives n if its weight is printed transposed, and
+ * cloop_source the weight's element printed at position e; cloop_emit
+ * writes the block. */
+int cloop_takes(const Node *n);
+const Node *cloop_transposes(const Node *n);
+int64_t cloop_source(const Node *n, int64_t e);
+void cloop_emit(CGen *c, const Node *n);
 
 /* ---- c_main.c ---- */
 /* Writes a test-bench program for emit_c's output (see c_main.c). */

@@ -59,7 +59,7 @@ void c_shape_comment(FILE *f, const Value *v) {
   fputc(']', f);
 }
 
-static void print_float(FILE *f, double x, int is_f32) {
+void c_print_float(FILE *f, double x, int is_f32) {
   if (isnan(x)) {
     fputs("NAN", f);
     return;
@@ -86,8 +86,8 @@ void c_print_int(FILE *f, int64_t x) {
 
 static void print_elem(FILE *f, const Value *v, int64_t i) {
   switch (v->dt) {
-  case DT_F32: print_float(f, ((const float *)v->data)[i], 1); break;
-  case DT_F64: print_float(f, ((const double *)v->data)[i], 0); break;
+  case DT_F32: c_print_float(f, ((const float *)v->data)[i], 1); break;
+  case DT_F64: c_print_float(f, ((const double *)v->data)[i], 0); break;
   case DT_U64: fprintf(f, "%lluULL", (unsigned long long)((const uint64_t *)v->data)[i]); break;
   case DT_U32: fprintf(f, "%luUL", (unsigned long)((const uint32_t *)v->data)[i]); break;
   case DT_I64: c_print_int(f, ((const int64_t *)v->data)[i]); break;
@@ -221,6 +221,9 @@ void cgen_init(CGen *c, Graph *g, FILE *f, const char *want, int intonly, int gr
   *c = (CGen){.g = g, .f = f, .want = want, .intonly = intonly};
   c->vname = arena_alloc(g->arena, sizeof *c->vname * (size_t)(g->nvalues + 1));
   c->reads = arena_alloc(g->arena, (size_t)g->nvalues + 1);
+  c->loops = arena_alloc(g->arena, (size_t)g->nnodes + 1);
+  for (int i = 0; i < g->nnodes; i++)
+    c->loops[i] = want[i] && !intonly && cloop_takes(g->nodes[i]);
   for (int i = 0; i < g->nnodes; i++)
     for (int k = 0; want[i] && k < g->nodes[i]->ntargs; k++)
       if (g->nodes[i]->targs[k])
@@ -240,7 +243,7 @@ void cgen_runtime(CGen *c, const char *const *extra, int nextra) {
   int n = 0;
   for (int i = 0; i < g->nnodes; i++) {
     const char *k = g->nodes[i]->kernel;
-    int seen = !c->want[i] || !k;
+    int seen = !c->want[i] || !k || c->loops[i];
     for (int j = 0; j < n && !seen; j++)
       seen = strcmp(names[j], k) == 0;
     if (!seen)
@@ -256,6 +259,10 @@ void cgen_runtime(CGen *c, const char *const *extra, int nextra) {
 void cgen_constants(CGen *c, int io) {
   Graph *g = c->g;
   fputs("/* ---- constants ---- */\n", c->f);
+  const Node **tposed = arena_alloc(g->arena, sizeof *tposed * (size_t)(g->nvalues + 1));
+  for (int i = 0; i < g->nnodes; i++)  /* transB weights of loop-written Gemms */
+    if (c->loops[i] && cloop_transposes(g->nodes[i]))
+      tposed[g->nodes[i]->in[1]->id] = g->nodes[i];
   for (int i = 0; i < g->nvalues; i++) {
     Value *v = g->values[i];
     if (!v->data || !(c->reads[i] || (io && v->output_index >= 0)))
@@ -265,11 +272,12 @@ void cgen_constants(CGen *c, int io) {
     c_comment(c->f, v->name);
     fputs(" : ", c->f);
     c_shape_comment(c->f, v);
+    fputs(tposed[i] ? ", transposed" : "", c->f);
     fprintf(c->f, " */\nstatic const %s c%d[%lld] = {", dtype_ctype(v->dt), v->id,
             (long long)(n ? n : 1));
     for (int64_t k = 0; k < n; k++) {
       fputs(k % 8 ? ", " : (k ? ",\n  " : "\n  "), c->f);
-      print_elem(c->f, v, k);
+      print_elem(c->f, v, tposed[i] ? cloop_source(tposed[i], k) : k);
     }
     fputs(n ? "\n};\n" : "0};\n", c->f);
     c->vname[v->id] = arena_printf(g->arena, "(void *)c%d", v->id);
@@ -306,7 +314,7 @@ void cgen_params(CGen *c) {
   fputs("\n/* ---- kernel parameters ---- */\n", f);
   for (int i = 0; i < g->nnodes; i++) {
     const Node *n = g->nodes[i];
-    if (!c->want[i])
+    if (!c->want[i] || c->loops[i])
       continue;
     fprintf(f, "static const int64_t ip%d[%d] = {", i, n->nip ? n->nip : 1);
     for (int k = 0; k < n->nip; k++) {
@@ -319,7 +327,7 @@ void cgen_params(CGen *c) {
     for (int k = 0; k < n->nfp; k++) {
       fputs(k ? ", " : "", f);
       if (!c->intonly)
-        print_float(f, n->fp[k], 0);
+        c_print_float(f, n->fp[k], 0);
       else if (n->fp[k] == (double)(int64_t)n->fp[k])
         c_print_int(f, (int64_t)n->fp[k]);
       else
@@ -336,6 +344,10 @@ void cgen_calls(CGen *c) {
     const Node *n = g->nodes[i];
     if (!c->want[i])
       continue;
+    if (c->loops[i]) {
+      cloop_emit(c, n);
+      continue;
+    }
     fprintf(c->f, "  { /* node %d: %s \"", n->index, op_name(n->op));
     c_comment(c->f, n->name);
     fputs("\" */\n    void *const t[] = {", c->f);

@@ -114,6 +114,13 @@ void infer_matmul(Graph *g, Node *n) {
 }
 
 /* ---- geometry (ir.h): rt_matmul's and rt_spmatmul's parameters, decoded ---- */
+void gemm_geom(const Node *n, GemmGeom *m) {
+  ASSERT(n->op == OP_GEMM && n->nip >= 7 && n->nfp >= 2);
+  *m = (GemmGeom){.m = n->ip[0], .n = n->ip[1], .k = n->ip[2], .ta = (int)n->ip[3],
+                  .tb = (int)n->ip[4], .crow = n->ip[5], .ccol = n->ip[6], .alpha = n->fp[0],
+                  .beta = n->fp[1]};
+}
+
 void matmul_geom(const Node *n, MatMulGeom *m) {
   ASSERT((n->op == OP_MATMUL || n->op == OP_SPMATMUL) && n->nip >= 3);
   m->m = n->ip[0];

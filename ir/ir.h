@@ -340,6 +340,13 @@ typedef struct MatMulGeom {  /* MatMul: [.., m, k] x [.., k, n], batch axes broa
   int64_t bd[IR_MAXRANK], as[IR_MAXRANK], bs[IR_MAXRANK];  /* batch dims; A, B strides (0: broadcast) */
 } MatMulGeom;
 void matmul_geom(const Node *n, MatMulGeom *m);    /* infer_linalg.c (and SparseMatMul) */
+typedef struct GemmGeom {    /* Gemm: Y (m,n) = alpha A' B' + beta C */
+  int64_t m, n, k;
+  int ta, tb;                /* transA, transB */
+  int64_t crow, ccol;        /* C[i,j] = C[i*crow + j*ccol] (0: broadcast) */
+  double alpha, beta;
+} GemmGeom;
+void gemm_geom(const Node *n, GemmGeom *m);        /* infer_linalg.c */
 typedef struct BcastGeom {   /* n-ary elementwise with numpy broadcast */
   int rank, nin;
   const int64_t *dims;       /* output dims [rank] */

@@ -5,6 +5,8 @@
 #   ok models: compiles to C with the --main bench, runs the bench and
 #     'bibc run' on the same random inputs (randnpy, leading batch dim 1
 #     replaced by the sample count) and requires max |diff| <= 1e-4 (npycmp);
+#   exact models: the same with no difference at all (the generated C's
+#     loops add in the kernels' order: backends/c_loops.c);
 #     the generated C must also compile cleanly with -std=c99 -Wall -Wextra
 #     -Werror -pedantic; if test_data_set_0/ sits next to the model, 'bibc run' must reproduce
 #     its output_K.pb within 1e-4 relative (tolerance * max(1, |ref|)).
@@ -121,7 +123,9 @@ while [ $j -lt "$nout" ]; do outs="$outs $tmp/out$j.npy"; j=$((j + 1)); done
 "$bibc" run "$path" $iargs -o "$tmp/run" 2>"$tmp/err" || fail "bibc run failed: $(cat "$tmp/err")"
 j=0
 while [ $j -lt "$nout" ]; do
-  r=$("$npycmp" "$tmp/run/output_$j.npy" "$tmp/out$j.npy" 1e-4) || status=1
+  tol=1e-4
+  [ "$expect" = exact ] && tol=0
+  r=$("$npycmp" "$tmp/run/output_$j.npy" "$tmp/out$j.npy" $tol) || status=1
   echo "$name: output $j, generated C vs bibc run, $samples random inputs: $r"
   j=$((j + 1))
 done

@@ -96,39 +96,6 @@ enum { RT_F32 = 1, RT_U8 = 2, RT_I8 = 3, RT_U16 = 4, RT_I16 = 5, RT_I32 = 6, RT_
 #ifndef RT_ELEMENTWISE_H
 #define RT_ELEMENTWISE_H
 
-/* unary opcodes (ip[0] of rt_unary) */
-enum { RT_RELU, RT_LEAKYRELU, RT_ELU, RT_SELU, RT_SIGMOID, RT_HARDSIGMOID, RT_TANH, RT_SIGN };
-
-/* rt_unary_SUF: Y = f(X).  ip = [op, n], fp = [alpha, beta/gamma],
- * t = [X, Y].  LeakyRelu: x<0 ? alpha*x : x.  Elu: x<0 ? alpha*(e^x-1) : x.
- * Selu: gamma*(x<=0 ? alpha*e^x-alpha : x), fp = [alpha, gamma].
- * HardSigmoid: max(0, min(1, alpha*x+beta)).  Float math is done in the
- * element type (expf/tanhf for f32).  Signed integer types support Relu and
- * Sign (the only activations ONNX defines on integers). */
-#define RT_DEFINE_UNARY(SUF, T, FLT, EXP, TANH) \
-  RT_KERNEL(rt_unary_##SUF) { \
-    int64_t op = ip[0], n = ip[1]; \
-    const T *x = (const T *)t[0]; \
-    T *y = (T *)t[1]; \
-    T alpha = (T)fp[0], beta = (T)fp[1]; \
-    for (int64_t i = 0; i < n; i++) { \
-      T v = x[i]; \
-      switch (op) { \
-      case RT_RELU: v = v > 0 ? v : 0; break; \
-      case RT_LEAKYRELU: v = v < 0 ? (T)(alpha * v) : v; break; \
-      case RT_ELU: v = v < 0 ? (T)(alpha * (EXP(v) - 1)) : v; break; \
-      case RT_SELU: v = v <= 0 ? (T)(beta * (alpha * EXP(v) - alpha)) : (T)(beta * v); break; \
-      case RT_SIGMOID: v = (T)(1 / (1 + EXP(-v))); break; \
-      case RT_HARDSIGMOID: v = (T)(alpha * v + beta); v = v > 1 ? 1 : v; v = v < 0 ? 0 : v; break; \
-      case RT_TANH: v = TANH(v); break; \
-      case RT_SIGN: v = (T)(v > 0 ? 1 : v < 0 ? -1 : 0); break; \
-      } \
-      y[i] = v; \
-    } \
-  }
-#define RT_INT_EXP(v) (v)
-RT_DEFINE_UNARY(f32, float, 1, expf, tanhf)
-
 /* rt_copy: Y = X bytewise (Identity, Reshape, Flatten, Squeeze, Unsqueeze,
  * Dropout).  ip = [nbytes], t = [X, Y]. */
 RT_KERNEL(rt_copy) {
@@ -139,45 +106,6 @@ RT_KERNEL(rt_copy) {
     for (int64_t i = 0; i < ip[0]; i++)
       y[i] = x[i];
 }
-
-#endif
-
-/*
- * rt_linalg.h - matrix products: Gemm (Y = alpha A' B' + beta C) and numpy
- * MatMul with batch broadcasting.  Plain triple loops over row-major data,
- * one dot product per output element: M*N*K multiply-adds per matrix.
- */
-#ifndef RT_LINALG_H
-#define RT_LINALG_H
-
-/* rt_gemm_SUF: Y[i,j] = alpha * sum_k A'[i,k] B'[k,j] + beta * C[i,j]
- * where A' = transA ? A^T : A (A stored (M,K) or (K,M)), likewise B' (B
- * stored (K,N) or (N,K)), and C is broadcast through its strides: C[i,j] =
- * C[i*crow + j*ccol] (0 on a broadcast axis).  The dot product accumulates
- * in the element type from 0 over k = 0..K-1; then Y = alpha*acc + beta*C,
- * with alpha and beta rounded to the element type.  No C (t[2] == NULL) or
- * beta == 0 drops the C term (as ONNX does, even if C holds inf or NaN).
- * ip = [M, N, K, transA, transB, crow, ccol], fp = [alpha, beta],
- * t = [A, B, C or NULL, Y (M,N)]. */
-#define RT_DEFINE_GEMM(SUF, T) \
-  RT_KERNEL(rt_gemm_##SUF) { \
-    int64_t m = ip[0], n = ip[1], kk = ip[2], ta = ip[3], tb = ip[4], crow = ip[5], ccol = ip[6]; \
-    const T *a = (const T *)t[0], *b = (const T *)t[1], *c = (const T *)t[2]; \
-    T *y = (T *)t[3]; \
-    T alpha = (T)fp[0], beta = (T)fp[1]; \
-    int64_t ai = ta ? 1 : kk, ak = ta ? m : 1, bk = tb ? 1 : n, bj = tb ? kk : 1; \
-    for (int64_t i = 0; i < m; i++) \
-      for (int64_t j = 0; j < n; j++) { \
-        T acc = 0; \
-        for (int64_t k = 0; k < kk; k++) \
-          acc += a[i * ai + k * ak] * b[k * bk + j * bj]; \
-        acc = alpha * acc; \
-        if (c && beta != 0) \
-          acc += beta * c[i * crow + j * ccol]; \
-        y[i * n + j] = acc; \
-      } \
-  }
-RT_DEFINE_GEMM(f32, float)
 
 #endif
 
@@ -370,23 +298,22 @@ static float b8[24]; /* %f : float32[1,24] */
 /* ---- kernel parameters ---- */
 static const int64_t ip0[22] = {1LL, 1LL, 2LL, 4LL, 1LL, 1LL, 12LL, 1LL, 1LL, 3LL, 1LL, 1LL, 12LL, 1LL, 1LL, 1LL, 1LL, 1LL, 1LL, 0LL, 0LL, 1LL};
 static const double fp0[1] = {0};
-static const int64_t ip1[2] = {0LL, 48LL};
-static const double fp1[2] = {0.0, 0.0};
 static const int64_t ip2[20] = {4LL, 1LL, 1LL, 12LL, 1LL, 1LL, 2LL, 1LL, 1LL, 6LL, 1LL, 1LL, 2LL, 1LL, 1LL, 1LL, 0LL, 0LL, 0LL, 0LL};
 static const double fp2[1] = {0};
 static const int64_t ip3[1] = {96LL};
 static const double fp3[1] = {0};
-static const int64_t ip4[7] = {1LL, 3LL, 24LL, 0LL, 0LL, 0LL, 1LL};
-static const double fp4[2] = {1.0, 1.0};
 
 void conv1d_pool_run(const float *in0, float *out0) {
   { /* node 0: Conv "conv" */
     void *const t[] = {(void *)in0, (void *)c0, (void *)c1, b5};
     rt_conv_f32(ip0, fp0, t);
   }
-  { /* node 1: Relu "relu" */
-    void *const t[] = {b5, b6};
-    rt_unary_f32(ip1, fp1, t);
+  { /* node 1: Relu "relu" in loops */
+    const float *x = (const float *)b5;
+    float *y = (float *)b6;
+    int64_t e;
+    for (e = 0; e < 48; e++)
+      y[e] = x[e] > 0 ? x[e] : 0;
   }
   { /* node 2: MaxPool "pool" */
     void *const t[] = {b6, b7, 0};
@@ -396,9 +323,24 @@ void conv1d_pool_run(const float *in0, float *out0) {
     void *const t[] = {b7, b8};
     rt_copy(ip3, fp3, t);
   }
-  { /* node 4: Gemm "dense" */
-    void *const t[] = {b8, (void *)c2, (void *)c3, out0};
-    rt_gemm_f32(ip4, fp4, t);
+  { /* node 4: Gemm "dense": [1,24] x [24,3] in loops */
+    const float *a = (const float *)b8;
+    const float (*w)[3] = (const float (*)[3])(void *)c2;
+    const float *cc = (const float *)(void *)c3;
+    float *y = (float *)out0;
+    int64_t i, j, k;
+    for (i = 0; i < 1; i++) {
+      float acc[3];
+      for (j = 0; j < 3; j++)
+        acc[j] = 0;
+      for (k = 0; k < 24; k++) {
+        const float ak = a[i * 24 + k];
+        for (j = 0; j < 3; j++)
+          acc[j] += ak * w[k][j];
+      }
+      for (j = 0; j < 3; j++)
+        y[i * 3 + j] = 1.0f * acc[j] + 1.0f * cc[i * 0 + j * 1];
+    }
   }
   (void)0;
 }

@@ -90,87 +90,6 @@ enum { RT_F32 = 1, RT_U8 = 2, RT_I8 = 3, RT_U16 = 4, RT_I16 = 5, RT_I32 = 6, RT_
 #endif
 
 /*
- * rt_elementwise.h - elementwise kernels: n-ary broadcasting arithmetic
- * (Add Sub Mul Div Max Min Sum PRelu Pow), unary activations, Clip, Cast, copy.
- */
-#ifndef RT_ELEMENTWISE_H
-#define RT_ELEMENTWISE_H
-
-/* unary opcodes (ip[0] of rt_unary) */
-enum { RT_RELU, RT_LEAKYRELU, RT_ELU, RT_SELU, RT_SIGMOID, RT_HARDSIGMOID, RT_TANH, RT_SIGN };
-
-/* rt_unary_SUF: Y = f(X).  ip = [op, n], fp = [alpha, beta/gamma],
- * t = [X, Y].  LeakyRelu: x<0 ? alpha*x : x.  Elu: x<0 ? alpha*(e^x-1) : x.
- * Selu: gamma*(x<=0 ? alpha*e^x-alpha : x), fp = [alpha, gamma].
- * HardSigmoid: max(0, min(1, alpha*x+beta)).  Float math is done in the
- * element type (expf/tanhf for f32).  Signed integer types support Relu and
- * Sign (the only activations ONNX defines on integers). */
-#define RT_DEFINE_UNARY(SUF, T, FLT, EXP, TANH) \
-  RT_KERNEL(rt_unary_##SUF) { \
-    int64_t op = ip[0], n = ip[1]; \
-    const T *x = (const T *)t[0]; \
-    T *y = (T *)t[1]; \
-    T alpha = (T)fp[0], beta = (T)fp[1]; \
-    for (int64_t i = 0; i < n; i++) { \
-      T v = x[i]; \
-      switch (op) { \
-      case RT_RELU: v = v > 0 ? v : 0; break; \
-      case RT_LEAKYRELU: v = v < 0 ? (T)(alpha * v) : v; break; \
-      case RT_ELU: v = v < 0 ? (T)(alpha * (EXP(v) - 1)) : v; break; \
-      case RT_SELU: v = v <= 0 ? (T)(beta * (alpha * EXP(v) - alpha)) : (T)(beta * v); break; \
-      case RT_SIGMOID: v = (T)(1 / (1 + EXP(-v))); break; \
-      case RT_HARDSIGMOID: v = (T)(alpha * v + beta); v = v > 1 ? 1 : v; v = v < 0 ? 0 : v; break; \
-      case RT_TANH: v = TANH(v); break; \
-      case RT_SIGN: v = (T)(v > 0 ? 1 : v < 0 ? -1 : 0); break; \
-      } \
-      y[i] = v; \
-    } \
-  }
-#define RT_INT_EXP(v) (v)
-RT_DEFINE_UNARY(f32, float, 1, expf, tanhf)
-
-#endif
-
-/*
- * rt_linalg.h - matrix products: Gemm (Y = alpha A' B' + beta C) and numpy
- * MatMul with batch broadcasting.  Plain triple loops over row-major data,
- * one dot product per output element: M*N*K multiply-adds per matrix.
- */
-#ifndef RT_LINALG_H
-#define RT_LINALG_H
-
-/* rt_gemm_SUF: Y[i,j] = alpha * sum_k A'[i,k] B'[k,j] + beta * C[i,j]
- * where A' = transA ? A^T : A (A stored (M,K) or (K,M)), likewise B' (B
- * stored (K,N) or (N,K)), and C is broadcast through its strides: C[i,j] =
- * C[i*crow + j*ccol] (0 on a broadcast axis).  The dot product accumulates
- * in the element type from 0 over k = 0..K-1; then Y = alpha*acc + beta*C,
- * with alpha and beta rounded to the element type.  No C (t[2] == NULL) or
- * beta == 0 drops the C term (as ONNX does, even if C holds inf or NaN).
- * ip = [M, N, K, transA, transB, crow, ccol], fp = [alpha, beta],
- * t = [A, B, C or NULL, Y (M,N)]. */
-#define RT_DEFINE_GEMM(SUF, T) \
-  RT_KERNEL(rt_gemm_##SUF) { \
-    int64_t m = ip[0], n = ip[1], kk = ip[2], ta = ip[3], tb = ip[4], crow = ip[5], ccol = ip[6]; \
-    const T *a = (const T *)t[0], *b = (const T *)t[1], *c = (const T *)t[2]; \
-    T *y = (T *)t[3]; \
-    T alpha = (T)fp[0], beta = (T)fp[1]; \
-    int64_t ai = ta ? 1 : kk, ak = ta ? m : 1, bk = tb ? 1 : n, bj = tb ? kk : 1; \
-    for (int64_t i = 0; i < m; i++) \
-      for (int64_t j = 0; j < n; j++) { \
-        T acc = 0; \
-        for (int64_t k = 0; k < kk; k++) \
-          acc += a[i * ai + k * ak] * b[k * bk + j * bj]; \
-        acc = alpha * acc; \
-        if (c && beta != 0) \
-          acc += beta * c[i * crow + j * ccol]; \
-        y[i * n + j] = acc; \
-      } \
-  }
-RT_DEFINE_GEMM(f32, float)
-
-#endif
-
-/*
  * rt_norm.h - normalization and reduction-along-an-axis kernels:
  * BatchNormalization, Softmax, ArgMax.
  *
@@ -211,24 +130,24 @@ RT_DEFINE_SOFTMAX(f32, float, expf)
 #endif
 
 /* ---- constants ---- */
-/* %W1 : float32[6,8] */
+/* %W1 : float32[6,8], transposed */
 static const float c0[48] = {
-  0.349999994f, -0.569999993f, -0.379999995f, 0.600000024f, 0.99000001f, -0.720000029f, -0.839999974f, -0.639999986f,
-  -0.280000001f, -0.660000026f, 0.180000007f, 0.230000004f, -0.790000021f, 0.129999995f, -0.99000001f, -0.0700000003f,
-  0.949999988f, 0.600000024f, 0.189999998f, -0.349999994f, -0.589999974f, -0.109999999f, -0.439999998f, 0.75f,
-  -0.569999993f, -0.449999988f, 0.610000014f, -0.460000008f, -0.460000008f, -0.860000014f, -0.0700000003f, -0.469999999f,
-  0.779999971f, -0.430000007f, 0.550000012f, -0.0299999993f, -0.0599999987f, 0.930000007f, 0.800000012f, -0.839999974f,
-  -0.50999999f, -0.629999995f, 0.810000002f, 0.109999999f, -0.25999999f, 0.670000017f, -0.300000012f, 0.360000014f
+  0.349999994f, -0.280000001f, 0.949999988f, -0.569999993f, 0.779999971f, -0.50999999f, -0.569999993f, -0.660000026f,
+  0.600000024f, -0.449999988f, -0.430000007f, -0.629999995f, -0.379999995f, 0.180000007f, 0.189999998f, 0.610000014f,
+  0.550000012f, 0.810000002f, 0.600000024f, 0.230000004f, -0.349999994f, -0.460000008f, -0.0299999993f, 0.109999999f,
+  0.99000001f, -0.790000021f, -0.589999974f, -0.460000008f, -0.0599999987f, -0.25999999f, -0.720000029f, 0.129999995f,
+  -0.109999999f, -0.860000014f, 0.930000007f, 0.670000017f, -0.839999974f, -0.99000001f, -0.439999998f, -0.0700000003f,
+  0.800000012f, -0.300000012f, -0.639999986f, -0.0700000003f, 0.75f, -0.469999999f, -0.839999974f, 0.360000014f
 };
 /* %b1 : float32[6] */
 static const float c1[6] = {
   -0.540000021f, -0.949999988f, 0.389999986f, -0.330000013f, -0.319999993f, -0.449999988f
 };
-/* %W2 : float32[4,6] */
+/* %W2 : float32[4,6], transposed */
 static const float c2[24] = {
-  -0.5f, 0.140000001f, -0.330000013f, -0.150000006f, -0.600000024f, 0.00999999978f, 0.170000002f, -0.159999996f,
-  -0.189999998f, 0.889999986f, -0.899999976f, -0.349999994f, 0.0399999991f, 0.200000003f, -0.920000017f, -0.519999981f,
-  -0.889999986f, -0.980000019f, -0.360000014f, -0.189999998f, 0.720000029f, -0.970000029f, 0.430000007f, -0.0900000036f
+  -0.5f, 0.170000002f, 0.0399999991f, -0.360000014f, 0.140000001f, -0.159999996f, 0.200000003f, -0.189999998f,
+  -0.330000013f, -0.189999998f, -0.920000017f, 0.720000029f, -0.150000006f, 0.889999986f, -0.519999981f, -0.970000029f,
+  -0.600000024f, -0.899999976f, -0.889999986f, 0.430000007f, 0.00999999978f, -0.349999994f, -0.980000019f, -0.0900000036f
 };
 /* %b2 : float32[4] */
 static const float c3[4] = {
@@ -241,27 +160,54 @@ static float b6[6]; /* %a1 : float32[1,6] */
 static float b7[4]; /* %h2 : float32[1,4] */
 
 /* ---- kernel parameters ---- */
-static const int64_t ip0[7] = {1LL, 6LL, 8LL, 0LL, 1LL, 0LL, 1LL};
-static const double fp0[2] = {1.0, 1.0};
-static const int64_t ip1[2] = {0LL, 6LL};
-static const double fp1[2] = {0.0, 0.0};
-static const int64_t ip2[7] = {1LL, 4LL, 6LL, 0LL, 1LL, 0LL, 1LL};
-static const double fp2[2] = {1.0, 1.0};
 static const int64_t ip3[3] = {1LL, 4LL, 1LL};
 static const double fp3[1] = {0};
 
 void mlp_run(const float *in0, float *out0) {
-  { /* node 0: Gemm "fc1" */
-    void *const t[] = {(void *)in0, (void *)c0, (void *)c1, b5};
-    rt_gemm_f32(ip0, fp0, t);
+  { /* node 0: Gemm "fc1": [1,8] x [8,6] in loops */
+    const float *a = (const float *)(void *)in0;
+    const float (*w)[6] = (const float (*)[6])(void *)c0;
+    const float *cc = (const float *)(void *)c1;
+    float *y = (float *)b5;
+    int64_t i, j, k;
+    for (i = 0; i < 1; i++) {
+      float acc[6];
+      for (j = 0; j < 6; j++)
+        acc[j] = 0;
+      for (k = 0; k < 8; k++) {
+        const float ak = a[i * 8 + k];
+        for (j = 0; j < 6; j++)
+          acc[j] += ak * w[k][j];
+      }
+      for (j = 0; j < 6; j++)
+        y[i * 6 + j] = 1.0f * acc[j] + 1.0f * cc[i * 0 + j * 1];
+    }
   }
-  { /* node 1: Relu "relu1" */
-    void *const t[] = {b5, b6};
-    rt_unary_f32(ip1, fp1, t);
+  { /* node 1: Relu "relu1" in loops */
+    const float *x = (const float *)b5;
+    float *y = (float *)b6;
+    int64_t e;
+    for (e = 0; e < 6; e++)
+      y[e] = x[e] > 0 ? x[e] : 0;
   }
-  { /* node 2: Gemm "fc2" */
-    void *const t[] = {b6, (void *)c2, (void *)c3, b7};
-    rt_gemm_f32(ip2, fp2, t);
+  { /* node 2: Gemm "fc2": [1,6] x [6,4] in loops */
+    const float *a = (const float *)b6;
+    const float (*w)[4] = (const float (*)[4])(void *)c2;
+    const float *cc = (const float *)(void *)c3;
+    float *y = (float *)b7;
+    int64_t i, j, k;
+    for (i = 0; i < 1; i++) {
+      float acc[4];
+      for (j = 0; j < 4; j++)
+        acc[j] = 0;
+      for (k = 0; k < 6; k++) {
+        const float ak = a[i * 6 + k];
+        for (j = 0; j < 4; j++)
+          acc[j] += ak * w[k][j];
+      }
+      for (j = 0; j < 4; j++)
+        y[i * 4 + j] = 1.0f * acc[j] + 1.0f * cc[i * 0 + j * 1];
+    }
   }
   { /* node 3: Softmax "softmax" */
     void *const t[] = {b7, out0};

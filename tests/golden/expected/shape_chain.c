@@ -96,39 +96,6 @@ enum { RT_F32 = 1, RT_U8 = 2, RT_I8 = 3, RT_U16 = 4, RT_I16 = 5, RT_I32 = 6, RT_
 #ifndef RT_ELEMENTWISE_H
 #define RT_ELEMENTWISE_H
 
-/* unary opcodes (ip[0] of rt_unary) */
-enum { RT_RELU, RT_LEAKYRELU, RT_ELU, RT_SELU, RT_SIGMOID, RT_HARDSIGMOID, RT_TANH, RT_SIGN };
-
-/* rt_unary_SUF: Y = f(X).  ip = [op, n], fp = [alpha, beta/gamma],
- * t = [X, Y].  LeakyRelu: x<0 ? alpha*x : x.  Elu: x<0 ? alpha*(e^x-1) : x.
- * Selu: gamma*(x<=0 ? alpha*e^x-alpha : x), fp = [alpha, gamma].
- * HardSigmoid: max(0, min(1, alpha*x+beta)).  Float math is done in the
- * element type (expf/tanhf for f32).  Signed integer types support Relu and
- * Sign (the only activations ONNX defines on integers). */
-#define RT_DEFINE_UNARY(SUF, T, FLT, EXP, TANH) \
-  RT_KERNEL(rt_unary_##SUF) { \
-    int64_t op = ip[0], n = ip[1]; \
-    const T *x = (const T *)t[0]; \
-    T *y = (T *)t[1]; \
-    T alpha = (T)fp[0], beta = (T)fp[1]; \
-    for (int64_t i = 0; i < n; i++) { \
-      T v = x[i]; \
-      switch (op) { \
-      case RT_RELU: v = v > 0 ? v : 0; break; \
-      case RT_LEAKYRELU: v = v < 0 ? (T)(alpha * v) : v; break; \
-      case RT_ELU: v = v < 0 ? (T)(alpha * (EXP(v) - 1)) : v; break; \
-      case RT_SELU: v = v <= 0 ? (T)(beta * (alpha * EXP(v) - alpha)) : (T)(beta * v); break; \
-      case RT_SIGMOID: v = (T)(1 / (1 + EXP(-v))); break; \
-      case RT_HARDSIGMOID: v = (T)(alpha * v + beta); v = v > 1 ? 1 : v; v = v < 0 ? 0 : v; break; \
-      case RT_TANH: v = TANH(v); break; \
-      case RT_SIGN: v = (T)(v > 0 ? 1 : v < 0 ? -1 : 0); break; \
-      } \
-      y[i] = v; \
-    } \
-  }
-#define RT_INT_EXP(v) (v)
-RT_DEFINE_UNARY(f32, float, 1, expf, tanhf)
-
 /* rt_copy: Y = X bytewise (Identity, Reshape, Flatten, Squeeze, Unsqueeze,
  * Dropout).  ip = [nbytes], t = [X, Y]. */
 RT_KERNEL(rt_copy) {
@@ -150,17 +117,18 @@ static float b8[12]; /* %flat : float32[1,12] */
 /* ---- kernel parameters ---- */
 static const int64_t ip0[1] = {48LL};
 static const double fp0[1] = {0};
-static const int64_t ip1[2] = {0LL, 12LL};
-static const double fp1[2] = {0.0, 0.0};
 
 void shape_chain_run(const float *in0, float *out0) {
   { /* node 4: Reshape "reshape" */
     void *const t[] = {(void *)in0, b8};
     rt_copy(ip0, fp0, t);
   }
-  { /* node 5: Relu "relu" */
-    void *const t[] = {b8, out0};
-    rt_unary_f32(ip1, fp1, t);
+  { /* node 5: Relu "relu" in loops */
+    const float *x = (const float *)b8;
+    float *y = (float *)out0;
+    int64_t e;
+    for (e = 0; e < 12; e++)
+      y[e] = x[e] > 0 ? x[e] : 0;
   }
   (void)0;
 }
