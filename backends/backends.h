@@ -105,7 +105,10 @@ typedef struct CGen {
   int intonly;               /* integer-only file: "int" runtime pieces, int64_t fp */
   char **vname;              /* C expression for each value's storage, by id */
   char *reads;               /* per value id: a selected node reads it */
-  char *loops;               /* per node position: written as loops (c_loops.c), no kernel */
+  char *loops;               /* per node position: written as loops (c_loops.c), no kernel;
+                                2: computed inside an earlier node's loops */
+  const Node **add_of;       /* per node position of a product: the bias Add its loops do */
+  const Node **relu_of;      /* and the Relu after it, or NULL */
 } CGen;
 /* graph_io: graph inputs are in0.. and produced graph outputs out0.. */
 void cgen_init(CGen *c, Graph *g, FILE *f, const char *want, int intonly, int graph_io);
@@ -133,9 +136,12 @@ void c_print_float(FILE *f, double x, int is_f32);  /* an exact float or double 
  * cloop_source the weight's element printed at position e; cloop_emit
  * writes the block. */
 int cloop_takes(const Node *n);
+/* Marks the bias Adds and Relus that a product's loops compute too
+ * (c->loops 2, c->add_of, c->relu_of; their inner values get no buffer). */
+void cloop_plan(CGen *c);
 const Node *cloop_transposes(const Node *n);
 int64_t cloop_source(const Node *n, int64_t e);
-void cloop_emit(CGen *c, const Node *n);
+void cloop_emit(CGen *c, int pos);
 
 /* ---- c_main.c ---- */
 /* Writes a test-bench program for emit_c's output (see c_main.c). */

@@ -18,6 +18,11 @@
  * float64, B a 2-d constant, 1 <= N <= CLOOP_MAXN (the accumulators live
  * on the stack).
  *
+ * A product's only reader, an Add of a constant (a bias), and that Add's
+ * only reader, a Relu, are done in the product's last loop, v = (T)(v +
+ * b), v = v > 0 ? v : 0, in the order the nodes compute them, with no
+ * buffer between (cloop_plan).
+ *
  * The float Add, Sub and Mul of two operands (a bias, a scale) and Relu
  * around them are loops too: the generic kernels find every element's
  * operands through an index vector and strides, and switch on the op per
@@ -71,6 +76,44 @@ int64_t cloop_source(const Node *n, int64_t e) {
   GemmGeom g;
   gemm_geom(n, &g);
   return (e % g.n) * g.k + e / g.n;  /* element [k][j] of the print is B[j][k] */
+}
+
+/* The node after position i that reads v, v's only reader; or -1. */
+static int sole_reader(const Graph *g, const Value *v, int i) {
+  if (v->nuses != 1 || v->output_index >= 0)
+    return -1;
+  for (int j = i + 1; j < g->nnodes; j++)
+    for (int k = 0; k < g->nodes[j]->nin; k++)
+      if (g->nodes[j]->in[k] == v)
+        return j;
+  return -1;
+}
+
+void cloop_plan(CGen *c) {
+  Graph *g = c->g;
+  c->add_of = arena_alloc(g->arena, sizeof *c->add_of * (size_t)(g->nnodes + 1));
+  c->relu_of = arena_alloc(g->arena, sizeof *c->relu_of * (size_t)(g->nnodes + 1));
+  for (int i = 0; i < g->nnodes; i++) {
+    const Node *n = g->nodes[i];
+    if (c->loops[i] != 1 || (n->op != OP_GEMM && n->op != OP_MATMUL))
+      continue;
+    int a = sole_reader(g, n->out[0], i);
+    if (a < 0 || c->loops[a] != 1 || g->nodes[a]->op != OP_ADD)
+      continue;
+    const Node *add = g->nodes[a];
+    const Value *b = add->in[0] == n->out[0] ? add->in[1] : add->in[0];
+    if (!b->data || b == n->out[0] || value_numel(add->out[0]) != value_numel(n->out[0]))
+      continue;  /* a constant bias, and the product not broadcast */
+    c->loops[a] = 2;
+    c->add_of[i] = add;
+    c->vname[n->out[0]->id] = "(computed in loops)";
+    int r = sole_reader(g, add->out[0], a);
+    if (r >= 0 && c->loops[r] == 1 && g->nodes[r]->op == OP_RELU) {
+      c->loops[r] = 2;
+      c->relu_of[i] = g->nodes[r];
+      c->vname[add->out[0]->id] = "(computed in loops)";
+    }
+  }
 }
 
 static const char *storage(const CGen *c, const Value *v) {
@@ -130,8 +173,9 @@ static void emit_binary(CGen *c, const Node *n) {
   fputs(");\n  }\n", f);
 }
 
-void cloop_emit(CGen *c, const Node *n) {
+void cloop_emit(CGen *c, int pos) {
   FILE *f = c->f;
+  const Node *n = c->g->nodes[pos];
   if (n->op == OP_RELU || n->op == OP_ADD || n->op == OP_SUB || n->op == OP_MUL) {
     fprintf(f, "  { /* node %d: %s \"", n->index, op_name(n->op));
     c_comment(f, n->name);
@@ -165,15 +209,23 @@ void cloop_emit(CGen *c, const Node *n) {
           (long long)nn, storage(c, n->in[1]));
   if (cv)
     fprintf(f, "    const %s *cc = (const %s *)%s;\n", t, t, storage(c, cv));
-  fprintf(f, "    %s *y = (%s *)%s;\n", t, t, storage(c, n->out[0]));
+  const Node *add = c->add_of[pos], *relu = c->relu_of[pos];
+  const Value *out = relu ? relu->out[0] : add ? add->out[0] : n->out[0];
+  int bias_first = add && add->in[1] == n->out[0];  /* Add(b, product) */
+  BcastGeom bg;
+  if (add) {
+    bcast_geom(add, &bg);
+    fprintf(f, "    const %s *q = (const %s *)%s;\n", t, t,
+            storage(c, add->in[bias_first ? 0 : 1]));
+  }
+  fprintf(f, "    %s *y = (%s *)%s;\n", t, t, storage(c, out));
   fprintf(f, "    int64_t i, j, k;\n    for (i = 0; i < %lld; i++) {\n      %s acc[%lld];\n",
           (long long)m, t, (long long)nn);
   fprintf(f, "      for (j = 0; j < %lld; j++)\n        acc[j] = 0;\n", (long long)nn);
   fprintf(f, "      for (k = 0; k < %lld; k++) {\n        const %s ak = a[i * %lld + k];\n"
           "        for (j = 0; j < %lld; j++)\n          acc[j] += ak * w[k][j];\n      }\n",
           (long long)kk, t, (long long)kk, (long long)nn);
-  fprintf(f, "      for (j = 0; j < %lld; j++)\n        y[i * %lld + j] = ", (long long)nn,
-          (long long)nn);
+  fprintf(f, "      for (j = 0; j < %lld; j++) {\n        %s v = ", (long long)nn, t);
   if (n->op == OP_GEMM) {  /* the kernel's acc = alpha * acc (exact for 1), then + beta * C */
     c_print_float(f, dt == DT_F32 ? (double)(float)g.alpha : g.alpha, dt == DT_F32);
     fputs(" * acc[j]", f);
@@ -185,5 +237,15 @@ void cloop_emit(CGen *c, const Node *n) {
     c_print_float(f, dt == DT_F32 ? (double)(float)g.beta : g.beta, dt == DT_F32);
     fprintf(f, " * cc[i * %lld + j * %lld]", (long long)g.crow, (long long)g.ccol);
   }
-  fputs(";\n    }\n  }\n", f);
+  fputs(";\n", f);
+  if (add) {  /* the bias at (i, j) of the product's [m, n] (or [n]) through its strides */
+    int j = bias_first ? 0 : 1, r = bg.rank;
+    int64_t si = r >= 2 ? bg.str[j * r + r - 2] : 0, sj = r >= 1 ? bg.str[j * r + r - 1] : 0;
+    const char *b = arena_printf(c->g->arena, "q[i * %lld + j * %lld]", (long long)si,
+                                 (long long)sj);
+    fprintf(f, "        v = (%s)(%s + %s);\n", t, bias_first ? b : "v", bias_first ? "v" : b);
+  }
+  if (relu)
+    fputs("        v = v > 0 ? v : 0;\n", f);
+  fprintf(f, "        y[i * %lld + j] = v;\n      }\n    }\n  }\n", (long long)nn);
 }

@@ -224,6 +224,7 @@ void cgen_init(CGen *c, Graph *g, FILE *f, const char *want, int intonly, int gr
   c->loops = arena_alloc(g->arena, (size_t)g->nnodes + 1);
   for (int i = 0; i < g->nnodes; i++)
     c->loops[i] = want[i] && !intonly && cloop_takes(g->nodes[i]);
+  cloop_plan(c);
   for (int i = 0; i < g->nnodes; i++)
     for (int k = 0; want[i] && k < g->nodes[i]->ntargs; k++)
       if (g->nodes[i]->targs[k])
@@ -345,7 +346,8 @@ void cgen_calls(CGen *c) {
     if (!c->want[i])
       continue;
     if (c->loops[i]) {
-      cloop_emit(c, n);
+      if (c->loops[i] == 1)
+        cloop_emit(c, i);
       continue;
     }
     fprintf(c->f, "  { /* node %d: %s \"", n->index, op_name(n->op));

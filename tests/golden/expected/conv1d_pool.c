@@ -338,8 +338,10 @@ void conv1d_pool_run(const float *in0, float *out0) {
         for (j = 0; j < 3; j++)
           acc[j] += ak * w[k][j];
       }
-      for (j = 0; j < 3; j++)
-        y[i * 3 + j] = 1.0f * acc[j] + 1.0f * cc[i * 0 + j * 1];
+      for (j = 0; j < 3; j++) {
+        float v = 1.0f * acc[j] + 1.0f * cc[i * 0 + j * 1];
+        y[i * 3 + j] = v;
+      }
     }
   }
   (void)0;

@@ -179,8 +179,10 @@ void mlp_run(const float *in0, float *out0) {
         for (j = 0; j < 6; j++)
           acc[j] += ak * w[k][j];
       }
-      for (j = 0; j < 6; j++)
-        y[i * 6 + j] = 1.0f * acc[j] + 1.0f * cc[i * 0 + j * 1];
+      for (j = 0; j < 6; j++) {
+        float v = 1.0f * acc[j] + 1.0f * cc[i * 0 + j * 1];
+        y[i * 6 + j] = v;
+      }
     }
   }
   { /* node 1: Relu "relu1" in loops */
@@ -205,8 +207,10 @@ void mlp_run(const float *in0, float *out0) {
         for (j = 0; j < 4; j++)
           acc[j] += ak * w[k][j];
       }
-      for (j = 0; j < 4; j++)
-        y[i * 4 + j] = 1.0f * acc[j] + 1.0f * cc[i * 0 + j * 1];
+      for (j = 0; j < 4; j++) {
+        float v = 1.0f * acc[j] + 1.0f * cc[i * 0 + j * 1];
+        y[i * 4 + j] = v;
+      }
     }
   }
   { /* node 3: Softmax "softmax" */
