@@ -6,7 +6,9 @@
  * order); NAME.c holds the runtime kernels the graph calls (copied from
  * runtime/, so the arithmetic is the interpreter's), the constants as static
  * const arrays, one static buffer per intermediate value, and NAME_run, a
- * straight sequence of kernel calls.  No malloc, no I/O, only <stdint.h> and
+ * straight sequence of kernel calls and, for matrix products by constant
+ * weights and simple elementwise ops, loops with constant bounds that add
+ * in the kernels' order (c_loops.c).  No malloc, no I/O, only <stdint.h> and
  * <math.h>.  Not reentrant (static buffers).  A graph with fixed-point
  * values goes to c_int.c first (integer-only NAME.c plus a float wrapper);
  * the parts of the file written here come from cgen.c, as for every C
