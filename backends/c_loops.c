@@ -38,7 +38,8 @@
 static int is_float(DType dt) { return dt == DT_F32 || dt == DT_F64; }
 
 int cloop_takes(const Node *n) {
-  if (!n->kernel || !n->nout || !n->out[0] || !is_float(n->out[0]->dt))
+  if (!n->kernel || !n->nout || !n->out[0] || !is_float(n->out[0]->dt) ||
+      value_numel(n->out[0]) == 0)  /* nothing to compute: the kernel's loops run 0 times */
     return 0;
   if (n->op == OP_RELU)
     return 1;

@@ -252,6 +252,12 @@ void cgen_runtime(CGen *c, const char *const *extra, int nextra) {
   }
   for (int j = 0; j < nextra; j++)
     names[n++] = extra[j];
+  if (!c->intonly)  /* a fused multiply-add rounds once: not the interpreter's bits */
+    fputs("/* Float arithmetic as the interpreter does it: no a * b + c fused into\n"
+          " * one rounding (clang's default, and gcc's outside ISO C mode). */\n"
+          "#if defined(__clang__)\n#pragma STDC FP_CONTRACT OFF\n"
+          "#elif defined(__GNUC__)\n#pragma GCC optimize (\"fp-contract=off\")\n#endif\n\n",
+          c->f);
   rt_text_emit(c->f, names, n, c->intonly ? "int" : "float");
 }
 

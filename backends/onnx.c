@@ -58,12 +58,29 @@ static Onnx__TensorProto *tensor(Writer *w, const Value *v, const char *name) {
   return t;
 }
 
-static Onnx__AttributeProto *attribute(Writer *w, const Attr *at) {
+/* at as op's attribute: in the kind the operator table gives it (a .bib
+ * file may write a float attribute as an integer, alpha=1, which bibc keeps
+ * exact as an INT; ONNX checkers and runtimes want the FLOAT). */
+static Onnx__AttributeProto *attribute(Writer *w, OpKind op, const Attr *at) {
   Onnx__AttributeProto *p = NEW(w, Onnx__AttributeProto, 1);
   onnx__attribute_proto__init(p);
   p->name = (char *)at->name;
   p->has_type = 1;
   p->type = (Onnx__AttributeProto__AttributeType)at->kind;
+  const OpAttrSpec *spec = op_attr_spec(op, at->name);
+  if (spec && spec->kind == ATTR_FLOAT && at->kind == ATTR_INT) {
+    p->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT;
+    p->has_f = 1, p->f = (float)at->i;
+    return p;
+  }
+  if (spec && spec->kind == ATTR_FLOATS && at->kind == ATTR_INTS) {
+    p->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS;
+    p->n_floats = (size_t)at->n;
+    p->floats = NEW(w, float, at->n);
+    for (int k = 0; k < at->n; k++)
+      p->floats[k] = (float)at->ints[k];
+    return p;
+  }
   switch (at->kind) {
   case ATTR_FLOAT: p->has_f = 1, p->f = (float)at->f; break;
   case ATTR_INT: p->has_i = 1, p->i = at->i; break;
@@ -116,7 +133,7 @@ static Onnx__NodeProto *node(Writer *w, const Node *n) {
     p->output[k] = n->out[k] ? vname(w, n->out[k]) : "";
   p->attribute = NEW(w, Onnx__AttributeProto *, n->nattrs);
   for (int k = 0; k < n->nattrs; k++)
-    if ((p->attribute[p->n_attribute] = attribute(w, &n->attrs[k])))
+    if ((p->attribute[p->n_attribute] = attribute(w, n->op, &n->attrs[k])))
       p->n_attribute++;
   return p;
 }

@@ -33,8 +33,8 @@ static const char *follow(const char *path) {
   return realpath(path, reals[nreals]) ? reals[nreals++] : path;
 }
 
-void out_open(OutFile *o, const char *path) {
-  path = follow(path);
+void out_open(OutFile *o, const char *given) {
+  const char *path = follow(given);  /* messages name the path as given */
   size_t n = strlen(path);
   o->path = path;
   o->tmp = malloc(n + 5);
@@ -48,10 +48,10 @@ void out_open(OutFile *o, const char *path) {
   if (!in)
     in = file_input_at(o->tmp);
   if (in)
-    error_at(path, NULL, "refusing to write over the input file %s: choose another output name", in);
+    error_at(given, NULL, "refusing to write over the input file %s: choose another output name", in);
   struct stat st;
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-    error_at(path, NULL, "is a directory; -o names the file to write");
+    error_at(given, NULL, "is a directory; -o names the file to write");
   if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {  /* a device or a pipe */
     free(o->tmp);
     o->tmp = NULL;
@@ -63,7 +63,7 @@ void out_open(OutFile *o, const char *path) {
   error_remove_on_exit(o->tmp);
   o->f = fopen(o->tmp, "wb");
   if (!o->f)
-    error_at(path, NULL, "cannot create output file: %s", strerror(errno));
+    error_at(given, NULL, "cannot create output file: %s", strerror(errno));
 }
 
 static OutFile *pending;  /* closed files out_commit puts in place */

@@ -196,8 +196,9 @@ void dsl_input_range(Dsl *d, const char *name, const DslType *t, const DslVal *b
   if (!dtype_is_float(t->dt)) {  /* whole numbers of the type, or infinite */
     int uns = t->dt == DT_U8 || t->dt == DT_U16 || t->dt == DT_U32 || t->dt == DT_U64;
     double top = ldexp(1, 8 * (int)dtype_size(t->dt) - !uns);
+    int wide = dtype_size(t->dt) == 8;  /* 2^63 - 1 is no double: dsl_tensor checks exactly */
     for (int k = 0; k < 2; k++)
-      if (!isinf(b[k]) && (b[k] != floor(b[k]) || b[k] < (uns ? 0 : -top) || b[k] >= top))
+      if (!isinf(b[k]) && (b[k] != floor(b[k]) || (!wide && (b[k] < (uns ? 0 : -top) || b[k] >= top))))
         error_loc(at, "the range's %s %g is not a whole number that %s holds",
                   k ? "upper bound" : "lower bound", b[k], dtype_name(t->dt));
   }

@@ -150,6 +150,8 @@ static int clip_bounds(const Value *x, double *lo, double *hi) {
     if (!isnan(v))
       *(k ? hi : lo) = v;
   }
+  if (*lo > *hi)  /* min(max(x, lo), hi) is hi everywhere */
+    *lo = *hi;
   return 1;
 }
 

@@ -342,6 +342,14 @@ static int is_exact_clip(const Ptq *P, const Node *n) {
   return 1;
 }
 
+/* Clip's bounds are constants (or Clip-6 attributes). */
+static int clip_is_constant(const Node *n) {
+  for (int k = 1; k < n->nin && n->opset >= 11; k++)
+    if (n->in[k] && !n->in[k]->data)
+      return 0;
+  return 1;
+}
+
 /* The only reader of v, or NULL. */
 static Node *sole_reader(const Graph *g, const Value *v, int from) {
   if (v->nuses != 1 || v->output_index >= 0)
@@ -466,6 +474,16 @@ void quantize_ptq(Graph *g, const PassOptions *o) {
       continue;
     Node at = {.name = x->name, .index = 0};
     PtqType t = type_at(&P, OP_COUNT, x->name, x->name, PTQ_RESULT, observed(&P, x));
+    /* An input without a type of its own that is clamped first (a .bib
+     * range, `in [lo, hi]`): the clamped value is quantized, so the bounds
+     * need not lie on the grid and fix_quant sizes the codes from them. */
+    Node *r = x->annot ? NULL : sole_reader(g, x, 0);
+    if (r && r->op == OP_CLIP && r->in[0] == x && r->out[0]->output_index < 0 &&
+        clip_is_constant(r)) {
+      P.done[r->out[0]->id] = 1;
+      quantize_value(&P, r->out[0], r, "q", &t);
+      continue;
+    }
     quantize_value(&P, x, &at, "q", &t);
   }
   for (int pos = 0; pos < g->nnodes; pos++) {

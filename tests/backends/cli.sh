@@ -12,6 +12,9 @@
 #   emit_onnx        --emit onnx -o t.model writes ONNX (the model as read)
 #                    that bibc reads back to the same printed model
 #   deterministic    two runs give byte-identical files (C, HLS and ONNX)
+#   zero_size        a float Add with an empty output is a kernel call, not
+#                    loops over the axes of extent > 1 (they read and wrote
+#                    3 elements of empty buffers), and the C compiles
 #   dev_stdout       -o /dev/stdout into a pipe writes the model with its
 #                    weights inline, into a file (a redirect) that file and
 #                    its .npy files beside it: each gives the C of the print
@@ -89,6 +92,8 @@ r" ] && [ "$(ls r)" = "$(ls a)" ] && [ "$(ls -ld /dev/stdout | cut -c1)" = "$bef
   (cd o && "$bibc" ../out.bib -o m.c) && [ "$(tail -n +2 a/m.c)" = "$(tail -n +2 o/m.c)" ] &&
   [ "$(tail -n +2 a/m.c)" = "$(tail -n +2 r/m.c)" ] &&
   "$bibc" "$jet" --emit dsl -o /dev/null && [ -c /dev/null ]'
+check zero_size '"$bibc" "$here/models/zero_size.onnx" -o m.c && ! grep -q "in loops" m.c &&
+  grep -q "rt_nary_f32(ip" m.c && "$cc" -std=c99 -Wall -Wextra -Werror -c m.c'
 check deterministic 'mkdir a b && for d in a b; do (cd $d && "$bibc" "$jet" --fixed -o m.c &&
   "$bibc" "$jet" -o m.hls.c && "$bibc" "$jet" -o m.onnx) || exit 1; done && diff -r a b'
 sinf=$here/models/scaled_inf.onnx sprod=$here/models/scaled_product.onnx

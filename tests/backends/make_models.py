@@ -141,6 +141,21 @@ def run_outputs():
     b.save("wide_output", "x", [1, 64], y, [1, 65536])
 
 
+def zero_size():
+    """A float Add whose output has an axis of extent 0 (c_loops.c leaves it
+    to the kernel, whose loops run 0 times), beside one that has elements."""
+    b = fm.Builder(11)
+    c = b.const("c", np.arange(3, dtype=np.float32))
+    y = b.node("Add", ["x", c])
+    g = fm.helper.make_graph(b.nodes, "zero_size",
+                             [fm.helper.make_tensor_value_info("x", fm.TensorProto.FLOAT, [0, 3])],
+                             [fm.helper.make_tensor_value_info(y, fm.TensorProto.FLOAT, [0, 3])],
+                             b.inits)
+    m = fm.helper.make_model(g, opset_imports=[fm.helper.make_opsetid("", 13)])
+    fm.onnx.checker.check_model(m)
+    fm.onnx.save(m, os.path.join(fm.OUT, "zero_size.onnx"))
+
+
 if __name__ == "__main__":
     os.makedirs(fm.OUT, exist_ok=True)
     layout_sparse()
@@ -149,3 +164,4 @@ if __name__ == "__main__":
     multithreshold()
     scaled_fallbacks()
     run_outputs()
+    zero_size()

@@ -176,6 +176,22 @@ def negative_range():
     b.save("negative_range", "x", [1, 5], y, [1, 3])
 
 
+def clips():
+    """Clip with constant bounds: before a Quant (the codes narrow to the
+    bounds; one Clip has min > max, which ONNX makes max everywhere) and
+    on fixed-point codes (bounds on the grid: a clamp of the codes)."""
+    b = Builder(7)
+    lo1, hi1 = b.const("lo1", np.float32(1.0)), b.const("hi1", np.float32(-3.0))
+    lo2, hi2 = b.const("lo2", np.float32(-1.0)), b.const("hi2", np.float32(1.5))
+    qa = b.quant(b.node("Clip", ["x", lo1, hi1]), 2.0 ** -5, 8)
+    qb = b.quant(b.node("Clip", ["x", lo2, hi2]), 2.0 ** -5, 8)
+    h = b.node("MatMul", [b.node("Add", [qa, qb]), b.weights([8, 4], 3, 6)])
+    hq = b.quant(h, 2.0 ** -4, 10)
+    lo3, hi3 = b.const("lo3", np.float32(-2.0)), b.const("hi3", np.float32(3.0))
+    y = b.node("Clip", [hq, lo3, hi3])
+    b.save("clips", "x", [1, 8], y, [1, 4])
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     jet_like()
@@ -184,3 +200,4 @@ if __name__ == "__main__":
     zero_points()
     select()
     negative_range()
+    clips()
