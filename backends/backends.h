@@ -119,15 +119,16 @@ void cgen_params(CGen *c);
 void cgen_calls(CGen *c);
 void cgen_passthrough(CGen *c);
 void c_float_args(FILE *f, const Graph *g);        /* "const float *in0, ..., float *out0" */
-void c_comment(FILE *f, const char *s);            /* model text made safe for a comment */
-void c_shape_comment(FILE *f, const Value *v);     /* "float32[1,16]" */
-void c_print_int(FILE *f, int64_t x);              /* an int64_t literal */
-char *c_ident_from_path(Arena *a, const char *path);  /* DIR/NAME.x.c -> NAME as an identifier */
 /* Copies the runtime text for the kernels (and rt_fx_* helpers) in names,
  * in mode "float" or "int" (runtime/rt_common.h: pieces). */
 void rt_text_emit(FILE *f, const char *const *names, int n, const char *mode);
 
+/* ---- c_print.c ---- */
+void c_comment(FILE *f, const char *s);            /* model text made safe for a comment */
+void c_shape_comment(FILE *f, const Value *v);     /* "float32[1,16]" */
+void c_print_int(FILE *f, int64_t x);              /* an int64_t literal */
 void c_print_float(FILE *f, double x, int is_f32);  /* an exact float or double literal */
+char *c_ident_from_path(Arena *a, const char *path);  /* DIR/NAME.x.c -> NAME as an identifier */
 
 /* ---- c_loops.c ---- */
 /* Matrix products by a constant weight as loops with constant bounds in

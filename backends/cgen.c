@@ -3,7 +3,7 @@
  * c.c (float C), c_int.c (integer-only C and its float wrapper) and hls.c
  * each select the nodes a file computes (want[node position]) and call
  * cgen_* for its runtime text, constants, buffers, kernel parameters and
- * kernel calls, plus the small printers below (comments, shapes, exact
+ * kernel calls, with c_print.c's small printers (comments, shapes, exact
  * literals, the identifier made from an output path).  Deterministic:
  * values are named by id, floats printed exactly (%.9g / %.17g
  * round-trip).
@@ -27,62 +27,6 @@
 
 #include "backends.h"
 #include "../runtime/rt_table.h"
-
-char *c_ident_from_path(Arena *a, const char *path) {
-  const char *base = strrchr(path, '/');
-  base = base ? base + 1 : path;
-  size_t n = strcspn(base, ".");
-  char *s = arena_alloc(a, n + 2);
-  size_t k = 0;
-  if (n == 0 || isdigit((unsigned char)base[0]))
-    s[k++] = 'm';
-  for (size_t i = 0; i < n; i++)
-    s[k++] = isalnum((unsigned char)base[i]) ? base[i] : '_';
-  return s;
-}
-
-/* Model-supplied names go into comments only, with comment terminators and
- * control characters removed. */
-void c_comment(FILE *f, const char *s) {
-  for (; *s; s++) {
-    if (s[0] == '*' && s[1] == '/')
-      fputs("* /", f), s++;
-    else
-      fputc(isprint((unsigned char)*s) ? *s : '?', f);
-  }
-}
-
-void c_shape_comment(FILE *f, const Value *v) {
-  fprintf(f, "%s[", dtype_name(v->dt));
-  for (int d = 0; d < v->rank; d++)
-    fprintf(f, "%s%lld", d ? "," : "", (long long)v->dims[d]);
-  fputc(']', f);
-}
-
-void c_print_float(FILE *f, double x, int is_f32) {
-  if (isnan(x)) {
-    fputs("NAN", f);
-    return;
-  }
-  if (isinf(x)) {
-    fputs(x < 0 ? (is_f32 ? "-HUGE_VALF" : "-HUGE_VAL") : (is_f32 ? "HUGE_VALF" : "HUGE_VAL"), f);
-    return;
-  }
-  char buf[40];
-  snprintf(buf, sizeof buf, is_f32 ? "%.9g" : "%.17g", x);
-  fputs(buf, f);
-  if (!strpbrk(buf, ".e"))
-    fputs(".0", f);
-  if (is_f32)
-    fputc('f', f);
-}
-
-void c_print_int(FILE *f, int64_t x) {
-  if (x == INT64_MIN)
-    fputs("(-9223372036854775807LL - 1)", f);
-  else
-    fprintf(f, "%lldLL", (long long)x);
-}
 
 static void print_elem(FILE *f, const Value *v, int64_t i) {
   switch (v->dt) {

@@ -101,10 +101,10 @@ void dsl_include(Dsl *d, const char *path, const SrcLoc *loc);
 void dsl_input(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t,
                const Annot *annot);
 /* `input NAME: T in [lo, hi]` after dsl_input: bounds holds the two
- * numbers (dsl_sugar.c). */
+ * numbers; dsl_check_range (dsl_sugar.c) checks them and gives them in b. */
 void dsl_input_range(Dsl *d, const char *name, const DslType *t, const DslVal *bounds);
-/* From here on, the name name stands for the value named to. */
-void dsl_alias(Dsl *d, const char *name, const char *to);
+void dsl_check_range(const Dsl *d, const char *name, const DslType *t, const DslVal *bounds,
+                     double b[2]);
 void dsl_const(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t, DslVal *init);
 void dsl_node(Dsl *d, const char *label, DslName *outs, const char *op, const SrcLoc *oploc,
               DslArg *args, const Annot *annot);

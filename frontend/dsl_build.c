@@ -350,9 +350,41 @@ void dsl_opset(Dsl *d, int64_t version, const SrcLoc *loc) {
   d->g->opset = (int)version;
 }
 
-void dsl_alias(Dsl *d, const char *name, const char *to) {
+/* From here on, the name name stands for the value named to. */
+static void alias(Dsl *d, const char *name, const char *to) {
   lookup(d, name)->v = lookup(d, to)->v;
 }
+
+/* `input x: T in [lo, hi]`: x's readers read Clip(x, lo, hi), a node named
+ * "x.range" whose output is "x.in_range" and which the name x stands for
+ * from here on; the bounds are scalar constants of x's element type
+ * (float32 for a fixed-point input), or Clip-6's attributes below opset
+ * 11.  Interval analysis then sizes everything after it from the range;
+ * inputs outside it are clamped, so the range is a fact, not a promise.
+ * The checks are dsl_sugar.c's dsl_check_range. */
+void dsl_input_range(Dsl *d, const char *name, const DslType *t, const DslVal *bounds) {
+  const SrcLoc *at = &bounds->loc;
+  double b[2];
+  dsl_check_range(d, name, t, bounds, b);
+  int attrs = d->g->opset < 11;  /* Clip-6 takes its bounds as attributes */
+  DslType bt = {.dt = t->dt, .rank = 0, .loc = *at};
+  DslArg *args = dsl_alloc(d, sizeof *args * 3), *last = args;
+  args[0] = (DslArg){.name = name, .loc = *at};
+  for (int k = 0; k < 2; k++) {
+    int open = isinf(b[k]) && (b[k] < 0) == (k == 0);  /* -inf below, inf above: no bound */
+    if (open && attrs)
+      continue;
+    DslVal *v = open ? NULL : dsl_nums(d, bounds->start + k, 1, 1, at);
+    last->next = &args[k + 1];
+    last = last->next;
+    *last = (DslArg){.name = k ? "max" : "min", .attr = attrs, .absent = open, .loc = *at,
+                     .val = open || attrs ? v : dsl_tensor(d, &bt, v)};
+  }
+  DslName out = {.name = arena_printf(d->g->arena, "%s.in_range", name), .loc = *at};
+  dsl_node(d, arena_printf(d->g->arena, "%s.range", name), &out, "Clip", at, args, NULL);
+  alias(d, name, out.name);
+}
+
 
 void dsl_input(Dsl *d, const char *name, const SrcLoc *loc, const DslType *t,
                const Annot *annot) {

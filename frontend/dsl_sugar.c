@@ -172,17 +172,12 @@ const Annot *dsl_input_annot(Dsl *d, const Annot *a, const DslType *t) {
 
 /* ---- input ranges ---- */
 
-/* `input x: T in [lo, hi]`: x's readers read Clip(x, lo, hi), a node named
- * "x.range" whose output is "x.in_range" and which the name x stands for
- * from here on; the bounds are scalar constants of x's element type
- * (float32 for a fixed-point input), or Clip-6's attributes below opset
- * 11.  Interval analysis then sizes everything after it from the range;
- * inputs outside it are clamped, so the range is a fact, not a promise.
- * A fixed-point input's bounds must lie on its grid, or the clamp could
- * not be done on its codes. */
-void dsl_input_range(Dsl *d, const char *name, const DslType *t, const DslVal *bounds) {
+/* `input x: T in [lo, hi]` (dsl_build.c's dsl_input_range makes the Clip):
+ * two numbers, lo <= hi, whole numbers of an integer type, multiples of a
+ * fixed-point type's step (its codes are clamped), no range for bool. */
+void dsl_check_range(const Dsl *d, const char *name, const DslType *t, const DslVal *bounds,
+                     double b[2]) {
   const SrcLoc *at = &bounds->loc;
-  double b[2];
   for (int k = 0; k < 2; k++) {
     b[k] = dsl_num_f(d, bounds->start + k);
     if (isnan(b[k]))
@@ -210,23 +205,6 @@ void dsl_input_range(Dsl *d, const char *name, const DslType *t, const DslVal *b
                 "input's codes needs bounds on its grid", k ? "upper bound" : "lower bound", b[k],
                 -f, t->fix);
   }
-  int attrs = d->g->opset < 11;  /* Clip-6 takes its bounds as attributes */
-  DslType bt = {.dt = t->dt, .rank = 0, .loc = *at};
-  DslArg *args = dsl_alloc(d, sizeof *args * 3), *last = args;
-  args[0] = (DslArg){.name = name, .loc = *at};
-  for (int k = 0; k < 2; k++) {
-    int open = isinf(b[k]) && (b[k] < 0) == (k == 0);  /* -inf below, inf above: no bound */
-    if (open && attrs)
-      continue;
-    DslVal *v = open ? NULL : dsl_nums(d, bounds->start + k, 1, 1, at);
-    last->next = &args[k + 1];
-    last = last->next;
-    *last = (DslArg){.name = k ? "max" : "min", .attr = attrs, .absent = open, .loc = *at,
-                     .val = open || attrs ? v : dsl_tensor(d, &bt, v)};
-  }
-  DslName out = {.name = arena_printf(d->g->arena, "%s.in_range", name), .loc = *at};
-  dsl_node(d, arena_printf(d->g->arena, "%s.range", name), &out, "Clip", at, args, NULL);
-  dsl_alias(d, name, out.name);
 }
 
 /* ---- layer names (ops.h IR_LAYERS) ---- */

@@ -1,8 +1,8 @@
 /*
- * build_net.h - what build_net.c (sums, products, data movement, the
- * sweep) shares with build_net_elem.c (per-element ops: Relu, Clip,
- * MaxPool, ArgMax/TopK, Requant, Threshold, logic gates, PopCount).  The
- * shared helpers carry the prefix nb_ (netlist builder).
+ * build_net.h - the netlist builder's parts: build_net.c (products, sums,
+ * data movement, the sweep), build_net_elem.c (per-element ops: Relu,
+ * Clip, MaxPool, ArgMax/TopK, Requant, Threshold, logic gates, PopCount)
+ * and build_net_sums.c (the helpers both use, prefixed nb_).
  */
 #ifndef BIBC_BUILD_NET_H
 #define BIBC_BUILD_NET_H
@@ -18,6 +18,7 @@ typedef struct Builder {
   __int128 c;                /* the sum's constant part */
 } Builder;
 
+/* ---- build_net_sums.c ---- */
 /* Element i of v: 1 with *k set if it is a compile-time constant, else 0
  * with *id set. */
 int nb_elem(Builder *B, const Value *v, int64_t i, int64_t *k, NetId *id);
