@@ -79,17 +79,6 @@ int64_t cloop_source(const Node *n, int64_t e) {
   return (e % g.n) * g.k + e / g.n;  /* element [k][j] of the print is B[j][k] */
 }
 
-/* The node after position i that reads v, v's only reader; or -1. */
-static int sole_reader(const Graph *g, const Value *v, int i) {
-  if (v->nuses != 1 || v->output_index >= 0)
-    return -1;
-  for (int j = i + 1; j < g->nnodes; j++)
-    for (int k = 0; k < g->nodes[j]->nin; k++)
-      if (g->nodes[j]->in[k] == v)
-        return j;
-  return -1;
-}
-
 void cloop_plan(CGen *c) {
   Graph *g = c->g;
   c->add_of = arena_alloc(g->arena, sizeof *c->add_of * (size_t)(g->nnodes + 1));
@@ -98,7 +87,7 @@ void cloop_plan(CGen *c) {
     const Node *n = g->nodes[i];
     if (c->loops[i] != 1 || (n->op != OP_GEMM && n->op != OP_MATMUL))
       continue;
-    int a = sole_reader(g, n->out[0], i);
+    int a = graph_sole_reader(g, n->out[0], i + 1);
     if (a < 0 || c->loops[a] != 1 || g->nodes[a]->op != OP_ADD)
       continue;
     const Node *add = g->nodes[a];
@@ -108,7 +97,7 @@ void cloop_plan(CGen *c) {
     c->loops[a] = 2;
     c->add_of[i] = add;
     c->vname[n->out[0]->id] = "(computed in loops)";
-    int r = sole_reader(g, add->out[0], a);
+    int r = graph_sole_reader(g, add->out[0], a + 1);
     if (r >= 0 && c->loops[r] == 1 && g->nodes[r]->op == OP_RELU) {
       c->loops[r] = 2;
       c->relu_of[i] = g->nodes[r];

@@ -113,6 +113,16 @@ void graph_count_uses(Graph *g) {
         g->nodes[i]->in[k]->nuses++;
 }
 
+int graph_sole_reader(const Graph *g, const Value *v, int from) {
+  if (v->nuses != 1 || v->output_index >= 0)
+    return -1;
+  for (int i = from; i < g->nnodes; i++)
+    for (int k = 0; k < g->nodes[i]->nin; k++)
+      if (g->nodes[i]->in[k] == v)
+        return i;
+  return -1;
+}
+
 const char *const annot_key_names[ANNOT_NKEYS] = {"weight", "bias", "result", "accum",
                                                   "rounding", "saturation"};
 

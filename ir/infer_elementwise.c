@@ -3,6 +3,7 @@
  * broadcasting arithmetic, variadic Max/Min/Sum, activations, Clip, Cast,
  * Identity, Dropout, Constant.  Kernels: runtime/rt_elementwise.h.
  */
+#include <math.h>
 #include <string.h>
 
 #include "infer.h"
@@ -178,6 +179,21 @@ void infer_clip(Graph *g, Node *n) {
   push_ips(g, n, mode, 2);
   push_fp(g, n, lim[0]);
   push_fp(g, n, lim[1]);
+}
+
+int clip_bounds(const Node *n, double b[2]) {
+  b[0] = -INFINITY, b[1] = INFINITY;
+  for (int k = 0; k < 2; k++) {
+    const char *name = k ? "max" : "min";
+    const Value *c = n->opset >= 11 && n->nin > k + 1 ? n->in[k + 1] : NULL;
+    if (n->opset < 11 && attr_find(n, name))
+      b[k] = attr_float(n, name, 0);
+    else if (c && (!c->data || value_numel(c) != 1))
+      return 0;
+    else if (c)
+      b[k] = value_get_f64(c, 0);
+  }
+  return 1;
 }
 
 void infer_cast(Graph *g, Node *n) {

@@ -257,6 +257,9 @@ void node_set_int(Graph *g, Node *n, const char *name, int64_t v);
 void node_set_ints(Graph *g, Node *n, const char *name, const int64_t *v, int k);
 void node_set_floats(Graph *g, Node *n, const char *name, const double *v, int k);
 void graph_count_uses(Graph *g);
+/* The position (from on) of the only node reading v, if v has one reader
+ * and is no graph output (nuses as graph_count_uses left it); else -1. */
+int graph_sole_reader(const Graph *g, const Value *v, int from);
 /* Whether g or one of its nodes carries an annotation asking for a
  * precision (prune 0) or for pruning (prune 1). */
 int graph_annotated(const Graph *g, int prune);
@@ -347,6 +350,10 @@ typedef struct GemmGeom {    /* Gemm: Y (m,n) = alpha A' B' + beta C */
   double alpha, beta;
 } GemmGeom;
 void gemm_geom(const Node *n, GemmGeom *m);        /* infer_linalg.c */
+/* Clip's bounds b[0] (min) and b[1] (max), from Clip-6's attributes or
+ * Clip-11's scalar constant inputs; an absent one is -inf / +inf (a NaN
+ * stays NaN); 0 if a bound is computed (not a constant). */
+int clip_bounds(const Node *n, double b[2]);       /* infer_elementwise.c */
 typedef struct BcastGeom {   /* n-ary elementwise with numpy broadcast */
   int rank, nin;
   const int64_t *dims;       /* output dims [rank] */

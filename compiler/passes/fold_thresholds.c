@@ -47,13 +47,8 @@
 /* ---- matching ---- */
 
 static Node *sole_consumer(Graph *g, const Value *v) {
-  if (v->nuses != 1 || v->output_index >= 0)
-    return NULL;
-  for (int i = 0; i < g->nnodes; i++)
-    for (int k = 0; k < g->nodes[i]->nin; k++)
-      if (g->nodes[i]->in[k] == v)
-        return g->nodes[i];
-  return NULL;
+  int i = graph_sole_reader(g, v, 0);
+  return i < 0 ? NULL : g->nodes[i];
 }
 
 static int same_shape(const Value *a, const Value *b) {

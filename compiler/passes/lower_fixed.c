@@ -340,16 +340,9 @@ static Value *code_const(Fixer *F, const char *name, int64_t k) {
  * clamps nothing. */
 static void fix_clip(Fixer *F, Node *n) {
   Value *x = n->in[0];
-  double b[2] = {-INFINITY, INFINITY};
-  int ok = is_fixed(x) && !x->rscale;
+  double b[2];
+  int ok = is_fixed(x) && !x->rscale && clip_bounds(n, b);
   for (int k = 0; k < 2 && ok; k++) {
-    const Value *c = n->opset >= 11 && n->nin > k + 1 ? n->in[k + 1] : NULL;
-    if (n->opset < 11 && attr_find(n, k ? "max" : "min"))
-      b[k] = attr_float(n, k ? "max" : "min", 0);
-    else if (c && !c->data)
-      ok = 0;
-    else if (c)
-      b[k] = value_get_f64(c, 0);
     double d = ldexp(b[k], x->fx.f);
     ok = ok && (isinf(b[k]) || (d == floor(d) && fabs(d) < 4611686018427387904.0));  /* 2^62 */
   }

@@ -137,19 +137,13 @@ void fix_bipolar(Fixer *F, Node *n) { bipolar(F, n, 0, 0); }
 
 /* The bounds [*lo, *hi] of a float value made by a Clip with constant
  * bounds (an input's range, `input x: float32[...] in [lo, hi]`), or 0. */
-static int clip_bounds(const Value *x, double *lo, double *hi) {
+static int clamped(const Value *x, double *lo, double *hi) {
   const Node *c = x->producer;
-  if (!c || c->op != OP_CLIP || is_fixed(x))
+  double b[2];
+  if (!c || c->op != OP_CLIP || is_fixed(x) || !clip_bounds(c, b))
     return 0;
-  *lo = -INFINITY, *hi = INFINITY;
-  for (int k = 0; k < 2; k++) {
-    const Value *b = c->opset >= 11 && c->nin > k + 1 ? c->in[k + 1] : NULL;
-    if (b && (!b->data || value_numel(b) != 1))
-      return 0;
-    double v = b ? value_get_f64(b, 0) : c->opset < 11 ? attr_float(c, k ? "max" : "min", NAN) : NAN;
-    if (!isnan(v))
-      *(k ? hi : lo) = v;
-  }
+  *lo = isnan(b[0]) ? -INFINITY : b[0];  /* a NaN bound clamps nothing */
+  *hi = isnan(b[1]) ? INFINITY : b[1];
   if (*lo > *hi)  /* min(max(x, lo), hi) is hi everywhere */
     *lo = *hi;
   return 1;
@@ -227,7 +221,7 @@ void fix_quant(Fixer *F, Node *n) {
         clo = rlo < lo_q ? lo_q : rlo > hi_q ? hi_q : rlo;
         chi = rhi < lo_q ? lo_q : rhi > hi_q ? hi_q : rhi;
       }
-    } else if (clip_bounds(x, &blo, &bhi) && !wrap) {
+    } else if (clamped(x, &blo, &bhi) && !wrap) {
       /* a float input clamped to [blo, bhi]: its codes lie in [floor(blo
        * 2^f_c), ceil(bhi 2^f_c)] whatever the rounding (an integer zero
        * point shifts both sides alike); a NaN passes Clip and Quant and

@@ -328,37 +328,21 @@ static int is_exact(OpKind op) {
  * codes, and the result needs no type of its own. */
 static int is_exact_clip(const Ptq *P, const Node *n) {
   int f = get_frac(P, n->in[0]);
-  if (n->op != OP_CLIP || f == NOFIX)
+  double b[2];
+  if (n->op != OP_CLIP || f == NOFIX || !clip_bounds(n, b))
     return 0;
   for (int k = 0; k < 2; k++) {
-    const Value *c = n->opset >= 11 && n->nin > k + 1 ? n->in[k + 1] : NULL;
-    double b = n->opset < 11 ? attr_float(n, k ? "max" : "min", INFINITY) : c ? NAN : INFINITY;
-    if (c && c->data && value_numel(c) == 1)
-      b = value_get_f64(c, 0);
-    double d = ldexp(b, f);
-    if (!isinf(b) && !(d == floor(d) && fabs(d) < 4611686018427387904.0))  /* 2^62; NaN */
+    double d = ldexp(b[k], f);
+    if (!isinf(b[k]) && !(d == floor(d) && fabs(d) < 4611686018427387904.0))  /* 2^62; NaN */
       return 0;
   }
   return 1;
 }
 
-/* Clip's bounds are constants (or Clip-6 attributes). */
-static int clip_is_constant(const Node *n) {
-  for (int k = 1; k < n->nin && n->opset >= 11; k++)
-    if (n->in[k] && !n->in[k]->data)
-      return 0;
-  return 1;
-}
-
 /* The only reader of v, or NULL. */
 static Node *sole_reader(const Graph *g, const Value *v, int from) {
-  if (v->nuses != 1 || v->output_index >= 0)
-    return NULL;
-  for (int i = from; i < g->nnodes; i++)
-    for (int k = 0; k < g->nodes[i]->nin; k++)
-      if (g->nodes[i]->in[k] == v)
-        return g->nodes[i];
-  return NULL;
+  int i = graph_sole_reader(g, v, from);
+  return i < 0 ? NULL : g->nodes[i];
 }
 
 /* Conv / Gemm / MatMul at position pos: weights, bias, accum, result. */
@@ -478,8 +462,9 @@ void quantize_ptq(Graph *g, const PassOptions *o) {
      * range, `in [lo, hi]`): the clamped value is quantized, so the bounds
      * need not lie on the grid and fix_quant sizes the codes from them. */
     Node *r = x->annot ? NULL : sole_reader(g, x, 0);
+    double b[2];
     if (r && r->op == OP_CLIP && r->in[0] == x && r->out[0]->output_index < 0 &&
-        clip_is_constant(r)) {
+        clip_bounds(r, b)) {
       P.done[r->out[0]->id] = 1;
       quantize_value(&P, r->out[0], r, "q", &t);
       continue;
