@@ -342,20 +342,21 @@ static void fix_clip(Fixer *F, Node *n) {
   Value *x = n->in[0];
   double b[2];
   int ok = is_fixed(x) && !x->rscale && clip_bounds(n, b);
+  int open[2] = {b[0] == -INFINITY, b[1] == INFINITY};  /* +inf below clamps everything */
   for (int k = 0; k < 2 && ok; k++) {
     double d = ldexp(b[k], x->fx.f);
-    ok = ok && (isinf(b[k]) || (d == floor(d) && fabs(d) < 4611686018427387904.0));  /* 2^62 */
+    ok = ok && (open[k] || (d == floor(d) && fabs(d) < 4611686018427387904.0));  /* 2^62 */
   }
   if (!ok) {
     float_op(F, n);
     return;
   }
-  __int128 lo = isinf(b[0]) ? x->qlo : (__int128)ldexp(b[0], x->fx.f);
-  __int128 hi = isinf(b[1]) ? x->qhi : (__int128)ldexp(b[1], x->fx.f);
+  __int128 lo = open[0] ? x->qlo : (__int128)ldexp(b[0], x->fx.f);
+  __int128 hi = open[1] ? x->qhi : (__int128)ldexp(b[1], x->fx.f);
   Value *in[3] = {x, NULL, NULL};
-  if (!isinf(b[0]))
+  if (!open[0])
     in[1] = code_const(F, arena_printf(F->g->arena, "%s.lo", n->out[0]->name), (int64_t)lo);
-  if (!isinf(b[1]))
+  if (!open[1])
     in[2] = code_const(F, arena_printf(F->g->arena, "%s.hi", n->out[0]->name), (int64_t)hi);
   if (n->nin < 3)
     n->in = arena_alloc(F->g->arena, sizeof *n->in * 3);

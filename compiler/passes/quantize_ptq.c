@@ -333,7 +333,8 @@ static int is_exact_clip(const Ptq *P, const Node *n) {
     return 0;
   for (int k = 0; k < 2; k++) {
     double d = ldexp(b[k], f);
-    if (!isinf(b[k]) && !(d == floor(d) && fabs(d) < 4611686018427387904.0))  /* 2^62; NaN */
+    int open = k ? b[k] == INFINITY : b[k] == -INFINITY;  /* +inf below is a bound */
+    if (!open && !(d == floor(d) && fabs(d) < 4611686018427387904.0))  /* 2^62; NaN */
       return 0;
   }
   return 1;

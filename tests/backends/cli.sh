@@ -12,6 +12,8 @@
 #   emit_onnx        --emit onnx -o t.model writes ONNX (the model as read)
 #                    that bibc reads back to the same printed model
 #   deterministic    two runs give byte-identical files (C, HLS and ONNX)
+#   clip_inf         Clip by +inf from below or -inf from above is a bound,
+#                    not an open side: 'run --fixed' equals 'run' exactly
 #   zero_size        a float Add with an empty output is a kernel call, not
 #                    loops over the axes of extent > 1 (they read and wrote
 #                    3 elements of empty buffers), and the C compiles
@@ -92,6 +94,10 @@ r" ] && [ "$(ls r)" = "$(ls a)" ] && [ "$(ls -ld /dev/stdout | cut -c1)" = "$bef
   (cd o && "$bibc" ../out.bib -o m.c) && [ "$(tail -n +2 a/m.c)" = "$(tail -n +2 o/m.c)" ] &&
   [ "$(tail -n +2 a/m.c)" = "$(tail -n +2 r/m.c)" ] &&
   "$bibc" "$jet" --emit dsl -o /dev/null && [ -c /dev/null ]'
+check clip_inf '"$randnpy" -r -4 4 x.npy f4 3 50 4 &&
+  "$bibc" run "$here/models/clip_inf.bib" -i x.npy -o f &&
+  "$bibc" run "$here/models/clip_inf.bib" --fixed -i x.npy -o q &&
+  "$npycmp" f/output_0.npy q/output_0.npy 0'
 check zero_size '"$bibc" "$here/models/zero_size.onnx" -o m.c && ! grep -q "in loops" m.c &&
   grep -q "rt_nary_f32(ip" m.c && "$cc" -std=c99 -Wall -Wextra -Werror -c m.c'
 check deterministic 'mkdir a b && for d in a b; do (cd $d && "$bibc" "$jet" --fixed -o m.c &&
