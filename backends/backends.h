@@ -109,6 +109,9 @@ typedef struct CGen {
                                 2: computed inside an earlier node's loops */
   const Node **add_of;       /* per node position of a product: the bias Add its loops do */
   const Node **relu_of;      /* and the Relu after it, or NULL */
+  const char **vtype;        /* per value id: C type of its storage, NULL: its dtype's
+                                (integer loops, c_iloops.c) */
+  int *next;                 /* per node position: the step its loops do next, or -1 */
 } CGen;
 /* graph_io: graph inputs are in0.. and produced graph outputs out0.. */
 void cgen_init(CGen *c, Graph *g, FILE *f, const char *want, int intonly, int graph_io);
@@ -122,6 +125,18 @@ void c_float_args(FILE *f, const Graph *g);        /* "const float *in0, ..., fl
 /* Copies the runtime text for the kernels (and rt_fx_* helpers) in names,
  * in mode "float" or "int" (runtime/rt_common.h: pieces). */
 void rt_text_emit(FILE *f, const char *const *names, int n, const char *mode);
+
+/* ---- c_iloops.c ---- */
+/* The integer core as loops over narrow types (see c_iloops.c):
+ * iloop_takes gives 1 for a product or elementwise step written so, 3 for
+ * a copy that shares its input's storage, 0 for a kernel call;
+ * iloop_plan chains steps and sets c->vtype; iloop_constants prints the
+ * tables the loops read; iloop_emit writes node pos's loops. */
+int iloop_takes(const Node *n);
+void iloop_plan(CGen *c);
+void iloop_constants(CGen *c);
+void iloop_emit(CGen *c, int pos);
+const char *value_ctype(const CGen *c, const Value *v);  /* its storage's C type */
 
 /* ---- c_print.c ---- */
 void c_comment(FILE *f, const char *s);            /* model text made safe for a comment */

@@ -168,9 +168,14 @@ static void emit_core(const IntSplit *s, const char *cpath, const char *hpath, c
     c.reads[s->qout[i]->id] = 1;
   cgen_runtime(&c, NULL, 0);
   cgen_constants(&c, 0);
-  fputs("\n/* ---- inputs as int64 ---- */\n", f);
-  for (int i = 0; i < s->nqin; i++)
-    int64_buffer(&c, s->qin[i]);
+  iloop_constants(&c);
+  fputs("\n/* ---- inputs as int64 for the kernels ---- */\n", f);
+  for (int i = 0; i < s->nqin; i++) {
+    if (c.vtype[s->qin[i]->id])  /* only loops read it: the argument itself */
+      c.vname[s->qin[i]->id] = arena_printf(g->arena, "in%d", i);
+    else
+      int64_buffer(&c, s->qin[i]);
+  }
   cgen_buffers(&c);
   cgen_params(&c);
   fprintf(f, "\nvoid %s_run_int(", prefix);
@@ -184,6 +189,8 @@ static void emit_core(const IntSplit *s, const char *cpath, const char *hpath, c
       fprintf(f, "  (void)in%d;\n", i);
       continue;
     }
+    if (c.vtype[s->qin[i]->id])
+      continue;
     copy_loop(f, value_numel(s->qin[i]), arena_printf(g->arena, "b%d", s->qin[i]->id), "int64_t",
               arena_printf(g->arena, "in%d", i));
   }
@@ -191,7 +198,8 @@ static void emit_core(const IntSplit *s, const char *cpath, const char *hpath, c
   for (int i = 0; i < s->nqout; i++)
     copy_loop(f, value_numel(s->qout[i]), arena_printf(g->arena, "out%d", i),
               int_ctype(&s->qout[i]->fx),
-              arena_printf(g->arena, "((const int64_t *)%s)", c.vname[s->qout[i]->id]));
+              arena_printf(g->arena, "((const %s *)%s)", value_ctype(&c, s->qout[i]),
+                           c.vname[s->qout[i]->id]));
   fputs("}\n", f);
   out_close(&o);
 }

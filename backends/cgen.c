@@ -167,12 +167,15 @@ void cgen_init(CGen *c, Graph *g, FILE *f, const char *want, int intonly, int gr
   c->reads = arena_alloc(g->arena, (size_t)g->nvalues + 1);
   c->loops = arena_alloc(g->arena, (size_t)g->nnodes + 1);
   for (int i = 0; i < g->nnodes; i++)
-    c->loops[i] = want[i] && !intonly && cloop_takes(g->nodes[i]);
-  cloop_plan(c);
+    c->loops[i] = (char)(!want[i] ? 0 : intonly ? iloop_takes(g->nodes[i]) : cloop_takes(g->nodes[i]));
   for (int i = 0; i < g->nnodes; i++)
     for (int k = 0; want[i] && k < g->nodes[i]->ntargs; k++)
       if (g->nodes[i]->targs[k])
         c->reads[g->nodes[i]->targs[k]->id] = 1;
+  if (intonly)
+    iloop_plan(c);
+  else
+    cloop_plan(c);
   if (!graph_io)
     return;
   for (int i = 0; i < g->ninputs; i++)
@@ -196,6 +199,11 @@ void cgen_runtime(CGen *c, const char *const *extra, int nextra) {
   }
   for (int j = 0; j < nextra; j++)
     names[n++] = extra[j];
+  for (int i = 0; c->intonly && i < g->nnodes; i++)
+    if (c->loops[i] && g->nodes[i]->op == OP_REQUANT) {  /* rt_fx_round and its kin */
+      names[n++] = "rt_fx_round";
+      break;
+    }
   if (!c->intonly)  /* a fused multiply-add rounds once: not the interpreter's bits */
     fputs("/* Float arithmetic as the interpreter does it: no a * b + c fused into\n"
           " * one rounding (clang's default, and gcc's outside ISO C mode). */\n"
@@ -245,8 +253,12 @@ void cgen_buffers(CGen *c) {
       const Value *v = n->out[k];
       if (!v || c->vname[v->id])
         continue;
+      if (c->loops[i] == 3) {  /* a copy: its input's storage */
+        c->vname[v->id] = c->vname[n->in[0]->id];
+        continue;
+      }
       int64_t cnt = value_numel(v);
-      fprintf(c->f, "static %s b%d[%lld]; /* %%", dtype_ctype(v->dt), v->id,
+      fprintf(c->f, "static %s b%d[%lld]; /* %%", value_ctype(c, v), v->id,
               (long long)(cnt ? cnt : 1));
       c_comment(c->f, v->name);
       fputs(" : ", c->f);
@@ -296,7 +308,9 @@ void cgen_calls(CGen *c) {
     if (!c->want[i])
       continue;
     if (c->loops[i]) {
-      if (c->loops[i] == 1)
+      if (c->loops[i] == 1 && c->intonly)
+        iloop_emit(c, i);
+      else if (c->loops[i] == 1)
         cloop_emit(c, i);
       continue;
     }

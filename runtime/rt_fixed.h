@@ -140,8 +140,11 @@ RT_KERNEL(rt_fromfloat_f32) {
   (void)fp;
   const float *x = (const float *)t[0];
   int64_t *y = (int64_t *)t[1];
+  /* x * 2^F is ldexpf(x, F), both rounded once, when 2^F is a normal float */
+  int exact = ip[1] >= -126 && ip[1] <= 127;
+  float m = ldexpf(1.0f, exact ? (int)ip[1] : 0);
   for (int64_t i = 0; i < ip[0]; i++) {
-    float v = ldexpf(x[i], (int)ip[1]);
+    float v = exact ? x[i] * m : ldexpf(x[i], (int)ip[1]);
     y[i] = v == v ? (int64_t)v : 0;
   }
 }
@@ -153,8 +156,10 @@ RT_KERNEL(rt_tofloat_f32) {
   (void)fp;
   const int64_t *x = (const int64_t *)t[0];
   float *y = (float *)t[1];
+  int exact = ip[1] >= -127 && ip[1] <= 126;  /* as in rt_fromfloat_f32 */
+  float m = ldexpf(1.0f, exact ? (int)-ip[1] : 0);
   for (int64_t i = 0; i < ip[0]; i++)
-    y[i] = ldexpf((float)x[i], (int)-ip[1]);
+    y[i] = exact ? (float)x[i] * m : ldexpf((float)x[i], (int)-ip[1]);
 }
 
 /*@ rt_fromfloat_scaled_f32 */

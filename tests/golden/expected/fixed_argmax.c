@@ -80,141 +80,6 @@ enum { RT_F32 = 1, RT_U8 = 2, RT_I8 = 3, RT_U16 = 4, RT_I16 = 5, RT_I32 = 6, RT_
 #endif
 
 /*
- * rt_elementwise.h - elementwise kernels: n-ary broadcasting arithmetic
- * (Add Sub Mul Div Max Min Sum PRelu Pow), unary activations, Clip, Cast, copy.
- */
-#ifndef RT_ELEMENTWISE_H
-#define RT_ELEMENTWISE_H
-
-/* n-ary opcodes (ip[0] of rt_nary) */
-enum { RT_ADD, RT_SUB, RT_MUL, RT_DIV, RT_MAX, RT_MIN, RT_PRELU, RT_POW };
-
-/* rt_nary_SUF: Y = X0 op X1 op ... op Xk-1, left to right, numpy broadcast.
- * ip = [op, rank, k, dims[rank], strides[k][rank]] (stride 0 on broadcast
- * axes), t = [X0 .. Xk-1, Y].  Integer Div truncates toward zero; x/0 = 0
- * for integers (ONNX leaves it undefined; C would trap).  POW(T, a, b)
- * computes Pow: powf for float32 (as numpy's float32 power), pow for
- * float64; inference allows Pow on float types only (RT_POW_NONE elsewhere). */
-#define RT_POW_NONE(T, a, b) ((T)0)
-#define RT_DEFINE_NARY(SUF, T, FLT, NEG, POW) \
-  RT_KERNEL(rt_nary_##SUF) { \
-    (void)fp; \
-    int64_t op = ip[0], rank = ip[1], k = ip[2]; \
-    const int64_t *dims = ip + 3, *str = ip + 3 + rank; \
-    T *y = (T *)t[k]; \
-    int64_t idx[RT_MAXRANK] = {0}, n = rt_numel(dims, rank); \
-    for (int64_t i = 0; i < n; i++, rt_next_index(idx, dims, rank)) { \
-      T acc = 0; \
-      for (int64_t j = 0; j < k; j++) { \
-        int64_t off = 0; \
-        for (int64_t d = 0; d < rank; d++) \
-          off += idx[d] * str[j * rank + d]; \
-        T b = ((const T *)t[j])[off]; \
-        if (j == 0) { acc = b; continue; } \
-        switch (op) { \
-        case RT_ADD: acc = FLT ? (T)(acc + b) : (T)((uint64_t)acc + (uint64_t)b); break; \
-        case RT_SUB: acc = FLT ? (T)(acc - b) : (T)((uint64_t)acc - (uint64_t)b); break; \
-        case RT_MUL: acc = FLT ? (T)(acc * b) : (T)((uint64_t)acc * (uint64_t)b); break; \
-        case RT_DIV: \
-          if (FLT) acc = (T)(acc / b); \
-          else if (b == 0) acc = 0; \
-          else if (NEG((T)-1) && b == (T)-1) acc = (T)(0 - (uint64_t)acc); \
-          else acc = (T)(acc / b); \
-          break; \
-        case RT_MAX: acc = (acc >= b || acc != acc) ? acc : b; break; \
-        case RT_MIN: acc = (acc <= b || acc != acc) ? acc : b; break; \
-        case RT_PRELU: acc = NEG(acc) ? (T)(FLT ? acc * b : (T)((uint64_t)acc * (uint64_t)b)) : acc; break; \
-        case RT_POW: acc = POW(T, acc, b); break; \
-        } \
-      } \
-      y[i] = acc; \
-    } \
-  }
-RT_DEFINE_NARY(i64, int64_t, 0, RT_NEG_S, RT_POW_NONE)
-
-/* unary opcodes (ip[0] of rt_unary) */
-enum { RT_RELU, RT_LEAKYRELU, RT_ELU, RT_SELU, RT_SIGMOID, RT_HARDSIGMOID, RT_TANH, RT_SIGN };
-
-/* rt_unary_SUF: Y = f(X).  ip = [op, n], fp = [alpha, beta/gamma],
- * t = [X, Y].  LeakyRelu: x<0 ? alpha*x : x.  Elu: x<0 ? alpha*(e^x-1) : x.
- * Selu: gamma*(x<=0 ? alpha*e^x-alpha : x), fp = [alpha, gamma].
- * HardSigmoid: max(0, min(1, alpha*x+beta)).  Float math is done in the
- * element type (expf/tanhf for f32).  Signed integer types support Relu and
- * Sign (the only activations ONNX defines on integers). */
-#define RT_DEFINE_UNARY(SUF, T, FLT, EXP, TANH) \
-  RT_KERNEL(rt_unary_##SUF) { \
-    int64_t op = ip[0], n = ip[1]; \
-    const T *x = (const T *)t[0]; \
-    T *y = (T *)t[1]; \
-    T alpha = (T)fp[0], beta = (T)fp[1]; \
-    for (int64_t i = 0; i < n; i++) { \
-      T v = x[i]; \
-      switch (op) { \
-      case RT_RELU: v = v > 0 ? v : 0; break; \
-      case RT_LEAKYRELU: v = v < 0 ? (T)(alpha * v) : v; break; \
-      case RT_ELU: v = v < 0 ? (T)(alpha * (EXP(v) - 1)) : v; break; \
-      case RT_SELU: v = v <= 0 ? (T)(beta * (alpha * EXP(v) - alpha)) : (T)(beta * v); break; \
-      case RT_SIGMOID: v = (T)(1 / (1 + EXP(-v))); break; \
-      case RT_HARDSIGMOID: v = (T)(alpha * v + beta); v = v > 1 ? 1 : v; v = v < 0 ? 0 : v; break; \
-      case RT_TANH: v = TANH(v); break; \
-      case RT_SIGN: v = (T)(v > 0 ? 1 : v < 0 ? -1 : 0); break; \
-      } \
-      y[i] = v; \
-    } \
-  }
-#define RT_INT_EXP(v) (v)
-RT_DEFINE_UNARY(i64, int64_t, 0, RT_INT_EXP, RT_INT_EXP)
-
-#endif
-
-/*
- * rt_linalg.h - matrix products: Gemm (Y = alpha A' B' + beta C) and numpy
- * MatMul with batch broadcasting.  Plain triple loops over row-major data,
- * one dot product per output element: M*N*K multiply-adds per matrix.
- */
-#ifndef RT_LINALG_H
-#define RT_LINALG_H
-
-/* rt_matmul_SUF: Y[b] = A[b] B[b] for every batch index b of Y, where A[b]
- * is (M,K) and B[b] is (K,N), row-major; a 1-D A is (1,K) and a 1-D B is
- * (K,1).  Batch axes broadcast through strides (in elements, 0 on a
- * broadcast axis); Y is contiguous (batch..., M, N).  The dot product
- * accumulates in the element type from 0 over k = 0..K-1; integers wrap.
- * ip = [M, N, K, r, bdims[r], astrides[r], bstrides[r]], t = [A, B, Y]. */
-#define RT_DEFINE_MATMUL(SUF, T, FLT) \
-  RT_KERNEL(rt_matmul_##SUF) { \
-    (void)fp; \
-    int64_t m = ip[0], n = ip[1], kk = ip[2], r = ip[3]; \
-    const int64_t *bd = ip + 4, *as = ip + 4 + r, *bs = ip + 4 + 2 * r; \
-    const T *a = (const T *)t[0], *b = (const T *)t[1]; \
-    T *y = (T *)t[2]; \
-    int64_t idx[RT_MAXRANK] = {0}, nb = rt_numel(bd, r); \
-    for (int64_t q = 0; q < nb; q++, rt_next_index(idx, bd, r)) { \
-      int64_t ao = 0, bo = 0; \
-      for (int64_t d = 0; d < r; d++) { \
-        ao += idx[d] * as[d]; \
-        bo += idx[d] * bs[d]; \
-      } \
-      const T *ap = a + ao, *bp = b + bo; \
-      T *yp = y + q * m * n; \
-      for (int64_t i = 0; i < m; i++) \
-        for (int64_t j = 0; j < n; j++) { \
-          T acc = 0; \
-          for (int64_t k = 0; k < kk; k++) { \
-            if (FLT) \
-              acc += ap[i * kk + k] * bp[k * n + j]; \
-            else \
-              acc = (T)((uint64_t)acc + (uint64_t)ap[i * kk + k] * (uint64_t)bp[k * n + j]); \
-          } \
-          yp[i * n + j] = acc; \
-        } \
-    } \
-  }
-RT_DEFINE_MATMUL(i64, int64_t, 0)
-
-#endif
-
-/*
  * rt_norm.h - normalization and reduction-along-an-axis kernels:
  * BatchNormalization, Softmax, ArgMax.
  *
@@ -331,129 +196,76 @@ RT_INLINE int64_t rt_fx_wrap(int64_t y, int64_t w, int64_t sgn) {
   return (int64_t)u;
 }
 
-/* Loads element i of a tensor of type code dt as int64 (integer types). */
-RT_INLINE int64_t rt_fx_load(const void *p, int64_t dt, int64_t i) {
-  switch (dt) {
-  case RT_I8: return ((const int8_t *)p)[i];
-  case RT_U8: case RT_B8: return ((const uint8_t *)p)[i];
-  case RT_I16: return ((const int16_t *)p)[i];
-  case RT_U16: return ((const uint16_t *)p)[i];
-  case RT_I32: return ((const int32_t *)p)[i];
-  case RT_U32: return ((const uint32_t *)p)[i];
-  default: return ((const int64_t *)p)[i];
-  }
-}
-
-/* Stores v (already in range for dt) as element i. */
-RT_INLINE void rt_fx_store(void *p, int64_t dt, int64_t i, int64_t v) {
-  switch (dt) {
-  case RT_I8: ((int8_t *)p)[i] = (int8_t)v; break;
-  case RT_U8: case RT_B8: ((uint8_t *)p)[i] = (uint8_t)v; break;
-  case RT_I16: ((int16_t *)p)[i] = (int16_t)v; break;
-  case RT_U16: ((uint16_t *)p)[i] = (uint16_t)v; break;
-  case RT_I32: ((int32_t *)p)[i] = (int32_t)v; break;
-  case RT_U32: ((uint32_t *)p)[i] = (uint32_t)v; break;
-  default: ((int64_t *)p)[i] = v; break;
-  }
-}
-
-/* rt_requant: per-channel requantization Y = post(ovf(round(X / 2^shift))).
- * ip = [outer, C, inner, xdt, ydt, round, overflow, w, sgn,
- *       then per channel c: shift_c, lo_c, hi_c, post_c]
- * X and Y are [outer, C, inner] in row-major order (C = 1 for per-tensor).
- * For channel c: v = round(x / 2^shift_c) (shift_c < 0 multiplies exactly);
- * SAT: v = clamp(v, lo_c, hi_c); WRAP: v = low w bits of v (sign-extended
- * if sgn); then y = v * 2^post_c (post_c >= 0 aligns a channel quantized
- * with fewer fraction bits to the tensor's common format, exactly).
- * t = [X, Y]. */
-RT_KERNEL(rt_requant) {
-  (void)fp;
-  int64_t outer = ip[0], nc = ip[1], inner = ip[2], xdt = ip[3], ydt = ip[4];
-  int64_t mode = ip[5], ovf = ip[6], w = ip[7], sgn = ip[8];
-  const int64_t *ch = ip + 9;
-  for (int64_t o = 0; o < outer; o++)
-    for (int64_t c = 0; c < nc; c++) {
-      int64_t shift = ch[4 * c], lo = ch[4 * c + 1], hi = ch[4 * c + 2], post = ch[4 * c + 3];
-      for (int64_t k = 0; k < inner; k++) {
-        int64_t i = (o * nc + c) * inner + k;
-        int64_t v = rt_fx_round(rt_fx_load(t[0], xdt, i), shift, mode);
-        if (ovf == RT_OVF_SAT)
-          v = v < lo ? lo : v > hi ? hi : v;
-        else
-          v = rt_fx_wrap(v, w, sgn);
-        rt_fx_store(t[1], ydt, i, rt_fx_shl(v, post));
-      }
-    }
-}
-
 #endif
 
 /* ---- constants ---- */
-/* %W1q.q3 : int64[4,3] */
-static const int64_t c26[12] = {
-  7LL, 2LL, 3LL, 6LL, 1LL, 4LL, 5LL, -4LL,
-  -7LL, -3LL, -3LL, 6LL
+/* node 2: 4 x 3 weights, 12 nonzero, int32_t sums: dense, dot products (cost dense 0, sparse 27) */
+static const int8_t w2[12] = {
+  7LL, 6LL, 5LL, -3LL, 2LL, 1LL, -4LL, -3LL, 3LL, 4LL, -7LL, 6LL
 };
-/* %bq.q7 : int64[3] */
-static const int64_t c27[3] = {
+static const int8_t k3[3] = {
   104LL, -124LL, 0LL
 };
-/* %W2q.q3 : int64[3,3] */
-static const int64_t c28[9] = {
-  5LL, -6LL, 4LL, -6LL, 0LL, 5LL, -3LL, -2LL,
-  -3LL
+/* node 8: 3 x 3 weights, 8 nonzero, int32_t sums: dense, dot products (cost dense 0, sparse 19) */
+static const int8_t w6[9] = {
+  5LL, -6LL, -3LL, -6LL, 0LL, -2LL, 4LL, 5LL, -3LL
 };
 
-/* ---- inputs as int64 ---- */
-static int64_t b25[4]; /* %xq.fixed */
+/* ---- inputs as int64 for the kernels ---- */
 
 /* ---- intermediate buffers ---- */
-static int64_t b14[3]; /* %h : int64[1,3] */
-static int64_t b16[3]; /* %hb : int64[1,3] */
-static int64_t b17[3]; /* %r : int64[1,3] */
-static int64_t b18[3]; /* %a : int64[1,3] */
+static uint8_t b18[3]; /* %a : int64[1,3] */
 static int64_t b20[3]; /* %z : int64[1,3] */
 static int64_t b21[1]; /* %y.fixed : int64[1] */
 
 /* ---- kernel parameters ---- */
-static const int64_t ip2[4] = {1LL, 3LL, 4LL, 0LL};
-static const int64_t fp2[1] = {0};
-static const int64_t ip3[9] = {0LL, 2LL, 2LL, 1LL, 3LL, 0LL, 1LL, 0LL, 1LL};
-static const int64_t fp3[1] = {0};
-static const int64_t ip4[2] = {0LL, 3LL};
-static const int64_t fp4[2] = {0LL, 0LL};
-static const int64_t ip5[13] = {1LL, 1LL, 3LL, 7LL, 7LL, 6LL, 1LL, 3LL, 0LL, 5LL, 0LL, 7LL, 0LL};
-static const int64_t fp5[1] = {0};
-static const int64_t ip6[4] = {1LL, 3LL, 3LL, 0LL};
-static const int64_t fp6[1] = {0};
 static const int64_t ip7[4] = {1LL, 3LL, 1LL, 0LL};
 static const int64_t fp7[1] = {0};
 
 void fixed_argmax_run_int(const int8_t *in0, uint8_t *out0) {
-  {
-    int64_t i;
-    for (i = 0; i < 4LL; i++)
-      b25[i] = (int64_t)in0[i];
+  { /* node 2: MatMul "fc1": [1,4] x [4,3], dense, dot products, int32_t sums */
+    const int8_t *a = (const int8_t *)in0;
+    uint8_t *y = (uint8_t *)b18;
+    int64_t i, j, k;
+    for (i = 0; i < 1; i++) {
+      int32_t acc[3];
+      for (j = 0; j < 3; j++) {
+        int32_t s = 0;
+        for (k = 0; k < 4; k++)
+          s = (int32_t)(s + (int32_t)a[i * 4 + k] * w2[j * 4 + k]);
+        acc[j] = s;
+      }
+      for (j = 0; j < 3; j++) {
+        int64_t v = acc[j];
+        v = (int64_t)((uint64_t)v + (uint64_t)k3[i * 3 + j]);
+        v = v > 0 ? v : 0;
+        {
+          const uint64_t u = (uint64_t)v + 0ULL, r = u & 31ULL;
+          const int64_t q = (int64_t)(u >> 5) - 0LL;
+          v = q + (r > 16ULL || (r == 16ULL && (q & 1)));
+        }
+        v = v < 0LL ? 0LL : v > 7LL ? 7LL : v;
+        y[i * 3 + j] = (uint8_t)v;
+      }
+    }
   }
-  { /* node 2: MatMul "fc1" */
-    void *const t[] = {b25, (void *)c26, b14};
-    rt_matmul_i64(ip2, fp2, t);
-  }
-  { /* node 4: Add "bias_add" */
-    void *const t[] = {b14, (void *)c27, b16};
-    rt_nary_i64(ip3, fp3, t);
-  }
-  { /* node 5: Relu "relu" */
-    void *const t[] = {b16, b17};
-    rt_unary_i64(ip4, fp4, t);
-  }
-  { /* node 6: bibc.Requant "a" */
-    void *const t[] = {b17, b18};
-    rt_requant(ip5, fp5, t);
-  }
-  { /* node 8: MatMul "fc2" */
-    void *const t[] = {b18, (void *)c28, b20};
-    rt_matmul_i64(ip6, fp6, t);
+  { /* node 8: MatMul "fc2": [1,3] x [3,3], dense, dot products, int32_t sums */
+    const uint8_t *a = (const uint8_t *)b18;
+    int64_t *y = (int64_t *)b20;
+    int64_t i, j, k;
+    for (i = 0; i < 1; i++) {
+      int32_t acc[3];
+      for (j = 0; j < 3; j++) {
+        int32_t s = 0;
+        for (k = 0; k < 3; k++)
+          s = (int32_t)(s + (int32_t)a[i * 3 + k] * w6[j * 3 + k]);
+        acc[j] = s;
+      }
+      for (j = 0; j < 3; j++) {
+        int64_t v = acc[j];
+        y[i * 3 + j] = (int64_t)v;
+      }
+    }
   }
   { /* node 9: ArgMax "argmax" */
     void *const t[] = {b20, b21};

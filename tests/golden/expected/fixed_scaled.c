@@ -79,141 +79,75 @@ enum { RT_F32 = 1, RT_U8 = 2, RT_I8 = 3, RT_U16 = 4, RT_I16 = 5, RT_I32 = 6, RT_
 
 #endif
 
-/*
- * rt_linalg.h - matrix products: Gemm (Y = alpha A' B' + beta C) and numpy
- * MatMul with batch broadcasting.  Plain triple loops over row-major data,
- * one dot product per output element: M*N*K multiply-adds per matrix.
- */
-#ifndef RT_LINALG_H
-#define RT_LINALG_H
-
-/* rt_matmul_SUF: Y[b] = A[b] B[b] for every batch index b of Y, where A[b]
- * is (M,K) and B[b] is (K,N), row-major; a 1-D A is (1,K) and a 1-D B is
- * (K,1).  Batch axes broadcast through strides (in elements, 0 on a
- * broadcast axis); Y is contiguous (batch..., M, N).  The dot product
- * accumulates in the element type from 0 over k = 0..K-1; integers wrap.
- * ip = [M, N, K, r, bdims[r], astrides[r], bstrides[r]], t = [A, B, Y]. */
-#define RT_DEFINE_MATMUL(SUF, T, FLT) \
-  RT_KERNEL(rt_matmul_##SUF) { \
-    (void)fp; \
-    int64_t m = ip[0], n = ip[1], kk = ip[2], r = ip[3]; \
-    const int64_t *bd = ip + 4, *as = ip + 4 + r, *bs = ip + 4 + 2 * r; \
-    const T *a = (const T *)t[0], *b = (const T *)t[1]; \
-    T *y = (T *)t[2]; \
-    int64_t idx[RT_MAXRANK] = {0}, nb = rt_numel(bd, r); \
-    for (int64_t q = 0; q < nb; q++, rt_next_index(idx, bd, r)) { \
-      int64_t ao = 0, bo = 0; \
-      for (int64_t d = 0; d < r; d++) { \
-        ao += idx[d] * as[d]; \
-        bo += idx[d] * bs[d]; \
-      } \
-      const T *ap = a + ao, *bp = b + bo; \
-      T *yp = y + q * m * n; \
-      for (int64_t i = 0; i < m; i++) \
-        for (int64_t j = 0; j < n; j++) { \
-          T acc = 0; \
-          for (int64_t k = 0; k < kk; k++) { \
-            if (FLT) \
-              acc += ap[i * kk + k] * bp[k * n + j]; \
-            else \
-              acc = (T)((uint64_t)acc + (uint64_t)ap[i * kk + k] * (uint64_t)bp[k * n + j]); \
-          } \
-          yp[i * n + j] = acc; \
-        } \
-    } \
-  }
-RT_DEFINE_MATMUL(i64, int64_t, 0)
-
-#endif
-
-/*
- * rt_fixed.h - fixed-point arithmetic, defined once.  A fixed-point tensor
- * holds integers q in a C integer container; its real value is q * 2^-F
- * (F, the fraction bits, may be negative).  The only lossy step is
- * requantization: q' = overflow(round(q * 2^(F' - F))), with one of the
- * rounding and overflow modes below.  Every backend's fixed-point code is
- * generated from these definitions (see ir/fixed-point.md); the C backends
- * copy this text, so the interpreter and the generated C cannot disagree.
- *
- * All arithmetic is on int64_t values |q| < 2^62 (interval analysis keeps
- * every intermediate inside that range); shifts are done with unsigned
- * arithmetic so no C operation overflows or shifts a negative number.
- */
-#ifndef RT_FIXED_H
-#define RT_FIXED_H
-
-/* rt_threshold: integer multi-threshold (a quantizer that follows an
- * affine or monotone chain, folded to comparisons on the accumulator):
- * Y = base_c + step_c * #{k : sign_c * X >= T_c[k]}.
- * ip = [outer, C, inner, K, then per channel c: sign_c, base_c, step_c,
- *       T_c[0..K-1]];  X and Y are int64 [outer, C, inner].  t = [X, Y]. */
-RT_KERNEL(rt_threshold) {
-  (void)fp;
-  int64_t outer = ip[0], nc = ip[1], inner = ip[2], nk = ip[3];
-  const int64_t *x = (const int64_t *)t[0];
-  int64_t *y = (int64_t *)t[1];
-  for (int64_t o = 0; o < outer; o++)
-    for (int64_t c = 0; c < nc; c++) {
-      const int64_t *row = ip + 4 + c * (3 + nk);
-      for (int64_t k = 0; k < inner; k++) {
-        int64_t i = (o * nc + c) * inner + k, v = row[0] < 0 ? -x[i] : x[i], cnt = 0;
-        for (int64_t j = 0; j < nk; j++)
-          cnt += v >= row[3 + j];
-        y[i] = row[1] + row[2] * cnt;
-      }
-    }
-}
-
-#endif
-
 /* ---- constants ---- */
-/* %W1q.codes : int64[4,3] */
-static const int64_t c25[12] = {
-  2LL, -2LL, -3LL, 1LL, -1LL, 0LL, -3LL, -1LL,
-  1LL, -1LL, 2LL, 2LL
+/* node 2: 4 x 3 weights, 11 nonzero, int32_t sums: dense, dot products (cost dense 0, sparse 25) */
+static const int8_t w2[12] = {
+  2LL, 1LL, -3LL, -1LL, -2LL, -1LL, -1LL, 2LL, -3LL, 0LL, 1LL, 2LL
 };
-/* %W2q.codes : int64[3,2] */
-static const int64_t c28[6] = {
-  1LL, 3LL, 2LL, -2LL, 3LL, 1LL
+static const int16_t th3[30] = {
+  1LL, -1LL, 1LL, 0LL, 0LL, 0LL, 1LL, 1LL, 1LL, 4LL, -10LL, 33LL, 17LL, 18LL, 38LL, 30LL,
+  46LL, 44LL, 43LL, 74LL, 49LL, 55LL, 102LL, 55LL, 68LL, 130LL, 61LL, 81LL, 158LL, 66LL
+};
+/* node 7: 3 x 2 weights, 6 nonzero, int32_t sums: dense, dot products (cost dense 0, sparse 14) */
+static const int8_t w4[6] = {
+  1LL, 2LL, 3LL, 3LL, -2LL, 1LL
 };
 
-/* ---- inputs as int64 ---- */
-static int64_t b24[4]; /* %xq.codes */
+/* ---- inputs as int64 for the kernels ---- */
 
 /* ---- intermediate buffers ---- */
-static int64_t b16[3]; /* %h : int64[1,3] */
-static int64_t b27[3]; /* %a.codes : int64[1,3] */
-static int64_t b21[2]; /* %y.fixed : int64[1,2] */
+static uint8_t b27[3]; /* %a.codes : int64[1,3] */
+static int8_t b21[2]; /* %y.fixed : int64[1,2] */
 
 /* ---- kernel parameters ---- */
-static const int64_t ip2[4] = {1LL, 3LL, 4LL, 0LL};
-static const int64_t fp2[1] = {0};
-static const int64_t ip3[34] = {1LL, 3LL, 1LL, 7LL, 1LL, 0LL, 1LL, 4LL, 17LL, 30LL, 43LL, 55LL, 68LL, 81LL, -1LL, 0LL, 1LL, -10LL, 18LL, 46LL, 74LL, 102LL, 130LL, 158LL, 1LL, 0LL, 1LL, 33LL, 38LL, 44LL, 49LL, 55LL, 61LL, 66LL};
-static const int64_t fp3[1] = {0};
-static const int64_t ip4[4] = {1LL, 2LL, 3LL, 0LL};
-static const int64_t fp4[1] = {0};
 
 void fixed_scaled_run_int(const int8_t *in0, int8_t *out0) {
-  {
-    int64_t i;
-    for (i = 0; i < 4LL; i++)
-      b24[i] = (int64_t)in0[i];
+  { /* node 2: MatMul "fc1": [1,4] x [4,3], dense, dot products, int32_t sums */
+    const int8_t *a = (const int8_t *)in0;
+    uint8_t *y = (uint8_t *)b27;
+    int64_t i, j, k;
+    for (i = 0; i < 1; i++) {
+      int32_t acc[3];
+      for (j = 0; j < 3; j++) {
+        int32_t s = 0;
+        for (k = 0; k < 4; k++)
+          s = (int32_t)(s + (int32_t)a[i * 4 + k] * w2[j * 4 + k]);
+        acc[j] = s;
+      }
+      for (j = 0; j < 3; j++) {
+        int64_t v = acc[j];
+        {
+          const int64_t z = th3[i * 3 + j] < 0 ? -v : v;
+          int64_t m = 0, u;
+          for (u = 0; u < 7; u++)
+            m += z >= th3[(3 + u) * 3 + i * 3 + j];
+          v = th3[3 + i * 3 + j] + th3[6 + i * 3 + j] * m;
+        }
+        y[i * 3 + j] = (uint8_t)v;
+      }
+    }
   }
-  { /* node 2: MatMul "fc1" */
-    void *const t[] = {b24, (void *)c25, b16};
-    rt_matmul_i64(ip2, fp2, t);
-  }
-  { /* node 5: bibc.Threshold "a" */
-    void *const t[] = {b16, b27};
-    rt_threshold(ip3, fp3, t);
-  }
-  { /* node 7: MatMul "fc2" */
-    void *const t[] = {b27, (void *)c28, b21};
-    rt_matmul_i64(ip4, fp4, t);
+  { /* node 7: MatMul "fc2": [1,3] x [3,2], dense, dot products, int32_t sums */
+    const uint8_t *a = (const uint8_t *)b27;
+    int8_t *y = (int8_t *)b21;
+    int64_t i, j, k;
+    for (i = 0; i < 1; i++) {
+      int32_t acc[2];
+      for (j = 0; j < 2; j++) {
+        int32_t s = 0;
+        for (k = 0; k < 3; k++)
+          s = (int32_t)(s + (int32_t)a[i * 3 + k] * w4[j * 3 + k]);
+        acc[j] = s;
+      }
+      for (j = 0; j < 2; j++) {
+        int64_t v = acc[j];
+        y[i * 2 + j] = (int8_t)v;
+      }
+    }
   }
   {
     int64_t i;
     for (i = 0; i < 2LL; i++)
-      out0[i] = (int8_t)((const int64_t *)b21)[i];
+      out0[i] = (int8_t)((const int8_t *)b21)[i];
   }
 }
