@@ -157,11 +157,11 @@ static void weights(const Node *n, Weights *w) {
     } \
   } while (0)
 
-/* Accumulator type of product n: the narrowest holding every partial sum
- * (doubles: exact below 2^53, and anything near that is int64 anyway). */
-static const char *acc_type(const Node *n, const Weights *w, int *bits) {
-  const Value *a = n->in[0];
-  double lo = 0, hi = 0, alo = (double)a->qlo, ahi = (double)a->qhi;
+/* Bits of the narrowest of int16/int32/int64 holding every partial sum
+ * of every column for A in [alo, ahi] (doubles: exact below 2^53, and
+ * anything near that is int64 anyway). */
+static int sum_bits(const Weights *w, double alo, double ahi) {
+  double lo = 0, hi = 0;
   for (int64_t j = 0; j < w->n; j++) {
     double l = 0, h = 0;
     FOR_COLUMN(w, j, k, x, {
@@ -172,45 +172,52 @@ static const char *acc_type(const Node *n, const Weights *w, int *bits) {
     });
     lo = l < lo ? l : lo, hi = h > hi ? h : hi;
   }
-  *bits = lo >= -32768 && hi <= 32767 ? 16 : lo >= -2147483648.0 && hi <= 2147483647.0 ? 32 : 64;
-  return *bits == 16 ? "int16_t" : *bits == 32 ? "int32_t" : "int64_t";
+  return lo >= -32768 && hi <= 32767 ? 16 : lo >= -2147483648.0 && hi <= 2147483647.0 ? 32 : 64;
 }
 
 /* How a product is written (see the file comment). */
-enum { FORM_OUTER, FORM_DOT, FORM_SPARSE };
+enum { FORM_OUTER, FORM_DOT, FORM_BYTES, FORM_SPARSE };
 typedef struct Form {
   int form, bits;            /* bits of the sums */
   const char *sum;           /* their C type */
   int64_t dense_cost, sparse_cost;
+  int64_t xlo, kpad;         /* FORM_BYTES: A - xlo as bytes, K padded to kpad */
 } Form;
 
-/* Sparse when its cost is lower; dense outputs-innermost when there are
- * at least 16 outputs to fill a vector, except for unsigned bytes times
- * signed bytes, which compilers turn into dot-product instructions (x86
- * VNNI, Arm udot) in the dot form, as they do with fewer outputs.
- * Measured (gcc 12, -O3 -march=native, this project's 2-core machine):
- * 64 x 32 u8 x s8, dot 47 ns, outer 116 ns; 32 x 5, dot 14 ns, outer 51 ns;
- * 490 x 256 s8 x s8, outer 1,422 ns, dot 3,546 ns. */
-static void product_form(const CGen *c, const Node *n, const Weights *w, Form *p) {
-  acc_type(n, w, &p->bits);
+/* Sparse when its cost is lower.  Dense as byte dot products when A spans
+ * at most 256 values and the weights are signed bytes: A - a_lo as
+ * unsigned bytes, K padded with zeros to a multiple of 32, and a_lo times
+ * the column's weight sum added back, the unsigned-times-signed byte dot
+ * product that compilers turn into vpdpbusd (x86 VNNI) or udot/usdot
+ * (Arm).  Otherwise outputs innermost when there are at least 16 outputs
+ * to fill a vector, dot products when fewer.  Measured (gcc 12, -O3
+ * -march=native, this project's 2-core machine, one layer): 64 x 32,
+ * bytes 47 ns, outputs innermost 116 ns; 784 x 64, 953 and 1,721 ns;
+ * 512 x 256, 823 and 1,524 ns; 32 x 5, 14 and 51 ns. */
+static void product_form(const Node *n, const Weights *w, Form *p) {
+  const Value *a = n->in[0];
+  *p = (Form){.bits = sum_bits(w, (double)a->qlo, (double)a->qhi), .kpad = w->k};
   p->dense_cost = w->k * w->n / (VEC_BYTES * 8 / p->bits);
   p->sparse_cost = 2 * w->nnz + w->n;
   int64_t wlo = 0, whi = 0;
   for (int64_t j = 0; j < w->n; j++)
     FOR_COLUMN(w, j, k, x, { (void)k; wlo = x < wlo ? x : wlo; whi = x > whi ? x : whi; });
-  int u8s8 = strcmp(value_ctype(c, n->in[0]), "uint8_t") == 0 && wlo >= -128 && whi <= 127;
+  int bytes = a->qlo > -((int64_t)1 << 40) && a->qhi - a->qlo <= 255 && wlo >= -128 && whi <= 127 && p->bits <= 32 &&
+              sum_bits(w, 0, (double)(a->qhi - a->qlo)) <= 32;
   if (p->sparse_cost < p->dense_cost)
     p->form = FORM_SPARSE;
+  else if (bytes)
+    p->form = FORM_BYTES, p->xlo = a->qlo, p->kpad = (w->k + 31) / 32 * 32;
   else
-    p->form = w->n < 16 || (u8s8 && p->bits <= 32) ? FORM_DOT : FORM_OUTER;
-  if (p->form == FORM_DOT && p->bits == 16)
+    p->form = w->n < 16 ? FORM_DOT : FORM_OUTER;
+  if (p->form != FORM_OUTER && p->bits == 16)
     p->bits = 32;
   p->sum = p->bits == 16 ? "int16_t" : p->bits == 32 ? "int32_t" : "int64_t";
 }
 
 static const char *form_name(int form) {
   return form == FORM_OUTER ? "dense, outputs innermost" : form == FORM_DOT ? "dense, dot products"
-                                                                             : "sparse columns";
+         : form == FORM_BYTES ? "dense, byte dot products" : "sparse columns";
 }
 
 /* ---- plan ---- */
@@ -372,18 +379,21 @@ void iloop_constants(CGen *c) {
     Weights w;
     weights(n, &w);
     Form p;
-    product_form(c, n, &w, &p);
+    product_form(n, &w, &p);
     fprintf(f, "/* node %d: %lld x %lld weights, %lld nonzero, %s sums: %s (cost dense %lld, sparse %lld) */\n",
             n->index, (long long)w.k, (long long)w.n, (long long)w.nnz, p.sum, form_name(p.form),
             (long long)p.dense_cost, (long long)p.sparse_cost);
-    if (p.form != FORM_SPARSE) {  /* [K][N], or [N][K] for dot products */
-      int64_t *x = arena_alloc(g->arena, sizeof *x * (size_t)(w.k * w.n));
-      int dot = p.form == FORM_DOT;
+    if (p.form != FORM_SPARSE) {  /* [K][N], or [N][K padded] for dot products */
+      int64_t kp = p.kpad, *x = arena_alloc(g->arena, sizeof *x * (size_t)(kp * w.n));
+      int64_t *cw = arena_alloc(g->arena, sizeof *cw * (size_t)w.n);
+      int outer = p.form == FORM_OUTER;
       for (int64_t j = 0; j < w.n; j++)
-        FOR_COLUMN(&w, j, k, v, x[dot ? j * w.k + k : k * w.n + j] = v);
+        FOR_COLUMN(&w, j, k, v, { x[outer ? k * w.n + j : j * kp + k] = v; cw[j] += v * p.xlo; });
       print_range_table(c, arena_printf(g->arena, "w%d", i),
-                        arena_printf(g->arena, "[%lld]", (long long)(w.k * w.n)), x,
-                        w.k * w.n);
+                        arena_printf(g->arena, "[%lld]", (long long)(kp * w.n)), x, kp * w.n);
+      if (p.xlo)  /* a_lo times each column's weights: what A - a_lo leaves out */
+        print_range_table(c, arena_printf(g->arena, "cw%d", i),
+                          arena_printf(g->arena, "[%lld]", (long long)w.n), cw, w.n);
     } else {
       int64_t *nz = arena_alloc(g->arena, sizeof *nz * (size_t)(w.nnz + 1));
       int64_t *row = arena_alloc(g->arena, sizeof *row * (size_t)(w.nnz + 1));
@@ -542,7 +552,7 @@ static void emit_product(CGen *c, int pos) {
   Weights w;
   weights(n, &w);
   Form p;
-  product_form(c, n, &w, &p);
+  product_form(n, &w, &p);
   const char *at = p.sum;
   int bits = p.bits;
   MatMulGeom g;
@@ -567,23 +577,40 @@ static void emit_product(CGen *c, int pos) {
       fprintf(f, sum, at, "acc[j]", "ak", arena_printf(c->g->arena, "w%d[k * %lld + j]", pos, nn));
     fprintf(f, ";\n      }\n      for (j = 0; j < %lld; j++) {\n        int64_t v = acc[j];\n", nn);
   } else {
-    int dot = p.form == FORM_DOT;  /* the sums first, then the steps in a loop of their own */
-    fprintf(f, "    int64_t i, j, %s;\n    for (i = 0; i < %lld; i++) {\n      %s acc[%lld];\n"
-            "      for (j = 0; j < %lld; j++) {\n        %s s = 0;\n", dot ? "k" : "e", m, at, nn, nn, at);
+    int dot = p.form != FORM_SPARSE, bytes = p.form == FORM_BYTES;
+    long long kp = (long long)p.kpad;
+    if (bytes && !p.xlo && kp == kk && strcmp(value_ctype(c, a), "uint8_t") == 0)
+      bytes = 0;  /* A is the bytes already */
+    /* the sums first, then the steps in a loop of their own */
+    fprintf(f, "    int64_t i, j, %s;\n", dot ? "k" : "e");
+    if (bytes)
+      fprintf(f, "    uint8_t ab[%lld];\n", kp);
+    fprintf(f, "    for (i = 0; i < %lld; i++) {\n      %s acc[%lld];\n", m, at, nn);
+    if (bytes) {
+      fprintf(f, "      for (k = 0; k < %lld; k++)\n        ab[k] = (uint8_t)(a[i * %lld + k] - %lldLL);\n",
+              kk, kk, (long long)p.xlo);
+      if (kp > kk)
+        fprintf(f, "      for (k = %lld; k < %lld; k++)\n        ab[k] = 0;\n", kk, kp);
+    }
+    fprintf(f, "      for (j = 0; j < %lld; j++) {\n        %s s = 0;\n", nn, at);
     if (dot)
-      fprintf(f, "        for (k = 0; k < %lld; k++)\n          s = ", kk);
+      fprintf(f, "        for (k = 0; k < %lld; k++)\n          s = ", kp);
     else
       fprintf(f, "        for (e = st%d[j]; e < st%d[j + 1]; e++)\n          s = ", pos, pos);
-    const char *ax = dot ? arena_printf(c->g->arena, "(%s)a[i * %lld + k]", at, kk)
-                         : arena_printf(c->g->arena, "(%s)a[i * %lld + ix%d[e]]", at, kk, pos);
-    const char *wx = dot ? arena_printf(c->g->arena, "w%d[j * %lld + k]", pos, kk)
+    const char *ax = bytes ? arena_printf(c->g->arena, "(%s)ab[k]", at)
+                     : dot ? arena_printf(c->g->arena, "(%s)a[i * %lld + k]", at, kk)
+                           : arena_printf(c->g->arena, "(%s)a[i * %lld + ix%d[e]]", at, kk, pos);
+    const char *wx = dot ? arena_printf(c->g->arena, "w%d[j * %lld + k]", pos, kp)
                          : arena_printf(c->g->arena, "nz%d[e]", pos);
     if (bits == 64)
       fprintf(f, sum, "s", ax, wx);
     else
       fprintf(f, sum, at, "s", ax, wx);
-    fprintf(f, ";\n        acc[j] = s;\n      }\n      for (j = 0; j < %lld; j++) {\n"
-            "        int64_t v = acc[j];\n", nn);
+    if (bytes && p.xlo)
+      fprintf(f, ";\n        acc[j] = (%s)(s + cw%d[j]);\n", at, pos);
+    else
+      fputs(";\n        acc[j] = s;\n", f);
+    fprintf(f, "      }\n      for (j = 0; j < %lld; j++) {\n        int64_t v = acc[j];\n", nn);
   }
   emit_tail(c, pos, arena_printf(c->g->arena, "i * %lld + j", nn), 8);
   fputs("      }\n    }\n  }\n", f);
