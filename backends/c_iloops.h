@@ -1,0 +1,30 @@
+/*
+ * c_iloops.h - the integer loops' parts shared by c_iloops.c (plan,
+ * storage, dispatch), c_isteps.c (elementwise steps) and c_iproduct.c
+ * (matrix products); backends.h declares what the other backends call.
+ */
+#ifndef BIBC_C_ILOOPS_H
+#define BIBC_C_ILOOPS_H
+#include "backends.h"
+
+int iloop_int_fixed(const Value *v);        /* an int64 fixed-point value with a range */
+const char *iloop_range_type(int64_t lo, int64_t hi);  /* narrowest type holding lo..hi */
+/* Prints a constant table in the narrowest signed-capable type of its contents. */
+void iloop_table(CGen *c, const char *name, int64_t n, const int64_t *x);
+const char *iloop_storage(const CGen *c, const Value *v);  /* its C expression */
+/* The steps chained after pos on "v" at flat index e, then the store. */
+void iloop_tail(CGen *c, int pos, const char *e, int ind);
+const Value *iloop_chain_out(const CGen *c, int pos);  /* the value a chain stores */
+
+/* c_isteps.c */
+const Value *istep_input(const Node *n);    /* the value a step reads (not its constant) */
+int istep_takes(const Node *n);
+void istep_constants(CGen *c, int pos);
+void istep_emit(CGen *c, int pos, const char *e, int ind);  /* v = step(v) at flat index e */
+
+/* c_iproduct.c */
+int iproduct_takes(const Node *n);
+void iproduct_constants(CGen *c, int pos);
+void iproduct_emit(CGen *c, int pos);
+
+#endif

@@ -1,0 +1,187 @@
+/*
+ * c_isteps.c - elementwise steps of the integer loops (c_iloops.c): Add,
+ * Sub or Mul with a constant, Relu, bibc.Requant and bibc.Threshold on
+ * one int64 v per element, as rt_nary, rt_unary, rt_requant and
+ * rt_threshold compute them (runtime/), with their parameters printed as
+ * constants.  Requires a step that istep_takes; provides its tables
+ * (istep_constants) and its statements (istep_emit).  Cost: one
+ * statement per step, a table as large as the broadcast constant.
+ */
+#include "c_iloops.h"
+
+/* The one operand of n that is a constant, 0 or 1, or -1. */
+static int const_operand(const Node *n) {
+  if (n->nin != 2)
+    return -1;
+  int c0 = n->in[0]->data != NULL, c1 = n->in[1]->data != NULL;
+  return c0 == c1 ? -1 : c0 ? 0 : 1;
+}
+
+static int is_arith(const Node *n) { return n->op == OP_ADD || n->op == OP_SUB || n->op == OP_MUL; }
+
+/* The value a step or product computes from (not its constant operand). */
+const Value *istep_input(const Node *n) {
+  return is_arith(n) && const_operand(n) == 0 ? n->in[1] : n->in[0];
+}
+
+/* An elementwise step on one int64 value per element. */
+int istep_takes(const Node *n) {
+  if (!n->kernel || n->nout != 1 || !iloop_int_fixed(n->out[0]) || n->nin < 1 ||
+      value_numel(n->out[0]) == 0)
+    return 0;
+  const Value *x = istep_input(n);
+  if (!iloop_int_fixed(x) || x->data || value_numel(x) != value_numel(n->out[0]))
+    return 0;
+  if (n->op == OP_RELU)
+    return n->nin == 1;
+  if (n->op == OP_REQUANT || n->op == OP_THRESHOLD)
+    return 1;
+  return is_arith(n) && const_operand(n) >= 0 && n->in[const_operand(n)]->dt == DT_I64;
+}
+
+/* The constant operand of step n broadcast to the output's shape. */
+static int64_t *broadcast_const(CGen *c, const Node *n) {
+  int k = const_operand(n);
+  BcastGeom b;
+  bcast_geom(n, &b);
+  int64_t total = value_numel(n->out[0]), idx[IR_MAXRANK] = {0};
+  int64_t *x = arena_alloc(c->g->arena, sizeof *x * (size_t)total);
+  for (int64_t e = 0; e < total; e++) {
+    int64_t off = 0;
+    for (int d = 0; d < b.rank; d++)
+      off += idx[d] * b.str[k * b.rank + d];
+    x[e] = value_get_i64(n->in[k], off);
+    for (int d = b.rank - 1; d >= 0; d--) {
+      if (++idx[d] < b.dims[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+  return x;
+}
+
+void istep_constants(CGen *c, int pos) {
+  const Node *n = c->g->nodes[pos];
+  if (n->op == OP_ADD || n->op == OP_SUB || n->op == OP_MUL) {
+    iloop_table(c, arena_printf(c->g->arena, "k%d", pos), value_numel(n->out[0]), broadcast_const(c, n));
+  } else if (n->op == OP_REQUANT && n->ip[1] > 1) {
+    iloop_table(c, arena_printf(c->g->arena, "rq%d", pos), 4 * n->ip[1], n->ip + 9);
+  } else if (n->op == OP_THRESHOLD) {  /* [3 + K][C]: sign, base, step, thresholds */
+    int64_t nc = n->ip[1], nk = n->ip[3];
+    int64_t *t = arena_alloc(c->g->arena, sizeof *t * (size_t)(nc * (3 + nk)));
+    for (int64_t ch = 0; ch < nc; ch++)
+      for (int64_t r = 0; r < 3 + nk; r++)
+        t[r * nc + ch] = n->ip[4 + ch * (3 + nk) + r];
+    iloop_table(c, arena_printf(c->g->arena, "th%d", pos), nc * (3 + nk), t);
+  }
+}
+
+/* The channel of flat element E of a [outer, C, inner] view. */
+static const char *channel(CGen *c, const Node *n, const char *e) {
+  int64_t outer = n->ip[0], nc = n->ip[1], inner = n->ip[2];
+  if (nc == 1)
+    return "0";
+  if (inner == 1)
+    return outer == 1 ? e : arena_printf(c->g->arena, "(%s) %% %lld", e, (long long)nc);
+  return arena_printf(c->g->arena, "(%s) / %lld %% %lld", e, (long long)inner, (long long)nc);
+}
+
+/* v = round_mode(v / 2^s) for s > 0 as rt_fx_round computes it, without
+ * branches so that the loop vectorizes: floor(v / 2^s) of the offset
+ * v + B >= 0 (B a multiple of 2^s at least -lo of v's interval lo..hi) by
+ * an unsigned shift, the remainder by a mask, the rounding mode's
+ * increment as a comparison.  Intervals beyond +-2^61 call rt_fx_round. */
+static void emit_round(CGen *c, int64_t s, int64_t mode, int64_t lo, int64_t hi, int ind) {
+  FILE *f = c->f;
+  const int64_t big = (int64_t)1 << 61;
+  if (lo < -big || hi > big) {
+    fprintf(f, "%*sv = rt_fx_round(v, %lld, %lld);\n", ind, "", (long long)s, (long long)mode);
+    return;
+  }
+  uint64_t d = (uint64_t)1 << s, b = lo >= 0 ? 0 : ((uint64_t)-(lo + 1) / d + 1) * d;
+  if (mode == 0) {  /* FLOOR: no remainder */
+    fprintf(f, "%*sv = (int64_t)(((uint64_t)v + %lluULL) >> %lld) - %lldLL;\n", ind, "",
+            (unsigned long long)b, (long long)s, (long long)(b >> s));
+    return;
+  }
+  fprintf(f, "%*s{\n%*sconst uint64_t u = (uint64_t)v + %lluULL, r = u & %lluULL;\n", ind, "",
+          ind + 2, "", (unsigned long long)b, (unsigned long long)(d - 1));
+  fprintf(f, "%*sconst int64_t q = (int64_t)(u >> %lld) - %lldLL;\n", ind + 2, "", (long long)s,
+          (long long)(b >> s));
+  const char *h = arena_printf(c->g->arena, "%lluULL", (unsigned long long)(d >> 1));
+  const char *inc;
+  switch (mode) {
+  case 1: inc = "(r != 0)"; break;                                        /* CEIL */
+  case 2: inc = "(v < 0 && r != 0)"; break;                               /* TRUNC */
+  case 3: inc = "(v >= 0 && r != 0)"; break;                              /* AWAY */
+  case 4: inc = arena_printf(c->g->arena, "(r >= %s)", h); break;         /* HALF_UP */
+  case 5: inc = arena_printf(c->g->arena, "(r > %s)", h); break;          /* HALF_DOWN */
+  case 6: inc = arena_printf(c->g->arena, "(r > %s || (r == %s && (q & 1)))", h, h); break;
+  case 7: inc = arena_printf(c->g->arena, "(r > %s || (r == %s && v >= 0))", h, h); break;
+  default: inc = arena_printf(c->g->arena, "(r > %s || (r == %s && v < 0))", h, h); break;
+  }
+  fprintf(f, "%*sv = q + %s;\n%*s}\n", ind + 2, "", inc, ind, "");
+}
+
+/* Requant with one shift for the tensor (rt_requant): round, then
+ * saturate or wrap, then the post shift. */
+static void emit_requant(CGen *c, const Node *n, int ind) {
+  FILE *f = c->f;
+  const int64_t *ip = n->ip, s = ip[9], lo = ip[10], hi = ip[11], post = ip[12];
+  if (s < 0)
+    fprintf(f, "%*sv = (int64_t)((uint64_t)v << %lld);\n", ind, "", (long long)-s);
+  else if (s > 0)
+    emit_round(c, s, ip[5], istep_input(n)->qlo, istep_input(n)->qhi, ind);
+  if (ip[6] == 1) {  /* RT_OVF_SAT */
+    fprintf(f, "%*sv = v < %lldLL ? %lldLL : v > %lldLL ? %lldLL : v;\n", ind, "", (long long)lo,
+            (long long)lo, (long long)hi, (long long)hi);
+  } else if (ip[7] < 64) {  /* the low w bits, sign-extended if signed (rt_fx_wrap) */
+    uint64_t m = ((uint64_t)1 << ip[7]) - 1;
+    if (ip[8])
+      fprintf(f, "%*sv = (int64_t)((((uint64_t)v & %lluULL) ^ %lluULL) - %lluULL);\n", ind, "",
+              (unsigned long long)m, (unsigned long long)(m / 2 + 1), (unsigned long long)(m / 2 + 1));
+    else
+      fprintf(f, "%*sv = (int64_t)((uint64_t)v & %lluULL);\n", ind, "", (unsigned long long)m);
+  }
+  if (post)
+    fprintf(f, "%*sv = (int64_t)((uint64_t)v << %lld);\n", ind, "", (long long)post);
+}
+
+/* Step pos on "v", the element at flat index e (rt_nary, rt_unary,
+ * rt_requant, rt_threshold). */
+void istep_emit(CGen *c, int pos, const char *e, int ind) {
+  FILE *f = c->f;
+  const Node *n = c->g->nodes[pos];
+  if (is_arith(n)) {
+    const char *op = n->op == OP_ADD ? "+" : n->op == OP_SUB ? "-" : "*";
+    const char *k = arena_printf(c->g->arena, "(uint64_t)k%d[%s]", pos, e);
+    int first = const_operand(n) == 0;
+    fprintf(f, "%*sv = (int64_t)(%s %s %s);\n", ind, "", first ? k : "(uint64_t)v", op,
+            first ? "(uint64_t)v" : k);
+  } else if (n->op == OP_RELU) {
+    fprintf(f, "%*sv = v > 0 ? v : 0;\n", ind, "");
+  } else if (n->op == OP_REQUANT && n->ip[1] == 1) {
+    emit_requant(c, n, ind);
+  } else if (n->op == OP_REQUANT) {  /* per channel: the kernel's helpers, a table */
+    const int64_t *ip = n->ip;
+    const char *ch = channel(c, n, e);
+    fprintf(f, "%*sv = rt_fx_round(v, rq%d[(%s) * 4], %lld);\n", ind, "", pos, ch, (long long)ip[5]);
+    if (ip[6] == 1)  /* RT_OVF_SAT */
+      fprintf(f, "%*s{\n%*sconst int64_t lo = rq%d[(%s) * 4 + 1], hi = rq%d[(%s) * 4 + 2];\n"
+              "%*sv = v < lo ? lo : v > hi ? hi : v;\n%*s}\n", ind, "", ind + 2, "", pos, ch, pos, ch,
+              ind + 2, "", ind, "");
+    else
+      fprintf(f, "%*sv = rt_fx_wrap(v, %lld, %lld);\n", ind, "", (long long)ip[7], (long long)ip[8]);
+    fprintf(f, "%*sv = rt_fx_shl(v, rq%d[(%s) * 4 + 3]);\n", ind, "", pos, ch);
+  } else {  /* OP_THRESHOLD: the table is [3 + K][C], channels innermost */
+    long long nc = (long long)n->ip[1], nk = (long long)n->ip[3];
+    const char *ch = channel(c, n, e);
+    fprintf(f, "%*s{\n%*sconst int64_t z = th%d[%s] < 0 ? -v : v;\n%*sint64_t m = 0, u;\n", ind, "",
+            ind + 2, "", pos, ch, ind + 2, "");
+    fprintf(f, "%*sfor (u = 0; u < %lld; u++)\n%*sm += z >= th%d[(3 + u) * %lld + %s];\n", ind + 2, "",
+            nk, ind + 4, "", pos, nc, ch);
+    fprintf(f, "%*sv = th%d[%lld + %s] + th%d[%lld + %s] * m;\n%*s}\n", ind + 2, "", pos, nc, ch, pos,
+            2 * nc, ch, ind, "");
+  }
+}
+
