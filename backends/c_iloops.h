@@ -22,7 +22,12 @@ int istep_takes(const Node *n);
 void istep_constants(CGen *c, int pos);
 void istep_emit(CGen *c, int pos, const char *e, int ind);  /* v = step(v) at flat index e */
 
-/* c_iproduct.c */
+/* c_iconv.c */
+int iconv_takes(const Node *n);
+void iconv_constants(CGen *c, int pos);
+void iconv_emit(CGen *c, int pos);
+
+/* c_iproduct.c (and Conv, by c_iconv.c) */
 int iproduct_takes(const Node *n);
 void iproduct_constants(CGen *c, int pos);
 void iproduct_emit(CGen *c, int pos);

@@ -113,6 +113,8 @@ static const char *form_name(int form) {
 }
 
 int iproduct_takes(const Node *n) {
+  if (n->op == OP_CONV)
+    return iconv_takes(n);
   if (!n->kernel || n->nout != 1 || !iloop_int_fixed(n->out[0]) || value_numel(n->out[0]) == 0 ||
       !iloop_int_fixed(n->in[0]) || n->in[0]->data)
     return 0;
@@ -129,6 +131,10 @@ int iproduct_takes(const Node *n) {
 }
 
 void iproduct_constants(CGen *c, int i) {
+  if (c->g->nodes[i]->op == OP_CONV) {
+    iconv_constants(c, i);
+    return;
+  }
   Graph *g = c->g;
   FILE *f = c->f;
   const Node *n = g->nodes[i];
@@ -164,6 +170,10 @@ void iproduct_constants(CGen *c, int i) {
 }
 
 void iproduct_emit(CGen *c, int pos) {
+  if (c->g->nodes[pos]->op == OP_CONV) {
+    iconv_emit(c, pos);
+    return;
+  }
   FILE *f = c->f;
   const Node *n = c->g->nodes[pos];
   Weights w;

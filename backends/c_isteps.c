@@ -104,23 +104,23 @@ static void emit_round(CGen *c, int64_t s, int64_t mode, int64_t lo, int64_t hi,
             (unsigned long long)b, (long long)s, (long long)(b >> s));
     return;
   }
-  fprintf(f, "%*s{\n%*sconst uint64_t u = (uint64_t)v + %lluULL, r = u & %lluULL;\n", ind, "",
+  fprintf(f, "%*s{\n%*sconst uint64_t ru = (uint64_t)v + %lluULL, rr = ru & %lluULL;\n", ind, "",
           ind + 2, "", (unsigned long long)b, (unsigned long long)(d - 1));
-  fprintf(f, "%*sconst int64_t q = (int64_t)(u >> %lld) - %lldLL;\n", ind + 2, "", (long long)s,
+  fprintf(f, "%*sconst int64_t rq = (int64_t)(ru >> %lld) - %lldLL;\n", ind + 2, "", (long long)s,
           (long long)(b >> s));
   const char *h = arena_printf(c->g->arena, "%lluULL", (unsigned long long)(d >> 1));
   const char *inc;
   switch (mode) {
-  case 1: inc = "(r != 0)"; break;                                        /* CEIL */
-  case 2: inc = "(v < 0 && r != 0)"; break;                               /* TRUNC */
-  case 3: inc = "(v >= 0 && r != 0)"; break;                              /* AWAY */
-  case 4: inc = arena_printf(c->g->arena, "(r >= %s)", h); break;         /* HALF_UP */
-  case 5: inc = arena_printf(c->g->arena, "(r > %s)", h); break;          /* HALF_DOWN */
-  case 6: inc = arena_printf(c->g->arena, "(r > %s || (r == %s && (q & 1)))", h, h); break;
-  case 7: inc = arena_printf(c->g->arena, "(r > %s || (r == %s && v >= 0))", h, h); break;
-  default: inc = arena_printf(c->g->arena, "(r > %s || (r == %s && v < 0))", h, h); break;
+  case 1: inc = "(rr != 0)"; break;                                        /* CEIL */
+  case 2: inc = "(v < 0 && rr != 0)"; break;                               /* TRUNC */
+  case 3: inc = "(v >= 0 && rr != 0)"; break;                              /* AWAY */
+  case 4: inc = arena_printf(c->g->arena, "(rr >= %s)", h); break;         /* HALF_UP */
+  case 5: inc = arena_printf(c->g->arena, "(rr > %s)", h); break;          /* HALF_DOWN */
+  case 6: inc = arena_printf(c->g->arena, "(rr > %s || (rr == %s && (rq & 1)))", h, h); break;
+  case 7: inc = arena_printf(c->g->arena, "(rr > %s || (rr == %s && v >= 0))", h, h); break;
+  default: inc = arena_printf(c->g->arena, "(rr > %s || (rr == %s && v < 0))", h, h); break;
   }
-  fprintf(f, "%*sv = q + %s;\n%*s}\n", ind + 2, "", inc, ind, "");
+  fprintf(f, "%*sv = rq + %s;\n%*s}\n", ind + 2, "", inc, ind, "");
 }
 
 /* Requant with one shift for the tensor (rt_requant): round, then
@@ -176,11 +176,11 @@ void istep_emit(CGen *c, int pos, const char *e, int ind) {
   } else {  /* OP_THRESHOLD: the table is [3 + K][C], channels innermost */
     long long nc = (long long)n->ip[1], nk = (long long)n->ip[3];
     const char *ch = channel(c, n, e);
-    fprintf(f, "%*s{\n%*sconst int64_t z = th%d[%s] < 0 ? -v : v;\n%*sint64_t m = 0, u;\n", ind, "",
+    fprintf(f, "%*s{\n%*sconst int64_t tz = th%d[%s] < 0 ? -v : v;\n%*sint64_t tm = 0, tu;\n", ind, "",
             ind + 2, "", pos, ch, ind + 2, "");
-    fprintf(f, "%*sfor (u = 0; u < %lld; u++)\n%*sm += z >= th%d[(3 + u) * %lld + %s];\n", ind + 2, "",
+    fprintf(f, "%*sfor (tu = 0; tu < %lld; tu++)\n%*stm += tz >= th%d[(3 + tu) * %lld + %s];\n", ind + 2, "",
             nk, ind + 4, "", pos, nc, ch);
-    fprintf(f, "%*sv = th%d[%lld + %s] + th%d[%lld + %s] * m;\n%*s}\n", ind + 2, "", pos, nc, ch, pos,
+    fprintf(f, "%*sv = th%d[%lld + %s] + th%d[%lld + %s] * tm;\n%*s}\n", ind + 2, "", pos, nc, ch, pos,
             2 * nc, ch, ind, "");
   }
 }

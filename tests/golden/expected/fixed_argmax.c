@@ -240,9 +240,9 @@ void fixed_argmax_run_int(const int8_t *in0, uint8_t *out0) {
         v = (int64_t)((uint64_t)v + (uint64_t)k3[i * 3 + j]);
         v = v > 0 ? v : 0;
         {
-          const uint64_t u = (uint64_t)v + 0ULL, r = u & 31ULL;
-          const int64_t q = (int64_t)(u >> 5) - 0LL;
-          v = q + (r > 16ULL || (r == 16ULL && (q & 1)));
+          const uint64_t ru = (uint64_t)v + 0ULL, rr = ru & 31ULL;
+          const int64_t rq = (int64_t)(ru >> 5) - 0LL;
+          v = rq + (rr > 16ULL || (rr == 16ULL && (rq & 1)));
         }
         v = v < 0LL ? 0LL : v > 7LL ? 7LL : v;
         y[i * 3 + j] = (uint8_t)v;

@@ -117,11 +117,11 @@ void fixed_scaled_run_int(const int8_t *in0, int8_t *out0) {
       for (j = 0; j < 3; j++) {
         int64_t v = acc[j];
         {
-          const int64_t z = th3[i * 3 + j] < 0 ? -v : v;
-          int64_t m = 0, u;
-          for (u = 0; u < 7; u++)
-            m += z >= th3[(3 + u) * 3 + i * 3 + j];
-          v = th3[3 + i * 3 + j] + th3[6 + i * 3 + j] * m;
+          const int64_t tz = th3[i * 3 + j] < 0 ? -v : v;
+          int64_t tm = 0, tu;
+          for (tu = 0; tu < 7; tu++)
+            tm += tz >= th3[(3 + tu) * 3 + i * 3 + j];
+          v = th3[3 + i * 3 + j] + th3[6 + i * 3 + j] * tm;
         }
         y[i * 3 + j] = (uint8_t)v;
       }
