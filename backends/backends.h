@@ -108,7 +108,9 @@ typedef struct CGen {
   char *loops;               /* per node position: written as loops (c_loops.c), no kernel;
                                 2: computed inside an earlier node's loops */
   const Node **add_of;       /* per node position of a product: the bias Add its loops do */
-  const Node **relu_of;      /* and the Relu after it, or NULL */
+  const Node **relu_of;      /* and the Relu after it, or NULL (also of a Conv) */
+  const Node **tin_of;       /* per node position of a Conv: the Transpose its loops read */
+  const Node **tout_of;      /* through, and the one they write through (c_conv_loops.c) */
   const char **vtype;        /* per value id: C type of its storage, NULL: its dtype's
                                 (integer loops, c_iloops.c) */
   int *next;                 /* per node position: the step its loops do next, or -1 */
@@ -158,6 +160,13 @@ void cloop_plan(CGen *c);
 const Node *cloop_transposes(const Node *n);
 int64_t cloop_source(const Node *n, int64_t e);
 void cloop_emit(CGen *c, int pos);
+
+/* ---- c_conv_loops.c ---- */
+/* Conv, Transpose and copies in loops (see c_conv_loops.c), through
+ * c_loops.c's cloop_takes, cloop_plan and cloop_emit. */
+int cconv_takes(const Node *n);
+void cconv_plan(CGen *c);
+void cconv_emit(CGen *c, int pos);
 
 /* ---- c_main.c ---- */
 /* Writes a test-bench program for emit_c's output (see c_main.c). */

@@ -31,6 +31,8 @@
  * kernels compute them.  Cost: one scan of the nodes; the code is as long
  * as a kernel call.
  */
+#include <string.h>
+
 #include "backends.h"
 
 #define CLOOP_MAXN 4096
@@ -43,6 +45,8 @@ int cloop_takes(const Node *n) {
     return 0;
   if (n->op == OP_RELU)
     return 1;
+  if (n->op == OP_CONV || n->op == OP_TRANSPOSE || (n->kernel && strcmp(n->kernel, "rt_copy") == 0))
+    return cconv_takes(n);
   if ((n->op == OP_ADD || n->op == OP_SUB || n->op == OP_MUL) && n->nin == 2)
     return 1;
   if (n->op != OP_GEMM && n->op != OP_MATMUL)
@@ -104,6 +108,7 @@ void cloop_plan(CGen *c) {
       c->vname[add->out[0]->id] = "(computed in loops)";
     }
   }
+  cconv_plan(c);
 }
 
 static const char *storage(const CGen *c, const Value *v) {
@@ -166,6 +171,11 @@ static void emit_binary(CGen *c, const Node *n) {
 void cloop_emit(CGen *c, int pos) {
   FILE *f = c->f;
   const Node *n = c->g->nodes[pos];
+  if (n->op != OP_GEMM && n->op != OP_MATMUL && n->op != OP_RELU && n->op != OP_ADD &&
+      n->op != OP_SUB && n->op != OP_MUL) {
+    cconv_emit(c, pos);
+    return;
+  }
   if (n->op == OP_RELU || n->op == OP_ADD || n->op == OP_SUB || n->op == OP_MUL) {
     fprintf(f, "  { /* node %d: %s \"", n->index, op_name(n->op));
     c_comment(f, n->name);

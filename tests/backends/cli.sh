@@ -17,6 +17,10 @@
 #   zero_size        a float Add with an empty output is a kernel call, not
 #                    loops over the axes of extent > 1 (they read and wrote
 #                    3 elements of empty buffers), and the C compiles
+#   conv_loops       convolutions in float C loops (models/conv_loops.bib:
+#                    groups, strides, dilation, asymmetric pads, non-square,
+#                    Transposes read and written through, 1-D) are clean C99
+#                    and equal bibc run bit for bit on 300 random inputs
 #   dev_stdout       -o /dev/stdout into a pipe writes the model with its
 #                    weights inline, into a file (a redirect) that file and
 #                    its .npy files beside it: each gives the C of the print
@@ -100,6 +104,12 @@ check clip_inf '"$randnpy" -r -4 4 x.npy f4 3 50 4 &&
   "$npycmp" f/output_0.npy q/output_0.npy 0'
 check zero_size '"$bibc" "$here/models/zero_size.onnx" -o m.c && ! grep -q "in loops" m.c &&
   grep -q "rt_nary_f32(ip" m.c && "$cc" -std=c99 -Wall -Wextra -Werror -c m.c'
+cl=$here/models/conv_loops.bib
+check conv_loops '"$bibc" "$cl" -o m.c --main main.c && [ "$(grep -c "Conv \"\" in loops" m.c)" = 4 ] &&
+  "$cc" -std=c99 -Wall -Wextra -Werror -pedantic -c m.c && "$cc" -std=c99 -O2 m.c main.c -lm -o prog &&
+  "$randnpy" x.npy f4 1 300 9 7 4 && "$randnpy" z.npy f4 2 300 11 3 &&
+  ./prog x.npy z.npy o0.npy o1.npy o2.npy && "$bibc" run "$cl" -i x.npy -i z.npy -o r &&
+  for j in 0 1 2; do "$npycmp" r/output_$j.npy o$j.npy 0 || exit 1; done'
 check deterministic 'mkdir a b && for d in a b; do (cd $d && "$bibc" "$jet" --fixed -o m.c &&
   "$bibc" "$jet" -o m.hls.c && "$bibc" "$jet" -o m.onnx) || exit 1; done && diff -r a b'
 sinf=$here/models/scaled_inf.onnx sprod=$here/models/scaled_product.onnx

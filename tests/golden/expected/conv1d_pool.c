@@ -98,97 +98,6 @@ enum { RT_F32 = 1, RT_U8 = 2, RT_I8 = 3, RT_U16 = 4, RT_I16 = 5, RT_I32 = 6, RT_
 #endif
 
 /*
- * rt_elementwise.h - elementwise kernels: n-ary broadcasting arithmetic
- * (Add Sub Mul Div Max Min Sum PRelu Pow), unary activations, Clip, Cast, copy.
- */
-#ifndef RT_ELEMENTWISE_H
-#define RT_ELEMENTWISE_H
-
-/* rt_copy: Y = X bytewise (Identity, Reshape, Flatten, Squeeze, Unsqueeze,
- * Dropout).  ip = [nbytes], t = [X, Y]. */
-RT_KERNEL(rt_copy) {
-  (void)fp;
-  const unsigned char *x = (const unsigned char *)t[0];
-  unsigned char *y = (unsigned char *)t[1];
-  if (x != y)
-    for (int64_t i = 0; i < ip[0]; i++)
-      y[i] = x[i];
-}
-
-#endif
-
-/*
- * rt_conv.h - convolution (ONNX Conv) over 1 to 3 spatial dimensions.
- *
- * The inference side (ir/infer_conv.c) resolves auto_pad, kernel_shape,
- * strides, dilations and pads into a fixed 3-D window description; fewer
- * spatial dimensions are padded in front with size-1 axes (input 1, kernel
- * 1, stride 1, dilation 1, pad 0), so one direct loop nest serves 1-D, 2-D
- * and 3-D.  Cost: N * M * prod(out) * C/G * prod(kernel) multiply-adds; no
- * im2col buffer (kernels never allocate).
- */
-#ifndef RT_CONV_H
-#define RT_CONV_H
-
-/* rt_conv_SUF: grouped direct convolution
- *   Y[n,m,o] = B[m] + sum_{c<C/G} sum_k X[n, g*C/G+c, o*s - p + k*d] * W[m,c,k]
- * with g = m / (M/G) and taps that fall into the padding skipped.
- * ip = [N, G, C/G, M/G, in[3], kernel[3], out[3], strides[3], dilations[3],
- *       pads_begin[3]]  (spatial axes outermost first),
- * t = [X (N,C,in), W (M,C/G,kernel), B (M) or NULL, Y (N,M,out)].
- * Accumulation is in the element type, starting from 0, in the order
- * c, k0, k1, k2 (row-major over the input channels of the group, then the
- * kernel window); the bias is added last. */
-#define RT_DEFINE_CONV(SUF, T) \
-  RT_KERNEL(rt_conv_##SUF) { \
-    (void)fp; \
-    int64_t nb = ip[0], ng = ip[1], cg = ip[2], mg = ip[3]; \
-    const int64_t *in = ip + 4, *ks = ip + 7, *out = ip + 10, *st = ip + 13, *dl = ip + 16, \
-                  *pd = ip + 19; \
-    const T *x = (const T *)t[0], *w = (const T *)t[1], *b = (const T *)t[2]; \
-    T *y = (T *)t[3]; \
-    int64_t isz = in[0] * in[1] * in[2], ksz = ks[0] * ks[1] * ks[2]; \
-    int64_t osz = out[0] * out[1] * out[2]; \
-    for (int64_t n = 0; n < nb; n++) \
-      for (int64_t m = 0; m < ng * mg; m++) { \
-        int64_t g = m / mg; \
-        T *yp = y + (n * ng * mg + m) * osz; \
-        for (int64_t o0 = 0; o0 < out[0]; o0++) \
-          for (int64_t o1 = 0; o1 < out[1]; o1++) \
-            for (int64_t o2 = 0; o2 < out[2]; o2++) { \
-              T acc = 0; \
-              for (int64_t c = 0; c < cg; c++) { \
-                const T *xp = x + (n * ng * cg + g * cg + c) * isz; \
-                const T *wp = w + (m * cg + c) * ksz; \
-                for (int64_t k0 = 0; k0 < ks[0]; k0++) { \
-                  int64_t i0 = o0 * st[0] - pd[0] + k0 * dl[0]; \
-                  if (i0 < 0 || i0 >= in[0]) \
-                    continue; \
-                  for (int64_t k1 = 0; k1 < ks[1]; k1++) { \
-                    int64_t i1 = o1 * st[1] - pd[1] + k1 * dl[1]; \
-                    if (i1 < 0 || i1 >= in[1]) \
-                      continue; \
-                    for (int64_t k2 = 0; k2 < ks[2]; k2++) { \
-                      int64_t i2 = o2 * st[2] - pd[2] + k2 * dl[2]; \
-                      if (i2 < 0 || i2 >= in[2]) \
-                        continue; \
-                      acc += xp[(i0 * in[1] + i1) * in[2] + i2] * \
-                             wp[(k0 * ks[1] + k1) * ks[2] + k2]; \
-                    } \
-                  } \
-                } \
-              } \
-              if (b) \
-                acc += b[m]; \
-              yp[(o0 * out[1] + o1) * out[2] + o2] = acc; \
-            } \
-      } \
-  }
-RT_DEFINE_CONV(f32, float)
-
-#endif
-
-/*
  * rt_pool.h - pooling: MaxPool (with optional Indices), AveragePool over 1
  * to 3 spatial dimensions, and GlobalMaxPool / GlobalAveragePool over any
  * number.
@@ -298,41 +207,52 @@ static const float c3[3] = {
 };
 
 /* ---- intermediate buffers ---- */
-static float b5[48]; /* %c : float32[1,4,12] */
 static float b6[48]; /* %r : float32[1,4,12] */
 static float b7[24]; /* %p : float32[1,4,6] */
-static float b8[24]; /* %f : float32[1,24] */
 
 /* ---- kernel parameters ---- */
-static const int64_t ip0[22] = {1LL, 1LL, 2LL, 4LL, 1LL, 1LL, 12LL, 1LL, 1LL, 3LL, 1LL, 1LL, 12LL, 1LL, 1LL, 1LL, 1LL, 1LL, 1LL, 0LL, 0LL, 1LL};
-static const double fp0[1] = {0};
 static const int64_t ip2[20] = {4LL, 1LL, 1LL, 12LL, 1LL, 1LL, 2LL, 1LL, 1LL, 6LL, 1LL, 1LL, 2LL, 1LL, 1LL, 1LL, 0LL, 0LL, 0LL, 0LL};
 static const double fp2[1] = {0};
-static const int64_t ip3[1] = {96LL};
-static const double fp3[1] = {0};
 
 void conv1d_pool_run(const float *in0, float *out0) {
-  { /* node 0: Conv "conv" */
-    void *const t[] = {(void *)in0, (void *)c0, (void *)c1, b5};
-    rt_conv_f32(ip0, fp0, t);
-  }
-  { /* node 1: Relu "relu" in loops */
-    const float *x = (const float *)b5;
+  { /* node 0: Conv "conv" in loops */
+    const float *x = (const float *)(void *)in0;
+    const float *w = (const float *)(void *)c0;
+    const float *bias = (const float *)(void *)c1;
     float *y = (float *)b6;
-    int64_t e;
-    for (e = 0; e < 48; e++)
-      y[e] = x[e] > 0 ? x[e] : 0;
+    static float xp[28]; /* the input, zero-bordered to [2,1,1,14] */
+    float acc[12];
+    int64_t e, o2, m, c, k2, i2;
+    for (c = 0; c < 2; c++)
+      for (i2 = 0; i2 < 12; i2++)
+        xp[1 + c * 14 + i2] = x[c * 12 + i2];
+    for (m = 0; m < 4; m++)
+      {
+        for (e = 0; e < 12; e++)
+          acc[e] = 0;
+        for (c = 0; c < 2; c++)
+          for (k2 = 0; k2 < 3; k2++)
+            {
+              const float wv = w[m * 6 + c * 3 + k2];
+              const float *xr = xp + c * 14 + k2;
+              for (e = 0; e < 12; e++)
+                acc[e] += xr[e] * wv;
+            }
+        for (o2 = 0; o2 < 12; o2++) {
+          float v = acc[o2];
+          v = (float)(v + bias[m]);
+          v = v > 0 ? v : 0;
+          y[m * 12 + o2] = v;
+        }
+      }
   }
   { /* node 2: MaxPool "pool" */
     void *const t[] = {b6, b7, 0};
     rt_maxpool_f32(ip2, fp2, t);
   }
-  { /* node 3: Flatten "flatten" */
-    void *const t[] = {b7, b8};
-    rt_copy(ip3, fp3, t);
-  }
+  /* node 3: Flatten "flatten": %f is its input (no copy) */
   { /* node 4: Gemm "dense": [1,24] x [24,3] in loops */
-    const float *a = (const float *)b8;
+    const float *a = (const float *)b7;
     const float (*w)[3] = (const float (*)[3])(void *)c2;
     const float *cc = (const float *)(void *)c3;
     float *y = (float *)out0;
