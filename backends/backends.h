@@ -114,6 +114,7 @@ typedef struct CGen {
   const char **vtype;        /* per value id: C type of its storage, NULL: its dtype's
                                 (integer loops, c_iloops.c) */
   int *next;                 /* per node position: the step its loops do next, or -1 */
+  int vbits;                 /* 32 or 64: the type of v in the chain being written */
 } CGen;
 /* graph_io: graph inputs are in0.. and produced graph outputs out0.. */
 void cgen_init(CGen *c, Graph *g, FILE *f, const char *want, int intonly, int graph_io);

@@ -135,15 +135,16 @@ void iconv_emit(CGen *c, int pos) {
     fprintf(f, "%*sfor (; k < %lld; k++)\n%*sp[k] = 0;\n", ind, "", kp, ind + 2, "");
   fprintf(f, "%*sfor (m = g * %lld; m < (g + 1) * %lld; m++) {\n", ind, "", (long long)p.g.mg,
           (long long)p.g.mg);
-  fprintf(f, "%*s%s s = 0;\n%*sint64_t v;\n%*sfor (k = 0; k < %lld; k++)\n%*ss = ", ind + 2, "", st,
-          ind + 2, "", ind + 2, "", kp, ind + 4, "");
+  const char *vt = iloop_chain_type(c, pos), *ut = c->vbits == 32 ? "uint32_t" : "uint64_t";
+  fprintf(f, "%*s%s s = 0;\n%*s%s v;\n%*sfor (k = 0; k < %lld; k++)\n%*ss = ", ind + 2, "", st,
+          ind + 2, "", vt, ind + 2, "", kp, ind + 4, "");
   if (p.bits == 64)
     fprintf(f, "(int64_t)((uint64_t)s + (uint64_t)p[k] * (uint64_t)w%d[m * %lld + k]);\n", pos, kp);
   else
     fprintf(f, "(int32_t)(s + (int32_t)p[k] * w%d[m * %lld + k]);\n", pos, kp);
   fprintf(f, "%*sv = s;\n", ind + 2, "");
   if ((n->nin > 2 && n->in[2]) || p.xlo)  /* the bias last, as the kernel adds it */
-    fprintf(f, "%*sv = (int64_t)((uint64_t)v + (uint64_t)cb%d[m]);\n", ind + 2, "", pos);
+    fprintf(f, "%*sv = (%s)((%s)v + (%s)cb%d[m]);\n", ind + 2, "", vt, ut, ut, pos);
   iloop_tail(c, pos, arena_printf(ar, "(b * %lld + m) * %lld + (o0 * %lld + o1) * %lld + o2",
                                   (long long)p.m, osz, (long long)w->out[1], (long long)w->out[2]),
              ind + 2);

@@ -209,6 +209,33 @@ void iloop_tail(CGen *c, int pos, const char *e, int ind) {
   fprintf(c->f, "%*sy[%s] = (%s)v;\n", ind, "", e, value_ctype(c, last->out[0]));
 }
 
+static int small(int64_t lo, int64_t hi) {
+  const int64_t lim = (int64_t)1 << 29;
+  return lo >= -lim && hi <= lim;
+}
+
+/* Can step r (or the chain's root) run on an int32 v? */
+static int step_fits32(const Node *r) {
+  const Value *x = r->op == OP_MATMUL || r->op == OP_SPMATMUL || r->op == OP_CONV ? r->out[0]
+                                                                                 : istep_input(r);
+  if (!small(x->qlo, x->qhi) || !small(r->out[0]->qlo, r->out[0]->qhi))
+    return 0;
+  if (r->op != OP_REQUANT)
+    return 1;
+  const int64_t *ip = r->ip, mag = x->qhi > -x->qlo ? x->qhi : -x->qlo;
+  if (ip[1] != 1 || ip[9] > 29 || (ip[6] != 1 && ip[7] > 31) || ip[12] > 29)
+    return 0;  /* per channel (the kernel's int64 helpers), long shifts, wide wraps */
+  return ip[9] >= 0 || small(-(mag << -ip[9]), mag << -ip[9]);  /* a left shift before clamping */
+}
+
+const char *iloop_chain_type(CGen *c, int pos) {
+  c->vbits = 32;
+  for (int r = pos; r >= 0 && c->vbits == 32; r = c->next[r])
+    if (!step_fits32(c->g->nodes[r]))
+      c->vbits = 64;
+  return c->vbits == 32 ? "int32_t" : "int64_t";
+}
+
 const Value *iloop_chain_out(const CGen *c, int pos) {
   while (c->next[pos] >= 0)
     pos = c->next[pos];
@@ -228,8 +255,8 @@ void iloop_emit(CGen *c, int pos) {
   fputs("\" in loops */\n", f);
   fprintf(f, "    const %s *x = (const %s *)%s;\n", value_ctype(c, x), value_ctype(c, x), iloop_storage(c, x));
   fprintf(f, "    %s *y = (%s *)%s;\n", value_ctype(c, out), value_ctype(c, out), iloop_storage(c, out));
-  fprintf(f, "    int64_t e;\n    for (e = 0; e < %lld; e++) {\n      int64_t v = x[e];\n",
-          (long long)value_numel(n->out[0]));
+  fprintf(f, "    int64_t e;\n    for (e = 0; e < %lld; e++) {\n      %s v = x[e];\n",
+          (long long)value_numel(n->out[0]), iloop_chain_type(c, pos));
   istep_emit(c, pos, "e", 6);
   iloop_tail(c, pos, "e", 6);
   fputs("    }\n  }\n", f);

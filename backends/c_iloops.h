@@ -15,6 +15,10 @@ const char *iloop_storage(const CGen *c, const Value *v);  /* its C expression *
 /* The steps chained after pos on "v" at flat index e, then the store. */
 void iloop_tail(CGen *c, int pos, const char *e, int ind);
 const Value *iloop_chain_out(const CGen *c, int pos);  /* the value a chain stores */
+/* Sets c->vbits for the chain from pos: 32 when every value it computes,
+ * before and after each step, stays within +-2^29, else 64; returns the
+ * type of v. */
+const char *iloop_chain_type(CGen *c, int pos);
 
 /* c_isteps.c */
 const Value *istep_input(const Node *n);    /* the value a step reads (not its constant) */

@@ -202,7 +202,8 @@ void iproduct_emit(CGen *c, int pos) {
       fprintf(f, sum, "acc[j]", "ak", arena_printf(c->g->arena, "w%d[k * %lld + j]", pos, nn));
     else
       fprintf(f, sum, at, "acc[j]", "ak", arena_printf(c->g->arena, "w%d[k * %lld + j]", pos, nn));
-    fprintf(f, ";\n      }\n      for (j = 0; j < %lld; j++) {\n        int64_t v = acc[j];\n", nn);
+    fprintf(f, ";\n      }\n      for (j = 0; j < %lld; j++) {\n        %s v = acc[j];\n", nn,
+            iloop_chain_type(c, pos));
   } else {
     int dot = p.form != FORM_SPARSE, bytes = p.form == FORM_BYTES;
     long long kp = (long long)p.kpad;
@@ -237,7 +238,7 @@ void iproduct_emit(CGen *c, int pos) {
       fprintf(f, ";\n        acc[j] = (%s)(s + cw%d[j]);\n", at, pos);
     else
       fputs(";\n        acc[j] = s;\n", f);
-    fprintf(f, "      }\n      for (j = 0; j < %lld; j++) {\n        int64_t v = acc[j];\n", nn);
+    fprintf(f, "      }\n      for (j = 0; j < %lld; j++) {\n        %s v = acc[j];\n", nn, iloop_chain_type(c, pos));
   }
   iloop_tail(c, pos, arena_printf(c->g->arena, "i * %lld + j", nn), 8);
   fputs("      }\n    }\n  }\n", f);

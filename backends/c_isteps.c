@@ -1,13 +1,20 @@
 /*
  * c_isteps.c - elementwise steps of the integer loops (c_iloops.c): Add,
  * Sub or Mul with a constant, Relu, bibc.Requant and bibc.Threshold on
- * one int64 v per element, as rt_nary, rt_unary, rt_requant and
+ * one v per element (int32 or int64, iloop_chain_type), as rt_nary, rt_unary, rt_requant and
  * rt_threshold compute them (runtime/), with their parameters printed as
  * constants.  Requires a step that istep_takes; provides its tables
  * (istep_constants) and its statements (istep_emit).  Cost: one
  * statement per step, a table as large as the broadcast constant.
  */
 #include "c_iloops.h"
+
+/* v's type in the chain being written (c->vbits), its unsigned twin, and
+ * the suffixes of their literals. */
+static const char *vt(const CGen *c) { return c->vbits == 32 ? "int32_t" : "int64_t"; }
+static const char *ut(const CGen *c) { return c->vbits == 32 ? "uint32_t" : "uint64_t"; }
+static const char *ls(const CGen *c) { return c->vbits == 32 ? "" : "LL"; }
+static const char *us(const CGen *c) { return c->vbits == 32 ? "U" : "ULL"; }
 
 /* The one operand of n that is a constant, 0 or 1, or -1. */
 static int const_operand(const Node *n) {
@@ -100,15 +107,15 @@ static void emit_round(CGen *c, int64_t s, int64_t mode, int64_t lo, int64_t hi,
   }
   uint64_t d = (uint64_t)1 << s, b = lo >= 0 ? 0 : ((uint64_t)-(lo + 1) / d + 1) * d;
   if (mode == 0) {  /* FLOOR: no remainder */
-    fprintf(f, "%*sv = (int64_t)(((uint64_t)v + %lluULL) >> %lld) - %lldLL;\n", ind, "",
-            (unsigned long long)b, (long long)s, (long long)(b >> s));
+    fprintf(f, "%*sv = (%s)(((%s)v + %llu%s) >> %lld) - %lld%s;\n", ind, "", vt(c), ut(c),
+            (unsigned long long)b, us(c), (long long)s, (long long)(b >> s), ls(c));
     return;
   }
-  fprintf(f, "%*s{\n%*sconst uint64_t ru = (uint64_t)v + %lluULL, rr = ru & %lluULL;\n", ind, "",
-          ind + 2, "", (unsigned long long)b, (unsigned long long)(d - 1));
-  fprintf(f, "%*sconst int64_t rq = (int64_t)(ru >> %lld) - %lldLL;\n", ind + 2, "", (long long)s,
-          (long long)(b >> s));
-  const char *h = arena_printf(c->g->arena, "%lluULL", (unsigned long long)(d >> 1));
+  fprintf(f, "%*s{\n%*sconst %s ru = (%s)v + %llu%s, rr = ru & %llu%s;\n", ind, "", ind + 2, "", ut(c),
+          ut(c), (unsigned long long)b, us(c), (unsigned long long)(d - 1), us(c));
+  fprintf(f, "%*sconst %s rq = (%s)(ru >> %lld) - %lld%s;\n", ind + 2, "", vt(c), vt(c), (long long)s,
+          (long long)(b >> s), ls(c));
+  const char *h = arena_printf(c->g->arena, "%llu%s", (unsigned long long)(d >> 1), us(c));
   const char *inc;
   switch (mode) {
   case 1: inc = "(rr != 0)"; break;                                        /* CEIL */
@@ -129,22 +136,23 @@ static void emit_requant(CGen *c, const Node *n, int ind) {
   FILE *f = c->f;
   const int64_t *ip = n->ip, s = ip[9], lo = ip[10], hi = ip[11], post = ip[12];
   if (s < 0)
-    fprintf(f, "%*sv = (int64_t)((uint64_t)v << %lld);\n", ind, "", (long long)-s);
+    fprintf(f, "%*sv = (%s)((%s)v << %lld);\n", ind, "", vt(c), ut(c), (long long)-s);
   else if (s > 0)
     emit_round(c, s, ip[5], istep_input(n)->qlo, istep_input(n)->qhi, ind);
   if (ip[6] == 1) {  /* RT_OVF_SAT */
-    fprintf(f, "%*sv = v < %lldLL ? %lldLL : v > %lldLL ? %lldLL : v;\n", ind, "", (long long)lo,
-            (long long)lo, (long long)hi, (long long)hi);
-  } else if (ip[7] < 64) {  /* the low w bits, sign-extended if signed (rt_fx_wrap) */
+    fprintf(f, "%*sv = v < %lld%s ? %lld%s : v > %lld%s ? %lld%s : v;\n", ind, "", (long long)lo, ls(c),
+            (long long)lo, ls(c), (long long)hi, ls(c), (long long)hi, ls(c));
+  } else if (ip[7] < c->vbits) {  /* the low w bits, sign-extended if signed (rt_fx_wrap) */
     uint64_t m = ((uint64_t)1 << ip[7]) - 1;
     if (ip[8])
-      fprintf(f, "%*sv = (int64_t)((((uint64_t)v & %lluULL) ^ %lluULL) - %lluULL);\n", ind, "",
-              (unsigned long long)m, (unsigned long long)(m / 2 + 1), (unsigned long long)(m / 2 + 1));
+      fprintf(f, "%*sv = (%s)((((%s)v & %llu%s) ^ %llu%s) - %llu%s);\n", ind, "", vt(c), ut(c),
+              (unsigned long long)m, us(c), (unsigned long long)(m / 2 + 1), us(c),
+              (unsigned long long)(m / 2 + 1), us(c));
     else
-      fprintf(f, "%*sv = (int64_t)((uint64_t)v & %lluULL);\n", ind, "", (unsigned long long)m);
+      fprintf(f, "%*sv = (%s)((%s)v & %llu%s);\n", ind, "", vt(c), ut(c), (unsigned long long)m, us(c));
   }
   if (post)
-    fprintf(f, "%*sv = (int64_t)((uint64_t)v << %lld);\n", ind, "", (long long)post);
+    fprintf(f, "%*sv = (%s)((%s)v << %lld);\n", ind, "", vt(c), ut(c), (long long)post);
 }
 
 /* Step pos on "v", the element at flat index e (rt_nary, rt_unary,
@@ -154,10 +162,10 @@ void istep_emit(CGen *c, int pos, const char *e, int ind) {
   const Node *n = c->g->nodes[pos];
   if (is_arith(n)) {
     const char *op = n->op == OP_ADD ? "+" : n->op == OP_SUB ? "-" : "*";
-    const char *k = arena_printf(c->g->arena, "(uint64_t)k%d[%s]", pos, e);
+    const char *k = arena_printf(c->g->arena, "(%s)k%d[%s]", ut(c), pos, e);
+    const char *x = arena_printf(c->g->arena, "(%s)v", ut(c));
     int first = const_operand(n) == 0;
-    fprintf(f, "%*sv = (int64_t)(%s %s %s);\n", ind, "", first ? k : "(uint64_t)v", op,
-            first ? "(uint64_t)v" : k);
+    fprintf(f, "%*sv = (%s)(%s %s %s);\n", ind, "", vt(c), first ? k : x, op, first ? x : k);
   } else if (n->op == OP_RELU) {
     fprintf(f, "%*sv = v > 0 ? v : 0;\n", ind, "");
   } else if (n->op == OP_REQUANT && n->ip[1] == 1) {
@@ -176,12 +184,12 @@ void istep_emit(CGen *c, int pos, const char *e, int ind) {
   } else {  /* OP_THRESHOLD: the table is [3 + K][C], channels innermost */
     long long nc = (long long)n->ip[1], nk = (long long)n->ip[3];
     const char *ch = channel(c, n, e);
-    fprintf(f, "%*s{\n%*sconst int64_t tz = th%d[%s] < 0 ? -v : v;\n%*sint64_t tm = 0, tu;\n", ind, "",
-            ind + 2, "", pos, ch, ind + 2, "");
+    fprintf(f, "%*s{\n%*sconst %s tz = th%d[%s] < 0 ? -v : v;\n%*s%s tm = 0, tu;\n", ind, "",
+            ind + 2, "", vt(c), pos, ch, ind + 2, "", vt(c));
     fprintf(f, "%*sfor (tu = 0; tu < %lld; tu++)\n%*stm += tz >= th%d[(3 + tu) * %lld + %s];\n", ind + 2, "",
             nk, ind + 4, "", pos, nc, ch);
-    fprintf(f, "%*sv = th%d[%lld + %s] + th%d[%lld + %s] * tm;\n%*s}\n", ind + 2, "", pos, nc, ch, pos,
-            2 * nc, ch, ind, "");
+    fprintf(f, "%*sv = (%s)(th%d[%lld + %s] + th%d[%lld + %s] * tm);\n%*s}\n", ind + 2, "", vt(c), pos,
+            nc, ch, pos, 2 * nc, ch, ind, "");
   }
 }
 

@@ -236,15 +236,15 @@ void fixed_argmax_run_int(const int8_t *in0, uint8_t *out0) {
         acc[j] = s;
       }
       for (j = 0; j < 3; j++) {
-        int64_t v = acc[j];
-        v = (int64_t)((uint64_t)v + (uint64_t)k3[i * 3 + j]);
+        int32_t v = acc[j];
+        v = (int32_t)((uint32_t)v + (uint32_t)k3[i * 3 + j]);
         v = v > 0 ? v : 0;
         {
-          const uint64_t ru = (uint64_t)v + 0ULL, rr = ru & 31ULL;
-          const int64_t rq = (int64_t)(ru >> 5) - 0LL;
-          v = rq + (rr > 16ULL || (rr == 16ULL && (rq & 1)));
+          const uint32_t ru = (uint32_t)v + 0U, rr = ru & 31U;
+          const int32_t rq = (int32_t)(ru >> 5) - 0;
+          v = rq + (rr > 16U || (rr == 16U && (rq & 1)));
         }
-        v = v < 0LL ? 0LL : v > 7LL ? 7LL : v;
+        v = v < 0 ? 0 : v > 7 ? 7 : v;
         y[i * 3 + j] = (uint8_t)v;
       }
     }
@@ -262,7 +262,7 @@ void fixed_argmax_run_int(const int8_t *in0, uint8_t *out0) {
         acc[j] = s;
       }
       for (j = 0; j < 3; j++) {
-        int64_t v = acc[j];
+        int32_t v = acc[j];
         y[i * 3 + j] = (int64_t)v;
       }
     }

@@ -115,13 +115,13 @@ void fixed_scaled_run_int(const int8_t *in0, int8_t *out0) {
         acc[j] = s;
       }
       for (j = 0; j < 3; j++) {
-        int64_t v = acc[j];
+        int32_t v = acc[j];
         {
-          const int64_t tz = th3[i * 3 + j] < 0 ? -v : v;
-          int64_t tm = 0, tu;
+          const int32_t tz = th3[i * 3 + j] < 0 ? -v : v;
+          int32_t tm = 0, tu;
           for (tu = 0; tu < 7; tu++)
             tm += tz >= th3[(3 + tu) * 3 + i * 3 + j];
-          v = th3[3 + i * 3 + j] + th3[6 + i * 3 + j] * tm;
+          v = (int32_t)(th3[3 + i * 3 + j] + th3[6 + i * 3 + j] * tm);
         }
         y[i * 3 + j] = (uint8_t)v;
       }
@@ -140,7 +140,7 @@ void fixed_scaled_run_int(const int8_t *in0, int8_t *out0) {
         acc[j] = s;
       }
       for (j = 0; j < 2; j++) {
-        int64_t v = acc[j];
+        int32_t v = acc[j];
         y[i * 2 + j] = (int8_t)v;
       }
     }
