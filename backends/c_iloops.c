@@ -46,8 +46,9 @@
  * Cost: one scan of the nodes and of each constant; the dense form prints
  * K*N weights only when its cost is at most the sparse one's.
  *
- * This file plans (which nodes, chains, types) and dispatches; the steps
- * are c_isteps.c, the products c_iproduct.c (c_iloops.h between them).
+ * This file plans (which nodes, chains, types) and dispatches; the
+ * products are c_iproduct.c and c_iconv.c, the steps and the helpers all
+ * share c_isteps.c (c_iloops.h between them).
  */
 #include <string.h>
 
@@ -58,26 +59,10 @@ static int is_copy(const Node *n) {
           n->op == OP_UNSQUEEZE || n->op == OP_IDENTITY) && n->nout == 1 && n->out[0];
 }
 
-int iloop_int_fixed(const Value *v) {
-  return v && v->dt == DT_I64 && v->fx.w > 0 && v->qlo <= v->qhi;
-}
-
 int iloop_takes(const Node *n) {
   if (is_copy(n))
     return iloop_int_fixed(n->in[0]) && !n->in[0]->data && iloop_int_fixed(n->out[0]) ? 3 : 0;
   return iproduct_takes(n) || istep_takes(n);
-}
-
-/* ---- types ---- */
-
-const char *iloop_range_type(int64_t lo, int64_t hi) {
-  if (lo >= 0 && hi <= 255) return "uint8_t";  /* unsigned first: u8 x s8 dot products */
-  if (lo >= -128 && hi <= 127) return "int8_t";
-  if (lo >= -32768 && hi <= 32767) return "int16_t";
-  if (lo >= 0 && hi <= 65535) return "uint16_t";
-  if (lo >= INT32_MIN && hi <= INT32_MAX) return "int32_t";
-  if (lo >= 0 && hi <= (int64_t)UINT32_MAX) return "uint32_t";
-  return "int64_t";
 }
 
 /* ---- plan ---- */
@@ -158,25 +143,7 @@ void iloop_plan(CGen *c) {
         c->reads[g->nodes[i]->targs[k]->id] = 1;
 }
 
-const char *value_ctype(const CGen *c, const Value *v) {
-  return c->vtype && c->vtype[v->id] ? c->vtype[v->id] : dtype_ctype(v->dt);
-}
-
 /* ---- constants ---- */
-
-void iloop_table(CGen *c, const char *name, int64_t n, const int64_t *x) {
-  int64_t lo = -1, hi = 0;  /* signed types: a sign row's "< 0" must not be always false */
-  for (int64_t e = 0; e < n; e++) {
-    lo = x[e] < lo ? x[e] : lo;
-    hi = x[e] > hi ? x[e] : hi;
-  }
-  fprintf(c->f, "static const %s %s[%lld] = {", iloop_range_type(lo, hi), name, (long long)(n ? n : 1));
-  for (int64_t e = 0; e < n; e++) {
-    fputs(e % 16 ? ", " : (e ? ",\n  " : "\n  "), c->f);
-    c_print_int(c->f, x[e]);
-  }
-  fputs(n ? "\n};\n" : "0};\n", c->f);
-}
 
 void iloop_constants(CGen *c) {
   Graph *g = c->g;
@@ -189,57 +156,6 @@ void iloop_constants(CGen *c) {
     else
       istep_constants(c, i);
   }
-}
-
-/* ---- loops ---- */
-
-const char *iloop_storage(const CGen *c, const Value *v) {
-  if (!c->vname[v->id])
-    die("value %s has no storage", v->name);
-  return c->vname[v->id];
-}
-
-/* The steps chained after pos, then the store of the chain's last value. */
-void iloop_tail(CGen *c, int pos, const char *e, int ind) {
-  const Node *last = c->g->nodes[pos];
-  for (int r = c->next[pos]; r >= 0; r = c->next[r]) {
-    istep_emit(c, r, e, ind);
-    last = c->g->nodes[r];
-  }
-  fprintf(c->f, "%*sy[%s] = (%s)v;\n", ind, "", e, value_ctype(c, last->out[0]));
-}
-
-static int small(int64_t lo, int64_t hi) {
-  const int64_t lim = (int64_t)1 << 29;
-  return lo >= -lim && hi <= lim;
-}
-
-/* Can step r (or the chain's root) run on an int32 v? */
-static int step_fits32(const Node *r) {
-  const Value *x = r->op == OP_MATMUL || r->op == OP_SPMATMUL || r->op == OP_CONV ? r->out[0]
-                                                                                 : istep_input(r);
-  if (!small(x->qlo, x->qhi) || !small(r->out[0]->qlo, r->out[0]->qhi))
-    return 0;
-  if (r->op != OP_REQUANT)
-    return 1;
-  const int64_t *ip = r->ip, mag = x->qhi > -x->qlo ? x->qhi : -x->qlo;
-  if (ip[1] != 1 || ip[9] > 29 || (ip[6] != 1 && ip[7] > 31) || ip[12] > 29)
-    return 0;  /* per channel (the kernel's int64 helpers), long shifts, wide wraps */
-  return ip[9] >= 0 || small(-(mag << -ip[9]), mag << -ip[9]);  /* a left shift before clamping */
-}
-
-const char *iloop_chain_type(CGen *c, int pos) {
-  c->vbits = 32;
-  for (int r = pos; r >= 0 && c->vbits == 32; r = c->next[r])
-    if (!step_fits32(c->g->nodes[r]))
-      c->vbits = 64;
-  return c->vbits == 32 ? "int32_t" : "int64_t";
-}
-
-const Value *iloop_chain_out(const CGen *c, int pos) {
-  while (c->next[pos] >= 0)
-    pos = c->next[pos];
-  return c->g->nodes[pos]->out[0];
 }
 
 void iloop_emit(CGen *c, int pos) {

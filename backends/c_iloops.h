@@ -1,12 +1,15 @@
 /*
  * c_iloops.h - the integer loops' parts shared by c_iloops.c (plan,
  * storage, dispatch), c_isteps.c (elementwise steps) and c_iproduct.c
- * (matrix products); backends.h declares what the other backends call.
+ * (matrix products), c_iconv.c (Conv); backends.h declares what the other
+ * backends call.  Reading order, no circle: c_iloops.c -> c_iproduct.c ->
+ * c_iconv.c -> c_isteps.c.
  */
 #ifndef BIBC_C_ILOOPS_H
 #define BIBC_C_ILOOPS_H
 #include "backends.h"
 
+/* c_isteps.c: the shared helpers */
 int iloop_int_fixed(const Value *v);        /* an int64 fixed-point value with a range */
 const char *iloop_range_type(int64_t lo, int64_t hi);  /* narrowest type holding lo..hi */
 /* Prints a constant table in the narrowest signed-capable type of its contents. */
@@ -20,7 +23,7 @@ const Value *iloop_chain_out(const CGen *c, int pos);  /* the value a chain stor
  * type of v. */
 const char *iloop_chain_type(CGen *c, int pos);
 
-/* c_isteps.c */
+/* c_isteps.c: the steps */
 const Value *istep_input(const Node *n);    /* the value a step reads (not its constant) */
 int istep_takes(const Node *n);
 void istep_constants(CGen *c, int pos);
