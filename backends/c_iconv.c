@@ -20,12 +20,81 @@
  * fixed-point input that is not a constant.  Cost: N * M * prod(out) *
  * C/G * prod(kernel) multiply-adds, as the kernel; a patch buffer on the
  * stack of C/G * prod(kernel) elements.
+ *
+ * MaxPool without its Indices output is a loop nest over the windows
+ * (rt_maxpool: the first maximum, padding ignored), taken when every
+ * window holds an input element, and the steps after it run in its loop.
  */
 #include "c_iloops.h"
 
 #define PATCH_MAX 65536  /* larger windows stay with the kernel (stack) */
 
+/* Does every output position of axis d see an input element? */
+static int axis_covered(const Window3 *w, int d) {
+  for (int64_t o = 0; o < w->out[d]; o++) {
+    int any = 0;
+    for (int64_t k = 0; k < w->k[d] && !any; k++) {
+      int64_t i = o * w->s[d] - w->pb[d] + k * w->d[d];
+      any = i >= 0 && i < w->in[d];
+    }
+    if (!any)
+      return 0;
+  }
+  return 1;
+}
+
+static int maxpool_takes(const Node *n) {
+  if (!n->kernel || n->nout < 1 || (n->nout > 1 && n->out[1]) || !iloop_int_fixed(n->out[0]) ||
+      value_numel(n->out[0]) == 0 || !iloop_int_fixed(n->in[0]) || n->in[0]->data)
+    return 0;
+  PoolGeom g;
+  pool_geom(n, &g);
+  return axis_covered(&g.w, 0) && axis_covered(&g.w, 1) && axis_covered(&g.w, 2);
+}
+
+static void maxpool_emit(CGen *c, int pos) {
+  FILE *f = c->f;
+  const Node *n = c->g->nodes[pos];
+  PoolGeom g;
+  pool_geom(n, &g);
+  const Window3 *w = &g.w;
+  const Value *x = n->in[0], *out = iloop_chain_out(c, pos);
+  const char *vt = iloop_chain_type(c, pos);
+  long long isz = (long long)(w->in[0] * w->in[1] * w->in[2]);
+  fprintf(f, "  { /* node %d: MaxPool \"", n->index);
+  c_comment(f, n->name);
+  fputs("\" in loops */\n", f);
+  fprintf(f, "    const %s *x = (const %s *)%s;\n", value_ctype(c, x), value_ctype(c, x), iloop_storage(c, x));
+  fprintf(f, "    %s *y = (%s *)%s;\n", value_ctype(c, out), value_ctype(c, out), iloop_storage(c, out));
+  fprintf(f, "    int64_t p, o0, o1, o2, k0, k1, k2;\n    for (p = 0; p < %lld; p++)\n",
+          (long long)g.planes);
+  int ind = 6;
+  for (int d = 0; d < 3; d++, ind += 2)
+    fprintf(f, "%*sfor (o%d = 0; o%d < %lld; o%d++)%s\n", ind, "", d, d, (long long)w->out[d], d,
+            d == 2 ? " {" : "");
+  fprintf(f, "%*s%s v = 0;\n%*sint seen = 0;\n", ind, "", vt, ind, "");
+  for (int d = 0; d < 3; d++) {
+    int at = ind + 2 * d;
+    fprintf(f, "%*sfor (k%d = 0; k%d < %lld; k%d++) {\n%*sconst int64_t i%d = o%d * %lld - %lld + k%d * %lld;\n"
+            "%*sif (i%d < 0 || i%d >= %lld)\n%*scontinue;\n", at, "", d, d, (long long)w->k[d], d,
+            at + 2, "", d, d, (long long)w->s[d], (long long)w->pb[d], d, (long long)w->d[d], at + 2, "",
+            d, d, (long long)w->in[d], at + 4, "");
+  }
+  int in = ind + 8;
+  fprintf(f, "%*s{\n%*sconst %s t = x[p * %lld + (i0 * %lld + i1) * %lld + i2];\n"
+          "%*sif (!seen || t > v)\n%*sv = t;\n%*sseen = 1;\n%*s}\n", in - 2, "", in, "", vt, isz,
+          (long long)w->in[1], (long long)w->in[2], in, "", in + 2, "", in, "", in - 2, "");
+  for (int d = 2; d >= 0; d--)
+    fprintf(f, "%*s}\n", ind + 2 * d, "");
+  iloop_tail(c, pos, arena_printf(c->g->arena, "p * %lld + (o0 * %lld + o1) * %lld + o2",
+                                  (long long)(w->out[0] * w->out[1] * w->out[2]), (long long)w->out[1],
+                                  (long long)w->out[2]), ind);
+  fprintf(f, "%*s}\n  }\n", ind - 2, "");
+}
+
 int iconv_takes(const Node *n) {
+  if (n->op == OP_MAXPOOL)
+    return maxpool_takes(n);
   if (n->op != OP_CONV || !n->kernel || n->nout != 1 || !iloop_int_fixed(n->out[0]) ||
       value_numel(n->out[0]) == 0 || !iloop_int_fixed(n->in[0]) || n->in[0]->data ||
       !n->in[1]->data || n->in[1]->dt != DT_I64 || (n->nin > 2 && n->in[2] && !n->in[2]->data))
@@ -73,6 +142,8 @@ static void conv_form(const Node *n, ConvForm *p) {
 
 void iconv_constants(CGen *c, int pos) {
   const Node *n = c->g->nodes[pos];
+  if (n->op == OP_MAXPOOL)
+    return;
   ConvForm p;
   conv_form(n, &p);
   fprintf(c->f, "/* node %d: Conv, %lld output channels x %lld taps, %s patch, int%d_t sums */\n",
@@ -96,6 +167,10 @@ void iconv_emit(CGen *c, int pos) {
   FILE *f = c->f;
   Arena *ar = c->g->arena;
   const Node *n = c->g->nodes[pos];
+  if (n->op == OP_MAXPOOL) {
+    maxpool_emit(c, pos);
+    return;
+  }
   ConvForm p;
   conv_form(n, &p);
   const Window3 *w = &p.g.w;

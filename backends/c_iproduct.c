@@ -113,7 +113,7 @@ static const char *form_name(int form) {
 }
 
 int iproduct_takes(const Node *n) {
-  if (n->op == OP_CONV)
+  if (n->op == OP_CONV || n->op == OP_MAXPOOL)
     return iconv_takes(n);
   if (!n->kernel || n->nout != 1 || !iloop_int_fixed(n->out[0]) || value_numel(n->out[0]) == 0 ||
       !iloop_int_fixed(n->in[0]) || n->in[0]->data)
@@ -131,7 +131,7 @@ int iproduct_takes(const Node *n) {
 }
 
 void iproduct_constants(CGen *c, int i) {
-  if (c->g->nodes[i]->op == OP_CONV) {
+  if (c->g->nodes[i]->op == OP_CONV || c->g->nodes[i]->op == OP_MAXPOOL) {
     iconv_constants(c, i);
     return;
   }
@@ -170,7 +170,7 @@ void iproduct_constants(CGen *c, int i) {
 }
 
 void iproduct_emit(CGen *c, int pos) {
-  if (c->g->nodes[pos]->op == OP_CONV) {
+  if (c->g->nodes[pos]->op == OP_CONV || c->g->nodes[pos]->op == OP_MAXPOOL) {
     iconv_emit(c, pos);
     return;
   }

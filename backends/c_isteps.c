@@ -248,7 +248,8 @@ static int small(int64_t lo, int64_t hi) {
 
 /* Can step r (or the chain's root) run on an int32 v? */
 static int step_fits32(const Node *r) {
-  const Value *x = r->op == OP_MATMUL || r->op == OP_SPMATMUL || r->op == OP_CONV ? r->out[0]
+  const Value *x = r->op == OP_MATMUL || r->op == OP_SPMATMUL || r->op == OP_CONV ||
+                     r->op == OP_MAXPOOL ? r->out[0]
                                                                                  : istep_input(r);
   if (!small(x->qlo, x->qhi) || !small(r->out[0]->qlo, r->out[0]->qhi))
     return 0;

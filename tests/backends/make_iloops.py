@@ -70,3 +70,33 @@ h = Dense(x, %s, %s)
 y = Dense(h, %s, %s)
 output y
 """ % (mat(rng, 20, 18, 7), vec(rng, 18, 8), mat(rng, 18, 3, 1.5), vec(rng, 3, 1)))
+
+
+def tensor(rng, shape, scale):
+    return "float32[%s] [%s]" % (", ".join(str(d) for d in shape),
+                                 ", ".join("%.4f" % v for v in rng.uniform(-scale, scale, size=shape).ravel()))
+
+
+# iloop_conv: Conv with 2 groups, a 3x2 window, strides 2 and 1, asymmetric
+# pads and dilation 2 (plain patches), Relu, MaxPool with pads (windows
+# partly outside), a padded 3x3 Conv over 6 channels (54 taps: byte
+# patches), a depthwise Conv, and a 1-D Conv with stride 2 on a second input.
+write("iloop_conv", """@precision("fixed<12,5>")
+model iloop_conv
+opset 13
+
+input x: fixed<8,3>[1, 4, 7, 6]
+input z: fixed<8,2>[1, 3, 11]
+
+@precision(weight="fixed<8,2>", bias="fixed<10,3>", result="fixed<8,3>")
+c = Conv(x, %s, %s, group=2, kernel_shape=[3, 2], strides=[2, 1], pads=[1, 0, 2, 1], dilations=[1, 2])
+r = Relu(c)
+m = MaxPool(r, kernel_shape=[2, 2], strides=[1, 2], pads=[1, 0, 0, 1])
+c2 = Conv(m, %s, %s, kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+r2 = Relu(c2)
+d = Conv(r2, %s, %s, group=3, kernel_shape=[2, 2])
+c4 = Conv(z, %s, %s, kernel_shape=[3], strides=[2], pads=[2, 1])
+output d, c4
+""" % (tensor(rng, [6, 2, 3, 2], 1), tensor(rng, [6], 0.5), tensor(rng, [3, 6, 3, 3], 0.5),
+       tensor(rng, [3], 0.5), tensor(rng, [3, 1, 2, 2], 1), tensor(rng, [3], 0.5),
+       tensor(rng, [2, 3, 3], 1), tensor(rng, [2], 0.5)))
