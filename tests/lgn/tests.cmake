@@ -27,3 +27,8 @@ foreach(t "random_lgn models/random_lgn.bib 3000"
                    all ${LGN_DIR}/${model} --samples ${samples})
   set_tests_properties(lgn/verify_all/${name} PROPERTIES SKIP_RETURN_CODE 77)
 endforeach()
+# tools/difflogic_to_bib.py: trained difflogic networks (.npz layout, torch
+# checkpoints) to .bib and bibc.lgn ONNX, against a numpy forward pass of
+# difflogic's gate formulas; skips (77) without numpy or onnx.
+add_test(NAME lgn/difflogic COMMAND sh ${LGN_DIR}/difflogic.sh --bibc ${BIBC})
+set_tests_properties(lgn/difflogic PROPERTIES SKIP_RETURN_CODE 77)
