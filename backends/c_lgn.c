@@ -238,7 +238,7 @@ static void print_lit(FILE *f, const Lgn *L, const int *slot, int l) {
 
 /* Liveness from the planes, slots by linear scan, the gate statements
  * (into f) and the slot count. */
-static int emit_gates(FILE *f, const Lgn *L, int **slot_out) {
+static int emit_gates(FILE *f, const Lgn *L, int **slot_out, int *nlive) {
   int nv = (int)L->nin + 1 + L->nins, base = (int)L->nin + 1;
   int *last = arena_alloc(L->arena, (size_t)nv * sizeof(int));
   int *slot = arena_alloc(L->arena, (size_t)nv * sizeof(int));
@@ -263,6 +263,7 @@ static int emit_gates(FILE *f, const Lgn *L, int **slot_out) {
         freel[nfree++] = slot[v];
     }
     slot[base + i] = nfree ? freel[--nfree] : nslot++;
+    ++*nlive;
     fprintf(f, "  lgn_s[%d] = ", slot[base + i]);
     print_lit(f, L, slot, in->a);
     fprintf(f, " %c ", in->op == AND ? '&' : in->op == OR ? '|' : '^');
@@ -365,14 +366,14 @@ void lgn_batch_emit(FILE *f, const IntSplit *s, const char *prefix) {
   char *body;
   size_t nbody;
   FILE *bf = open_memstream(&body, &nbody);
-  int *slot, nslot = emit_gates(bf, L, &slot);
+  int *slot, nlive = 0, nslot = emit_gates(bf, L, &slot, &nlive);
   fclose(bf);
   fprintf(f, "static lgn_word lgn_x[%lld];  /* packed inputs */\n"
           "static lgn_word lgn_s[%d];  /* gate and adder values, by slot */\n",
           (long long)L->nin, nslot ? nslot : 1);
   fputs(pack_text, f);
-  fprintf(f, "\n/* %lld gates; %d instructions after folding, dead-gate removal and the\n"
-          " * group adders. */\nstatic void lgn_eval(void) {\n", (long long)ngates, L->nins);
+  fprintf(f, "\n/* %lld gates: %d instructions after folding, dead-gate removal and the\n"
+          " * group adders. */\nstatic void lgn_eval(void) {\n", (long long)ngates, nlive);
   fwrite(body, 1, nbody, f);
   free(body);
   fputs("}\n\n/* The counts of the block's nb samples, from the planes: per 8 samples and\n"
