@@ -169,6 +169,17 @@ int cconv_takes(const Node *n);
 void cconv_plan(CGen *c);
 void cconv_emit(CGen *c, int pos);
 
+/* ---- c_lgn.c ---- */
+/* NAME_run_batch, the bit-parallel entry of a logic-gate network's
+ * integer C (see c_lgn.c), for a core that is a chain of LogicLayers and a
+ * group sum; each does nothing for any other core.  lgn_batch_header
+ * writes its documentation (before the header's declarations),
+ * lgn_batch_declare its prototype, lgn_batch_emit its code into NAME.c. */
+int lgn_batch_takes(const IntSplit *s);
+void lgn_batch_header(FILE *f, const IntSplit *s, const char *prefix);
+void lgn_batch_declare(FILE *f, const IntSplit *s, const char *prefix);
+void lgn_batch_emit(FILE *f, const IntSplit *s, const char *prefix);
+
 /* ---- c_main.c ---- */
 /* Writes a test-bench program for emit_c's output (see c_main.c). */
 void emit_c_main(Graph *g, const char *mpath, const char *hpath, const char *prefix, const char *cmdline);

@@ -126,11 +126,14 @@ void emit_int_header(const IntSplit *s, const char *hpath, const char *prefix, c
     fprintf(f, "#define %s_INT_IN%d_SIZE %lld\n", prefix, i, (long long)value_numel(s->qin[i]));
   for (int i = 0; i < s->nqout; i++)
     fprintf(f, "#define %s_INT_OUT%d_SIZE %lld\n", prefix, i, (long long)value_numel(s->qout[i]));
+  lgn_batch_header(f, s, prefix);
   fprintf(f, "\n#ifdef __cplusplus\nextern \"C\" {\n#endif\nvoid %s_run_int(", prefix);
   int_args(f, s);
   fprintf(f, ");\nvoid %s_run(", prefix);
   c_float_args(f, g);
-  fputs(");\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n", f);
+  fputs(");\n", f);
+  lgn_batch_declare(f, s, prefix);
+  fputs("#ifdef __cplusplus\n}\n#endif\n\n#endif\n", f);
   out_close(&o);
 }
 
@@ -201,6 +204,7 @@ static void emit_core(const IntSplit *s, const char *cpath, const char *hpath, c
               arena_printf(g->arena, "((const %s *)%s)", value_ctype(&c, s->qout[i]),
                            c.vname[s->qout[i]->id]));
   fputs("}\n", f);
+  lgn_batch_emit(f, s, prefix);
   out_close(&o);
 }
 

@@ -91,6 +91,14 @@ after the integer core).""")
     u_layers = [layer(rng, 12, 16)]
     write_bib("uint8_lgn", ["input x: uint8[1, 12]"], u_layers, "x", 4, comment="""
 One logic layer on uint8 0/1 inputs, GroupSum into 4 classes.""")
+    # bigger: 64 bool inputs, 3 layers of 512 gates, 8 classes of 64 outputs
+    b_layers, nin = [], 64
+    for _ in range(3):
+        b_layers.append(layer(rng, nin, 512))
+        nin = 512
+    write_bib("big_lgn", ["input x: bool[1, 64]"], b_layers, "x", 8, comment="""
+A bigger random logic-gate network for run_batch.sh: 64 bool inputs, 3
+layers of 512 gates, GroupSum into 8 classes of 64.""")
     return 0
 
 

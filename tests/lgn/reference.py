@@ -4,7 +4,8 @@ a models/*.bib file written by make_models.py (its LogicLayer lists, the
 binarizer in front, GroupSum's k and tau), draws N random inputs with a
 fixed seed and writes them (x.npy, the stacked batch) and the expected
 scores (want.npy) computed in numpy from the gate definitions of
-../shared/REFERENCE.md section 4, not from bibc's code.
+../shared/REFERENCE.md section 4, not from bibc's code.  Also the binarized inputs (bits.u8, n x N_in bytes)
+and the group counts (counts.i32, n x k int32, raw) for run_batch.sh.
 
     reference.py MODEL.bib N OUTDIR"""
 import re
@@ -37,6 +38,7 @@ def main(path, n, out):
         bits = (x >= t).astype(np.int64)
     elif "Quant(" in src:
         bits = np.clip(np.rint(x), 0, 1).astype(np.int64)
+    bits0 = bits.astype(np.uint8)  # the first logic layer's input: run_batch's x
     for line in src.splitlines():
         if "LogicLayer(" in line:
             a, b, g = ints(line, "a"), ints(line, "b"), ints(line, "gates")
@@ -47,6 +49,8 @@ def main(path, n, out):
     want = (counts / tau).astype(np.float32)  # one rounding, as GroupSum's definition
     np.save(out + "/x.npy", x)
     np.save(out + "/want.npy", want)
+    bits0.tofile(out + "/bits.u8")  # raw, for tests/lgn/run_batch.sh's C driver
+    counts.astype(np.int32).tofile(out + "/counts.i32")
     return 0
 
 
