@@ -18,8 +18,8 @@
  * narrowest of int32/int64 holding every partial sum (all taps counted).
  * Requires: Conv with a constant weight, a constant bias or none, a
  * fixed-point input that is not a constant.  Cost: N * M * prod(out) *
- * C/G * prod(kernel) multiply-adds, as the kernel; a patch buffer on the
- * stack of C/G * prod(kernel) elements.
+ * C/G * prod(kernel) multiply-adds, as the kernel; a patch buffer of
+ * C/G * prod(kernel) elements (static when large, iloop_array_class).
  *
  * MaxPool without its Indices output is a loop nest over the windows
  * (rt_maxpool: the first maximum, padding ignored), taken when every
@@ -182,7 +182,8 @@ void iconv_emit(CGen *c, int pos) {
   fprintf(f, "\": patch dot products, %s patch, %s sums */\n", p.bytes ? "byte" : "plain", st);
   fprintf(f, "    const %s *x = (const %s *)%s;\n", value_ctype(c, x), value_ctype(c, x), iloop_storage(c, x));
   fprintf(f, "    %s *y = (%s *)%s;\n", value_ctype(c, out), value_ctype(c, out), iloop_storage(c, out));
-  fprintf(f, "    int64_t b, g, o0, o1, o2, ch, k0, k1, k2, m, k;\n    %s p[%lld];\n", pt, kp);
+  fprintf(f, "    int64_t b, g, o0, o1, o2, ch, k0, k1, k2, m, k;\n    %s%s p[%lld];\n",
+          iloop_array_class(kp), pt, kp);
   fprintf(f, "    for (b = 0; b < %lld; b++)\n      for (g = 0; g < %lld; g++)\n", (long long)p.g.batch,
           (long long)p.g.groups);
   int ind = 8;

@@ -22,6 +22,10 @@ const Value *iloop_chain_out(const CGen *c, int pos);  /* the value a chain stor
  * before and after each step, stays within +-2^29, else 64; returns the
  * type of v. */
 const char *iloop_chain_type(CGen *c, int pos);
+/* "static " for a local array of more than ILOOP_STACK_MAX elements (a
+ * wide layer's sums would overflow a thread's stack), else "". */
+#define ILOOP_STACK_MAX 4096
+const char *iloop_array_class(int64_t n);
 
 /* c_isteps.c: the steps */
 const Value *istep_input(const Node *n);    /* the value a step reads (not its constant) */

@@ -194,7 +194,8 @@ void iproduct_emit(CGen *c, int pos) {
   const char *sum = bits == 64 ? "(int64_t)((uint64_t)%s + (uint64_t)%s * (uint64_t)%s)"
                                : "(%s)(%s + %s * %s)";
   if (p.form == FORM_OUTER) {
-    fprintf(f, "    int64_t i, j, k;\n    for (i = 0; i < %lld; i++) {\n      %s acc[%lld];\n", m, at, nn);
+    fprintf(f, "    int64_t i, j, k;\n    for (i = 0; i < %lld; i++) {\n      %s%s acc[%lld];\n", m,
+            iloop_array_class(nn), at, nn);
     fprintf(f, "      for (j = 0; j < %lld; j++)\n        acc[j] = 0;\n", nn);
     fprintf(f, "      for (k = 0; k < %lld; k++) {\n        const %s ak = (%s)a[i * %lld + k];\n"
             "        for (j = 0; j < %lld; j++)\n          acc[j] = ", kk, at, at, kk, nn);
@@ -212,8 +213,8 @@ void iproduct_emit(CGen *c, int pos) {
     /* the sums first, then the steps in a loop of their own */
     fprintf(f, "    int64_t i, j, %s;\n", dot ? "k" : "e");
     if (bytes)
-      fprintf(f, "    uint8_t ab[%lld];\n", kp);
-    fprintf(f, "    for (i = 0; i < %lld; i++) {\n      %s acc[%lld];\n", m, at, nn);
+      fprintf(f, "    %suint8_t ab[%lld];\n", iloop_array_class(kp), kp);
+    fprintf(f, "    for (i = 0; i < %lld; i++) {\n      %s%s acc[%lld];\n", m, iloop_array_class(nn), at, nn);
     if (bytes) {
       fprintf(f, "      for (k = 0; k < %lld; k++)\n        ab[k] = (uint8_t)(a[i * %lld + k] %c %lldLL);\n",
               kk, kk, p.xlo < 0 ? '+' : '-', (long long)(p.xlo < 0 ? -p.xlo : p.xlo));

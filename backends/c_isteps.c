@@ -256,8 +256,9 @@ static int step_fits32(const Node *r) {
   if (r->op != OP_REQUANT)
     return 1;
   const int64_t *ip = r->ip, mag = x->qhi > -x->qlo ? x->qhi : -x->qlo;
-  if (ip[1] != 1 || ip[9] > 29 || (ip[6] != 1 && ip[7] > 31) || ip[12] > 29)
-    return 0;  /* per channel (the kernel's int64 helpers), long shifts, wide wraps */
+  if (ip[1] != 1 || ip[9] > 29 || ip[9] < -29 || (ip[6] != 1 && ip[7] > 31) || ip[12] > 29 ||
+      (ip[6] == 1 && !small(ip[10], ip[11])))
+    return 0;  /* per channel (the kernel's int64 helpers), long shifts, wide wraps or bounds */
   return ip[9] >= 0 || small(-(mag << -ip[9]), mag << -ip[9]);  /* a left shift before clamping */
 }
 
@@ -277,4 +278,8 @@ const Value *iloop_chain_out(const CGen *c, int pos) {
 
 const char *value_ctype(const CGen *c, const Value *v) {
   return c->vtype && c->vtype[v->id] ? c->vtype[v->id] : dtype_ctype(v->dt);
+}
+
+const char *iloop_array_class(int64_t n) {
+  return n > ILOOP_STACK_MAX ? "static " : "";
 }

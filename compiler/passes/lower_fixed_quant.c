@@ -162,7 +162,8 @@ void fix_quant(Fixer *F, Node *n) {
   RoundMode mode = round_mode_of(F, n);  /* read now: the node's attributes are replaced below */
   int wrap = attr_int(n, "bibc_overflow", OVF_SAT) == OVF_WRAP;
   if (!is_fixed(x) && (attr_find(n, "bibc_round") || attr_find(n, "bibc_overflow")))
-    die("node %d: bibc_round/bibc_overflow on a Quant of a float value", n->index);
+    error_node(g, n, "bibc_round and bibc_overflow requantize a fixed-point value, but this "
+               "Quant reads a float one: remove them, or quantize its input first");
   double z = value_get_f64(zp, 0), zmax = z;  /* z: the smallest zero point */
   for (int64_t i = 0; i < value_numel(zp); i++) {
     double zi = value_get_f64(zp, i);
@@ -206,6 +207,8 @@ void fix_quant(Fixer *F, Node *n) {
   double blo, bhi;
   for (int64_t c = 0; c < nc; c++) {
     int64_t shift = is_fixed(x) ? x->fx.f - fc[c] : 0, post = f - fc[c];
+    if (is_fixed(x) && x->qlo == 0 && x->qhi == 0)
+      shift = 0;  /* x is 0 (a layer whose weights all quantized to 0): any shift gives 0 */
     /* a left shift (shift < 0) must keep the input's range within 64 bits */
     int far = shift > 62 || shift < -62 || post > 62 ||
               (is_fixed(x) && shift < 0 && ((__int128)x->qlo * ((__int128)1 << -shift) < INT64_MIN ||
@@ -220,6 +223,10 @@ void fix_quant(Fixer *F, Node *n) {
       if (!wrap || (rlo >= lo_q && rhi <= hi_q)) {  /* WRAP: only if nothing can wrap */
         clo = rlo < lo_q ? lo_q : rlo > hi_q ? hi_q : rlo;
         chi = rhi < lo_q ? lo_q : rhi > hi_q ? hi_q : rhi;
+      } else {  /* rt_requant wraps to all of W bits, whatever narrow and the zero point */
+        clo = !sgn ? 0 : bits >= 64 ? INT64_MIN : -((int64_t)1 << (bits - 1));
+        chi = bits >= 64 ? INT64_MAX : sgn ? ((int64_t)1 << (bits - 1)) - 1
+                                           : bits == 63 ? INT64_MAX : ((int64_t)1 << bits) - 1;
       }
     } else if (clamped(x, &blo, &bhi) && !wrap) {
       /* a float input clamped to [blo, bhi]: its codes lie in [floor(blo

@@ -12,6 +12,8 @@
 #   emit_onnx        --emit onnx -o t.model writes ONNX (the model as read)
 #                    that bibc reads back to the same printed model
 #   deterministic    two runs give byte-identical files (C, HLS and ONNX)
+#   quant_attr_float bibc_overflow on a Quant of a float value: a located
+#                    error and exit 1, no file (it was an internal error)
 #   clip_inf         Clip by +inf from below or -inf from above is a bound,
 #                    not an open side: 'run --fixed' equals 'run' exactly
 #   zero_size        a float Add with an empty output is a kernel call, not
@@ -110,6 +112,9 @@ check conv_loops '"$bibc" "$cl" -o m.c --main main.c && [ "$(grep -c "Conv \"\" 
   "$randnpy" x.npy f4 1 300 9 7 4 && "$randnpy" z.npy f4 2 300 11 3 &&
   ./prog x.npy z.npy o0.npy o1.npy o2.npy && "$bibc" run "$cl" -i x.npy -i z.npy -o r &&
   for j in 0 1 2; do "$npycmp" r/output_$j.npy o$j.npy 0 || exit 1; done'
+check quant_attr_float '"$bibc" "$here/models/quant_attr_float.bib" --fixed -o m.c 2> err; [ $? = 1 ] &&
+  grep -q "quant_attr_float.bib:5:5: node 0 (Quant \"\"): error: bibc_round and bibc_overflow" err &&
+  [ -z "$(ls)" -o "$(ls)" = err ]'
 check deterministic 'mkdir a b && for d in a b; do (cd $d && "$bibc" "$jet" --fixed -o m.c &&
   "$bibc" "$jet" -o m.hls.c && "$bibc" "$jet" -o m.onnx) || exit 1; done && diff -r a b'
 sinf=$here/models/scaled_inf.onnx sprod=$here/models/scaled_product.onnx
