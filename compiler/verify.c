@@ -208,19 +208,32 @@ static int read_as_bits(const Graph *g, const Value *x) {
 /* The range of input k's vectors: the union of the ranges of the
  * quantizers reading it (FromFloat after Quant in the fixed graph, and the
  * Requant that may follow), {0, 1} for a logic-gate network's bits, else
- * [-4, 4] (clipped to an integer type's range). */
+ * [-4, 4] (clipped to an integer type's range).  When a Requant follows
+ * (--precision's second step, or a wrapping quantizer of the model), every
+ * other random vector spans the first quantizer's wider range, so that
+ * saturation and wrapping are tested too. */
+/* The real values a fixed-point value's codes span (scaled codes: the
+ * widest channel). */
+static void value_range(const Value *y, double *lo, double *hi) {
+  double s = 0;
+  for (int64_t c = 0; y->rscale && c < y->nrscale; c++)
+    s = y->rscale[c] > s ? y->rscale[c] : s;
+  *lo = ldexp((double)y->qlo, -y->fx.f) * (y->rscale ? s : 1);
+  *hi = ldexp((double)y->qhi, -y->fx.f) * (y->rscale ? s : 1);
+}
+
 static void input_range(Verify *v, int k) {
   const Value *x = v->fix->inputs[k];
   if (read_as_bits(v->fix, x)) {
-    v->lo[k] = 0;
-    v->hi[k] = 1;
+    v->lo[k] = v->wlo[k] = 0;
+    v->hi[k] = v->whi[k] = 1;
     v->bits[k] = 1;
     return;
   }
   int uns = x->dt == DT_BOOL || x->dt == DT_U8 || x->dt == DT_U16 || x->dt == DT_U32 ||
             x->dt == DT_U64;
-  v->lo[k] = uns ? 0 : -4;
-  v->hi[k] = x->dt == DT_BOOL ? 1 : 4;
+  v->lo[k] = v->wlo[k] = uns ? 0 : -4;
+  v->hi[k] = v->whi[k] = x->dt == DT_BOOL ? 1 : 4;
   for (int i = 0; i < v->fix->nnodes; i++) {
     const Node *m = v->fix->nodes[i];
     const Node *q = m->op == OP_FROMFLOAT ? m->in[0]->producer : NULL;
@@ -232,13 +245,14 @@ static void input_range(Verify *v, int k) {
         y = v->fix->nodes[j]->out[0];
         break;
       }
-    double lo = ldexp((double)y->qlo, -y->fx.f), hi = ldexp((double)y->qhi, -y->fx.f), s = 0;
-    for (int64_t c = 0; y->rscale && c < y->nrscale; c++)  /* scaled codes: the widest channel */
-      s = y->rscale[c] > s ? y->rscale[c] : s;
-    lo *= y->rscale ? s : 1;
-    hi *= y->rscale ? s : 1;
+    double lo, hi, wlo, whi;
+    value_range(y, &lo, &hi);
+    value_range(m->out[0], &wlo, &whi);
+    wlo = wlo < lo ? wlo : lo, whi = whi > hi ? whi : hi;
     v->lo[k] = v->quant[k] && v->lo[k] < lo ? v->lo[k] : lo;
     v->hi[k] = v->quant[k] && v->hi[k] > hi ? v->hi[k] : hi;
+    v->wlo[k] = v->quant[k] && v->wlo[k] < wlo ? v->wlo[k] : wlo;
+    v->whi[k] = v->quant[k] && v->whi[k] > whi ? v->whi[k] : whi;
     v->quant[k] = y;
   }
 }
@@ -272,6 +286,10 @@ static void generate(Verify *v) {
       for (int64_t i = 0; i < per; i++) {
         double x = s == 0 ? lo : s == 1 ? hi : s == 2 ? (i % 2 ? hi : lo) : 0;
         if (s >= v->ncorner) {
+          if ((s - v->ncorner) % 2)  /* every other one: the first quantizer's range */
+            lo = v->wlo[k], hi = v->whi[k];
+          else
+            lo = v->lo[k], hi = v->hi[k];
           double u = (double)(splitmix64(&seed) >> 11) * 0x1p-53;  /* [0, 1) */
           x = dtype_is_float(gi->dt) && !v->bits[k] ? lo + u * (hi - lo)
                                                      : fmin(hi, lo + floor(u * (hi - lo + 1)));
@@ -287,6 +305,8 @@ static void prepare_inputs(Verify *v) {
   v->in = arena_alloc(v->a, sizeof *v->in * (size_t)(nin + 1));
   v->lo = arena_alloc(v->a, sizeof *v->lo * (size_t)(nin + 1));
   v->hi = arena_alloc(v->a, sizeof *v->hi * (size_t)(nin + 1));
+  v->wlo = arena_alloc(v->a, sizeof *v->wlo * (size_t)(nin + 1));
+  v->whi = arena_alloc(v->a, sizeof *v->whi * (size_t)(nin + 1));
   v->quant = arena_alloc(v->a, sizeof *v->quant * (size_t)(nin + 1));
   v->bits = arena_alloc(v->a, (size_t)nin + 1);
   int64_t cap = MAXSTACK;

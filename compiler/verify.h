@@ -73,6 +73,8 @@ struct Verify {
   int ncorner;               /* samples 0..ncorner-1 are corner vectors */
   Value **in;                /* per input: 1 or n samples */
   double *lo, *hi;           /* per input: range of the generated vectors */
+  double *wlo, *whi;         /* per input: of every other random vector: the first
+                                quantizer's range when a Requant narrows it, else lo, hi */
   const Value **quant;       /* per input: the FromFloat that gave the range */
   char *bits;                /* per input: read as bits by a logic-gate network (0 and 1 only) */
   void **want, **ref;        /* per output: fixed graph's, float graph's results */

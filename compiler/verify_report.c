@@ -103,8 +103,13 @@ int verify_print(Verify *v, FILE *f) {
       fprintf(f, "  input %d '%s' %s%s: uniform in [%.9g, %.9g]", k, clean(a, x->name),
               dtype_name(x->dt), shape_str(a, x), v->lo[k], v->hi[k]);
       if (q)
-        fprintf(f, ", the range of its quantizer (fixed<%s,%d,%d>%s)\n", q->fx.sgn ? "s" : "u",
+        fprintf(f, ", the range of its quantizer (fixed<%s,%d,%d>%s)", q->fx.sgn ? "s" : "u",
                 q->fx.w, q->fx.f, q->rscale ? " * scale" : "");
+      if (q && (v->wlo[k] != v->lo[k] || v->whi[k] != v->hi[k]))
+        fprintf(f, "; every other random one in [%.9g, %.9g], the quantizer's before the "
+                "requantization\n", v->wlo[k], v->whi[k]);
+      else if (q)
+        fputc('\n', f);
       else
         fputs(", default range (no input quantizer)\n", f);
     }
