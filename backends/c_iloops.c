@@ -35,9 +35,12 @@
  * and so on, run in the product's last loop while they are: Add, Sub or
  * Mul with a constant (printed broadcast to the output's shape), Relu,
  * bibc.Requant, bibc.Threshold (the kernels' formulas, rt_fixed.h, with
- * their parameters as constants: one int64 v per element).  The same steps
- * alone are one loop over the elements.  Flatten, Reshape, Squeeze,
- * Unsqueeze and Identity copy nothing: the output is the input's storage.
+ * their parameters as constants: one v per element, int32 when every value
+ * of the chain stays within +-2^29, else int64; iloop_chain_type).  The
+ * same steps alone are one loop over the elements, and they follow a Conv
+ * or a MaxPool (c_iconv.c) as they follow a product.  Flatten, Reshape,
+ * Squeeze, Unsqueeze and Identity copy nothing: the output is the input's
+ * storage.
  *
  * Storage.  A value written and read only by such loops is stored in the
  * narrowest of int8/uint8/int16/uint16/int32/uint32/int64 holding its

@@ -33,7 +33,7 @@ const Value *istep_input(const Node *n) {
   return is_arith(n) && const_operand(n) == 0 ? n->in[1] : n->in[0];
 }
 
-/* An elementwise step on one int64 value per element. */
+/* An elementwise step on one value per element. */
 int istep_takes(const Node *n) {
   if (!n->kernel || n->nout != 1 || !iloop_int_fixed(n->out[0]) || n->nin < 1 ||
       value_numel(n->out[0]) == 0)
