@@ -78,6 +78,8 @@ static void usage(FILE *f) {
           "  --clock-ns X       the clock period the default pipelining aims at (5)\n"
           "  --no-da            Verilog, HLS: keep one multiplication per nonzero weight\n"
           "                     instead of distributed arithmetic (bibc --help-pass da)\n"
+          "  --no-argmax        Verilog: no argmax port for GroupSum outputs (bibc\n"
+          "                     --help-pass argmax_port)\n"
           "  --da-depth K       distributed arithmetic: sharing adds at most K adder levels\n"
           "                     to any output (default: no limit)\n"
           "  --da-cost C        distributed arithmetic minimizes luts (adder bits; default)\n"

@@ -31,6 +31,10 @@ static Net *run_fold_round_bias(const Net *net, const PassOptions *o) {
   return fold_round_bias(net);
 }
 
+static Net *run_argmax_port(const Net *net, const PassOptions *o) {
+  return o->no_argmax ? (Net *)net : argmax_port(net);
+}
+
 /* --pipeline N, or the most levels per stage that the cost model says fit
  * --clock-ns (default 5 ns); 0 levels or a net that fits: no registers. */
 static Net *run_insert_registers(const Net *net, const PassOptions *o) {
@@ -172,6 +176,17 @@ const Pass passes[] = {
    "offset does not depend on the sign (floor, ceil, half up, half down, half to even);\n"
    "ties to even compare x's low bits with a constant. Exact (same integers).\n"
    "Invalidates: netlist node ids.\n", NULL, run_fold_round_bias},
+  {"argmax_port", NULL, "netlist: an argmax port for each GroupSum output (Verilog)",
+   "Requires: a netlist without registers.\n"
+   "Provides: for each core output written by a GroupSum (PopCount) of shape [rows, k],\n"
+   "an argmax port (Net.argmax, no graph value): per row, the index of the largest\n"
+   "score, the lowest index on ties (numpy / ONNX ArgMax, select_last_index = 0), an\n"
+   "unsigned code of max(1, ceil(log2 k)) bits. A balanced tournament of (score,\n"
+   "index) pairs: ceil(log2 k) levels of one comparison (lower half >= upper half, so\n"
+   "ties go to the lower indices) and two selects, in the GroupSum's layer; the\n"
+   "pipeliner registers it like the scores. Runs for Verilog (and bibc estimate)\n"
+   "unless --no-argmax; HLS C has no argmax port.\n"
+   "Invalidates: netlist node ids.\n", NULL, run_argmax_port},
   {"insert_registers", NULL, "netlist: a register rank after every N logic levels (--pipeline N)",
    "Requires: a netlist without registers.\n"
    "Provides: REG nodes so that no path between registers holds more than N logic\n"
@@ -233,8 +248,10 @@ void pipeline_run_opts(Graph *g, const char *const *pipeline, const char *dump_a
 }
 
 const char *const *net_pipeline_for(int clocked, const PassOptions *o) {
-  static const char *const clocked_da[] = {"da", "sink_relu", "fold_round_bias", "insert_registers", NULL};
-  static const char *const clocked_mul[] = {"sink_relu", "fold_round_bias", "insert_registers", NULL};
+  static const char *const clocked_da[] = {"da", "sink_relu", "fold_round_bias", "argmax_port",
+                                           "insert_registers", NULL};
+  static const char *const clocked_mul[] = {"sink_relu", "fold_round_bias", "argmax_port",
+                                            "insert_registers", NULL};
   static const char *const plain_da[] = {"da", "sink_relu", "fold_round_bias", NULL};
   static const char *const plain_mul[] = {"sink_relu", "fold_round_bias", NULL};
   if (clocked)
@@ -305,6 +322,8 @@ int pass_options_parse(PassOptions *po, int argc, char **argv, int *i) {
     po->fixed = 1;
   } else if (strcmp(a, "--no-da") == 0) {
     po->no_da = 1;
+  } else if (strcmp(a, "--no-argmax") == 0) {
+    po->no_argmax = 1;
   } else if (strcmp(a, "--fold-batchnorm") == 0) {
     po->fold_bn = 1;
   } else if (strcmp(a, "--precision") == 0 || strcmp(a, "--config") == 0 ||

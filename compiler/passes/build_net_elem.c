@@ -254,7 +254,11 @@ void build_logic(Builder *B) {
                                  nb_node_of(B, x, r * nin + b->ints[j]), NET_NONE, 0, gate->ints[j]);
 }
 
-/* rt_popcount on bits: the sum of each group. */
+/* rt_popcount on bits: the sum of each group, a balanced adder tree of
+ * ceil(log2 n) levels over its n bits.  The bits known at compile time
+ * (decided gates) sum to a constant, which is a leaf of the tree, the last
+ * one, not an adder after it: 9 variable bits and a constant take 4
+ * levels, not 5. */
 void build_popcount(Builder *B) {
   const Node *n = B->n;
   const Value *x = n->in[0];
@@ -265,6 +269,10 @@ void build_popcount(Builder *B) {
       nb_sum_begin(B);
       for (int64_t i = 0; i < gs; i++)
         nb_add_term(B, 1, x, r * len + c * gs + i, NULL, 0);
+      if (B->c != 0 && B->nt > 0) {
+        nb_push_term(B, net_const(B->net, (int64_t)B->c), 1);
+        B->c = 0;
+      }
       ye[r * k + c] = nb_sum_end(B);
     }
 }

@@ -12,19 +12,37 @@ foreach(m random_lgn binarize_mt binarize_quant uint8_lgn)
            COMMAND sh ${LGN_DIR}/run_lgn.sh --bibc ${BIBC} --npycmp $<TARGET_FILE:npycmp>
                    --cc ${CMAKE_C_COMPILER} --cflags "${GEN_CFLAGS}" ${LGN_DIR}/models/${m}.bib)
 endforeach()
-foreach(t "random_lgn models/random_lgn.bib 3000"
-          "random_lgn_onnx models/random_lgn.onnx 1000"
-          "binarize_mt models/binarize_mt.bib 2000"
-          "binarize_quant models/binarize_quant.bib 2000"
-          "uint8_lgn models/uint8_lgn.bib 2000")
+# A GroupSum output gives the Verilog module an argmax port (case
+# all_argmax: every index checked against numpy's argmax of the reference
+# scores); binarize_quant's GroupSum (tau = 3) stays float, so its module
+# has none.  tie_lgn (2 gates per class: equal scores in about half the
+# rows, 5 classes, 2 rows) fails if ties do not go to the lowest index;
+# sim_argmax_ties checks that verify catches a module that breaks them
+# upwards.  --pipeline 1 and 2 register every adder of the popcount trees
+# and every comparison and select of the tournament.
+foreach(t "random_lgn all_argmax models/random_lgn.bib --samples 3000"
+          "random_lgn_onnx all_argmax models/random_lgn.onnx --samples 1000"
+          "binarize_mt all_argmax models/binarize_mt.bib --samples 2000"
+          "binarize_quant all models/binarize_quant.bib --samples 2000"
+          "uint8_lgn all_argmax models/uint8_lgn.bib --samples 2000"
+          "tie_lgn all_argmax models/tie_lgn.bib --samples 2000"
+          "tie_lgn_p1 all_argmax models/tie_lgn.bib --samples 1000 --pipeline 1"
+          "random_lgn_p1 all_argmax models/random_lgn.bib --samples 1000 --pipeline 1"
+          "random_lgn_p2 all_argmax models/random_lgn.bib --samples 1000 --pipeline 2"
+          "uint8_lgn_p1 all_argmax models/uint8_lgn.bib --samples 1000 --pipeline 1"
+          "binarize_mt_p1 all_argmax models/binarize_mt.bib --samples 1000 --pipeline 1"
+          "big_lgn_p1 sim_argmax models/big_lgn.bib --samples 300 --pipeline 1"
+          "tie_lgn_wrong_ties sim_argmax_ties models/tie_lgn.bib --samples 500")
   string(REPLACE " " ";" f "${t}")
   list(GET f 0 name)
-  list(GET f 1 model)
-  list(GET f 2 samples)
+  list(GET f 1 case)
+  list(GET f 2 model)
+  set(args ${f})
+  list(REMOVE_AT args 0 1 2)
   add_test(NAME lgn/verify_all/${name}
            COMMAND sh ${CMAKE_SOURCE_DIR}/tests/verify/run_verify.sh --bibc ${BIBC}
                    --randnpy $<TARGET_FILE:randnpy> --cc ${CMAKE_C_COMPILER} --cflags "${GEN_CFLAGS}"
-                   all ${LGN_DIR}/${model} --samples ${samples})
+                   ${case} ${LGN_DIR}/${model} ${args})
   set_tests_properties(lgn/verify_all/${name} PROPERTIES SKIP_RETURN_CODE 77)
 endforeach()
 # tools/difflogic_to_bib.py: trained difflogic networks (.npz layout, torch
