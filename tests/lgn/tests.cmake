@@ -58,3 +58,10 @@ foreach(m random_lgn binarize_mt binarize_quant uint8_lgn big_lgn)
            COMMAND sh ${LGN_DIR}/run_batch.sh --bibc ${BIBC} --cc ${CMAKE_C_COMPILER}
                    --cflags "${GEN_CFLAGS}" ${LGN_DIR}/models/${m}.bib)
 endforeach()
+# The GroupSum hardware's shape (trees.py): every class score a balanced
+# adder tree (its constant a leaf, repeated bits one shifted leaf), every
+# argmax a tournament of at most ceil(log2 k) selects, and --pipeline 1
+# and 2 registering both level by level (ceil(depth / N) - 1 ranks).
+foreach(m random_lgn big_lgn tie_lgn uint8_lgn binarize_mt)
+  add_test(NAME lgn/trees/${m} COMMAND /usr/bin/python3 ${LGN_DIR}/trees.py ${BIBC} ${LGN_DIR}/models/${m}.bib)
+endforeach()
