@@ -18,7 +18,7 @@ endforeach()
 # has none.  tie_lgn (2 gates per class: equal scores in about half the
 # rows, 5 classes, 2 rows) fails if ties do not go to the lowest index;
 # sim_argmax_ties checks that verify catches a module that breaks them
-# upwards.  --pipeline 1 and 2 register every adder of the popcount trees
+# upwards; --no-argmax leaves the port out.  --pipeline 1 and 2 register every adder of the popcount trees
 # and every comparison and select of the tournament.
 foreach(t "random_lgn all_argmax models/random_lgn.bib --samples 3000"
           "random_lgn_onnx all_argmax models/random_lgn.onnx --samples 1000"
@@ -32,7 +32,8 @@ foreach(t "random_lgn all_argmax models/random_lgn.bib --samples 3000"
           "uint8_lgn_p1 all_argmax models/uint8_lgn.bib --samples 1000 --pipeline 1"
           "binarize_mt_p1 all_argmax models/binarize_mt.bib --samples 1000 --pipeline 1"
           "big_lgn_p1 sim_argmax models/big_lgn.bib --samples 300 --pipeline 1"
-          "tie_lgn_wrong_ties sim_argmax_ties models/tie_lgn.bib --samples 500")
+          "tie_lgn_wrong_ties sim_argmax_ties models/tie_lgn.bib --samples 500"
+          "random_lgn_no_argmax all models/random_lgn.bib --samples 500 --no-argmax")
   string(REPLACE " " ";" f "${t}")
   list(GET f 0 name)
   list(GET f 1 case)

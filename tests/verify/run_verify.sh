@@ -13,6 +13,7 @@
 #                  exit 0, the verilog row and its simulator and LATENCY
 #                  lines, 0 mismatching out_data bits, JSON well formed
 #   all MODEL ARGS --target all: c, hls and verilog in one run, exit 0
+#                  (this and sim_iverilog/sim_verilator: no argmax port)
 #   all_argmax MODEL ARGS   the same, and the module has an argmax port
 #                  (a GroupSum output) whose every index was checked: 0 wrong
 #   sim_argmax MODEL ARGS   sim_iverilog with all_argmax's argmax checks
@@ -162,6 +163,9 @@ case $case in
       "$work/out.txt" || fail "no simulator and LATENCY line"
     grep -q '^  verilog: out_data: 0 mismatching bits in [1-9][0-9]* core output codes$\|^  verilog: out_data and argmax: 0 mismatching bits in [1-9][0-9]* core output codes and [1-9][0-9]* argmax indices$' \
       "$work/out.txt" || fail "no out_data line"
+    if [ "$case" = all ] || [ "$case" = "sim_$sim" ]; then
+      grep -q '^  verilog: .*argmax' "$work/out.txt" && fail "an argmax port where the case expects none"
+    fi
     if [ "$case" = all_argmax ] || [ "$case" = sim_argmax ]; then
       grep -q '^  verilog: argmax: 0 of [1-9][0-9]* indices wrong' "$work/out.txt" \
         || fail "no argmax line, or wrong argmax indices"
