@@ -24,9 +24,10 @@
  * argmax_port.c) writes {argmax, out_data}: each index is compared with the
  * argmax of the reference scores of its row, the lowest index on ties
  * (numpy's), computed here from the codes, not by the netlist, so a wrong
- * tie rule is a mismatch too (Report.argmax_codes, argmax_wrong).  Temporary files live in one mkdtemp folder,
- * each registered with error.c (Verilator's build folder as a tree), so a
- * failure leaves nothing behind.  Cost: two interpreter runs per sample,
+ * tie rule is a mismatch too (Report.argmax_codes, argmax_wrong).
+ * Temporary files live in one mkdtemp folder, each registered with error.c
+ * (Verilator's build folder as a tree), so a failure leaves nothing
+ * behind.  Cost: two interpreter runs per sample,
  * the simulator's build (Verilator compiles C++: about 10 s even for a
  * small module) and run, and a pass over the result bits.
  */
@@ -64,7 +65,7 @@ typedef struct SimRun {
   const Net *net;
   char *dir, *obj;           /* the folder; Verilator's build folder in it */
   const char *f[NF];
-  int64_t nin, nout;         /* in_data and out_data bits */
+  int64_t nin, nout;         /* in_data bits; out_data and argmax bits */
   int64_t ncode;             /* core output elements and argmax indices per sample */
   int64_t *outoff;           /* per output port, then argmax port: first element in a sample's codes */
   int64_t *want;             /* reference codes, ncode per sample */
