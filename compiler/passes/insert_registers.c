@@ -12,9 +12,9 @@
  * nodes, one per stage crossed, shared by every reader (reg1[]: a node's
  * one-cycle-later copy); constants need none.  Every output element (of
  * the output ports and the argmax ports) is delayed to the last stage, so
- * all outputs of one inference appear in the same cycle.  Stages 0..S are separated by S register ranks (Net.stages =
- * S), so the Verilog module's latency is S + 2 cycles with its input and
- * output registers.
+ * all outputs of one inference appear in the same cycle.  Stages 0..S are
+ * separated by S register ranks (Net.stages = S), so the Verilog module's
+ * latency is S + 2 cycles with its input and output registers.
  *
  * Requires: a netlist without REG nodes.  Provides: REG nodes, Net.stages.
  * Invalidates: node ids (a new Net).  Cost: linear in nodes plus registers.
