@@ -17,9 +17,9 @@
  * levels (two logic levels each, compare then select: insert_registers
  * registers the tree level by level like any other logic); the indices
  * are constants at the leaves, so the index selects are as wide as the
- * indices they choose between.  The root's score select is dead (only its
- * index is an output).  The nodes belong to the PopCount's layer (its
- * Verilog module and its line in bibc estimate).  The port (Net.argmax)
+ * indices they choose between; the root selects the index only.  The
+ * nodes belong to the PopCount's layer (its Verilog module and its line
+ * in bibc estimate).  The port (Net.argmax)
  * is an unsigned code of max(1, ceil(log2 k)) bits per row; it is no
  * graph value, so the graph, the interpreter and the C backends do not
  * change: the Verilog module prints it as its argmax port and
@@ -38,13 +38,15 @@ typedef struct Pair {
   NetId score, index;
 } Pair;
 
-/* The winner of classes first .. first + n - 1 of a row (scores: their nodes). */
-static Pair tournament(Net *net, const NetId *scores, int64_t first, int64_t n) {
+/* The winner of classes first .. first + n - 1 of a row (scores: their
+ * nodes); the root's score is not needed (score: 0), so not built. */
+static Pair tournament(Net *net, const NetId *scores, int64_t first, int64_t n, int score) {
   if (n == 1)
     return (Pair){scores[first], net_const(net, first)};
-  Pair l = tournament(net, scores, first, n / 2), r = tournament(net, scores, first + n / 2, n - n / 2);
+  Pair l = tournament(net, scores, first, n / 2, 1);
+  Pair r = tournament(net, scores, first + n / 2, n - n / 2, 1);
   NetId ge = net_add(net, NET_GE, l.score, r.score, NET_NONE, 0, 0);
-  return (Pair){net_add(net, NET_MUX, ge, l.score, r.score, 0, 0),
+  return (Pair){score ? net_add(net, NET_MUX, ge, l.score, r.score, 0, 0) : NET_NONE,
                 net_add(net, NET_MUX, ge, l.index, r.index, 0, 0)};
 }
 
@@ -97,7 +99,7 @@ Net *argmax_port(const Net *old) {
     m->el = arena_alloc(net->arena, sizeof *m->el * (size_t)(rows + 1));
     net->layer = layer;
     for (int64_t r = 0; r < rows; r++)
-      m->el[r] = tournament(net, net->out[p].el + r * k, 0, k).index;
+      m->el[r] = tournament(net, net->out[p].el + r * k, 0, k, 0).index;
     net->layer = -1;
   }
   net->argmax = ports;
