@@ -30,7 +30,10 @@
  * the netlist's intervals keep below 2^62 at every node; ap_int widens by
  * itself.  ROUND prints the netlist's rounding plan, floor((x + bias) / 2^s)
  * (HLS_SHR), CLAMP hls_sat, WRAP rt_fx_wrap, SHL and shifted operands a
- * product by 2^s.  Cost: linear in the netlist.
+ * product by 2^s.  The netlist's argmax ports (Net.argmax) are not printed:
+ * the HLS netlist passes do not make them (argmax_port runs for the Verilog
+ * only), and NAME_top's arguments stay the model's core outputs.  Cost:
+ * linear in the netlist.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,8 @@
  * each) from in_hex, holds rst for three cycles, then presents one vector
  * per clock, with a bubble (in_valid low, in_data scrambled) every fifth
  * cycle so the valid pipeline is exercised, and writes out_data to out_hex
- * (one line per cycle with out_valid high).  It checks the timing itself:
+ * (one line per cycle with out_valid high; a module with an argmax port
+ * writes the word {argmax, out_data}, argmax above out_data's bits).  It checks the timing itself:
  * out_valid must stay low until the first result, and the k-th result must
  * arrive exactly LATENCY cycles after the k-th vector was sampled; a
  * violation writes a line "error: ..." to out_hex.  The last line is
@@ -23,6 +24,9 @@ void emit_verilog_tb(const Net *net, const char *path, const char *top, const ch
     nin += net->in[p].fx.w * net->in[p].n;
   for (int p = 0; p < net->nout; p++)
     nout += net->out[p].fx.w * net->out[p].n;
+  int64_t namax = 0;
+  for (int i = 0; i < net->nargmax; i++)
+    namax += net->argmax[i].fx.w * net->argmax[i].n;
   nin = nin > 0 ? nin : 1;
   nout = nout > 0 ? nout : 1;
   int lat = net->stages + 2;
@@ -35,8 +39,10 @@ void emit_verilog_tb(const Net *net, const char *path, const char *top, const ch
   fprintf(f, "  reg clk = 1'b0, rst = 1'b1, in_valid = 1'b0;\n  reg [%lld:0] in_data = %lld'd0;\n"
           "  wire out_valid;\n  wire [%lld:0] out_data;\n", (long long)nin - 1, (long long)nin,
           (long long)nout - 1);
+  if (namax)
+    fprintf(f, "  wire [%lld:0] argmax;\n", (long long)namax - 1);
   fprintf(f, "  %s dut (.clk(clk), .rst(rst), .in_valid(in_valid), .in_data(in_data),\n"
-          "    .out_valid(out_valid), .out_data(out_data));\n", top);
+          "    .out_valid(out_valid), .out_data(out_data)%s);\n", top, namax ? ", .argmax(argmax)" : "");
   fprintf(f, "  reg [%lld:0] vec [0:NVEC];\n", (long long)nin - 1);
   fputs("  integer sent_at [0:NVEC];\n"
         "  integer fd, cycle, sent, got, errors;\n"
@@ -67,9 +73,9 @@ void emit_verilog_tb(const Net *net, const char *path, const char *top, const ch
         "        $fwrite(fd, \"error: out_valid at cycle %0d with no input pending\\n\", cycle);\n"
         "      else if (cycle - sent_at[got] != LATENCY)\n"
         "        $fwrite(fd, \"error: result %0d after %0d cycles, LATENCY is %0d\\n\", got,\n"
-        "                cycle - sent_at[got], LATENCY);\n"
-        "      $fwrite(fd, \"%h\\n\", out_data);\n"
-        "      got = got + 1;\n"
+        "                cycle - sent_at[got], LATENCY);\n", f);
+  fprintf(f, "      $fwrite(fd, \"%%h\\n\", %s);\n", namax ? "{argmax, out_data}" : "out_data");
+  fputs("      got = got + 1;\n"
         "    end else if (got < sent && cycle - sent_at[got] > LATENCY && errors == 0) begin\n"
         "      $fwrite(fd, \"error: result %0d missing %0d cycles after its input\\n\", got, LATENCY);\n"
         "      errors = 1;\n"

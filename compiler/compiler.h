@@ -44,6 +44,7 @@ typedef struct PassOptions {
   double clock_ns;           /* --clock-ns X: the target clock period (0: 5 ns) */
   int no_da;                 /* --no-da: keep products by constants (no da pass) */
   int lgn_naive;             /* --lgn-naive: logic gates as written (no gate-level pass) */
+  int no_argmax;             /* --no-argmax: no argmax port on GroupSum outputs (argmax_port) */
   int da_depth;              /* --da-depth K: extra adder levels sharing may add */
   int da_depth_given;        /* 0: no limit */
   int da_adders;             /* --da-cost adders: fewest adders (default: fewest LUTs) */
@@ -70,8 +71,8 @@ const Pass *pass_find(const char *name);
  * else the default one (with fold_batchnorm / prune when asked). */
 const char *const *pipeline_for(const Graph *g, const PassOptions *o);
 /* Reads the pass option at argv[*i] (--fixed, --fold-batchnorm, --precision,
- * --config, --calibrate, --prune, --pipeline, --clock-ns, --no-da, --da-depth,
- * --da-cost, --max-elements) into po, advancing
+ * --config, --calibrate, --prune, --pipeline, --clock-ns, --no-da, --no-argmax,
+ * --da-depth, --da-cost, --max-elements) into po, advancing
  * *i past its argument; returns 0 if argv[*i] is not one of them. */
 int pass_options_parse(PassOptions *po, int argc, char **argv, int *i);
 /* The netlist of g's integer core (build_net) after the netlist passes
@@ -81,7 +82,7 @@ Net *net_pipeline_run(Graph *g, const char *const *passes, const PassOptions *o)
  * passes (unless --lgn-naive: propagate_gate_constants, fold_inverters,
  * eliminate_dead_gates, hash_gates; no-ops on a net without gates), da
  * (unless --no-da), sink_relu, fold_round_bias, then, for a clocked module
- * (Verilog), insert_registers. */
+ * (Verilog), argmax_port (unless --no-argmax) and insert_registers. */
 const char *const *net_pipeline_for(int clocked, const PassOptions *o);
 /* Runs a pipeline (NULL-terminated pass names); verifies after each pass;
  * dumps the IR to stdout after the pass named dump_after (NULL: none).
@@ -173,6 +174,7 @@ Net *da(const Net *net, const PassOptions *o);
 Net *sink_relu(const Net *net);
 Net *fold_round_bias(const Net *net);
 Net *insert_registers(const Net *net, int every);
+Net *argmax_port(const Net *net);
 void fold_thresholds(Graph *g, const PassOptions *o);
 void eliminate_dead(Graph *g);
 void lower_fixed(Graph *g);

@@ -81,6 +81,8 @@ static void usage(FILE *f) {
           "  --lgn-naive        logic-gate networks as difflogic emits them: one gate per\n"
           "                     neuron, no gate-level pass (Verilog, HLS, estimate; C:\n"
           "                     NAME_run_batch with 64-bit words and no folding)\n"
+          "  --no-argmax        Verilog: no argmax port for GroupSum outputs (bibc\n"
+          "                     --help-pass argmax_port)\n"
           "  --da-depth K       distributed arithmetic: sharing adds at most K adder levels\n"
           "                     to any output (default: no limit)\n"
           "  --da-cost C        distributed arithmetic minimizes luts (adder bits; default)\n"

@@ -31,6 +31,10 @@ static Net *run_fold_round_bias(const Net *net, const PassOptions *o) {
   return fold_round_bias(net);
 }
 
+static Net *run_argmax_port(const Net *net, const PassOptions *o) {
+  return o->no_argmax ? (Net *)net : argmax_port(net);
+}
+
 /* --pipeline N, or the most levels per stage that the cost model says fit
  * --clock-ns (default 5 ns); 0 levels or a net that fits: no registers. */
 static Net *run_insert_registers(const Net *net, const PassOptions *o) {
@@ -228,6 +232,17 @@ const Pass passes[] = {
    "offset does not depend on the sign (floor, ceil, half up, half down, half to even);\n"
    "ties to even compare x's low bits with a constant. Exact (same integers).\n"
    "Invalidates: netlist node ids.\n", NULL, run_fold_round_bias},
+  {"argmax_port", NULL, "netlist: an argmax port for each GroupSum output (Verilog)",
+   "Requires: a netlist without registers.\n"
+   "Provides: for each core output written by a GroupSum (PopCount) of shape [rows, k],\n"
+   "an argmax port (Net.argmax, no graph value): per row, the index of the largest\n"
+   "score, the lowest index on ties (numpy / ONNX ArgMax, select_last_index = 0), an\n"
+   "unsigned code of max(1, ceil(log2 k)) bits. A balanced tournament of (score,\n"
+   "index) pairs: ceil(log2 k) levels of one comparison (lower half >= upper half, so\n"
+   "ties go to the lower indices) and two selects, in the GroupSum's layer; the\n"
+   "pipeliner registers it like the scores. Runs for Verilog (and bibc estimate)\n"
+   "unless --no-argmax; HLS C has no argmax port.\n"
+   "Invalidates: netlist node ids.\n", NULL, run_argmax_port},
   {"insert_registers", NULL, "netlist: a register rank after every N logic levels (--pipeline N)",
    "Requires: a netlist without registers.\n"
    "Provides: REG nodes so that no path between registers holds more than N logic\n"
@@ -306,8 +321,10 @@ const char *const *net_pipeline_for(int clocked, const PassOptions *o) {
       l[n++] = "da";
     l[n++] = "sink_relu";
     l[n++] = "fold_round_bias";
-    if (clocked)
+    if (clocked) {
+      l[n++] = "argmax_port";
       l[n++] = "insert_registers";
+    }
   }
   return l;
 }
@@ -383,6 +400,8 @@ int pass_options_parse(PassOptions *po, int argc, char **argv, int *i) {
     po->no_da = 1;
   } else if (strcmp(a, "--lgn-naive") == 0) {
     po->lgn_naive = 1;
+  } else if (strcmp(a, "--no-argmax") == 0) {
+    po->no_argmax = 1;
   } else if (strcmp(a, "--fold-batchnorm") == 0) {
     po->fold_bn = 1;
   } else if (strcmp(a, "--precision") == 0 || strcmp(a, "--config") == 0 ||

@@ -27,8 +27,8 @@ typedef struct Mismatch {
 /* A core output code that a simulation got wrong. */
 typedef struct CodeMismatch {
   int64_t sample;
-  int port;                  /* core output port (IntSplit.qout, NetPort) */
-  const char *name;          /* the port's graph value */
+  int port;                  /* core output port (IntSplit.qout, NetPort); nout + i: argmax port i */
+  const char *name;          /* the port's graph value ("argmax of NAME" for an argmax port) */
   int64_t index;             /* element within the port */
   int w;                     /* the port's bits per element */
   int64_t got, want;         /* codes; got is out_data's bits, sign-extended if signed */
@@ -50,7 +50,9 @@ typedef struct Report {
   int latency;               /* cycles from in_valid to out_valid (LATENCY) */
   uint64_t codebits;         /* mismatching out_data bits over all samples */
   int64_t codeelems;         /* mismatching core output elements */
-  int64_t ncodes;            /* core output elements compared */
+  int64_t ncodes;            /* core output elements compared (argmax indices included) */
+  int64_t argmax_codes;      /* of which argmax port indices (a GroupSum output's) */
+  int64_t argmax_wrong;      /* and how many of those were wrong */
   int codefound;             /* firstcode is set */
   CodeMismatch firstcode;
 } Report;

@@ -144,8 +144,16 @@ int verify_print(Verify *v, FILE *f) {
     if (r->sim) {
       fprintf(f, "  %s: simulated with %s (%s), LATENCY %d cycles: out_valid on time for every "
               "vector\n", r->b->name, r->sim_name, r->sim, r->latency);
-      fprintf(f, "  %s: out_data: %llu mismatching bit%s in %lld core output codes\n", r->b->name,
-              (unsigned long long)r->codebits, r->codebits == 1 ? "" : "s", (long long)r->ncodes);
+      if (r->argmax_codes)
+        fprintf(f, "  %s: out_data and argmax: %llu mismatching bit%s in %lld core output codes and "
+                "%lld argmax indices\n  %s: argmax: %lld of %lld indices wrong (against numpy's argmax "
+                "of the reference scores, lowest index on ties)\n", r->b->name,
+                (unsigned long long)r->codebits, r->codebits == 1 ? "" : "s", (long long)r->ncodes,
+                (long long)r->argmax_codes, r->b->name, (long long)r->argmax_wrong,
+                (long long)r->argmax_codes);
+      else
+        fprintf(f, "  %s: out_data: %llu mismatching bit%s in %lld core output codes\n", r->b->name,
+                (unsigned long long)r->codebits, r->codebits == 1 ? "" : "s", (long long)r->ncodes);
     }
     if (r->codefound) {
       const CodeMismatch *m = &r->firstcode;
@@ -183,9 +191,10 @@ void verify_print_errors(Verify *v, FILE *f) {
     uint64_t bits = total_bits(v, r);
     if (r->codefound) {
       const CodeMismatch *m = &r->firstcode;
-      fprintf(f, "%s: error: target %s: %llu mismatching out_data bit%s (first: sample %lld, core "
+      fprintf(f, "%s: error: target %s: %llu mismatching out_data%s bit%s (first: sample %lld, core "
               "output %d '%s', element %lld: got ", clean(v->a, v->model), r->b->name,
-              (unsigned long long)r->codebits, r->codebits == 1 ? "" : "s", (long long)m->sample,
+              (unsigned long long)r->codebits, r->argmax_codes ? " and argmax" : "",
+              r->codebits == 1 ? "" : "s", (long long)m->sample,
               m->port, clean(v->a, m->name), (long long)m->index);
       print_code(f, m->got, m->gotbits, m->w, m->undef);
       fputs(", want ", f);
@@ -270,8 +279,9 @@ void verify_write_json(Verify *v, int ok) {
     if (r->sim) {
       fprintf(f, ",\n     \"simulator\": \"%s\", \"latency\": %d, \"core_codes\": %lld, "
               "\"code_mismatching_bits\": %llu, \"code_mismatching_elements\": %lld,\n"
-              "     \"first_code_mismatch\": ", r->sim, r->latency, (long long)r->ncodes,
-              (unsigned long long)r->codebits, (long long)r->codeelems);
+              "     \"argmax_codes\": %lld, \"argmax_wrong\": %lld, \"first_code_mismatch\": ", r->sim,
+              r->latency, (long long)r->ncodes, (unsigned long long)r->codebits, (long long)r->codeelems,
+              (long long)r->argmax_codes, (long long)r->argmax_wrong);
       const CodeMismatch *m = &r->firstcode;
       if (r->codefound) {
         fprintf(f, "{\"sample\": %lld, \"port\": %d, \"name\": ", (long long)m->sample, m->port);

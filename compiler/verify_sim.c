@@ -20,9 +20,14 @@
  * its sample's in_data, so that a float tail such as an ArgMax cannot hide
  * a wrong code), and the simulated codes then go through the graph's float
  * tail (interp_run_tail), so the report's per-output counts mean what they
- * mean for the C targets.  Temporary files live in one mkdtemp folder,
- * each registered with error.c (Verilator's build folder as a tree), so a
- * failure leaves nothing behind.  Cost: two interpreter runs per sample,
+ * mean for the C targets.  A module with an argmax port (a GroupSum output,
+ * argmax_port.c) writes {argmax, out_data}: each index is compared with the
+ * argmax of the reference scores of its row, the lowest index on ties
+ * (numpy's), computed here from the codes, not by the netlist, so a wrong
+ * tie rule is a mismatch too (Report.argmax_codes, argmax_wrong).
+ * Temporary files live in one mkdtemp folder, each registered with error.c
+ * (Verilator's build folder as a tree), so a failure leaves nothing
+ * behind.  Cost: two interpreter runs per sample,
  * the simulator's build (Verilator compiles C++: about 10 s even for a
  * small module) and run, and a pass over the result bits.
  */
@@ -60,9 +65,9 @@ typedef struct SimRun {
   const Net *net;
   char *dir, *obj;           /* the folder; Verilator's build folder in it */
   const char *f[NF];
-  int64_t nin, nout;         /* in_data and out_data bits */
-  int64_t ncode;             /* core output elements per sample */
-  int64_t *outoff;           /* per output port: first element in a sample's codes */
+  int64_t nin, nout;         /* in_data bits; out_data and argmax bits */
+  int64_t ncode;             /* core output elements and argmax indices per sample */
+  int64_t *outoff;           /* per output port, then argmax port: first element in a sample's codes */
   int64_t *want;             /* reference codes, ncode per sample */
   int64_t *got;              /* simulated codes, likewise */
 } SimRun;
@@ -161,6 +166,16 @@ static void write_vectors(SimRun *s, void *const *got) {
     for (int p = 0; p < net->nout; p++)
       qout[p] = s->want + t * s->ncode + s->outoff[p];
     interp_run_core(g, net, 0, ip, op, qin, qout);
+    for (int i = 0; i < net->nargmax; i++) {  /* numpy's argmax of each row: the first maximum */
+      const NetPort *m = &net->argmax[i];
+      int64_t k = net->out[m->of].n / m->n, *idx = s->want + t * s->ncode + s->outoff[net->nout + i];
+      for (int64_t r = 0; r < m->n; r++) {
+        const int64_t *row = qout[m->of] + r * k;
+        idx[r] = 0;
+        for (int64_t c = 1; c < k; c++)
+          idx[r] = row[c] > row[idx[r]] ? c : idx[r];
+      }
+    }
     write_word(f, net->in, net->nin, qin, nib, ndig);
   }
   if (ferror(f) | fclose(f))
@@ -260,8 +275,9 @@ static void compare_word(SimRun *s, int64_t t, const char *line, unsigned char *
     unk[i] = (unsigned char)(d < 0 ? 15 : 0);  /* x, X, z, Z */
   }
   int64_t off = 0;
-  for (int p = 0; p < s->net->nout; p++) {
-    const NetPort *port = &s->net->out[p];
+  const Net *net = s->net;
+  for (int p = 0; p < net->nout + net->nargmax; p++) {  /* out_data, then argmax */
+    const NetPort *port = p < net->nout ? &net->out[p] : &net->argmax[p - net->nout];
     int w = port->fx.w;
     uint64_t mask = w >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << w) - 1;
     for (int64_t e = 0; e < port->n; e++, off += w) {
@@ -270,14 +286,18 @@ static void compare_word(SimRun *s, int64_t t, const char *line, unsigned char *
       int64_t got = port->fx.sgn && w < 64 && (gb >> (w - 1) & 1) ? (int64_t)(gb | ~mask) : (int64_t)gb;
       s->got[t * s->ncode + s->outoff[p] + e] = got;
       uint64_t diff = ((gb ^ (uint64_t)want) & mask) | xb;
-      r->ncodes++;
+      r->ncodes += p < net->nout;
+      r->argmax_codes += p >= net->nout;
       if (!diff)
         continue;
+      r->argmax_wrong += p >= net->nout;
       r->codebits += (uint64_t)verify_popcount(diff);
       r->codeelems++;
       if (!r->codefound) {
         r->codefound = 1;
-        r->firstcode = (CodeMismatch){.sample = t, .port = p, .name = port->v->name, .index = e,
+        const char *name = port->v ? port->v->name
+                         : arena_printf(s->v->a, "argmax of %s", net->out[port->of].v->name);
+        r->firstcode = (CodeMismatch){.sample = t, .port = p, .name = name, .index = e,
                                       .w = w, .got = got, .want = want,
                                       .gotbits = gb, .wantbits = (uint64_t)want & mask,
                                       .undef = xb != 0};
@@ -371,7 +391,7 @@ void verify_sim(Verify *v, Report *r, void *const *got) {
   r->sim = s.sim->cmd;
   r->sim_name = s.sim->name;
   r->latency = net->stages + 2;
-  s.outoff = arena_alloc(a, sizeof *s.outoff * (size_t)(net->nout + 1));
+  s.outoff = arena_alloc(a, sizeof *s.outoff * (size_t)(net->nout + net->nargmax + 1));
   ASSERT(net->nin == net->split.nqin && net->nout == net->split.nqout);
   for (int p = 0; p < net->nin; p++) {
     ASSERT(net->in[p].n == value_numel(net->split.qin[p]));
@@ -382,6 +402,11 @@ void verify_sim(Verify *v, Report *r, void *const *got) {
     s.outoff[p] = s.ncode;
     s.ncode += net->out[p].n;
     s.nout += net->out[p].fx.w * net->out[p].n;
+  }
+  for (int i = 0; i < net->nargmax; i++) {
+    s.outoff[net->nout + i] = s.ncode;
+    s.ncode += net->argmax[i].n;
+    s.nout += net->argmax[i].fx.w * net->argmax[i].n;
   }
   s.want = arena_alloc(a, sizeof *s.want * (size_t)(v->n * s.ncode + 1));
   s.got = arena_alloc(a, sizeof *s.got * (size_t)(v->n * s.ncode + 1));

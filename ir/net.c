@@ -260,6 +260,9 @@ void net_uses(const Net *net, int32_t *uses, NetId *reader) {
   for (int p = 0; p < net->nout; p++)
     for (int64_t e = 0; e < net->out[p].n; e++)
       uses[net->out[p].el[e]] += 2;
+  for (int i = 0; i < net->nargmax; i++)
+    for (int64_t e = 0; e < net->argmax[i].n; e++)
+      uses[net->argmax[i].el[e]] += 2;
   for (int v = 0; v < g->nvalues; v++)
     for (int64_t e = 0; net->elems[v] && e < value_numel(g->values[v]); e++)
       if (net->elems[v][e] != NET_NONE)
@@ -273,6 +276,9 @@ char *net_live(const Net *net) {
   for (int p = 0; p < net->nout; p++)
     for (int64_t e = 0; e < net->out[p].n; e++)
       live[net->out[p].el[e]] = 1;
+  for (int i = 0; i < net->nargmax; i++)
+    for (int64_t e = 0; e < net->argmax[i].n; e++)
+      live[net->argmax[i].el[e]] = 1;
   for (int64_t id = net->nnodes - 1; id >= 0; id--) {  /* operands come first */
     const NetNode *n = &net->nodes[id];
     live[id] |= net->keep_gates && n->op == NET_GATE;
@@ -343,6 +349,12 @@ Net *net_derive(const Net *old) {
     net->out[p] = old->out[p];
     net->out[p].el = arena_alloc(net->arena, sizeof *net->out[p].el * (size_t)(old->out[p].n + 1));
   }
+  net->nargmax = old->nargmax;
+  net->argmax = arena_alloc(net->arena, sizeof *net->argmax * (size_t)(old->nargmax + 1));
+  for (int i = 0; i < old->nargmax; i++) {
+    net->argmax[i] = old->argmax[i];
+    net->argmax[i].el = arena_alloc(net->arena, sizeof *net->argmax[i].el * (size_t)(old->argmax[i].n + 1));
+  }
   return net;
 }
 
@@ -351,6 +363,9 @@ void net_remap(Net *net, const Net *old, const NetId *map) {
   for (int p = 0; p < old->nout; p++)
     for (int64_t e = 0; e < old->out[p].n; e++)
       net->out[p].el[e] = map[old->out[p].el[e]];
+  for (int i = 0; i < old->nargmax; i++)
+    for (int64_t e = 0; e < old->argmax[i].n; e++)
+      net->argmax[i].el[e] = map[old->argmax[i].el[e]];
   for (int v = 0; v < g->nvalues; v++) {
     if (!old->elems[v])
       continue;
@@ -492,6 +507,20 @@ void net_verify(const Net *net) {
         die("net output %d element %lld: [%lld, %lld] does not fit its port type", p,
             (long long)e, (long long)n->lo, (long long)n->hi);
     }
+  for (int i = 0; i < net->nargmax; i++) {
+    const NetPort *m = &net->argmax[i];
+    if (m->v || m->of < 0 || m->of >= net->nout || m->n < 1 || net->out[m->of].n % m->n ||
+        m->fx.sgn || m->fx.f || m->fx.w < 1 || m->fx.w > 62)
+      die("net argmax port %d: of output %d, %lld rows, %d bits", i, m->of, (long long)m->n, m->fx.w);
+    int64_t k = net->out[m->of].n / m->n;
+    for (int64_t e = 0; e < m->n; e++) {
+      NetId id = m->el[e];
+      if (id < 0 || id >= net->nnodes || net->nodes[id].lo < 0 || net->nodes[id].hi >= k ||
+          net->nodes[id].hi >= (int64_t)1 << m->fx.w)
+        die("net argmax port %d row %lld: node %d is not an index below %lld", i, (long long)e, id,
+            (long long)k);
+    }
+  }
 }
 
 /* ---- dump ---- */
@@ -549,6 +578,13 @@ void net_dump(const Net *net, FILE *f) {
             (long long)net->out[p].n);
     for (int64_t e = 0; e < net->out[p].n; e++)
       fprintf(f, "%sn%d", e ? ", " : "", net->out[p].el[e]);
+    fputs("}\n", f);
+  }
+  for (int i = 0; i < net->nargmax; i++) {
+    fprintf(f, "argmax port %d of output port %d : fixed<u,%d,0>[%lld] = {", i, net->argmax[i].of,
+            net->argmax[i].fx.w, (long long)net->argmax[i].n);
+    for (int64_t e = 0; e < net->argmax[i].n; e++)
+      fprintf(f, "%sn%d", e ? ", " : "", net->argmax[i].el[e]);
     fputs("}\n", f);
   }
 }

@@ -86,6 +86,7 @@ typedef struct NetPort {
   FixType fx;                /* interface format: v's */
   int64_t n;                 /* elements */
   NetId *el;                 /* outputs: the node of each element (inputs: NULL) */
+  int of;                    /* an argmax port (v == NULL): the output port it ranks */
 } NetPort;
 
 /* The split of a fixed-point graph into float prologue, integer core and
@@ -115,6 +116,13 @@ typedef struct Net {
   int64_t nnodes, cap;
   NetPort *in, *out;         /* ports, as split.qin / split.qout */
   int nin, nout;
+  /* Outputs that are no graph value (v == NULL): argmax ports (argmax_port.c).
+   * argmax[i].el[r] is the index of the largest element of row r of output
+   * port argmax[i].of (lowest index on ties), fx unsigned with 0 fraction
+   * bits.  Everything that reads the outputs reads these too: liveness,
+   * uses, remapping, the pipeliner's output alignment, cost, the Verilog. */
+  NetPort *argmax;
+  int nargmax;
   NetId **elems;             /* per graph value id: its elements' nodes (core values), or NULL */
   int stages;                /* register ranks inside the core (REG depth of the outputs) */
   int32_t layer;             /* the graph node being unrolled (net_add stamps it) */
@@ -168,8 +176,9 @@ NetId net_copy_mapped(Net *net, const NetNode *n, const NetId *map);
 void net_uses(const Net *net, int32_t *uses, NetId *reader);
 /* Live nodes: the output ports' elements and what they read, transitively
  * (a graph value's element alone does not keep a node live; with
- * keep_gates every GATE node is live too).  Returns
- * nnodes + 1 marks, calloc'd: the caller frees them.  One backward sweep. */
+ * keep_gates every GATE node is live too).  Returns nnodes + 1 marks,
+ * calloc'd: the caller frees them.  One backward sweep.  The argmax
+ * ports' elements are outputs too, here and in net_uses. */
 char *net_live(const Net *net);
 /* Gate k of operands *a and *b (either may be a CONST, or both the same
  * node) reduced to what it depends on: returns the operands left, 0 (*k is

@@ -160,6 +160,8 @@ void net_cost(const Net *net, NetCost *c) {
     c->top.ff += net->in[p].fx.w * net->in[p].n;
   for (int p = 0; p < net->nout; p++)
     c->top.ff += net->out[p].fx.w * net->out[p].n;
+  for (int i = 0; i < net->nargmax; i++)
+    c->top.ff += net->argmax[i].fx.w * net->argmax[i].n;
   c->top.ff += c->latency;
   c->top.layer = -1;
   finish(&c->top);

@@ -222,14 +222,16 @@ double net_path_delay(const Net *net, int every, double route_ns) {
     }
     node_timing(&T, (NetId)i, st);
   }
-  for (int p = 0; p < net->nout; p++)  /* the output register */
-    for (int64_t e = 0; e < net->out[p].n; e++) {
-      NetId id = net->out[p].el[e];
+  for (int p = 0; p < net->nout + net->nargmax; p++) {  /* the output registers */
+    const NetPort *port = p < net->nout ? &net->out[p] : &net->argmax[p - net->nout];
+    for (int64_t e = 0; e < port->n; e++) {
+      NetId id = port->el[e];
       for (int i = 0; i < net->nodes[id].w; i++) {
         double end = T.arr[T.off[id] + i] + T_SETUP;
         T.worst = end > T.worst ? end : T.worst;
       }
     }
+  }
   free(T.off);
   free(T.arr);
   free(T.stage);

@@ -254,19 +254,52 @@ void build_logic(Builder *B) {
                                  nb_node_of(B, x, r * nin + b->ints[j]), NET_NONE, 0, gate->ints[j]);
 }
 
-/* rt_popcount on bits: the sum of each group. */
+/* rt_popcount on bits: the sum of each group, a balanced adder tree of
+ * ceil(log2 n) levels over its n leaves.  The bits decided at compile time
+ * (constant gates) sum to one constant, which is a leaf of the tree, the
+ * last one, not an adder after it; a bit that occurs m > 1 times (gates
+ * that pass the same operand through) is one leaf x << b per bit b of m
+ * (wired shifts, no product).  The distributed-arithmetic pass (da)
+ * leaves these trees alone.  Cost: linear
+ * in the bits (pos: a node's count slot, reset after each group). */
 void build_popcount(Builder *B) {
+  Net *net = B->net;
   const Node *n = B->n;
   const Value *x = n->in[0];
-  int64_t rows = x->dims[0], len = x->dims[1], k = n->out[0]->dims[1], gs = len / k;
+  int64_t rows = x->dims[0], len = x->dims[1], k = n->out[0]->dims[1], gs = len / k, n0 = net->nnodes;
   NetId *ye = nb_new_elems(B, n->out[0]);
+  NetId *bit = malloc(sizeof *bit * (size_t)(gs + 1));
+  int64_t *cnt = malloc(sizeof *cnt * (size_t)(gs + 1)), *pos = malloc(sizeof *pos * (size_t)(n0 + 1));
+  if (!bit || !cnt || !pos)
+    die("out of memory");
+  for (int64_t i = 0; i < n0; i++)
+    pos[i] = -1;
   for (int64_t r = 0; r < rows; r++)
     for (int64_t c = 0; c < k; c++) {
+      int64_t nb = 0, one = 0;
+      for (int64_t i = 0; i < gs; i++) {
+        NetId id = nb_node_of(B, x, r * len + c * gs + i);
+        if (net->nodes[id].op == NET_CONST)
+          one += net->nodes[id].k;
+        else if (id < n0 && pos[id] >= 0)
+          cnt[pos[id]]++;
+        else
+          pos[id] = nb, bit[nb] = id, cnt[nb++] = 1;
+      }
       nb_sum_begin(B);
-      for (int64_t i = 0; i < gs; i++)
-        nb_add_term(B, 1, x, r * len + c * gs + i, NULL, 0);
+      for (int64_t j = 0; j < nb; j++) {
+        pos[bit[j]] = -1;
+        for (int b = 0; cnt[j] >> b; b++)
+          if (cnt[j] >> b & 1)
+            nb_push_term(B, net_add(net, NET_SHL, bit[j], NET_NONE, NET_NONE, b, 0), 1);
+      }
+      if (one)  /* a leaf, not an adder after the tree */
+        nb_push_term(B, net_const(net, one), 1);
       ye[r * k + c] = nb_sum_end(B);
     }
+  free(bit);
+  free(cnt);
+  free(pos);
 }
 
 /* ---- data movement ---- */

@@ -11,7 +11,8 @@
  * leaves are any other nodes (inputs, other layers' results, shared nodes,
  * products of two variables).  The tree is flattened to sum_i c_i * x_i + c0
  * (equal leaves merge their coefficients).  This is also what the pass
- * does to sums outside matrix products (a bias, a scaling, a residual Add).
+ * does to sums outside matrix products (a bias, a scaling, a residual Add),
+ * except a PopCount's (GroupSum), whose balanced trees stay as they are.
  *
  * Products.  The sums of one MatMul (SparseMatMul) row of outputs, or of
  * one Conv output position (all output channels), form one constant
@@ -73,7 +74,13 @@ static void *xrealloc(void *p, int64_t n, size_t size) {
   return q;
 }
 
+/* A PopCount's sums are left as build_net made them: every coefficient is
+ * 1 and the groups share no bits, so there is nothing to share, and its
+ * balanced trees take the constant as a leaf where this pass adds it last
+ * (big_lgn: one adder level and 5 % of the adder bits less). */
 static int is_sum_op(const Net *net, const NetNode *n) {
+  if (n->layer >= 0 && net->g->nodes[n->layer]->op == OP_POPCOUNT)
+    return 0;
   return n->op == NET_ADD || n->op == NET_SUB || n->op == NET_NEG || n->op == NET_SHL ||
          (n->op == NET_MUL && (net->nodes[n->a].op == NET_CONST || net->nodes[n->b].op == NET_CONST));
 }

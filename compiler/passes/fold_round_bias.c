@@ -61,6 +61,9 @@ Net *fold_round_bias(const Net *old) {
   for (int p = 0; p < old->nout; p++)
     for (int64_t e = 0; e < old->out[p].n; e++)
       readers[old->out[p].el[e]] += 2;
+  for (int i = 0; i < old->nargmax; i++)
+    for (int64_t e = 0; e < old->argmax[i].n; e++)
+      readers[old->argmax[i].el[e]] += 2;
   for (int64_t i = 0; i < old->nnodes; i++) {
     const NetNode *n = &old->nodes[i];
     const NetId args[3] = {n->a, n->b, n->c};

@@ -10,11 +10,11 @@
  * (L - 1) / N; inputs and level-0 wiring are in stage 0.  An operand
  * computed in an earlier stage reaches its reader through a chain of REG
  * nodes, one per stage crossed, shared by every reader (reg1[]: a node's
- * one-cycle-later copy); constants need none.  Every output element is
- * delayed to the last stage, so all outputs of one inference appear in the
- * same cycle.  Stages 0..S are separated by S register ranks (Net.stages =
- * S), so the Verilog module's latency is S + 2 cycles with its input and
- * output registers.
+ * one-cycle-later copy); constants need none.  Every output element (of
+ * the output ports and the argmax ports) is delayed to the last stage, so
+ * all outputs of one inference appear in the same cycle.  Stages 0..S are
+ * separated by S register ranks (Net.stages = S), so the Verilog module's
+ * latency is S + 2 cycles with its input and output registers.
  *
  * Requires: a netlist without REG nodes.  Provides: REG nodes, Net.stages.
  * Invalidates: node ids (a new Net).  Cost: linear in nodes plus registers.
@@ -92,18 +92,25 @@ Net *insert_registers(const Net *old, int every) {
     else
       S.map[i] = net_copy(net, n, ops[0], ops[1], ops[2]);
   }
-  for (int p = 0; p < old->nout; p++)
-    for (int64_t e = 0; e < old->out[p].n; e++)
-      if (old->nodes[old->out[p].el[e]].op != NET_CONST)
-        last = S.stage[old->out[p].el[e]] > last ? S.stage[old->out[p].el[e]] : last;
+  /* the output ports, then the argmax ports (argmax_port): all in the last stage */
+  int nports = old->nout + old->nargmax;
+  for (int p = 0; p < nports; p++) {
+    const NetPort *port = p < old->nout ? &old->out[p] : &old->argmax[p - old->nout];
+    for (int64_t e = 0; e < port->n; e++)
+      if (old->nodes[port->el[e]].op != NET_CONST)
+        last = S.stage[port->el[e]] > last ? S.stage[port->el[e]] : last;
+  }
   net->layer = -1;
   net_remap(net, old, S.map);
-  for (int p = 0; p < old->nout; p++)  /* every output in the last stage */
-    for (int64_t e = 0; e < old->out[p].n; e++) {
-      NetId o = old->out[p].el[e];
+  for (int p = 0; p < nports; p++) {
+    const NetPort *port = p < old->nout ? &old->out[p] : &old->argmax[p - old->nout];
+    NetId *el = p < old->nout ? net->out[p].el : net->argmax[p - old->nout].el;
+    for (int64_t e = 0; e < port->n; e++) {
+      NetId o = port->el[e];
       if (old->nodes[o].op != NET_CONST)
-        net->out[p].el[e] = delayed(&S, S.map[o], last - S.stage[o], old->nodes[o].layer);
+        el[e] = delayed(&S, S.map[o], last - S.stage[o], old->nodes[o].layer);
     }
+  }
   net->stages = last;
   free(level);
   free(S.map);

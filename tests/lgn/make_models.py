@@ -99,6 +99,13 @@ One logic layer on uint8 0/1 inputs, GroupSum into 4 classes.""")
     write_bib("big_lgn", ["input x: bool[1, 64]"], b_layers, "x", 8, comment="""
 A bigger random logic-gate network for run_batch.sh: 64 bool inputs, 3
 layers of 512 gates, GroupSum into 8 classes of 64.""")
+    # ties: 2 gates per class, so class scores 0..2 are often equal; 5
+    # classes (an uneven tournament) and 2 rows (two argmax indices)
+    t_layers = [layer(rng, 6, 10)]
+    write_bib("tie_lgn", ["input x: bool[2, 6]"], t_layers, "x", 5, comment="""
+Ties for the Verilog argmax port: 6 bool inputs per row, 2 rows, one layer
+of 10 gates, GroupSum into 5 classes of 2 (scores 0..2: equal scores are
+common, and the lowest index must win).""")
     return 0
 
 

@@ -12,20 +12,41 @@ foreach(m random_lgn binarize_mt binarize_quant uint8_lgn gate_opt)
            COMMAND sh ${LGN_DIR}/run_lgn.sh --bibc ${BIBC} --npycmp $<TARGET_FILE:npycmp>
                    --cc ${CMAKE_C_COMPILER} --cflags "${GEN_CFLAGS}" ${LGN_DIR}/models/${m}.bib)
 endforeach()
-foreach(t "random_lgn models/random_lgn.bib 3000"
-          "random_lgn_onnx models/random_lgn.onnx 1000"
-          "binarize_mt models/binarize_mt.bib 2000"
-          "binarize_quant models/binarize_quant.bib 2000"
-          "uint8_lgn models/uint8_lgn.bib 2000"
-          "gate_opt models/gate_opt.bib 1000")
+# A GroupSum output gives the Verilog module an argmax port (case
+# all_argmax: every index checked against numpy's argmax of the reference
+# scores); binarize_quant's GroupSum (tau = 3) stays float, so its module
+# has none.  tie_lgn (2 gates per class: equal scores in about half the
+# rows, 5 classes, 2 rows) fails if ties do not go to the lowest index;
+# sim_argmax_ties checks that verify catches a module that breaks them
+# upwards; --no-argmax leaves the port out.  --pipeline 1 and 2 register every adder of the popcount trees
+# and every comparison and select of the tournament.
+foreach(t "random_lgn all_argmax models/random_lgn.bib --samples 3000"
+          "random_lgn_onnx all_argmax models/random_lgn.onnx --samples 1000"
+          "binarize_mt all_argmax models/binarize_mt.bib --samples 2000"
+          "binarize_quant all models/binarize_quant.bib --samples 2000"
+          "uint8_lgn all_argmax models/uint8_lgn.bib --samples 2000"
+          "tie_lgn all_argmax models/tie_lgn.bib --samples 2000"
+          "tie_lgn_p1 all_argmax models/tie_lgn.bib --samples 1000 --pipeline 1"
+          "random_lgn_p1 all_argmax models/random_lgn.bib --samples 1000 --pipeline 1"
+          "random_lgn_p2 all_argmax models/random_lgn.bib --samples 1000 --pipeline 2"
+          "uint8_lgn_p1 all_argmax models/uint8_lgn.bib --samples 1000 --pipeline 1"
+          "binarize_mt_p1 all_argmax models/binarize_mt.bib --samples 1000 --pipeline 1"
+          "big_lgn_p1 sim_argmax models/big_lgn.bib --samples 300 --pipeline 1"
+          "tie_lgn_wrong_ties sim_argmax_ties models/tie_lgn.bib --samples 500"
+          "random_lgn_no_argmax all models/random_lgn.bib --samples 500 --no-argmax"
+          "gate_opt all_argmax models/gate_opt.bib --samples 1000"
+          "random_lgn_naive all_argmax models/random_lgn.bib --samples 1000 --lgn-naive"
+          "binarize_quant_naive all models/binarize_quant.bib --samples 1000 --lgn-naive")
   string(REPLACE " " ";" f "${t}")
   list(GET f 0 name)
-  list(GET f 1 model)
-  list(GET f 2 samples)
+  list(GET f 1 case)
+  list(GET f 2 model)
+  set(args ${f})
+  list(REMOVE_AT args 0 1 2)
   add_test(NAME lgn/verify_all/${name}
            COMMAND sh ${CMAKE_SOURCE_DIR}/tests/verify/run_verify.sh --bibc ${BIBC}
                    --randnpy $<TARGET_FILE:randnpy> --cc ${CMAKE_C_COMPILER} --cflags "${GEN_CFLAGS}"
-                   all ${LGN_DIR}/${model} --samples ${samples})
+                   ${case} ${LGN_DIR}/${model} ${args})
   set_tests_properties(lgn/verify_all/${name} PROPERTIES SKIP_RETURN_CODE 77)
 endforeach()
 # tools/difflogic_to_bib.py: trained difflogic networks (.npz layout, torch
@@ -41,21 +62,21 @@ foreach(m random_lgn binarize_mt binarize_quant uint8_lgn big_lgn)
            COMMAND sh ${LGN_DIR}/run_batch.sh --bibc ${BIBC} --cc ${CMAKE_C_COMPILER}
                    --cflags "${GEN_CFLAGS}" ${LGN_DIR}/models/${m}.bib)
 endforeach()
-# --lgn-naive (difflogic's scheme, bench/lgn's baseline): run_batch's C,
-# and 'bibc verify --target all' (HLS C and Verilog, every gate as written).
+# --lgn-naive (difflogic's scheme, bench/lgn's baseline): run_batch's C
+# (verify_all's *_naive: HLS C and Verilog with every gate as written).
 foreach(m random_lgn binarize_quant big_lgn)
   add_test(NAME lgn/batch_naive/${m}
            COMMAND sh ${LGN_DIR}/run_batch.sh --bibc ${BIBC} --cc ${CMAKE_C_COMPILER}
                    --cflags "${GEN_CFLAGS}" --naive ${LGN_DIR}/models/${m}.bib)
 endforeach()
-foreach(m random_lgn binarize_quant)
-  add_test(NAME lgn/verify_naive/${m}
-           COMMAND sh ${CMAKE_SOURCE_DIR}/tests/verify/run_verify.sh --bibc ${BIBC}
-                   --randnpy $<TARGET_FILE:randnpy> --cc ${CMAKE_C_COMPILER} --cflags "${GEN_CFLAGS}"
-                   all ${LGN_DIR}/models/${m}.bib --samples 1000 --lgn-naive)
-  set_tests_properties(lgn/verify_naive/${m} PROPERTIES SKIP_RETURN_CODE 77)
-endforeach()
 # The gate-level passes (propagate_gate_constants, fold_inverters,
 # eliminate_dead_gates, hash_gates): their exact counts on gate_opt.bib in
 # estimate, --json and --dump-net, and --lgn-naive's.
 add_test(NAME lgn/gate_passes COMMAND sh ${LGN_DIR}/gate_passes.sh --bibc ${BIBC})
+# The GroupSum hardware's shape (trees.py): every class score a balanced
+# adder tree (its constant a leaf, repeated bits one shifted leaf), every
+# argmax a tournament of at most ceil(log2 k) selects, and --pipeline 1
+# and 2 registering both level by level (ceil(depth / N) - 1 ranks).
+foreach(m random_lgn big_lgn tie_lgn uint8_lgn binarize_mt)
+  add_test(NAME lgn/trees/${m} COMMAND /usr/bin/python3 ${LGN_DIR}/trees.py ${BIBC} ${LGN_DIR}/models/${m}.bib)
+endforeach()

@@ -9,6 +9,9 @@
 #            bit, in every vector (the data path is wrong)
 #   latency  the valid pipeline one stage longer than the data path
 #            (LATENCY + 1): out_valid comes one cycle late
+#   ties     every '>=' comparison becomes '>': in a logic-gate network's
+#            module these are the argmax tournament's only comparisons,
+#            so equal scores go to the higher index (the wrong tie rule)
 #   hang     the program never returns (for --timeout)
 # verify must name exactly what was broken.
 set -eu
@@ -20,6 +23,7 @@ for a in "$@"; do
     */m.v)
       case $mode in
         flip) sed 's/^  assign out_data = out_q;$/  assign out_data = out_q ^ 1;/' "$a" > "$a.brk" ;;
+        ties) sed 's/ >= / > /' "$a" > "$a.brk" ;;
         latency) awk '/^  localparam LATENCY = [0-9]+;$/ { sub(/[0-9]+/, $4 + 1) } { print }' \
                    "$a" > "$a.brk" ;;
         *) echo "break_sim.sh: error: unknown mode $mode" >&2; exit 1 ;;

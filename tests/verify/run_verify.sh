@@ -13,6 +13,13 @@
 #                  exit 0, the verilog row and its simulator and LATENCY
 #                  lines, 0 mismatching out_data bits, JSON well formed
 #   all MODEL ARGS --target all: c, hls and verilog in one run, exit 0
+#                  (this and sim_iverilog/sim_verilator: no argmax port)
+#   all_argmax MODEL ARGS   the same, and the module has an argmax port
+#                  (a GroupSum output) whose every index was checked: 0 wrong
+#   sim_argmax MODEL ARGS   sim_iverilog with all_argmax's argmax checks
+#   sim_argmax_ties MODEL ARGS   break_sim.sh makes the argmax tournament
+#                  pick the higher index on ties: exit 1, only argmax
+#                  indices wrong, the first named on stdout and stderr
 #   sim_flipped MODEL ARGS   break_sim.sh inverts out_data's bit 0: exit 1,
 #                  one wrong bit per vector, the first named (sample 0,
 #                  core output 0, element 0) on stdout, stderr and in JSON
@@ -136,12 +143,12 @@ case $case in
     grep -q '^  hls  ' "$work/out.txt" || fail "no hls row in the report"
     grep -q '"hls"' "$work/v.json" || fail "no hls entry in the JSON"
     ;;
-  sim_iverilog|sim_verilator|all)
+  sim_iverilog|sim_verilator|all|all_argmax|sim_argmax)
     sim=${case#sim_}
-    [ "$case" = all ] && sim=iverilog
+    case $case in all*|sim_argmax) sim=iverilog ;; esac
     BIBC_SIM=$sim
     export BIBC_SIM
-    if [ "$case" = all ]; then
+    if [ "$case" = all ] || [ "$case" = all_argmax ]; then
       verify --target all "$@" --json "$work/v.json"
     else
       verify --target verilog "$@" --json "$work/v.json"
@@ -154,9 +161,18 @@ case $case in
     grep -q '^  verilog  ' "$work/out.txt" || fail "no verilog row in the report"
     grep -q "^  verilog: simulated with .* ($sim), LATENCY [0-9]* cycles: out_valid on time" \
       "$work/out.txt" || fail "no simulator and LATENCY line"
-    grep -q '^  verilog: out_data: 0 mismatching bits in [1-9][0-9]* core output codes$' \
+    grep -q '^  verilog: out_data: 0 mismatching bits in [1-9][0-9]* core output codes$\|^  verilog: out_data and argmax: 0 mismatching bits in [1-9][0-9]* core output codes and [1-9][0-9]* argmax indices$' \
       "$work/out.txt" || fail "no out_data line"
-    if [ "$case" = all ]; then
+    if [ "$case" = all ] || [ "$case" = "sim_$sim" ]; then
+      grep -q '^  verilog: .*argmax' "$work/out.txt" && fail "an argmax port where the case expects none"
+    fi
+    if [ "$case" = all_argmax ] || [ "$case" = sim_argmax ]; then
+      grep -q '^  verilog: argmax: 0 of [1-9][0-9]* indices wrong' "$work/out.txt" \
+        || fail "no argmax line, or wrong argmax indices"
+      grep -q '"argmax_codes": [1-9][0-9]*, "argmax_wrong": 0,' "$work/v.json" \
+        || fail "JSON lacks the argmax counts"
+    fi
+    if [ "$case" = all ] || [ "$case" = all_argmax ]; then
       grep -q '^  c   ' "$work/out.txt" && grep -q '^  hls   ' "$work/out.txt" \
         || fail "--target all lacks the c or hls row"
     fi
@@ -179,6 +195,20 @@ case $case in
       || fail "the report does not show the vector"
     grep -q '^result: FAIL' "$work/out.txt" || fail "no FAIL result line"
     one_line_error "error: target verilog: $n mismatching out_data bits (first: sample 0, core output 0 '[^']*', element 0: got "
+    ;;
+  sim_argmax_ties)
+    break_sim iverilog ties
+    verify --target verilog "$@" --json "$work/v.json"
+    [ $rc = 1 ] || fail "bibc verify exited $rc on a module whose argmax breaks ties upwards, want 1"
+    check_json
+    wrong=$(sed -n 's/^  verilog: argmax: \([0-9]*\) of [0-9]* indices wrong.*/\1/p' "$work/out.txt")
+    [ -n "$wrong" ] && [ "$wrong" -gt 0 ] || fail "the report does not count wrong argmax indices"
+    grep -q "\"code_mismatching_elements\": $wrong," "$work/v.json" \
+      || fail "JSON: the mismatching elements are not the $wrong argmax indices"
+    grep -q "\"argmax_wrong\": $wrong," "$work/v.json" || fail "JSON lacks argmax_wrong $wrong"
+    grep -q "^  verilog: first out_data mismatch: sample [0-9]* .*'argmax of [^']*', element [0-9]*: got " \
+      "$work/out.txt" || fail "the report does not name the first wrong index"
+    one_line_error "error: target verilog: [0-9]* mismatching out_data and argmax bits (first: sample [0-9]*, core output [0-9]* 'argmax of "
     ;;
   sim_latency)
     break_sim iverilog latency
