@@ -156,6 +156,14 @@ static char *expr(Hls *h, NetId id) {
   case NET_WRAP: return arena_printf(a, "rt_fx_wrap(%s, %d, %lld)", ref(h, n->a), n->s, (long long)n->k);
   case NET_REG: return ref(h, n->a);
   case NET_GATE: return backend_gate_text(a, n->k, bit_ref(h, n->a), bit_ref(h, n->b), "!");
+  case NET_LUT: {  /* bit i of the table; (unsigned) before << (ap_uint<1> << 1 is 0) */
+    NetId x[NET_MAXARGS];
+    char *i = "";
+    for (int j = 0, na = net_args(n, x); j < na; j++)
+      i = j ? arena_printf(a, "%s | ((unsigned)%s << %d)", i, bit_ref(h, x[j]), j)
+            : arena_printf(a, "(unsigned)%s", bit_ref(h, x[j]));
+    return arena_printf(a, "(int)((0x%llxULL >> (%s)) & 1u)", (unsigned long long)n->k, i);
+  }
   default: die("hls: net node %d (%s) has no expression", id, net_op_name(n->op));
   }
 }
@@ -169,8 +177,8 @@ static void count_uses(Hls *h, NetId root, NetId *stack) {
   while (sp) {
     NetId id = stack[--sp];
     const NetNode *n = &h->net->nodes[id];
-    const NetId args[3] = {n->a, n->b, n->c};
-    int na = net_op_nargs(n->op);
+    NetId args[NET_MAXARGS];
+    int na = net_args(n, args);
     for (int j = 0; j < na; j++) {
       NetId c = args[j];
       if (h->net->nodes[c].op == NET_CONST || h->homev[c] >= 0)
@@ -232,7 +240,7 @@ static void layer_body(Hls *h, int pos, int64_t lo, int64_t hi, FILE *f) {
     const Value *y = n->out[k];
     for (int64_t e = 0; y && h->arr[y->id] && e < value_numel(y); e++) {
       NetId id = net->elems[y->id][e];
-      if (h->homev[id] != y->id || h->homei[id] != e)
+      if (id != NET_NONE && (h->homev[id] != y->id || h->homei[id] != e))
         fprintf(f, "  %s[%lld] = (%s)(%s);\n", h->arr[y->id], (long long)e, h->type[y->id], ref(h, id));
     }
   }
@@ -354,7 +362,7 @@ static void emit_top(Hls *h, const char *prefix) {
       const Value *y = n->out[k];
       for (int64_t e = 0; y && h->arr[y->id] && e < value_numel(y); e++) {
         NetId id = net->elems[y->id][e];
-        if (h->homev[id] < 0 && net->nodes[id].op != NET_CONST && net->nodes[id].layer == i)
+        if (id != NET_NONE && h->homev[id] < 0 && net->nodes[id].op != NET_CONST && net->nodes[id].layer == i)
           h->homev[id] = y->id, h->homei[id] = e;
       }
     }
@@ -442,10 +450,11 @@ const char *emit_hls(Graph *g, const Net *net, const char *path, const char *hpa
   h.temp = arena_alloc(a, (size_t)net->nnodes + 1);
   for (int64_t id = 0; id < net->nnodes; id++) {  /* selects and shared nodes need HLS_S/U */
     const NetNode *n = &net->nodes[id];
-    const NetId args[3] = {n->a, n->b, n->c};
+    NetId args[NET_MAXARGS];
+    int na = net_args(n, args);
     h.homev[id] = -1;
     h.typed |= n->op == NET_MUX;
-    for (int j = 0; j < net_op_nargs(n->op); j++)
+    for (int j = 0; j < na; j++)
       if (net->nodes[args[j]].layer == n->layer && ++h.uses[args[j]] > 1)
         h.typed = 1;
   }
@@ -455,7 +464,8 @@ const char *emit_hls(Graph *g, const Net *net, const char *path, const char *hpa
     h.type[s->qin[i]->id] = arena_printf(a, "t_in%d", i);
     for (int64_t e = 0; e < value_numel(s->qin[i]); e++) {
       NetId id = net->elems[s->qin[i]->id][e];
-      h.homev[id] = s->qin[i]->id, h.homei[id] = e;
+      if (id != NET_NONE)
+        h.homev[id] = s->qin[i]->id, h.homei[id] = e;
     }
   }
   for (int i = 0; i < g->nnodes; i++)

@@ -265,6 +265,16 @@ static void emit_node(Vlog *v, NetId id) {
     fprintf(v->f, "  assign n%d = %s;\n", id,
             backend_gate_text(v->a, n->k, ext(v, n->a, 1), ext(v, n->b, 1), "~"));
     return;
+  case NET_LUT: {  /* the table as a constant vector, indexed by the operand bits */
+    NetId x[NET_MAXARGS];
+    int na = net_args(n, x);
+    char *i = "";
+    for (int j = na - 1; j >= 0; j--)
+      i = arena_printf(v->a, "%s%s%s", i, j < na - 1 ? ", " : "", ext(v, x[j], 1));
+    fprintf(v->f, "  wire [%d:0] n%d_t = %d'h%llx;\n  assign n%d = n%d_t[{%s}];\n", (1 << na) - 1, id,
+            1 << na, (unsigned long long)n->k, id, id, i);
+    return;
+  }
   default: die("verilog: net node %d (%s)", id, net_op_name(n->op));
   }
 }
@@ -535,9 +545,8 @@ const char *emit_verilog(Graph *g, const Net *net, const char *path, const char 
     for (int64_t e = 0; e < net->out[p].n; e++)
       v.live[net->out[p].el[e]] = 1;
   for (int64_t id = net->nnodes - 1; id >= 0; id--) {
-    const NetNode *n = &net->nodes[id];
-    const NetId args[3] = {n->a, n->b, n->c};
-    for (int j = 0; v.live[id] && j < net_op_nargs(n->op); j++)
+    NetId args[NET_MAXARGS];
+    for (int j = 0, na = net_args(&net->nodes[id], args); v.live[id] && j < na; j++)
       v.live[args[j]] = 1;
   }
   plan_modules(&v);

@@ -46,6 +46,8 @@ typedef struct PassOptions {
   int da_depth;              /* --da-depth K: extra adder levels sharing may add */
   int da_depth_given;        /* 0: no limit */
   int da_adders;             /* --da-cost adders: fewest adders (default: fewest LUTs) */
+  int lut_k;                 /* --lut-k K: pack_luts' LUT inputs (0: 6, or the estimate's device's) */
+  int no_pack_luts;          /* --no-pack-luts: keep one GATE node per logic gate */
   int64_t max_elements;      /* --max-elements N: the largest tensor (0: IR_MAX_ELEMENTS) */
   int64_t threshold_evals;   /* fold_thresholds' bound on element evaluations of a
                                 section's kernels (0: 2^24; the fuzzers lower it) */
@@ -70,15 +72,15 @@ const Pass *pass_find(const char *name);
 const char *const *pipeline_for(const Graph *g, const PassOptions *o);
 /* Reads the pass option at argv[*i] (--fixed, --fold-batchnorm, --precision,
  * --config, --calibrate, --prune, --pipeline, --clock-ns, --no-da, --da-depth,
- * --da-cost, --max-elements) into po, advancing
+ * --da-cost, --lut-k, --no-pack-luts, --max-elements) into po, advancing
  * *i past its argument; returns 0 if argv[*i] is not one of them. */
 int pass_options_parse(PassOptions *po, int argc, char **argv, int *i);
 /* The netlist of g's integer core (build_net) after the netlist passes
  * named in passes (NULL-terminated), each verified. */
 Net *net_pipeline_run(Graph *g, const char *const *passes, const PassOptions *o);
 /* The netlist passes for a backend that prints the netlist: da (unless
- * --no-da), sink_relu, fold_round_bias, then, for a clocked module (Verilog),
- * insert_registers. */
+ * --no-da), sink_relu, fold_round_bias, pack_luts, then, for a clocked
+ * module (Verilog), insert_registers. */
 const char *const *net_pipeline_for(int clocked, const PassOptions *o);
 /* Runs a pipeline (NULL-terminated pass names); verifies after each pass;
  * dumps the IR to stdout after the pass named dump_after (NULL: none).
@@ -165,6 +167,7 @@ Net *build_net(Graph *g);
 Net *da(const Net *net, const PassOptions *o);
 Net *sink_relu(const Net *net);
 Net *fold_round_bias(const Net *net);
+Net *pack_luts(const Net *net, int k);
 Net *insert_registers(const Net *net, int every);
 void fold_thresholds(Graph *g, const PassOptions *o);
 void eliminate_dead(Graph *g);

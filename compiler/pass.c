@@ -31,6 +31,13 @@ static Net *run_fold_round_bias(const Net *net, const PassOptions *o) {
   return fold_round_bias(net);
 }
 
+/* --lut-k K (else 6: an xc7's LUT6); --no-pack-luts: none. */
+static Net *run_pack_luts(const Net *net, const PassOptions *o) {
+  if (o->no_pack_luts)
+    return (Net *)net;
+  return pack_luts(net, o->lut_k ? o->lut_k : 6);
+}
+
 /* --pipeline N, or the most levels per stage that the cost model says fit
  * --clock-ns (default 5 ns); 0 levels or a net that fits: no registers. */
 static Net *run_insert_registers(const Net *net, const PassOptions *o) {
@@ -172,6 +179,30 @@ const Pass passes[] = {
    "offset does not depend on the sign (floor, ceil, half up, half down, half to even);\n"
    "ties to even compare x's low bits with a constant. Exact (same integers).\n"
    "Invalidates: netlist node ids.\n", NULL, run_fold_round_bias},
+  {"pack_luts", NULL, "netlist: logic gates packed into K-input LUTs (--lut-k K)",
+   "Requires: a netlist without registers (after fold_round_bias).\n"
+   "Provides: every logic gate (GATE node) inside a LUT node of at most K inputs (K\n"
+   "is --lut-k, 2 to 6; default 6, an xc7's LUT6; bibc estimate takes 4 for --device\n"
+   "ice40), one LUT level each, by priority cuts (Mishchenko et al., ICCAD 2007):\n"
+   " 1. each gate, in order, merges its operands' cuts (sets of at most K leaves that\n"
+   "    every path to it crosses; a gate operand also counts as one leaf, a constant\n"
+   "    as none) and keeps the 8 best that no kept cut is a subset of;\n"
+   " 2. cost, in this order: area flow (1 + the sum over gate leaves of their own\n"
+   "    best cut's area flow divided by their readers: the LUTs the cone costs,\n"
+   "    shared LUTs counted once), then depth (LUT levels), then fewer leaves: area\n"
+   "    first because the LUT count is what the mapping is for, depth second because\n"
+   "    a deeper cover costs pipeline registers, not correctness;\n"
+   " 3. from the gates that a non-gate node or an output reads, back to the inputs,\n"
+   "    each needed gate takes its best cut and needs that cut's gate leaves;\n"
+   " 4. each chosen cut is one LUT whose table is its cone simulated on all 2^K\n"
+   "    assignments of the leaves (a constant function: a constant; the identity of a\n"
+   "    leaf: the leaf).\n"
+   "Reports 'pack_luts: G gates into L LUTK, N LUT levels' (bibc estimate, --dump-net).\n"
+   "Nodes no output needs are dropped. A net without gates is left as it is;\n"
+   "--no-pack-luts skips the pass (one LUT-sized node per gate, for comparison).\n"
+   "Exact: each table is its cone's function on every assignment of its leaves.\n"
+   "Cost: about gates x 8^2 x K for the cuts, plus one walk per chosen cone.\n"
+   "Invalidates: netlist node ids.\n", NULL, run_pack_luts},
   {"insert_registers", NULL, "netlist: a register rank after every N logic levels (--pipeline N)",
    "Requires: a netlist without registers.\n"
    "Provides: REG nodes so that no path between registers holds more than N logic\n"
@@ -233,10 +264,12 @@ void pipeline_run_opts(Graph *g, const char *const *pipeline, const char *dump_a
 }
 
 const char *const *net_pipeline_for(int clocked, const PassOptions *o) {
-  static const char *const clocked_da[] = {"da", "sink_relu", "fold_round_bias", "insert_registers", NULL};
-  static const char *const clocked_mul[] = {"sink_relu", "fold_round_bias", "insert_registers", NULL};
-  static const char *const plain_da[] = {"da", "sink_relu", "fold_round_bias", NULL};
-  static const char *const plain_mul[] = {"sink_relu", "fold_round_bias", NULL};
+  static const char *const clocked_da[] = {"da", "sink_relu", "fold_round_bias", "pack_luts",
+                                           "insert_registers", NULL};
+  static const char *const clocked_mul[] = {"sink_relu", "fold_round_bias", "pack_luts",
+                                            "insert_registers", NULL};
+  static const char *const plain_da[] = {"da", "sink_relu", "fold_round_bias", "pack_luts", NULL};
+  static const char *const plain_mul[] = {"sink_relu", "fold_round_bias", "pack_luts", NULL};
   if (clocked)
     return o && o->no_da ? clocked_mul : clocked_da;
   return o && o->no_da ? plain_mul : plain_da;
@@ -266,6 +299,12 @@ static long number(const char *a, const char *v, long lo, long hi) {
 
 int pass_options_parse(PassOptions *po, int argc, char **argv, int *i) {
   const char *a = argv[*i];
+  if (strcmp(a, "--lut-k") == 0) {
+    if (*i + 1 >= argc)
+      error_at(NULL, NULL, "option --lut-k needs the LUT inputs, 2 to 6");
+    po->lut_k = (int)number(a, argv[++*i], 2, NET_MAXARGS);
+    return 1;
+  }
   if (strcmp(a, "--pipeline") == 0 || strcmp(a, "--clock-ns") == 0 ||
       strcmp(a, "--da-depth") == 0) {
     if (*i + 1 >= argc)
@@ -305,6 +344,8 @@ int pass_options_parse(PassOptions *po, int argc, char **argv, int *i) {
     po->fixed = 1;
   } else if (strcmp(a, "--no-da") == 0) {
     po->no_da = 1;
+  } else if (strcmp(a, "--no-pack-luts") == 0) {
+    po->no_pack_luts = 1;
   } else if (strcmp(a, "--fold-batchnorm") == 0) {
     po->fold_bn = 1;
   } else if (strcmp(a, "--precision") == 0 || strcmp(a, "--config") == 0 ||

@@ -62,9 +62,8 @@ Net *fold_round_bias(const Net *old) {
     for (int64_t e = 0; e < old->out[p].n; e++)
       readers[old->out[p].el[e]] += 2;
   for (int64_t i = 0; i < old->nnodes; i++) {
-    const NetNode *n = &old->nodes[i];
-    const NetId args[3] = {n->a, n->b, n->c};
-    for (int j = 0; live[i] && j < net_op_nargs(n->op); j++)
+    NetId args[NET_MAXARGS];
+    for (int j = 0, na = net_args(&old->nodes[i], args); live[i] && j < na; j++)
       readers[args[j]]++;
   }
   free(live);
@@ -76,7 +75,8 @@ Net *fold_round_bias(const Net *old) {
     die("out of memory");
   for (int v = 0; v < old->g->nvalues; v++)
     for (int64_t e = 0; old->elems[v] && e < value_numel(old->g->values[v]); e++)
-      visible[old->elems[v][e]] = 1;
+      if (old->elems[v][e] != NET_NONE)
+        visible[old->elems[v][e]] = 1;
   for (int64_t i = 0; i < old->nnodes; i++) {
     const NetNode *n = &old->nodes[i];
     NetRound p = n->op == NET_ROUND ? net_round_plan(n->s, n->k, 0) : (NetRound){0};
