@@ -50,6 +50,8 @@ typedef struct Hls {
   int32_t *uses;             /* per net node: readers within the layer being written */
   char *temp;                /* per net node: a temporary of the layer being written */
   int typed;                 /* HLS_S/HLS_U are defined (temporaries, selects) */
+  char *empty;               /* per graph node: a core node none of whose output elements
+                              * is left in the netlist (pack_luts absorbed them) */
 } Hls;
 
 static int is_move(OpKind op) {
@@ -328,9 +330,26 @@ static void top_args(Hls *h, const char *in_type, const char *out_type) {
             (long long)(value_numel(s->qout[i]) ? value_numel(s->qout[i]) : 1));
 }
 
-/* Layer pos computes: a graph node of the core that is not data movement. */
+/* Layer pos computes: a graph node of the core that is not data movement
+ * and has an output element left. */
 static int computes(const Hls *h, int pos) {
-  return h->s->core[pos] && !is_move(h->g->nodes[pos]->op);
+  return h->s->core[pos] && !is_move(h->g->nodes[pos]->op) && !h->empty[pos];
+}
+
+/* Marks the core nodes whose output elements are all NET_NONE. */
+static void find_empty(Hls *h) {
+  const Net *net = h->net;
+  for (int i = 0; i < h->g->nnodes; i++) {
+    const Node *n = h->g->nodes[i];
+    int left = 0;
+    for (int k = 0; h->s->core[i] && k < n->nout; k++) {
+      const Value *y = n->out[k];
+      for (int64_t e = 0; y && net->elems[y->id] && e < value_numel(y) && !left; e++)
+        left = net->elems[y->id][e] != NET_NONE;
+      left |= y && (!net->elems[y->id] || value_numel(y) == 0);
+    }
+    h->empty[i] = h->s->core[i] && !left;
+  }
 }
 
 static void emit_top(Hls *h, const char *prefix) {
@@ -448,6 +467,8 @@ const char *emit_hls(Graph *g, const Net *net, const char *path, const char *hpa
   h.homei = arena_alloc(a, sizeof *h.homei * (size_t)(net->nnodes + 1));
   h.uses = arena_alloc(a, sizeof *h.uses * (size_t)(net->nnodes + 1));
   h.temp = arena_alloc(a, (size_t)net->nnodes + 1);
+  h.empty = arena_alloc(a, (size_t)g->nnodes + 1);
+  find_empty(&h);
   for (int64_t id = 0; id < net->nnodes; id++) {  /* selects and shared nodes need HLS_S/U */
     const NetNode *n = &net->nodes[id];
     NetId args[NET_MAXARGS];

@@ -4,7 +4,8 @@
 # trips), and 'bibc verify --target all' (interpreter, netlist evaluator,
 # C, HLS C and the Verilog simulated with Icarus Verilog, bit for bit) on
 # random 0/1 vectors or binarized floats (tests/verify/run_verify.sh's
-# case all).  The bibc.lgn ONNX twin of random_lgn is written by
+# case all), with the gates packed into LUT6 (pack_luts, the default), LUT4
+# and LUT2 (--lut-k).  The bibc.lgn ONNX twin of random_lgn is written by
 # onnx.helper, not by bibc.  Error cases: tests/errors (lgn_*).
 set(LGN_DIR ${CMAKE_CURRENT_LIST_DIR})
 foreach(m random_lgn binarize_mt binarize_quant uint8_lgn)
@@ -16,16 +17,29 @@ foreach(t "random_lgn models/random_lgn.bib 3000"
           "random_lgn_onnx models/random_lgn.onnx 1000"
           "binarize_mt models/binarize_mt.bib 2000"
           "binarize_quant models/binarize_quant.bib 2000"
-          "uint8_lgn models/uint8_lgn.bib 2000")
+          "uint8_lgn models/uint8_lgn.bib 2000"
+          "big_lgn models/big_lgn.bib 300"
+          "random_lgn_lut4 models/random_lgn.bib 2000 --lut-k 4"
+          "random_lgn_lut2 models/random_lgn.bib 2000 --lut-k 2")
   string(REPLACE " " ";" f "${t}")
   list(GET f 0 name)
   list(GET f 1 model)
   list(GET f 2 samples)
+  set(args ${f})
+  list(REMOVE_AT args 0 1 2)
   add_test(NAME lgn/verify_all/${name}
            COMMAND sh ${CMAKE_SOURCE_DIR}/tests/verify/run_verify.sh --bibc ${BIBC}
                    --randnpy $<TARGET_FILE:randnpy> --cc ${CMAKE_C_COMPILER} --cflags "${GEN_CFLAGS}"
-                   all ${LGN_DIR}/${model} --samples ${samples})
+                   all ${LGN_DIR}/${model} --samples ${samples} ${args})
   set_tests_properties(lgn/verify_all/${name} PROPERTIES SKIP_RETURN_CODE 77)
+endforeach()
+# pack_luts (pack_luts.sh): the gates become fewer LUTs, at most --lut-k
+# inputs each, the netlist evaluator still equals run --fixed, and estimate
+# and --dump-net report the packing.
+foreach(m random_lgn big_lgn)
+  add_test(NAME lgn/pack_luts/${m}
+           COMMAND sh ${LGN_DIR}/pack_luts.sh --bibc ${BIBC} --npycmp $<TARGET_FILE:npycmp>
+                   ${LGN_DIR}/models/${m}.bib)
 endforeach()
 # tools/difflogic_to_bib.py: trained difflogic networks (.npz layout, torch
 # checkpoints) to .bib and bibc.lgn ONNX, against a numpy forward pass of
