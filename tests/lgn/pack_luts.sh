@@ -11,14 +11,19 @@
 #   estimate   'bibc estimate --no-synth' prints the line (LUT6; --device
 #              ice40: LUT4) and its --json the pack_luts object
 #   errors     --lut-k 1 and --lut-k 7: a one-line error, exit 1
+# With --yosys, only: 'bibc estimate --json' runs Yosys, and each logic
+# layer's module takes no more LUTs than the LUT nodes the cost model counts
+# in it (Yosys maps every LUT node to at most one LUT6; exit 77 without
+# yosys).
 #
-#   pack_luts.sh --bibc B --npycmp N MODEL.bib
+#   pack_luts.sh --bibc B [--npycmp N] [--yosys] MODEL.bib
 set -u
-bibc='' npycmp=''
+bibc='' npycmp='' yosys=0
 while [ $# -gt 1 ]; do
   case $1 in
     --bibc) bibc=$2; shift 2 ;;
     --npycmp) npycmp=$2; shift 2 ;;
+    --yosys) yosys=1; shift ;;
     *) break ;;
   esac
 done
@@ -28,6 +33,22 @@ work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
 name=$(basename "$model")
 fail() { echo "FAIL: $name: $*" >&2; exit 1; }
+
+if [ $yosys = 1 ]; then
+  command -v yosys > /dev/null || { echo "SKIP: yosys is not installed"; exit 77; }
+  "$bibc" estimate "$model" --json > "$work/y.json" || fail "bibc estimate --json"
+  grep -q '^  "pack_luts": {"k": 6, ' "$work/y.json" || fail "no pack_luts object"
+  rows=$(grep '"op": "LogicLayer"' "$work/y.json") || fail "no LogicLayer rows"
+  echo "$rows" | sed 's/.*"lut": \([0-9]*\),.*"cost_model_lut": \([0-9.]*\),.*/\1 \2/' | {
+    while read -r lut model; do
+      awk -v l="$lut" -v m="$model" 'BEGIN { exit !(l > 0 && l <= m) }' \
+        || fail "a logic layer takes $lut LUTs in Yosys for $model LUT nodes"
+    done
+  } || exit 1
+  echo "ok: $name: Yosys's LUTs per logic layer within the LUT nodes:" \
+    "$(echo "$rows" | sed 's/.*"lut": \([0-9]*\),.*"cost_model_lut": \([0-9.]*\),.*/\1\/\2/' | tr '\n' ' ')"
+  exit 0
+fi
 
 # count
 "$bibc" "$model" --dump-net --target verilog > "$work/pack.txt" || fail "--dump-net"

@@ -41,6 +41,10 @@ foreach(m random_lgn big_lgn)
            COMMAND sh ${LGN_DIR}/pack_luts.sh --bibc ${BIBC} --npycmp $<TARGET_FILE:npycmp>
                    ${LGN_DIR}/models/${m}.bib)
 endforeach()
+# and Yosys maps each LUT node of random_lgn's logic layers to at most one LUT
+add_test(NAME lgn/pack_luts_yosys/random_lgn
+         COMMAND sh ${LGN_DIR}/pack_luts.sh --bibc ${BIBC} --yosys ${LGN_DIR}/models/random_lgn.bib)
+set_tests_properties(lgn/pack_luts_yosys/random_lgn PROPERTIES SKIP_RETURN_CODE 77)
 # tools/difflogic_to_bib.py: trained difflogic networks (.npz layout, torch
 # checkpoints) to .bib and bibc.lgn ONNX, against a numpy forward pass of
 # difflogic's gate formulas; skips (77) without numpy or onnx.
