@@ -66,7 +66,8 @@ typedef enum NetOp {
 
 typedef int32_t NetId;       /* index in Net.nodes; NET_NONE: no operand */
 #define NET_NONE ((NetId)-1)
-#define NET_MAXNODES ((int64_t)1 << 21)  /* largest net bibc builds (under 1 GB with the pass copies) */
+#define NET_MAXNODES ((int64_t)1 << 21)  /* largest net bibc builds (under 1 GB with the pass copies
+                                          * at 48-byte nodes; 64-byte nodes since the LUT: 4/3 of it) */
 #define NET_MAXBITS 62       /* |value| < 2^62: the int64 evaluator cannot overflow */
 #define NET_MAXARGS 6        /* operands of a node at most (a LUT6) */
 
