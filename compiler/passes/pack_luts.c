@@ -84,7 +84,7 @@ typedef struct Packer {
   int32_t *gate;             /* per node: index of a live GATE's cuts, or -1 */
   Cut *cuts;                 /* NCUTS per live gate, best first */
   int *ncuts;
-  double *refs;              /* per node: its readers, estimated (see pack_luts) */
+  double *refs;              /* per node: its readers, estimated (step 4 above) */
   int32_t *ext;              /* per node: readers that are not gates (nodes, output ports) */
   int32_t *mref;             /* per node: its readers in the cover (exact area) */
   double *flow;              /* per node: af(best cut) / refs (0 for other nodes) */
@@ -121,6 +121,7 @@ static int merge(const Cut *a, const Cut *b, int k, Cut *r) {
   return 1;
 }
 
+/* Cut c's area flow and depth from its leaves' (step 2). */
 static void cost(const Packer *P, Cut *c) {
   c->af = 1;
   c->depth = 1;
@@ -131,6 +132,7 @@ static void cost(const Packer *P, Cut *c) {
   }
 }
 
+/* Is x ranked before y: less area flow, then less depth, then fewer leaves? */
 static int better(const Cut *x, const Cut *y) {
   if (x->af != y->af)
     return x->af < y->af;
