@@ -53,6 +53,8 @@ typedef struct Hls {
   int32_t *uses;             /* per net node: readers within the layer being written */
   char *temp;                /* per net node: a temporary of the layer being written */
   int typed;                 /* HLS_S/HLS_U are defined (temporaries, selects) */
+  char *empty;               /* per graph node: a core node none of whose output elements
+                              * is left in the netlist (pack_luts absorbed them) */
 } Hls;
 
 static int is_move(OpKind op) {
@@ -159,6 +161,14 @@ static char *expr(Hls *h, NetId id) {
   case NET_WRAP: return arena_printf(a, "rt_fx_wrap(%s, %d, %lld)", ref(h, n->a), n->s, (long long)n->k);
   case NET_REG: return ref(h, n->a);
   case NET_GATE: return backend_gate_text(a, n->k, bit_ref(h, n->a), bit_ref(h, n->b), "!");
+  case NET_LUT: {  /* bit i of the table; (unsigned) before << (ap_uint<1> << 1 is 0) */
+    NetId x[NET_MAXARGS];
+    char *i = "";
+    for (int j = 0, na = net_args(n, x); j < na; j++)
+      i = j ? arena_printf(a, "%s | ((unsigned)%s << %d)", i, bit_ref(h, x[j]), j)
+            : arena_printf(a, "(unsigned)%s", bit_ref(h, x[j]));
+    return arena_printf(a, "(int)((0x%llxULL >> (%s)) & 1u)", (unsigned long long)n->k, i);
+  }
   default: die("hls: net node %d (%s) has no expression", id, net_op_name(n->op));
   }
 }
@@ -172,8 +182,8 @@ static void count_uses(Hls *h, NetId root, NetId *stack) {
   while (sp) {
     NetId id = stack[--sp];
     const NetNode *n = &h->net->nodes[id];
-    const NetId args[3] = {n->a, n->b, n->c};
-    int na = net_op_nargs(n->op);
+    NetId args[NET_MAXARGS];
+    int na = net_args(n, args);
     for (int j = 0; j < na; j++) {
       NetId c = args[j];
       if (h->net->nodes[c].op == NET_CONST || h->homev[c] >= 0)
@@ -323,9 +333,26 @@ static void top_args(Hls *h, const char *in_type, const char *out_type) {
             (long long)(value_numel(s->qout[i]) ? value_numel(s->qout[i]) : 1));
 }
 
-/* Layer pos computes: a graph node of the core that is not data movement. */
+/* Layer pos computes: a graph node of the core that is not data movement
+ * and has an output element left. */
 static int computes(const Hls *h, int pos) {
-  return h->s->core[pos] && !is_move(h->g->nodes[pos]->op);
+  return h->s->core[pos] && !is_move(h->g->nodes[pos]->op) && !h->empty[pos];
+}
+
+/* Marks the core nodes whose output elements are all NET_NONE. */
+static void find_empty(Hls *h) {
+  const Net *net = h->net;
+  for (int i = 0; i < h->g->nnodes; i++) {
+    const Node *n = h->g->nodes[i];
+    int left = 0;
+    for (int k = 0; h->s->core[i] && k < n->nout; k++) {
+      const Value *y = n->out[k];
+      for (int64_t e = 0; y && net->elems[y->id] && e < value_numel(y) && !left; e++)
+        left = net->elems[y->id][e] != NET_NONE;
+      left |= y && (!net->elems[y->id] || value_numel(y) == 0);
+    }
+    h->empty[i] = h->s->core[i] && !left;
+  }
 }
 
 static void emit_top(Hls *h, const char *prefix) {
@@ -443,12 +470,15 @@ const char *emit_hls(Graph *g, const Net *net, const char *path, const char *hpa
   h.homei = arena_alloc(a, sizeof *h.homei * (size_t)(net->nnodes + 1));
   h.uses = arena_alloc(a, sizeof *h.uses * (size_t)(net->nnodes + 1));
   h.temp = arena_alloc(a, (size_t)net->nnodes + 1);
+  h.empty = arena_alloc(a, (size_t)g->nnodes + 1);
+  find_empty(&h);
   for (int64_t id = 0; id < net->nnodes; id++) {  /* selects and shared nodes need HLS_S/U */
     const NetNode *n = &net->nodes[id];
-    const NetId args[3] = {n->a, n->b, n->c};
+    NetId args[NET_MAXARGS];
+    int na = net_args(n, args);
     h.homev[id] = -1;
     h.typed |= n->op == NET_MUX;
-    for (int j = 0; j < net_op_nargs(n->op); j++)
+    for (int j = 0; j < na; j++)
       if (net->nodes[args[j]].layer == n->layer && ++h.uses[args[j]] > 1)
         h.typed = 1;
   }
@@ -458,7 +488,8 @@ const char *emit_hls(Graph *g, const Net *net, const char *path, const char *hpa
     h.type[s->qin[i]->id] = arena_printf(a, "t_in%d", i);
     for (int64_t e = 0; e < value_numel(s->qin[i]); e++) {
       NetId id = net->elems[s->qin[i]->id][e];
-      h.homev[id] = s->qin[i]->id, h.homei[id] = e;
+      if (id != NET_NONE)
+        h.homev[id] = s->qin[i]->id, h.homei[id] = e;
     }
   }
   for (int i = 0; i < g->nnodes; i++)

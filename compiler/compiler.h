@@ -48,6 +48,8 @@ typedef struct PassOptions {
   int da_depth;              /* --da-depth K: extra adder levels sharing may add */
   int da_depth_given;        /* 0: no limit */
   int da_adders;             /* --da-cost adders: fewest adders (default: fewest LUTs) */
+  int lut_k;                 /* --lut-k K: pack_luts' LUT inputs (0: 6, or the estimate's device's) */
+  int no_pack_luts;          /* --no-pack-luts: keep one GATE node per logic gate */
   int64_t max_elements;      /* --max-elements N: the largest tensor (0: IR_MAX_ELEMENTS) */
   int64_t threshold_evals;   /* fold_thresholds' bound on element evaluations of a
                                 section's kernels (0: 2^24; the fuzzers lower it) */
@@ -72,7 +74,8 @@ const Pass *pass_find(const char *name);
 const char *const *pipeline_for(const Graph *g, const PassOptions *o);
 /* Reads the pass option at argv[*i] (--fixed, --fold-batchnorm, --precision,
  * --config, --calibrate, --prune, --pipeline, --clock-ns, --no-da, --no-argmax,
- * --da-depth, --da-cost, --max-elements) into po, advancing
+ * --lgn-naive, --da-depth, --da-cost, --lut-k, --no-pack-luts, --max-elements)
+ * into po, advancing
  * *i past its argument; returns 0 if argv[*i] is not one of them. */
 int pass_options_parse(PassOptions *po, int argc, char **argv, int *i);
 /* The netlist of g's integer core (build_net) after the netlist passes
@@ -80,9 +83,11 @@ int pass_options_parse(PassOptions *po, int argc, char **argv, int *i);
 Net *net_pipeline_run(Graph *g, const char *const *passes, const PassOptions *o);
 /* The netlist passes for a backend that prints the netlist: the gate-level
  * passes (unless --lgn-naive: propagate_gate_constants, fold_inverters,
- * eliminate_dead_gates, hash_gates; no-ops on a net without gates), da
- * (unless --no-da), sink_relu, fold_round_bias, then, for a clocked module
- * (Verilog), argmax_port (unless --no-argmax) and insert_registers. */
+ * eliminate_dead_gates, hash_gates, rebuild_popcounts; no-ops on a net
+ * without gates), da
+ * (unless --no-da), sink_relu, fold_round_bias, pack_luts (unless
+ * --lgn-naive or --no-pack-luts), then, for a clocked module (Verilog),
+ * argmax_port (unless --no-argmax) and insert_registers. */
 const char *const *net_pipeline_for(int clocked, const PassOptions *o);
 /* Runs a pipeline (NULL-terminated pass names); verifies after each pass;
  * dumps the IR to stdout after the pass named dump_after (NULL: none).
@@ -170,9 +175,11 @@ Net *propagate_gate_constants(const Net *net);
 Net *fold_inverters(const Net *net);
 Net *eliminate_dead_gates(const Net *net);
 Net *hash_gates(const Net *net);
+Net *rebuild_popcounts(const Net *net);
 Net *da(const Net *net, const PassOptions *o);
 Net *sink_relu(const Net *net);
 Net *fold_round_bias(const Net *net);
+Net *pack_luts(const Net *net, int k);
 Net *insert_registers(const Net *net, int every);
 Net *argmax_port(const Net *net);
 void fold_thresholds(Graph *g, const PassOptions *o);

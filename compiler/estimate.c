@@ -52,7 +52,7 @@ static const char help[] =
   "  --timeout S        give up on a tool after S seconds (default 1800)\n"
   "  -o NAME.v          also write the Verilog there (its module is NAME)\n"
   "  --pipeline N, --clock-ns X, --fixed, --precision T, --config FILE, --prune F, ...\n"
-  "                     as for compiling\n"
+  "                     as for compiling; --lut-k K defaults to the device's LUT (6; ice40: 4)\n"
   "  --const NAME=FILE  freeze graph input NAME to the tensor in FILE\n"
   "exit status: 0, 1 on an error (a missing tool names its Debian package), 3 over budget.\n";
 
@@ -219,6 +219,8 @@ static void print_table(Estimate *e, FILE *f) {
           (long long)c->total.adder_bits, (long long)c->total.compare_bits,
           (long long)c->total.mux_bits, c->depth, e->net->stages, e->net->stages == 1 ? "" : "s");
   net_steps_print(e->net, "", f);
+  if (e->net->pack.k)
+    fprintf(f, "%s\n", net_pack_line(e->a, &e->net->pack));
   if (syn && e->device == DEV_ASIC) {
     fprintf(f, "\n  %-12s %12lld\n", "cells", (long long)s->total.cells);
     if (s->total.transistors >= 0)
@@ -343,6 +345,12 @@ static void print_json(Estimate *e, FILE *f) {
     fprintf(f, ", \"gates\": %lld}", (long long)e->net->steps[i].gates);
   }
   fputc(']', f);
+  json_key(f, "pack_luts", &first);
+  if (e->net->pack.k)
+    fprintf(f, "{\"k\": %d, \"gates\": %lld, \"luts\": %lld, \"levels\": %d}", e->net->pack.k,
+            (long long)e->net->pack.gates, (long long)e->net->pack.luts, e->net->pack.levels);
+  else
+    fputs("null", f);
   json_key(f, "adders", &first), json_int(f, c->total.adders);
   json_key(f, "adder_bits", &first), json_int(f, c->total.adder_bits);
   json_key(f, "cost_model_lut", &first), json_num(f, c->total.lut);
@@ -407,6 +415,8 @@ int cmd_estimate(int argc, char **argv) {
   double t0 = now_ms();
   if (!e.po.precision && !e.po.config && !e.po.calibrate)
     e.po.fixed = 1;  /* the Verilog is the integer core */
+  if (!e.po.lut_k)
+    e.po.lut_k = e.device == DEV_ICE40 ? 4 : 6;  /* the device's LUT (pack_luts) */
   e.g = model_import(e.model, e.binds, e.nbinds);
   pipeline_run_opts(e.g, pipeline_for(e.g, &e.po), NULL, &e.po);
   const Backend *b = backend_find("verilog");

@@ -35,6 +35,13 @@ static Net *run_argmax_port(const Net *net, const PassOptions *o) {
   return o->no_argmax ? (Net *)net : argmax_port(net);
 }
 
+/* --lut-k K (else 6: an xc7's LUT6); --no-pack-luts: none. */
+static Net *run_pack_luts(const Net *net, const PassOptions *o) {
+  if (o->no_pack_luts)
+    return (Net *)net;
+  return pack_luts(net, o->lut_k ? o->lut_k : 6);
+}
+
 /* --pipeline N, or the most levels per stage that the cost model says fit
  * --clock-ns (default 5 ns); 0 levels or a net that fits: no registers. */
 static Net *run_insert_registers(const Net *net, const PassOptions *o) {
@@ -71,6 +78,11 @@ static Net *run_eliminate_dead_gates(const Net *net, const PassOptions *o) {
 static Net *run_hash_gates(const Net *net, const PassOptions *o) {
   (void)o;
   return net->nsteps ? gate_step(hash_gates(net), "hash_gates") : (Net *)net;
+}
+
+static Net *run_rebuild_popcounts(const Net *net, const PassOptions *o) {
+  (void)o;
+  return net->nsteps ? rebuild_popcounts(net) : (Net *)net;
 }
 
 const Pass passes[] = {
@@ -179,6 +191,14 @@ const Pass passes[] = {
    "merged merge in the same sweep. Exact (same integers). Report: the gates left.\n"
    "Cost: linear in nodes.\n"
    "Invalidates: netlist node ids.\n", NULL, run_hash_gates},
+  {"rebuild_popcounts", NULL, "netlist: GroupSum counts rebuilt over the bits the gate passes left",
+   "Requires: a netlist without registers (after hash_gates).\n"
+   "Provides: each PopCount (GroupSum) count flattened to sum m_i x_i + c and built\n"
+   "again as build_net builds it from known bits: one wired shift x << b per set bit b\n"
+   "of m (a gate merged with its copies), the constants (gates that became constants)\n"
+   "as one leaf, a balanced adder tree of ceil(log2 leaves) levels. Runs only after\n"
+   "the gate-level passes (not with --lgn-naive). Exact (same integers).\n"
+   "Invalidates: netlist node ids.\n", NULL, run_rebuild_popcounts},
   {"da", NULL, "netlist: distributed arithmetic (shared shift-add graphs for constant products)",
    "Requires: a netlist (build_net).\n"
    "Provides: no multiplier for any product by a constant. Each MatMul row of outputs\n"
@@ -243,6 +263,36 @@ const Pass passes[] = {
    "pipeliner registers it like the scores. Runs for Verilog (and bibc estimate)\n"
    "unless --no-argmax; HLS C has no argmax port.\n"
    "Invalidates: netlist node ids.\n", NULL, run_argmax_port},
+  {"pack_luts", NULL, "netlist: logic gates packed into K-input LUTs (--lut-k K)",
+   "Requires: a netlist without registers (after fold_round_bias).\n"
+   "Provides: every logic gate (GATE node) inside a LUT node of at most K inputs (K\n"
+   "is --lut-k, 2 to 6; default 6, an xc7's LUT6; bibc estimate takes 4 for --device\n"
+   "ice40), one LUT level each, by priority cuts (Mishchenko et al., ICCAD 2007):\n"
+   " 1. each gate, in order, merges its operands' cuts (sets of at most K leaves that\n"
+   "    every path to it crosses; a gate operand also counts as one leaf, a constant\n"
+   "    as none) and keeps the 8 best that no kept cut is a subset of;\n"
+   " 2. cost, in this order: area flow (1 + the sum over gate leaves of their own\n"
+   "    best cut's area flow divided by their readers: the LUTs the cone costs,\n"
+   "    shared LUTs counted once), then depth (LUT levels), then fewer leaves: area\n"
+   "    first because the LUT count is what the mapping is for, depth second because\n"
+   "    a deeper cover costs pipeline registers, not correctness;\n"
+   " 3. from the gates that a non-gate node or an output reads, back to the inputs,\n"
+   "    each needed gate takes its best cut and needs that cut's gate leaves;\n"
+   " 4. area recovery: twice, each node's readers move toward its readers in that\n"
+   "    cover and steps 1 and 3 run again; then twice, each gate of the cover takes\n"
+   "    the cut that adds the fewest LUTs given the other gates' choices (exact local\n"
+   "    area), then the shallowest (bench/lgn's 784-input 6 x 8,000-gate network:\n"
+   "    7,531 LUT6 after step 3, 7,026 after step 4, 5 LUT levels both);\n"
+   " 5. each chosen cut is one LUT whose table is its cone simulated on all 2^K\n"
+   "    assignments of the leaves (a constant function: a constant; the identity of a\n"
+   "    leaf: the leaf).\n"
+   "Reports 'pack_luts: G gates into L LUTK, N LUT levels' (bibc estimate, --dump-net).\n"
+   "Nodes no output needs are dropped. A net without gates is left as it is;\n"
+   "--no-pack-luts skips the pass (one GATE node per gate, for comparison).\n"
+   "Exact: each table is its cone's function on every assignment of its leaves.\n"
+   "Cost: about gates x 8^2 x K per round, plus one walk per chosen cone (0.1 s for\n"
+   "17,000 live gates).\n"
+   "Invalidates: netlist node ids.\n", NULL, run_pack_luts},
   {"insert_registers", NULL, "netlist: a register rank after every N logic levels (--pipeline N)",
    "Requires: a netlist without registers.\n"
    "Provides: REG nodes so that no path between registers holds more than N logic\n"
@@ -316,11 +366,14 @@ const char *const *net_pipeline_for(int clocked, const PassOptions *o) {
       l[n++] = "fold_inverters";
       l[n++] = "eliminate_dead_gates";
       l[n++] = "hash_gates";
+      l[n++] = "rebuild_popcounts";
     }
     if (!no_da)
       l[n++] = "da";
     l[n++] = "sink_relu";
     l[n++] = "fold_round_bias";
+    if (!naive)
+      l[n++] = "pack_luts";
     if (clocked) {
       l[n++] = "argmax_port";
       l[n++] = "insert_registers";
@@ -359,6 +412,12 @@ static long number(const char *a, const char *v, long lo, long hi) {
 
 int pass_options_parse(PassOptions *po, int argc, char **argv, int *i) {
   const char *a = argv[*i];
+  if (strcmp(a, "--lut-k") == 0) {
+    if (*i + 1 >= argc)
+      error_at(NULL, NULL, "option --lut-k needs the LUT inputs, 2 to 6");
+    po->lut_k = (int)number(a, argv[++*i], 2, NET_MAXARGS);
+    return 1;
+  }
   if (strcmp(a, "--pipeline") == 0 || strcmp(a, "--clock-ns") == 0 ||
       strcmp(a, "--da-depth") == 0) {
     if (*i + 1 >= argc)
@@ -402,6 +461,8 @@ int pass_options_parse(PassOptions *po, int argc, char **argv, int *i) {
     po->lgn_naive = 1;
   } else if (strcmp(a, "--no-argmax") == 0) {
     po->no_argmax = 1;
+  } else if (strcmp(a, "--no-pack-luts") == 0) {
+    po->no_pack_luts = 1;
   } else if (strcmp(a, "--fold-batchnorm") == 0) {
     po->fold_bn = 1;
   } else if (strcmp(a, "--precision") == 0 || strcmp(a, "--config") == 0 ||

@@ -119,6 +119,26 @@ static void interval128(const Net *net, const NetNode *n, __int128 *lo, __int128
     return;
   }
   case NET_REG: *lo = a->lo, *hi = a->hi; return;
+  case NET_LUT: {  /* over the operand bits their intervals allow, a repeated one alike */
+    NetId x[NET_MAXARGS];
+    int nx = net_args(n, x);
+    *lo = 1, *hi = 0;
+    for (int64_t i = 0; i < (int64_t)1 << nx; i++) {
+      int ok = 1;
+      for (int j = 0; j < nx; j++) {
+        int64_t bit = i >> j & 1;
+        ok &= bit >= net->nodes[x[j]].lo && bit <= net->nodes[x[j]].hi;
+        for (int m = 0; m < j; m++)
+          ok &= x[m] != x[j] || (i >> m & 1) == bit;
+      }
+      if (!ok)
+        continue;
+      int64_t v = net_lut_bit(n->k, i);
+      *lo = v < *lo ? v : *lo;
+      *hi = v > *hi ? v : *hi;
+    }
+    return;
+  }
   case NET_GATE:  /* over the operand bits their intervals allow (a decided gate is a constant) */
     *lo = 1, *hi = 0;
     for (int64_t x = a->lo; x <= a->hi; x++)
@@ -177,7 +197,9 @@ static NetId identity(const Net *net, const NetNode *n) {
   }
 }
 
-NetId net_add(Net *net, NetOp op, NetId a, NetId b, NetId c, int32_t s, int64_t k) {
+/* Appends node t (op, operands and parameters set), computing its interval
+ * and width; returns the id it gets, or the CONST or operand it equals. */
+static NetId append(Net *net, NetNode t) {
   if (net->nnodes >= NET_MAXNODES)
     error_node(net->g, layer_node(net), "the model unrolls into more than %lld scalar operations; "
                "bibc's hardware backends handle smaller models", (long long)NET_MAXNODES);
@@ -188,8 +210,9 @@ NetId net_add(Net *net, NetOp op, NetId a, NetId b, NetId c, int32_t s, int64_t 
     net->cap *= 2;
   }
   NetNode *n = &net->nodes[net->nnodes];
-  *n = (NetNode){.op = (uint8_t)op, .s = s, .a = a, .b = b, .c = c, .layer = net->layer, .k = k};
-  if (op == NET_INPUT) {  /* net_input sets the interval */
+  *n = t;
+  n->layer = net->layer;
+  if (n->op == NET_INPUT) {  /* net_input sets the interval */
     n->lo = n->hi = 0;
     return (NetId)net->nnodes++;
   }
@@ -203,7 +226,7 @@ NetId net_add(Net *net, NetOp op, NetId a, NetId b, NetId c, int32_t s, int64_t 
   n->hi = (int64_t)hi;
   n->sgn = lo < 0;
   n->w = (uint8_t)net_width(n->lo, n->hi);
-  if (op != NET_CONST && op != NET_REG && !(op == NET_GATE && net->raw_gates)) {  /* known results need no node */
+  if (n->op != NET_CONST && n->op != NET_REG && !(n->op == NET_GATE && net->raw_gates)) {  /* known results need no node */
     NetId same = identity(net, n);
     if (same >= 0)
       return same;
@@ -211,6 +234,61 @@ NetId net_add(Net *net, NetOp op, NetId a, NetId b, NetId c, int32_t s, int64_t 
       return net_const(net, (int64_t)lo);
   }
   return (NetId)net->nnodes++;
+}
+
+NetId net_add(Net *net, NetOp op, NetId a, NetId b, NetId c, int32_t s, int64_t k) {
+  if (op == NET_LUT)
+    die("net_add: a LUT is made by net_lut");
+  return append(net, (NetNode){.op = (uint8_t)op, .s = s, .a = a, .b = b, .c = c,
+                               .more = {NET_NONE, NET_NONE, NET_NONE}, .k = k});
+}
+
+uint64_t net_lut_drop(uint64_t t, int n, int j, int src, int v) {
+  uint64_t r = 0;
+  for (int i = 0; i < 1 << (n - 1); i++) {
+    int low = i & ((1 << j) - 1), old = (i >> j) << (j + 1) | low;  /* bit j of old: 0 */
+    int bit = src < 0 ? v : low >> src & 1;
+    r |= (t >> (old | bit << j) & 1) << i;
+  }
+  return r;
+}
+
+NetId net_lut(Net *net, const NetId *x, int n, uint64_t t) {
+  if (n < 0 || n > NET_MAXARGS)
+    die("net_lut: %d operands", n);
+  NetId y[NET_MAXARGS];
+  memcpy(y, x, sizeof *y * (size_t)n);
+  if (n < NET_MAXARGS)
+    t &= ((uint64_t)1 << (1 << n)) - 1;
+  for (int j = n - 1; j >= 0; j--) {  /* a decided operand or a repeated one: out */
+    const NetNode *o = &net->nodes[y[j]];
+    int src = -1;
+    for (int m = 0; m < j; m++)
+      src = y[m] == y[j] ? m : src;
+    if (o->lo != o->hi && src < 0)
+      continue;
+    t = net_lut_drop(t, n, j, src, (int)o->lo);
+    memmove(y + j, y + j + 1, sizeof *y * (size_t)(n - 1 - j));
+    n--;
+  }
+  for (int j = n - 1; j >= 0; j--) {  /* an operand the table ignores: out */
+    uint64_t t0 = net_lut_drop(t, n, j, -1, 0), t1 = net_lut_drop(t, n, j, -1, 1);
+    if (t0 != t1)
+      continue;
+    t = t0;
+    memmove(y + j, y + j + 1, sizeof *y * (size_t)(n - 1 - j));
+    n--;
+  }
+  if (n == 0)
+    return net_const(net, (int64_t)(t & 1));
+  if (n == 1 && t == 2)
+    return y[0];
+  NetNode node = {.op = NET_LUT, .s = n, .a = y[0], .b = NET_NONE, .c = NET_NONE,
+                  .more = {NET_NONE, NET_NONE, NET_NONE}, .k = (int64_t)t};
+  NetId *slot[NET_MAXARGS] = {&node.a, &node.b, &node.c, &node.more[0], &node.more[1], &node.more[2]};
+  for (int j = 1; j < n; j++)
+    *slot[j] = y[j];
+  return append(net, node);
 }
 
 void net_tighten(Net *net, NetId id, int64_t lo, int64_t hi) {
@@ -235,16 +313,22 @@ NetId net_copy(Net *net, const NetNode *n, NetId a, NetId b, NetId c) {
   return id;
 }
 
+NetId net_copy_args(Net *net, const NetNode *n, const NetId *ops) {
+  if (n->op == NET_LUT)
+    return net_lut(net, ops, n->s, (uint64_t)n->k);
+  return net_copy(net, n, ops[0], ops[1], ops[2]);
+}
+
 NetId net_copy_mapped(Net *net, const NetNode *n, const NetId *map) {
   if (n->op == NET_INPUT)
     return net_input(net, n->s, n->k, n->lo, n->hi);
   if (n->op == NET_CONST)
     return net_const(net, n->k);
-  NetId ops[3] = {NET_NONE, NET_NONE, NET_NONE};
-  const NetId args[3] = {n->a, n->b, n->c};
-  for (int j = 0; j < net_op_nargs(n->op); j++)
-    ops[j] = map[args[j]];
-  return net_copy(net, n, ops[0], ops[1], ops[2]);
+  NetId args[NET_MAXARGS], ops[NET_MAXARGS];
+  int na = net_args(n, args);
+  for (int j = 0; j < NET_MAXARGS; j++)
+    ops[j] = j < na ? map[args[j]] : NET_NONE;
+  return net_copy_args(net, n, ops);
 }
 
 void net_uses(const Net *net, int32_t *uses, NetId *reader) {
@@ -252,9 +336,8 @@ void net_uses(const Net *net, int32_t *uses, NetId *reader) {
   for (int64_t i = 0; i < net->nnodes; i++)
     uses[i] = 0, reader[i] = NET_NONE;
   for (int64_t i = 0; i < net->nnodes; i++) {
-    const NetNode *n = &net->nodes[i];
-    const NetId args[3] = {n->a, n->b, n->c};
-    for (int j = 0; j < net_op_nargs(n->op); j++)
+    NetId args[NET_MAXARGS];
+    for (int j = 0, na = net_args(&net->nodes[i], args); j < na; j++)
       uses[args[j]]++, reader[args[j]] = (NetId)i;
   }
   for (int p = 0; p < net->nout; p++)
@@ -280,10 +363,9 @@ char *net_live(const Net *net) {
     for (int64_t e = 0; e < net->argmax[i].n; e++)
       live[net->argmax[i].el[e]] = 1;
   for (int64_t id = net->nnodes - 1; id >= 0; id--) {  /* operands come first */
-    const NetNode *n = &net->nodes[id];
-    live[id] |= net->keep_gates && n->op == NET_GATE;
-    const NetId args[3] = {n->a, n->b, n->c};
-    for (int j = 0; live[id] && j < net_op_nargs(n->op); j++)
+    live[id] |= net->keep_gates && net->nodes[id].op == NET_GATE;
+    NetId args[NET_MAXARGS];
+    for (int j = 0, na = net_args(&net->nodes[id], args); live[id] && j < na; j++)
       live[args[j]] = 1;
   }
   return live;
@@ -344,6 +426,7 @@ Net *net_derive(const Net *old) {
   net->nin = old->nin;
   net->nout = old->nout;
   net->in = old->in;
+  net->pack = old->pack;
   net->out = arena_alloc(net->arena, sizeof *net->out * (size_t)(old->nout + 1));
   for (int p = 0; p < old->nout; p++) {
     net->out[p] = old->out[p];
@@ -442,9 +525,11 @@ void net_verify(const Net *net) {
     const NetNode *n = &net->nodes[i];
     if (n->op >= NET_COUNT)
       die("net node %lld: bad op %d", (long long)i, n->op);
-    int nargs = net_op_nargs(n->op);
-    const NetId args[3] = {n->a, n->b, n->c};
-    for (int j = 0; j < 3; j++)
+    NetId args[NET_MAXARGS];
+    int nargs = net_args(n, args);
+    if (nargs < 0 || nargs > NET_MAXARGS)
+      die("net node %lld (%s): %d operands", (long long)i, net_op_name(n->op), nargs);
+    for (int j = 0; j < NET_MAXARGS; j++)
       if ((j < nargs) != (args[j] != NET_NONE) || (j < nargs && (args[j] < 0 || args[j] >= i)))
         die("net node %lld (%s): operand %d is %d", (long long)i, net_op_name(n->op), j, args[j]);
     if (n->lo > n->hi || n->sgn != (n->lo < 0) || n->w != net_width(n->lo, n->hi))
@@ -484,6 +569,14 @@ void net_verify(const Net *net) {
           net->nodes[n->b].hi > 1 || n->k < 0 || n->k > 15)
         die("net node %lld: gate %lld of operands that are not bits", (long long)i, (long long)n->k);
       break;
+    case NET_LUT:
+      if (nargs < 1 || (nargs < NET_MAXARGS && (uint64_t)n->k >> (1 << nargs)))
+        die("net node %lld: a LUT of %d operands with table 0x%llx", (long long)i, nargs,
+            (unsigned long long)n->k);
+      for (int j = 0; j < nargs; j++)
+        if (net->nodes[args[j]].lo < 0 || net->nodes[args[j]].hi > 1)
+          die("net node %lld: LUT operand n%d is not a bit", (long long)i, args[j]);
+      break;
     default: break;
     }
     int64_t lo, hi;
@@ -521,6 +614,10 @@ void net_verify(const Net *net) {
             (long long)k);
     }
   }
+  for (int v = 0; v < net->g->nvalues; v++)
+    for (int64_t e = 0; net->elems[v] && e < value_numel(net->g->values[v]); e++)
+      if (net->elems[v][e] < NET_NONE || net->elems[v][e] >= net->nnodes)
+        die("net: element %lld of value %d is node %d", (long long)e, v, net->elems[v][e]);
 }
 
 /* ---- dump ---- */
@@ -535,11 +632,18 @@ void net_steps_print(const Net *net, const char *prefix, FILE *f) {
     fprintf(f, "%s\n", net->keep_gates ? " (--lgn-naive: no gate-level pass)" : "");
 }
 
+const char *net_pack_line(Arena *a, const NetPack *p) {
+  return arena_printf(a, "pack_luts: %lld gates into %lld LUT%d, %d LUT level%s", (long long)p->gates,
+                      (long long)p->luts, p->k, p->levels, p->levels == 1 ? "" : "s");
+}
+
 void net_dump(const Net *net, FILE *f) {
   const Graph *g = net->g;
   fprintf(f, "net \"%s\": %lld nodes, %d input ports, %d output ports\n", g->name,
           (long long)net->nnodes, net->nin, net->nout);
   net_steps_print(net, "# ", f);
+  if (net->pack.k)
+    fprintf(f, "# %s\n", net_pack_line(g->arena, &net->pack));
   for (int p = 0; p < net->nin; p++)
     fprintf(f, "input port %d %%%s : fixed<%s,%d,%d>[%lld]\n", p, net->in[p].v->name,
             net->in[p].fx.sgn ? "s" : "u", net->in[p].fx.w, net->in[p].fx.f, (long long)net->in[p].n);
@@ -563,6 +667,13 @@ void net_dump(const Net *net, FILE *f) {
       break;
     case NET_WRAP: fprintf(f, " n%d to %d bits%s", n->a, n->s, n->k ? " signed" : ""); break;
     case NET_GATE: fprintf(f, " n%d, n%d id %lld", n->a, n->b, (long long)n->k); break;
+    case NET_LUT: {
+      NetId x[NET_MAXARGS];
+      for (int j = 0, na = net_args(n, x); j < na; j++)
+        fprintf(f, "%s n%d", j ? "," : "", x[j]);
+      fprintf(f, " : 0x%llx", (unsigned long long)n->k);
+      break;
+    }
     default:
       for (int j = 0, na = net_op_nargs(n->op); j < na; j++)
         fprintf(f, "%s n%d", j ? "," : "", j == 0 ? n->a : j == 1 ? n->b : n->c);

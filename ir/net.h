@@ -33,9 +33,11 @@
  * --dump-net, operands, depth, semantics); depth is the logic levels the op
  * adds to a path (an adder, comparator or select is one level; shifts and
  * wraps are wiring; a product of two variables counts two), which the
- * pipeliner and the cost model use.  Operands are a, b, c (node ids);
- * parameters are s (a shift or a port) and k (a constant, an element index
- * or a rounding mode).  ORDER: nothing depends on the order of rows. */
+ * pipeliner and the cost model use.  Operands are a, b, c (node ids; a
+ * LUT has up to six, the last three in NetNode.more, and net_args() lists
+ * any node's); parameters are s (a shift, a port, a LUT's operand count)
+ * and k (a constant, an element index, a rounding mode or a truth table).
+ * ORDER: nothing depends on the order of rows. */
 #define NET_OPS(X) \
   X(INPUT, "input", 0, 0, "y = element k of core input port s") \
   X(CONST, "const", 0, 0, "y = k") \
@@ -49,6 +51,7 @@
   X(GE,    "ge",    2, 1, "y = a >= b ? 1 : 0") \
   X(MUX,   "mux",   3, 1, "y = a != 0 ? b : c (a is 0 or 1)") \
   X(GATE,  "gate",  2, 1, "y = (k >> (3 - (2a + b))) & 1, a and b 0 or 1: logic gate k, 0..15 (rt_logic)") \
+  X(LUT,   "lut",   6, 1, "y = bit i of truth table k, i = x0 + 2 x1 + ... + 2^(s-1) x(s-1): s operands (1..6: a, b, c, more[0..2]), each 0 or 1 (pack_luts)") \
   X(ROUND, "round", 2, 1, "y = round((a + b) / 2^s), b a constant, s >= 1, rounding mode k (rt_fx_round)") \
   X(CLAMP, "clamp", 3, 1, "y = min(max(a, b), c), b and c constants (saturation)") \
   X(WRAP,  "wrap",  1, 0, "y = the low s bits of a, two's complement if k = 1") \
@@ -63,19 +66,23 @@ typedef enum NetOp {
 
 typedef int32_t NetId;       /* index in Net.nodes; NET_NONE: no operand */
 #define NET_NONE ((NetId)-1)
-#define NET_MAXNODES ((int64_t)1 << 21)  /* largest net bibc builds (under 1 GB with the pass copies) */
+#define NET_MAXNODES ((int64_t)1 << 21)  /* largest net bibc builds (under 1 GB with the pass copies
+                                          * at 48-byte nodes; 64-byte nodes since the LUT: 4/3 of it) */
 #define NET_MAXBITS 62       /* |value| < 2^62: the int64 evaluator cannot overflow */
+#define NET_MAXARGS 6        /* operands of a node at most (a LUT6) */
 
 typedef struct NetNode {
   uint8_t op;                /* NetOp */
   uint8_t sgn;               /* two's complement (lo < 0) */
   uint8_t w;                 /* bits that [lo, hi] needs, 1..63 */
   uint8_t tight;             /* [lo, hi] is narrower than the operands give (net_tighten) */
-  int32_t s;                 /* shift (ADD, SUB, SHL, ROUND), port (INPUT), bits (WRAP) */
+  int32_t s;                 /* shift (ADD, SUB, SHL, ROUND), port (INPUT), bits (WRAP),
+                              * operands (LUT) */
   NetId a, b, c;             /* operands */
+  NetId more[3];             /* LUT: operands 4..6 (NET_NONE otherwise; 64-byte nodes) */
   int32_t layer;             /* position of the graph node that made it; -1: none */
   int64_t k;                 /* CONST: value; INPUT: element; ROUND: mode; WRAP: signed;
-                              * GATE: the gate id */
+                              * GATE: the gate id; LUT: the truth table (2^s bits) */
   int64_t lo, hi;            /* exact interval of the value */
 } NetNode;
 
@@ -107,6 +114,14 @@ typedef struct NetStep {
   int64_t gates;
 } NetStep;
 #define NET_MAXSTEPS 16
+/* What pack_luts did, for the reports (estimate, --dump-net); net_derive
+ * copies it, so it survives the passes after it. */
+typedef struct NetPack {
+  int k;                     /* LUT inputs at most; 0: the pass did not run */
+  int64_t gates;             /* live GATE nodes it started from */
+  int64_t luts;              /* LUT nodes it made */
+  int levels;                /* LUTs on the longest path */
+} NetPack;
 
 typedef struct Net {
   Arena *arena;              /* the graph's: one arena per compilation */
@@ -123,7 +138,8 @@ typedef struct Net {
    * uses, remapping, the pipeliner's output alignment, cost, the Verilog. */
   NetPort *argmax;
   int nargmax;
-  NetId **elems;             /* per graph value id: its elements' nodes (core values), or NULL */
+  NetId **elems;             /* per graph value id: its elements' nodes (core values), or NULL;
+                              * an element no output needs may be NET_NONE (a pass dropped it) */
   int stages;                /* register ranks inside the core (REG depth of the outputs) */
   int32_t layer;             /* the graph node being unrolled (net_add stamps it) */
   NetId *consts;             /* hash of CONST nodes by value (net_const) */
@@ -134,6 +150,7 @@ typedef struct Net {
   int keep_gates;            /* --lgn-naive: every GATE node is live (net_live), none is removed */
   NetStep steps[NET_MAXSTEPS];  /* gate counts after build_net and each pass (net_pipeline_run) */
   int nsteps;
+  NetPack pack;              /* pack_luts' counts */
 } Net;
 
 /* ---- int_split.c ---- */
@@ -146,6 +163,14 @@ const char *int_ctype(const FixType *t);           /* narrowest standard type: "
 const char *net_op_name(NetOp op);
 int net_op_nargs(NetOp op);
 int net_depth(NetOp op);                           /* the table's depth column */
+/* The operands of node n in order (a, b, c, then a LUT's more[]): fills
+ * args[0..NET_MAXARGS) (NET_NONE past them) and returns their number.
+ * Every walk over operands goes through it. */
+static inline int net_args(const NetNode *n, NetId args[NET_MAXARGS]) {
+  args[0] = n->a, args[1] = n->b, args[2] = n->c;
+  args[3] = n->more[0], args[4] = n->more[1], args[5] = n->more[2];
+  return n->op == NET_LUT ? n->s : net_op_nargs((NetOp)n->op);
+}
 Net *net_new(Graph *g);
 /* Appends a node, computing its interval and width from its operands'
  * (exact for every op); user error naming the graph node at layer when a
@@ -155,6 +180,15 @@ Net *net_new(Graph *g);
  * decided select, max or clamp, ...). */
 NetId net_add(Net *net, NetOp op, NetId a, NetId b, NetId c, int32_t s, int64_t k);
 NetId net_const(Net *net, int64_t k);              /* CONST, shared per value */
+/* A LUT of the n bits x[0..n) (n <= NET_MAXARGS) with truth table t (bit
+ * i: the output for x_j = bit j of i), simplified first: a constant or
+ * decided operand is substituted, a repeated one merged, one the table
+ * does not depend on dropped; then no operand left gives a CONST, the
+ * identity of one operand gives that operand. */
+NetId net_lut(Net *net, const NetId *x, int n, uint64_t t);
+/* The table t of an n-input LUT with operand j removed: fixed to the
+ * constant v (src < 0) or equal to operand src < j. */
+uint64_t net_lut_drop(uint64_t t, int n, int j, int src, int v);
 /* Narrows the interval of ADD/SUB node id to [lo, hi], which must lie
  * within the one its operands give: for a pass that knows more, such as
  * the exact interval of a linear form over independent leaves when the
@@ -169,6 +203,8 @@ NetId net_copy(Net *net, const NetNode *n, NetId a, NetId b, NetId c);
  * through map (old id -> new id): the step of every rewriting pass that
  * leaves a node as it is. */
 NetId net_copy_mapped(Net *net, const NetNode *n, const NetId *map);
+/* net_copy of old node n (not INPUT or CONST) with new operands ops[0..nargs). */
+NetId net_copy_args(Net *net, const NetNode *n, const NetId *ops);
 /* Readers of every node, for passes that rewrite single-reader chains:
  * uses[id] counts the nodes reading id, plus 2 when an output or a graph
  * value's element is id (read from outside); reader[id] is its last reading
@@ -207,8 +243,12 @@ void net_verify(const Net *net);
  * built, 150 after propagate_gate_constants, ..."), nothing for a net
  * without gates; --dump-net prints it after prefix "# ". */
 void net_steps_print(const Net *net, const char *prefix, FILE *f);
-/* --dump-net: one line per node, "n12 = add n3, n7 << 2  : s9 [-200..180]  # layer". */
+/* --dump-net: one line per node, "n12 = add n3, n7 << 2  : s9 [-200..180]"
+ * ("n9 = lut n1, n4, n7 : 0x96  : u1 [0..1]"), a "# node" line where a
+ * layer starts, and pack_luts' line at the top when it ran. */
 void net_dump(const Net *net, FILE *f);
+/* "pack_luts: 1234 gates into 456 LUT6, 3 LUT levels" (in a). */
+const char *net_pack_line(Arena *a, const NetPack *p);
 
 /* ---- net_cost.c ---- */
 #define NET_T_LUT 0.24       /* ns: a LUT, slowest pin (xc7; Yosys's cells_sim.v) */
@@ -223,6 +263,7 @@ typedef struct NetLayerCost {
   int64_t compare_bits;      /* comparisons (GE, MAX, MIN, CLAMP): carry-chain bits */
   int64_t mux_bits;          /* 2:1 selects (MUX, MAX, MIN, CLAMP): result bits */
   int64_t mul_bits;          /* products of two variables: partial-product bits */
+  int64_t luts;              /* LUT nodes (pack_luts): one LUT each */
   int64_t ff;                /* flip-flops */
   double lut;                /* estimated LUTs */
 } NetLayerCost;
@@ -294,6 +335,8 @@ static inline int64_t net_gate_compose(int64_t k, int64_t fa, int64_t fb) {
       r |= net_gate(k, net_gate(fa, x, y), net_gate(fb, x, y)) << (3 - (2 * x + y));
   return r;
 }
+/* LUT with table t of the operand bits forming index i. */
+static inline int64_t net_lut_bit(int64_t t, int64_t i) { return (int64_t)((uint64_t)t >> i & 1); }
 /* The value of one node from its operands' values (v: values by id). */
 int64_t net_eval_node(const NetNode *n, const int64_t *v);
 

@@ -12,7 +12,8 @@
  * an adder over its sum's width.  A comparison (GE, MAX, MIN: one carry
  * chain over the common width) counts as an adder of that width, CLAMP as
  * two; their selects and MUX cost one LUT per result bit, and so does a
- * logic gate (GATE, a function of two bits, as a select is of three).  Registers are
+ * logic gate (GATE, a function of two bits, as a select is of three); a
+ * LUT node (pack_luts: a function of up to six bits) is one LUT.  Registers are
  * REG nodes plus the module's input, output and valid registers.
  *
  * LUTs.  On a 6-LUT with a carry chain one LUT drives each adder bit.
@@ -43,9 +44,10 @@ int net_max_depth(const Net *net) {
   int best = 0;
   for (int64_t i = 0; i < net->nnodes; i++) {
     const NetNode *n = &net->nodes[i];
-    const NetId args[3] = {n->a, n->b, n->c};
+    NetId args[NET_MAXARGS];
+    int na = net_args(n, args);
     int32_t m = 0;
-    for (int j = 0; j < net_op_nargs(n->op) && n->op != NET_REG; j++)
+    for (int j = 0; j < na && n->op != NET_REG; j++)
       m = d[args[j]] > m ? d[args[j]] : m;
     d[i] = n->op == NET_REG ? 0 : m + net_depth(n->op);
     best = d[i] > best ? d[i] : best;
@@ -121,6 +123,7 @@ static void add_cost(NetLayerCost *c, const Net *net, const NetNode *n) {
     break;
   case NET_MUX: c->mux_bits += n->w; break;
   case NET_GATE: c->mux_bits += 1; break;  /* a function of two bits: half a LUT6, as a select */
+  case NET_LUT: c->luts++; break;          /* a function of up to six bits (pack_luts): a LUT */
   case NET_MUL: c->mul_bits += (int64_t)net->nodes[n->a].w * net->nodes[n->b].w; break;
   case NET_REG: c->ff += n->w; break;
   default: break;
@@ -130,7 +133,8 @@ static void add_cost(NetLayerCost *c, const Net *net, const NetNode *n) {
 static void finish(NetLayerCost *c) {
   c->lut = NET_LUT_PER_BIT * (double)(c->adder_bits - c->const_bits) +
            NET_LUT_PER_CONST_BIT * (double)c->const_bits + NET_LUT_PER_CMP_BIT * (double)c->compare_bits +
-           NET_LUT_PER_MUX_BIT * (double)c->mux_bits + NET_LUT_PER_MUL_BIT * (double)c->mul_bits;
+           NET_LUT_PER_MUX_BIT * (double)c->mux_bits + NET_LUT_PER_MUL_BIT * (double)c->mul_bits +
+           (double)c->luts;
 }
 
 void net_cost(const Net *net, NetCost *c) {
@@ -177,6 +181,7 @@ void net_cost(const Net *net, NetCost *c) {
     c->total.compare_bits += x->compare_bits;
     c->total.mux_bits += x->mux_bits;
     c->total.mul_bits += x->mul_bits;
+    c->total.luts += x->luts;
     c->total.ff += x->ff;
     c->total.lut += x->lut;
   }

@@ -71,6 +71,13 @@ int64_t net_eval_node(const NetNode *n, const int64_t *v) {
   case NET_GE: return v[n->a] >= v[n->b];
   case NET_MUX: return v[n->a] ? v[n->b] : v[n->c];
   case NET_GATE: return net_gate(n->k, v[n->a], v[n->b]);
+  case NET_LUT: {
+    NetId x[NET_MAXARGS];
+    int64_t i = 0;
+    for (int j = 0, na = net_args(n, x); j < na; j++)
+      i |= v[x[j]] << j;
+    return net_lut_bit(n->k, i);
+  }
   case NET_ROUND: return rt_fx_round(v[n->a] + v[n->b], n->s, n->k);
   case NET_CLAMP: {
     int64_t x = v[n->a], lo = v[n->b], hi = v[n->c];

@@ -16,7 +16,7 @@
  * a LUT of 0.24 ns.  So consecutive adders overlap as carry chains do:
  * adding low bits early lets the next adder start.  A comparison is a
  * chain whose last carry is the result; a select (MUX, and MAX/MIN/CLAMP's
- * output) and a logic gate (GATE) are one LUT; shifts and wraps are wires; a product of two
+ * output), a logic gate (GATE) and a LUT node are one LUT; shifts and wraps are wires; a product of two
  * variables is approximated by an adder chain per operand bit.  NET is a
  * routing allowance per LUT input, stated, not measured (0.45 ns: typical
  * of small 7-series designs; abc9's delay has none).  Registers start
@@ -166,6 +166,14 @@ static void node_timing(Timer *T, NetId id, int32_t st) {
     out[0] = (bit(T, n->a, 0, st) > bit(T, n->b, 0, st) ? bit(T, n->a, 0, st) : bit(T, n->b, 0, st)) +
              T->net_t + NET_T_LUT;
     return;
+  case NET_LUT: {  /* one LUT of up to six bits */
+    NetId x[NET_MAXARGS];
+    double t = 0;
+    for (int j = 0, na = net_args(n, x); j < na; j++)
+      t = bit(T, x[j], 0, st) > t ? bit(T, x[j], 0, st) : t;
+    out[0] = t + T->net_t + NET_T_LUT;
+    return;
+  }
   case NET_MUX:
     for (int i = 0; i < W; i++) {
       double t = bit(T, n->a, 0, st), x = bit(T, n->b, i, st), y = bit(T, n->c, i, st);
@@ -208,9 +216,10 @@ double net_path_delay(const Net *net, int every, double route_ns) {
     const NetNode *n = &net->nodes[i];
     int32_t st = 0;
     if (every > 0) {  /* insert_registers' stages, virtually */
-      const NetId args[3] = {n->a, n->b, n->c};
+      NetId args[NET_MAXARGS];
+      int na = net_args(n, args);
       int32_t l = 0;
-      for (int j = 0; j < net_op_nargs(n->op); j++)
+      for (int j = 0; j < na; j++)
         if (net->nodes[args[j]].op != NET_CONST) {
           l = level[args[j]] > l ? level[args[j]] : l;
           st = T.stage[args[j]] > st ? T.stage[args[j]] : st;

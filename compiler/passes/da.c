@@ -146,9 +146,8 @@ static int32_t dep(const Rebuild *R, NetId id) {
   return op == NET_INPUT || op == NET_CONST ? 0 : R->depth[id];
 }
 
-static NetId add_node(Rebuild *R, NetOp op, NetId a, NetId b, NetId c, int32_t s, int64_t k) {
-  int64_t before = R->net->nnodes;
-  NetId id = net_add(R->net, op, a, b, c, s, k);
+/* Records the adder levels of node id, new in R->net if not below before. */
+static NetId record(Rebuild *R, NetId id, int64_t before) {
   if (id < before)
     return id;  /* known already: an operand or a constant */
   if (id >= R->capdepth) {
@@ -157,23 +156,26 @@ static NetId add_node(Rebuild *R, NetOp op, NetId a, NetId b, NetId c, int32_t s
   }
   const NetNode *n = &R->net->nodes[id];
   int32_t d = 0;
-  const NetId args[3] = {a, b, c};
-  for (int j = 0; j < net_op_nargs(op); j++)
+  NetId args[NET_MAXARGS];
+  for (int j = 0, na = net_args(n, args); j < na; j++)
     d = dep(R, args[j]) > d ? dep(R, args[j]) : d;
   R->depth[id] = d + net_depth(n->op);
   return id;
 }
 
+static NetId add_node(Rebuild *R, NetOp op, NetId a, NetId b, NetId c, int32_t s, int64_t k) {
+  int64_t before = R->net->nnodes;
+  return record(R, net_add(R->net, op, a, b, c, s, k), before);
+}
+
 /* A node that is not part of a sum, copied (a narrowed interval kept). */
 static NetId copy_node(Rebuild *R, const NetNode *n) {
-  NetId ops[3] = {NET_NONE, NET_NONE, NET_NONE};
-  const NetId args[3] = {n->a, n->b, n->c};
-  for (int j = 0; j < net_op_nargs(n->op); j++)
-    ops[j] = R->map[args[j]];
-  NetId id = add_node(R, n->op, ops[0], ops[1], ops[2], n->s, n->k);
-  if (n->tight && R->net->nodes[id].op == n->op && id == R->net->nnodes - 1)
-    net_tighten(R->net, id, n->lo, n->hi);
-  return id;
+  NetId args[NET_MAXARGS], ops[NET_MAXARGS];
+  int na = net_args(n, args);
+  for (int j = 0; j < NET_MAXARGS; j++)
+    ops[j] = j < na ? R->map[args[j]] : NET_NONE;
+  int64_t before = R->net->nnodes;
+  return record(R, net_copy_args(R->net, n, ops), before);
 }
 
 /* ---- products: which root sums form one matrix-vector product ---- */

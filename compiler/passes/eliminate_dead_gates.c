@@ -26,9 +26,9 @@ Net *eliminate_dead_gates(const Net *old) {
     die("out of memory");
   for (int64_t i = 0; i < old->nnodes; i++) {
     const NetNode *n = &old->nodes[i];
-    const NetId args[3] = {n->a, n->b, n->c};
+    NetId args[NET_MAXARGS];
     int drop = !live[i] && n->op == NET_GATE;
-    for (int j = 0; !live[i] && j < net_op_nargs(n->op); j++)
+    for (int j = 0, na = net_args(n, args); !live[i] && j < na; j++)
       drop |= map[args[j]] == NET_NONE;
     net->layer = n->layer;
     map[i] = drop ? NET_NONE : net_copy_mapped(net, n, map);

@@ -67,12 +67,11 @@ Net *fold_inverters(const Net *old) {
     const NetNode *n = &old->nodes[i];
     net->layer = n->layer;
     if (n->op != NET_GATE) {
-      NetId ops[3] = {NET_NONE, NET_NONE, NET_NONE};
-      const NetId args[3] = {n->a, n->b, n->c};
-      for (int j = 0; j < net_op_nargs(n->op); j++)
-        ops[j] = value_of(&F, args[j]);
+      NetId ops[NET_MAXARGS];
+      for (int j = 0, na = net_args(n, ops); j < na; j++)
+        ops[j] = value_of(&F, ops[j]);
       F.map[i] = n->op == NET_INPUT || n->op == NET_CONST ? net_copy_mapped(net, n, F.map)
-                                                          : net_copy(net, n, ops[0], ops[1], ops[2]);
+                                                          : net_copy_args(net, n, ops);
       continue;
     }
     NetId a = F.map[n->a], b = F.map[n->b];

@@ -65,9 +65,8 @@ Net *fold_round_bias(const Net *old) {
     for (int64_t e = 0; e < old->argmax[i].n; e++)
       readers[old->argmax[i].el[e]] += 2;
   for (int64_t i = 0; i < old->nnodes; i++) {
-    const NetNode *n = &old->nodes[i];
-    const NetId args[3] = {n->a, n->b, n->c};
-    for (int j = 0; live[i] && j < net_op_nargs(n->op); j++)
+    NetId args[NET_MAXARGS];
+    for (int j = 0, na = net_args(&old->nodes[i], args); live[i] && j < na; j++)
       readers[args[j]]++;
   }
   free(live);

@@ -67,19 +67,20 @@ Net *insert_registers(const Net *old, int every) {
   int32_t last = 0;
   for (int64_t i = 0; i < old->nnodes; i++) {
     const NetNode *n = &old->nodes[i];
-    const NetId args[3] = {n->a, n->b, n->c};
+    NetId args[NET_MAXARGS];
+    int na = net_args(n, args);
     if (n->op == NET_REG)
       die("insert_registers: the netlist is already pipelined");
     int32_t l = 0, st = 0;
-    for (int j = 0; j < net_op_nargs(n->op); j++)
+    for (int j = 0; j < na; j++)
       if (old->nodes[args[j]].op != NET_CONST) {
         l = level[args[j]] > l ? level[args[j]] : l;
         st = S.stage[args[j]] > st ? S.stage[args[j]] : st;
       }
     level[i] = l + net_depth(n->op);
     S.stage[i] = level[i] > 0 && net_depth(n->op) > 0 ? (level[i] - 1) / every : st;
-    NetId ops[3] = {NET_NONE, NET_NONE, NET_NONE};
-    for (int j = 0; j < net_op_nargs(n->op); j++) {
+    NetId ops[NET_MAXARGS] = {NET_NONE, NET_NONE, NET_NONE, NET_NONE, NET_NONE, NET_NONE};
+    for (int j = 0; j < na; j++) {
       const NetNode *a = &old->nodes[args[j]];
       ops[j] = a->op == NET_CONST ? S.map[args[j]]
              : delayed(&S, S.map[args[j]], S.stage[i] - S.stage[args[j]], a->layer);
@@ -90,7 +91,7 @@ Net *insert_registers(const Net *old, int every) {
     else if (n->op == NET_CONST)
       S.map[i] = net_const(net, n->k);
     else
-      S.map[i] = net_copy(net, n, ops[0], ops[1], ops[2]);
+      S.map[i] = net_copy_args(net, n, ops);
   }
   /* the output ports, then the argmax ports (argmax_port): all in the last stage */
   int nports = old->nout + old->nargmax;

@@ -3,7 +3,8 @@
 # comment says what each pass does to which gate: the counts after each
 # pass in 'bibc estimate' (text and JSON) and --dump-net are exactly
 # those; with --lgn-naive every gate stays and none of the passes runs;
-# the optimised netlist reads no constant, pass-through or duplicate gate.
+# the optimised netlist reads no constant, pass-through or duplicate gate,
+# and its group counts take 4 adders (rebuild_popcounts; 5 as built).
 # Bit-exactness is tests/lgn's verify_all (gate_opt is one of its models).
 #
 #   gate_passes.sh --bibc B
@@ -18,6 +19,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 want='gates: 16 built, 12 after propagate_gate_constants, 9 after fold_inverters, 8 after eliminate_dead_gates, 6 after hash_gates'
 "$bibc" estimate "$model" --no-synth > "$work/e.txt" || fail "bibc estimate"
 grep -qxF "$want" "$work/e.txt" || { cat "$work/e.txt"; fail "estimate's gate counts"; }
+grep -q '^netlist: 4 adders,' "$work/e.txt" || fail "rebuild_popcounts: not 4 adders"
 "$bibc" estimate "$model" --no-synth --json > "$work/e.json" || fail "bibc estimate --json"
 /usr/bin/python3 - "$work/e.json" <<'PY' || fail "estimate --json's gates"
 import json, sys
@@ -26,7 +28,10 @@ want = [("build_net", 16), ("propagate_gate_constants", 12), ("fold_inverters", 
         ("eliminate_dead_gates", 8), ("hash_gates", 6)]
 assert [(s["pass"], s["gates"]) for s in g] == want, g
 PY
-"$bibc" "$model" --target verilog --dump-net -o "$work/m.v" > "$work/net.txt" || fail "--dump-net"
+"$bibc" "$model" --target verilog --dump-net -o "$work/m.v" | grep -q '^# pack_luts: 6 gates into' \
+  || fail "--dump-net has no pack_luts line"
+"$bibc" "$model" --target verilog --dump-net --no-pack-luts -o "$work/m.v" > "$work/net.txt" \
+  || fail "--dump-net --no-pack-luts"
 grep -qxF "# $want" "$work/net.txt" || fail "--dump-net's gate counts"
 [ "$(grep -c ' = gate ' "$work/net.txt")" = 6 ] || fail "--dump-net does not list 6 gates"
 # no gate of a constant, no pass-through (id 3 or 5 of two operands), no two alike

@@ -4,7 +4,8 @@
 # trips), and 'bibc verify --target all' (interpreter, netlist evaluator,
 # C, HLS C and the Verilog simulated with Icarus Verilog, bit for bit) on
 # random 0/1 vectors or binarized floats (tests/verify/run_verify.sh's
-# case all).  The bibc.lgn ONNX twin of random_lgn is written by
+# case all), with the gates packed into LUT6 (pack_luts, the default), LUT4
+# and LUT2 (--lut-k).  The bibc.lgn ONNX twin of random_lgn is written by
 # onnx.helper, not by bibc.  Error cases: tests/errors (lgn_*).
 set(LGN_DIR ${CMAKE_CURRENT_LIST_DIR})
 foreach(m random_lgn binarize_mt binarize_quant uint8_lgn gate_opt)
@@ -18,8 +19,10 @@ endforeach()
 # has none.  tie_lgn (2 gates per class: equal scores in about half the
 # rows, 5 classes, 2 rows) fails if ties do not go to the lowest index;
 # sim_argmax_ties checks that verify catches a module that breaks them
-# upwards; --no-argmax leaves the port out.  --pipeline 1 and 2 register every adder of the popcount trees
-# and every comparison and select of the tournament.
+# upwards; --no-argmax leaves the port out.  --pipeline 1 and 2 register
+# every adder of the popcount trees and every comparison and select of the
+# tournament.  Gates are packed into LUT6 by default, LUT4 and LUT2 too;
+# *_naive: --lgn-naive (every gate as written).
 foreach(t "random_lgn all_argmax models/random_lgn.bib --samples 3000"
           "random_lgn_onnx all_argmax models/random_lgn.onnx --samples 1000"
           "binarize_mt all_argmax models/binarize_mt.bib --samples 2000"
@@ -36,7 +39,10 @@ foreach(t "random_lgn all_argmax models/random_lgn.bib --samples 3000"
           "random_lgn_no_argmax all models/random_lgn.bib --samples 500 --no-argmax"
           "gate_opt all_argmax models/gate_opt.bib --samples 1000"
           "random_lgn_naive all_argmax models/random_lgn.bib --samples 1000 --lgn-naive"
-          "binarize_quant_naive all models/binarize_quant.bib --samples 1000 --lgn-naive")
+          "binarize_quant_naive all models/binarize_quant.bib --samples 1000 --lgn-naive"
+          "big_lgn all_argmax models/big_lgn.bib --samples 300"
+          "random_lgn_lut4 all_argmax models/random_lgn.bib --samples 2000 --lut-k 4"
+          "random_lgn_lut2 all_argmax models/random_lgn.bib --samples 2000 --lut-k 2")
   string(REPLACE " " ";" f "${t}")
   list(GET f 0 name)
   list(GET f 1 case)
@@ -49,6 +55,18 @@ foreach(t "random_lgn all_argmax models/random_lgn.bib --samples 3000"
                    ${case} ${LGN_DIR}/${model} ${args})
   set_tests_properties(lgn/verify_all/${name} PROPERTIES SKIP_RETURN_CODE 77)
 endforeach()
+# pack_luts (pack_luts.sh): the gates become fewer LUTs, at most --lut-k
+# inputs each, the netlist evaluator still equals run --fixed, and estimate
+# and --dump-net report the packing.
+foreach(m random_lgn big_lgn)
+  add_test(NAME lgn/pack_luts/${m}
+           COMMAND sh ${LGN_DIR}/pack_luts.sh --bibc ${BIBC} --npycmp $<TARGET_FILE:npycmp>
+                   ${LGN_DIR}/models/${m}.bib)
+endforeach()
+# and Yosys maps each LUT node of random_lgn's logic layers to at most one LUT
+add_test(NAME lgn/pack_luts_yosys/random_lgn
+         COMMAND sh ${LGN_DIR}/pack_luts.sh --bibc ${BIBC} --yosys ${LGN_DIR}/models/random_lgn.bib)
+set_tests_properties(lgn/pack_luts_yosys/random_lgn PROPERTIES SKIP_RETURN_CODE 77)
 # tools/difflogic_to_bib.py: trained difflogic networks (.npz layout, torch
 # checkpoints) to .bib and bibc.lgn ONNX, against a numpy forward pass of
 # difflogic's gate formulas; skips (77) without numpy or onnx.

@@ -20,3 +20,11 @@ add_executable(ops_table_tests ${CMAKE_CURRENT_LIST_DIR}/ops_table_test.c)
 target_link_libraries(ops_table_tests PRIVATE bibccore)
 add_test(NAME unit_ops_table
          COMMAND ops_table_tests ${SHARED_TESTDATA} /usr/share/libonnx-testdata/data/node)
+
+# The LUT netlist op (ir/net.c) and the pack_luts pass: known tables, and the
+# LGN test models packed with K = 2..6 against the unpacked netlist.
+add_executable(pack_luts_tests ${CMAKE_CURRENT_LIST_DIR}/pack_luts_test.c)
+target_link_libraries(pack_luts_tests PRIVATE bibccore)
+file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/pack_luts_work)
+add_test(NAME unit_pack_luts
+         COMMAND pack_luts_tests ${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/pack_luts_work)
