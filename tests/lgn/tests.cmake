@@ -40,3 +40,9 @@ foreach(m random_lgn binarize_mt binarize_quant uint8_lgn big_lgn)
            COMMAND sh ${LGN_DIR}/run_batch.sh --bibc ${BIBC} --cc ${CMAKE_C_COMPILER}
                    --cflags "${GEN_CFLAGS}" ${LGN_DIR}/models/${m}.bib)
 endforeach()
+# tools/train_lgn.py, the numpy difflogic trainer: its backprop against
+# central differences, a tiny network trained on scikit-learn's digits and
+# 'bibc run' of its .bib (raw pixels in) against the numpy discrete network
+# bit for bit; skips (77) without numpy or python3-sklearn's digits file.
+add_test(NAME lgn/train COMMAND sh ${LGN_DIR}/train.sh --bibc ${BIBC})
+set_tests_properties(lgn/train PROPERTIES SKIP_RETURN_CODE 77)
