@@ -10,6 +10,9 @@
 #              the numpy discrete network's scores (--eval) bit for bit, and
 #              the accuracy --eval prints is the one training printed
 #   fixed      'bibc run --fixed' gives the same scores
+#   backends   'bibc verify --data' on the test images: the C, HLS C and
+#              (with Verilator or Icarus on PATH) the simulated Verilog
+#              equal the fixed-point model bit for bit
 #   determinism training twice writes the same .bib and .npz bytes
 #   errors     a missing data file and a missing -o each exit 1 with one
 #              line 'train_lgn.py: error: ...' and write nothing
@@ -63,6 +66,14 @@ PY
 cmp_scores "$work/run/output_0.npy" "bibc run differs from the numpy discrete network"
 "$bibc" run --fixed "$work/m.bib" -i "$work/e/x.npy" -o "$work/fixed" || fail "bibc run --fixed"
 cmp_scores "$work/fixed/output_0.npy" "bibc run --fixed differs from the numpy discrete network"
+
+targets="--target c --target hls"
+if command -v verilator > /dev/null 2>&1 || command -v iverilog > /dev/null 2>&1; then
+  targets="--target all"
+fi
+# shellcheck disable=SC2086
+"$bibc" verify "$work/m.bib" $targets --data "$work/e/x.npy" > "$work/v.txt" 2>&1 \
+  && grep -q '^result: OK' "$work/v.txt" || { cat "$work/v.txt" >&2; fail "bibc verify $targets"; }
 
 mkdir "$work/d2"
 # shellcheck disable=SC2086
