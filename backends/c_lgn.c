@@ -30,6 +30,12 @@
  * Cost: linear in gates here; in the generated code, per block of 64*W
  * samples, one bitwise operation per live gate, about 5 per group input,
  * and the transposes in and out.
+ *
+ * --lgn-naive (Graph.lgn_naive) writes difflogic's own scheme instead, the
+ * baseline bench/lgn measures against: one statement per gate in the
+ * model's order, as its id says (a & ~b for id 2, 0 for id 0, ...), no
+ * folding, hashing or dead-gate removal, 64-bit words (W = 1); the group
+ * counts use the same adders, also one statement per full-adder gate.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +54,7 @@ typedef struct Ins {
  * nin + 1 + i instruction i. */
 typedef struct Lgn {
   Arena *arena;
+  int naive;                 /* --lgn-naive: Ins.op is any gate id, literals plain, no folding */
   int64_t nin, k, gsize;     /* inputs, classes, group size */
   Ins *ins;                  /* instructions, in evaluation order */
   int nins, cap;
@@ -77,6 +84,12 @@ static int mk_ins(Lgn *L, int op, int a, int b) {
 /* The literal of gate t (rt_logic.h's id, truth table MSB-first over ab)
  * of literals la, lb: re-expressed over their distinct values X < Y. */
 static int mk(Lgn *L, int t, int la, int lb) {
+  if (L->naive) {            /* one instruction per gate, as written */
+    if (L->nins == L->cap)
+      die("c_lgn: instruction bound %d exceeded", L->cap);
+    L->ins[L->nins++] = (Ins){t, la, lb};
+    return 2 * ((int)L->nin + L->nins);
+  }
   int v[2] = {0, 0}, nv = 0, lit[2] = {la, lb};
   for (int i = 0; i < 2; i++)
     if (lit[i] >> 1 && (nv == 0 || v[0] != lit[i] >> 1))
@@ -186,7 +199,7 @@ static const Node **find_chain(const IntSplit *s, int *nlayers, int64_t *k) {
   return *k > 0 ? layer : NULL;
 }
 
-static Lgn *build(const IntSplit *s) {
+static Lgn *build(const IntSplit *s, int naive) {
   int nl;
   int64_t k;
   const Node **layer = find_chain(s, &nl, &k);
@@ -194,6 +207,7 @@ static Lgn *build(const IntSplit *s) {
     return NULL;
   Lgn *L = arena_alloc(s->g->arena, sizeof *L);
   L->arena = s->g->arena;
+  L->naive = naive;
   L->nin = s->qin[0]->dims[1];
   L->k = k;
   int64_t nlast = layer[nl - 1]->out[0]->dims[1], total = 0;
@@ -236,6 +250,23 @@ static void print_lit(FILE *f, const Lgn *L, const int *slot, int l) {
           v <= L->nin ? v - 1 : slot[v]);
 }
 
+/* Gate id t of operands a and b as difflogic writes it (REFERENCE.md
+ * section 4's table), into buf (A and B of the form replaced). */
+static void naive_text(char *buf, size_t size, int t, const char *a, const char *b) {
+  static const char *const form[16] = {
+    "A & 0", "A & B", "A & ~B", "A", "~A & B", "B", "A ^ B", "A | B",
+    "~(A | B)", "~(A ^ B)", "~B", "A | ~B", "~A", "~A | B", "~(A & B)", "~(A & 0)"};
+  size_t n = 0;
+  for (const char *p = form[t]; *p && n + 1 < size; p++) {
+    const char *x = *p == 'A' ? a : *p == 'B' ? b : NULL;
+    if (!x)
+      buf[n++] = *p;
+    for (; x && *x && n + 1 < size; x++)
+      buf[n++] = *x;
+  }
+  buf[n] = 0;
+}
+
 /* Liveness from the planes, slots by linear scan, the gate statements
  * (into f) and the slot count. */
 static int emit_gates(FILE *f, const Lgn *L, int **slot_out, int *nlive) {
@@ -246,6 +277,8 @@ static int emit_gates(FILE *f, const Lgn *L, int **slot_out, int *nlive) {
   for (int c = 0; c < L->k; c++)
     for (int w = 0; w < L->nplane[c]; w++)
       last[L->plane[c][w] >> 1] = L->nins + 1;  /* read after the last instruction */
+  for (int i = 0; L->naive && i < L->nins; i++)
+    last[base + i] = L->nins + 1;  /* naive: every gate is computed and kept */
   for (int i = L->nins - 1; i >= 0; i--)
     if (last[base + i])
       for (int o = 0; o < 2; o++) {
@@ -265,6 +298,19 @@ static int emit_gates(FILE *f, const Lgn *L, int **slot_out, int *nlive) {
     slot[base + i] = nfree ? freel[--nfree] : nslot++;
     ++*nlive;
     fprintf(f, "  lgn_s[%d] = ", slot[base + i]);
+    if (L->naive) {          /* difflogic's expression of the gate id */
+      char a[32], b[32];
+      FILE *fa = fmemopen(a, sizeof a, "w"), *fb = fmemopen(b, sizeof b, "w");
+      if (!fa || !fb)
+        die("out of memory");
+      print_lit(fa, L, slot, in->a);
+      print_lit(fb, L, slot, in->b);
+      fclose(fa), fclose(fb);
+      char text[96];
+      naive_text(text, sizeof text, in->op, a, b);
+      fprintf(f, "%s;\n", text);
+      continue;
+    }
     print_lit(f, L, slot, in->a);
     fprintf(f, " %c ", in->op == AND ? '&' : in->op == OR ? '|' : '^');
     print_lit(f, L, slot, in->b);
@@ -347,7 +393,7 @@ static const char pack_text[] =
 
 /* Writes the batch entry into the integer C (after NAME_run_int). */
 void lgn_batch_emit(FILE *f, const IntSplit *s, const char *prefix) {
-  Lgn *L = build(s);
+  Lgn *L = build(s, s->g->lgn_naive);
   if (!L)
     return;
   int64_t ngates = 0;
@@ -357,12 +403,12 @@ void lgn_batch_emit(FILE *f, const IntSplit *s, const char *prefix) {
   fprintf(f, "\n/* ---- %s_run_batch: bit-parallel, one sample per bit lane (c_lgn.c) ---- */\n"
           "/* LGN_WORDS uint64_t per word, 64 * LGN_WORDS samples per pass: a GNU C\n"
           " * vector type when the compiler has them (define %s_LGN_WORDS as 1 for\n"
-          " * plain uint64_t words). */\n#ifndef %s_LGN_WORDS\n#define %s_LGN_WORDS 8\n#endif\n"
+          " * plain uint64_t words). */\n#ifndef %s_LGN_WORDS\n#define %s_LGN_WORDS %d\n#endif\n"
           "#if defined(__GNUC__) && %s_LGN_WORDS > 1\n"
           "typedef uint64_t lgn_word __attribute__((vector_size(8 * %s_LGN_WORDS)));\n"
           "#else\ntypedef uint64_t lgn_word;\n#endif\n#define LGN_BLOCK (8 * sizeof(lgn_word))\n"
-          "#define LGN_NIN %lldu\n#define LGN_K %lldu\n", prefix, prefix, prefix, prefix, prefix,
-          prefix, (long long)L->nin, (long long)L->k);
+          "#define LGN_NIN %lldu\n#define LGN_K %lldu\n", prefix, prefix, prefix, prefix,
+          L->naive ? 1 : 8, prefix, prefix, (long long)L->nin, (long long)L->k);
   char *body;
   size_t nbody;
   FILE *bf = open_memstream(&body, &nbody);
@@ -372,8 +418,13 @@ void lgn_batch_emit(FILE *f, const IntSplit *s, const char *prefix) {
           "static lgn_word lgn_s[%d];  /* gate and adder values, by slot */\n",
           (long long)L->nin, nslot ? nslot : 1);
   fputs(pack_text, f);
-  fprintf(f, "\n/* %lld gates: %d instructions after folding, dead-gate removal and the\n"
-          " * group adders. */\nstatic void lgn_eval(void) {\n", (long long)ngates, nlive);
+  if (L->naive)
+    fprintf(f, "\n/* %lld gates: %d instructions, one per gate and adder gate as written\n"
+            " * (--lgn-naive, difflogic's scheme). */\nstatic void lgn_eval(void) {\n",
+            (long long)ngates, nlive);
+  else
+    fprintf(f, "\n/* %lld gates: %d instructions after folding, dead-gate removal and the\n"
+            " * group adders. */\nstatic void lgn_eval(void) {\n", (long long)ngates, nlive);
   fwrite(body, 1, nbody, f);
   free(body);
   fputs("}\n\n/* The counts of the block's nb samples, from the planes: per 8 samples and\n"

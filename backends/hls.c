@@ -232,7 +232,7 @@ static void layer_body(Hls *h, int pos, int64_t lo, int64_t hi, FILE *f) {
     const Value *y = n->out[k];
     for (int64_t e = 0; y && h->arr[y->id] && e < value_numel(y); e++) {
       NetId id = net->elems[y->id][e];
-      if (h->homev[id] != y->id || h->homei[id] != e)
+      if (id != NET_NONE && (h->homev[id] != y->id || h->homei[id] != e))
         fprintf(f, "  %s[%lld] = (%s)(%s);\n", h->arr[y->id], (long long)e, h->type[y->id], ref(h, id));
     }
   }
@@ -354,7 +354,7 @@ static void emit_top(Hls *h, const char *prefix) {
       const Value *y = n->out[k];
       for (int64_t e = 0; y && h->arr[y->id] && e < value_numel(y); e++) {
         NetId id = net->elems[y->id][e];
-        if (h->homev[id] < 0 && net->nodes[id].op != NET_CONST && net->nodes[id].layer == i)
+        if (id != NET_NONE && h->homev[id] < 0 && net->nodes[id].op != NET_CONST && net->nodes[id].layer == i)
           h->homev[id] = y->id, h->homei[id] = e;
       }
     }

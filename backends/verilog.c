@@ -520,7 +520,10 @@ const char *emit_verilog(Graph *g, const Net *net, const char *path, const char 
   Arena *a = g->arena;
   Vlog v = {.net = net, .g = g, .a = a};
   v.own = arena_alloc(a, sizeof *v.own * (size_t)(net->nnodes + 1));
+  char *live = net_live(net);  /* with --lgn-naive every gate, as written */
   v.live = arena_alloc(a, (size_t)net->nnodes + 1);
+  memcpy(v.live, live, (size_t)net->nnodes + 1);
+  free(live);
   v.mask = arena_alloc(a, sizeof *v.mask * (size_t)(net->nnodes + 1));
   v.outside = arena_alloc(a, (size_t)net->nnodes + 1);
   v.inoff = arena_alloc(a, sizeof *v.inoff * (size_t)(net->nin + 1));
@@ -531,15 +534,6 @@ const char *emit_verilog(Graph *g, const Net *net, const char *path, const char 
   }
   for (int p = 0; p < net->nout; p++)
     nout += net->out[p].fx.w * net->out[p].n;
-  for (int p = 0; p < net->nout; p++)  /* liveness: from the outputs back */
-    for (int64_t e = 0; e < net->out[p].n; e++)
-      v.live[net->out[p].el[e]] = 1;
-  for (int64_t id = net->nnodes - 1; id >= 0; id--) {
-    const NetNode *n = &net->nodes[id];
-    const NetId args[3] = {n->a, n->b, n->c};
-    for (int j = 0; v.live[id] && j < net_op_nargs(n->op); j++)
-      v.live[args[j]] = 1;
-  }
   plan_modules(&v);
   for (int64_t id = 0; id < net->nnodes; id++) {
     if (!v.live[id] || net->nodes[id].op == NET_CONST)

@@ -43,6 +43,7 @@ typedef struct PassOptions {
   int pipeline_given;        /* 0: N chosen to meet clock_ns */
   double clock_ns;           /* --clock-ns X: the target clock period (0: 5 ns) */
   int no_da;                 /* --no-da: keep products by constants (no da pass) */
+  int lgn_naive;             /* --lgn-naive: logic gates as written (no gate-level pass) */
   int da_depth;              /* --da-depth K: extra adder levels sharing may add */
   int da_depth_given;        /* 0: no limit */
   int da_adders;             /* --da-cost adders: fewest adders (default: fewest LUTs) */
@@ -76,9 +77,11 @@ int pass_options_parse(PassOptions *po, int argc, char **argv, int *i);
 /* The netlist of g's integer core (build_net) after the netlist passes
  * named in passes (NULL-terminated), each verified. */
 Net *net_pipeline_run(Graph *g, const char *const *passes, const PassOptions *o);
-/* The netlist passes for a backend that prints the netlist: da (unless
- * --no-da), sink_relu, fold_round_bias, then, for a clocked module (Verilog),
- * insert_registers. */
+/* The netlist passes for a backend that prints the netlist: the gate-level
+ * passes (unless --lgn-naive: propagate_gate_constants, fold_inverters,
+ * eliminate_dead_gates, hash_gates; no-ops on a net without gates), da
+ * (unless --no-da), sink_relu, fold_round_bias, then, for a clocked module
+ * (Verilog), insert_registers. */
 const char *const *net_pipeline_for(int clocked, const PassOptions *o);
 /* Runs a pipeline (NULL-terminated pass names); verifies after each pass;
  * dumps the IR to stdout after the pass named dump_after (NULL: none).
@@ -162,6 +165,10 @@ int cmd_verify(int argc, char **argv);
 /* ---- passes/ ---- */
 void infer_shapes(Graph *g);
 Net *build_net(Graph *g);
+Net *propagate_gate_constants(const Net *net);
+Net *fold_inverters(const Net *net);
+Net *eliminate_dead_gates(const Net *net);
+Net *hash_gates(const Net *net);
 Net *da(const Net *net, const PassOptions *o);
 Net *sink_relu(const Net *net);
 Net *fold_round_bias(const Net *net);

@@ -218,6 +218,7 @@ static void print_table(Estimate *e, FILE *f) {
           "logic depth %d, %d register rank%s\n", (long long)c->total.adders,
           (long long)c->total.adder_bits, (long long)c->total.compare_bits,
           (long long)c->total.mux_bits, c->depth, e->net->stages, e->net->stages == 1 ? "" : "s");
+  net_steps_print(e->net, "", f);
   if (syn && e->device == DEV_ASIC) {
     fprintf(f, "\n  %-12s %12lld\n", "cells", (long long)s->total.cells);
     if (s->total.transistors >= 0)
@@ -334,6 +335,14 @@ static void print_json(Estimate *e, FILE *f) {
               : syn && s->fmax_method ? s->fmax_method : "cost model");
   json_key(f, "logic_depth", &first), json_int(f, syn && s->depth > 0 ? s->depth : c->depth);
   json_key(f, "register_ranks", &first), json_int(f, e->net->stages);
+  json_key(f, "gates", &first);  /* after each gate-level pass: [] without gates */
+  fputc('[', f);
+  for (int i = 0; i < e->net->nsteps; i++) {
+    fprintf(f, "%s{\"pass\": ", i ? ", " : "");
+    json_str(f, e->net->steps[i].pass);
+    fprintf(f, ", \"gates\": %lld}", (long long)e->net->steps[i].gates);
+  }
+  fputc(']', f);
   json_key(f, "adders", &first), json_int(f, c->total.adders);
   json_key(f, "adder_bits", &first), json_int(f, c->total.adder_bits);
   json_key(f, "cost_model_lut", &first), json_num(f, c->total.lut);

@@ -41,6 +41,34 @@ static Net *run_insert_registers(const Net *net, const PassOptions *o) {
   return insert_registers(net, every);
 }
 
+/* The gate-level passes: a no-op on a net without gates; otherwise the
+ * gates left are recorded (Net.steps) for estimate and --dump-net. */
+static Net *gate_step(Net *net, const char *pass) {
+  if (net->nsteps < NET_MAXSTEPS)
+    net->steps[net->nsteps++] = (NetStep){pass, net_count_gates(net)};
+  return net;
+}
+
+static Net *run_propagate_gate_constants(const Net *net, const PassOptions *o) {
+  (void)o;
+  return net->nsteps ? gate_step(propagate_gate_constants(net), "propagate_gate_constants") : (Net *)net;
+}
+
+static Net *run_fold_inverters(const Net *net, const PassOptions *o) {
+  (void)o;
+  return net->nsteps ? gate_step(fold_inverters(net), "fold_inverters") : (Net *)net;
+}
+
+static Net *run_eliminate_dead_gates(const Net *net, const PassOptions *o) {
+  (void)o;
+  return net->nsteps ? gate_step(eliminate_dead_gates(net), "eliminate_dead_gates") : (Net *)net;
+}
+
+static Net *run_hash_gates(const Net *net, const PassOptions *o) {
+  (void)o;
+  return net->nsteps ? gate_step(hash_gates(net), "hash_gates") : (Net *)net;
+}
+
 const Pass passes[] = {
   {"infer_shapes", NULL, "infer static shapes, lower nodes to kernels, fold constants",
    "Requires: an imported graph (nodes in topological order).\n"
@@ -119,6 +147,34 @@ const Pass passes[] = {
    "Unknown keys, layer types and layer names are errors (file:line:column).\n"
    "Invalidates: nothing.\n",
    quantize_ptq, NULL},
+  {"propagate_gate_constants", NULL, "netlist: logic gates of constants become constants",
+   "Requires: a netlist without registers.\n"
+   "Provides: each gate reduced to what it depends on: a gate with a constant operand\n"
+   "becomes a constant or a one-operand gate (a pass-through or a negation, for\n"
+   "fold_inverters); constant truth tables (ids 0, 15) become constants. One forward\n"
+   "sweep, so constants travel through every layer. Exact (same integers).\n"
+   "Report: the gates left ('bibc estimate', --dump-net).\n"
+   "Invalidates: netlist node ids.\n", NULL, run_propagate_gate_constants},
+  {"fold_inverters", NULL, "netlist: pass-through and negation gates fold into their readers",
+   "Requires: a netlist without registers (after propagate_gate_constants).\n"
+   "Provides: no pass-through gate; a negation is absorbed into the truth table of\n"
+   "every gate that reads it (XOR(~x, y) is XNOR(x, y)); an inverter is left only\n"
+   "where a node other than a gate (a popcount adder, an output) reads one. Gates\n"
+   "that then read one literal twice or ignore an operand are reduced too.\n"
+   "Exact (same integers). Report: the gates left.\n"
+   "Invalidates: netlist node ids.\n", NULL, run_fold_inverters},
+  {"eliminate_dead_gates", NULL, "netlist: gates that reach no output are removed",
+   "Requires: a netlist without registers.\n"
+   "Provides: every gate reaches an output port. Exact (same outputs).\n"
+   "Report: the gates left.\n"
+   "Invalidates: netlist node ids.\n", NULL, run_eliminate_dead_gates},
+  {"hash_gates", NULL, "netlist: identical gates are merged (structural hashing)",
+   "Requires: a netlist without registers.\n"
+   "Provides: operands of each gate ordered (the truth table follows), and no two\n"
+   "gates with the same operands and function; gates equal once their operands\n"
+   "merged merge in the same sweep. Exact (same integers). Report: the gates left.\n"
+   "Cost: linear in nodes.\n"
+   "Invalidates: netlist node ids.\n", NULL, run_hash_gates},
   {"da", NULL, "netlist: distributed arithmetic (shared shift-add graphs for constant products)",
    "Requires: a netlist (build_net).\n"
    "Provides: no multiplier for any product by a constant. Each MatMul row of outputs\n"
@@ -218,6 +274,8 @@ void pipeline_run(Graph *g, const char *const *pipeline, const char *dump_after)
 void pipeline_run_opts(Graph *g, const char *const *pipeline, const char *dump_after,
                        const PassOptions *o) {
   static const PassOptions unset;
+  if (o && o->lgn_naive)
+    g->lgn_naive = 1;
   for (int i = 0; pipeline[i]; i++) {
     const Pass *p = pass_find(pipeline[i]);
     ASSERT(p);
@@ -233,18 +291,36 @@ void pipeline_run_opts(Graph *g, const char *const *pipeline, const char *dump_a
 }
 
 const char *const *net_pipeline_for(int clocked, const PassOptions *o) {
-  static const char *const clocked_da[] = {"da", "sink_relu", "fold_round_bias", "insert_registers", NULL};
-  static const char *const clocked_mul[] = {"sink_relu", "fold_round_bias", "insert_registers", NULL};
-  static const char *const plain_da[] = {"da", "sink_relu", "fold_round_bias", NULL};
-  static const char *const plain_mul[] = {"sink_relu", "fold_round_bias", NULL};
-  if (clocked)
-    return o && o->no_da ? clocked_mul : clocked_da;
-  return o && o->no_da ? plain_mul : plain_da;
+  static const char *lists[8][12];  /* by clocked, --no-da, --lgn-naive */
+  int no_da = o && o->no_da, naive = o && o->lgn_naive;
+  const char **l = lists[(clocked ? 4 : 0) | no_da << 1 | naive];
+  if (!l[0]) {
+    int n = 0;
+    if (!naive) {
+      l[n++] = "propagate_gate_constants";
+      l[n++] = "fold_inverters";
+      l[n++] = "eliminate_dead_gates";
+      l[n++] = "hash_gates";
+    }
+    if (!no_da)
+      l[n++] = "da";
+    l[n++] = "sink_relu";
+    l[n++] = "fold_round_bias";
+    if (clocked)
+      l[n++] = "insert_registers";
+  }
+  return l;
 }
 
 Net *net_pipeline_run(Graph *g, const char *const *names, const PassOptions *o) {
   static const PassOptions unset;
   Net *net = build_net(g);
+  net->keep_gates = o && o->lgn_naive;
+  int64_t gates = 0;
+  for (int64_t id = 0; id < net->nnodes; id++)
+    gates += net->nodes[id].op == NET_GATE;
+  if (gates)
+    net->steps[net->nsteps++] = (NetStep){"build_net", gates};
   for (int i = 0; names && names[i]; i++) {
     const Pass *p = pass_find(names[i]);
     ASSERT(p && p->run_net);
@@ -305,6 +381,8 @@ int pass_options_parse(PassOptions *po, int argc, char **argv, int *i) {
     po->fixed = 1;
   } else if (strcmp(a, "--no-da") == 0) {
     po->no_da = 1;
+  } else if (strcmp(a, "--lgn-naive") == 0) {
+    po->lgn_naive = 1;
   } else if (strcmp(a, "--fold-batchnorm") == 0) {
     po->fold_bn = 1;
   } else if (strcmp(a, "--precision") == 0 || strcmp(a, "--config") == 0 ||

@@ -192,6 +192,7 @@ typedef struct Graph {
   struct OutputDecl *decl;   /* per graph output: the model's declared type, or NULL */
   const Annot *annot;        /* the model-wide precision / pruning request, or NULL */
   int passes;                /* passes run on it so far (0: as read) */
+  int lgn_naive;             /* --lgn-naive: backends write logic gates as the model has them */
 } Graph;
 /* A graph output's type as the model declares it, which shape inference
  * must confirm: dt 0 (undeclared), rank -1 (no shape), dims[d] -1

@@ -203,7 +203,7 @@ NetId net_add(Net *net, NetOp op, NetId a, NetId b, NetId c, int32_t s, int64_t 
   n->hi = (int64_t)hi;
   n->sgn = lo < 0;
   n->w = (uint8_t)net_width(n->lo, n->hi);
-  if (op != NET_CONST && op != NET_REG) {  /* known results need no node */
+  if (op != NET_CONST && op != NET_REG && !(op == NET_GATE && net->raw_gates)) {  /* known results need no node */
     NetId same = identity(net, n);
     if (same >= 0)
       return same;
@@ -262,7 +262,8 @@ void net_uses(const Net *net, int32_t *uses, NetId *reader) {
       uses[net->out[p].el[e]] += 2;
   for (int v = 0; v < g->nvalues; v++)
     for (int64_t e = 0; net->elems[v] && e < value_numel(g->values[v]); e++)
-      uses[net->elems[v][e]] += 2;
+      if (net->elems[v][e] != NET_NONE)
+        uses[net->elems[v][e]] += 2;
 }
 
 char *net_live(const Net *net) {
@@ -274,11 +275,47 @@ char *net_live(const Net *net) {
       live[net->out[p].el[e]] = 1;
   for (int64_t id = net->nnodes - 1; id >= 0; id--) {  /* operands come first */
     const NetNode *n = &net->nodes[id];
+    live[id] |= net->keep_gates && n->op == NET_GATE;
     const NetId args[3] = {n->a, n->b, n->c};
     for (int j = 0; live[id] && j < net_op_nargs(n->op); j++)
       live[args[j]] = 1;
   }
   return live;
+}
+
+int64_t net_count_gates(const Net *net) {
+  int64_t n = 0;
+  for (int64_t id = 0; id < net->nnodes; id++)
+    n += net->nodes[id].op == NET_GATE;
+  return n;
+}
+
+int net_gate_reduce(const Net *net, int64_t *k, NetId *a, NetId *b) {
+  const NetNode *na = &net->nodes[*a], *nb = &net->nodes[*b];
+  NetId v[2] = {NET_NONE, NET_NONE};  /* the distinct operands that are not constants */
+  int nv = 0;
+  if (na->op != NET_CONST)
+    v[nv++] = *a;
+  if (nb->op != NET_CONST && !(nv && *b == *a))
+    v[nv++] = *b;
+  int64_t t[2][2];           /* the gate when v[0] is x and v[1] is y */
+  for (int x = 0; x < 2; x++)
+    for (int y = 0; y < 2; y++)
+      t[x][y] = net_gate(*k, na->op == NET_CONST ? na->k : x,
+                         nb->op == NET_CONST ? nb->k : *b == v[0] ? x : y);
+  int d0 = nv >= 1 && (t[0][0] != t[1][0] || t[0][1] != t[1][1]);
+  int d1 = nv == 2 && (t[0][0] != t[0][1] || t[1][0] != t[1][1]);
+  if (d0 && d1) {
+    *a = v[0], *b = v[1];
+    return 2;
+  }
+  if (!d0 && !d1) {
+    *k = t[0][0] ? NET_GATE_ONE : 0;
+    return 0;
+  }
+  *a = *b = v[d0 ? 0 : 1];
+  *k = (d0 ? t[1][0] : t[0][1]) ? NET_GATE_A : NET_GATE_NOT_A;
+  return 1;
 }
 
 NetId net_input(Net *net, int port, int64_t elem, int64_t lo, int64_t hi) {
@@ -294,6 +331,10 @@ NetId net_input(Net *net, int port, int64_t elem, int64_t lo, int64_t hi) {
 Net *net_derive(const Net *old) {
   Net *net = net_new(old->g);
   net->split = old->split;
+  net->raw_gates = old->raw_gates;
+  net->keep_gates = old->keep_gates;
+  memcpy(net->steps, old->steps, sizeof net->steps);
+  net->nsteps = old->nsteps;
   net->nin = old->nin;
   net->nout = old->nout;
   net->in = old->in;
@@ -316,7 +357,7 @@ void net_remap(Net *net, const Net *old, const NetId *map) {
     int64_t cnt = value_numel(g->values[v]);
     net->elems[v] = arena_alloc(net->arena, sizeof *net->elems[v] * (size_t)(cnt + 1));
     for (int64_t e = 0; e < cnt; e++)
-      net->elems[v][e] = map[old->elems[v][e]];
+      net->elems[v][e] = old->elems[v][e] == NET_NONE ? NET_NONE : map[old->elems[v][e]];
   }
 }
 
@@ -455,10 +496,21 @@ void net_verify(const Net *net) {
 
 /* ---- dump ---- */
 
+void net_steps_print(const Net *net, const char *prefix, FILE *f) {
+  for (int i = 0; i < net->nsteps; i++)
+    if (i)
+      fprintf(f, ", %lld after %s", (long long)net->steps[i].gates, net->steps[i].pass);
+    else
+      fprintf(f, "%sgates: %lld built", prefix, (long long)net->steps[i].gates);
+  if (net->nsteps)
+    fprintf(f, "%s\n", net->keep_gates ? " (--lgn-naive: no gate-level pass)" : "");
+}
+
 void net_dump(const Net *net, FILE *f) {
   const Graph *g = net->g;
   fprintf(f, "net \"%s\": %lld nodes, %d input ports, %d output ports\n", g->name,
           (long long)net->nnodes, net->nin, net->nout);
+  net_steps_print(net, "# ", f);
   for (int p = 0; p < net->nin; p++)
     fprintf(f, "input port %d %%%s : fixed<%s,%d,%d>[%lld]\n", p, net->in[p].v->name,
             net->in[p].fx.sgn ? "s" : "u", net->in[p].fx.w, net->in[p].fx.f, (long long)net->in[p].n);
@@ -481,6 +533,7 @@ void net_dump(const Net *net, FILE *f) {
         fprintf(f, " n%d >> %d mode %lld", n->a, n->s, (long long)n->k);
       break;
     case NET_WRAP: fprintf(f, " n%d to %d bits%s", n->a, n->s, n->k ? " signed" : ""); break;
+    case NET_GATE: fprintf(f, " n%d, n%d id %lld", n->a, n->b, (long long)n->k); break;
     default:
       for (int j = 0, na = net_op_nargs(n->op); j < na; j++)
         fprintf(f, "%s n%d", j ? "," : "", j == 0 ? n->a : j == 1 ? n->b : n->c);

@@ -99,6 +99,14 @@ typedef struct IntSplit {
   const char *why;           /* and why; NULL when the graph has no fixed point */
 } IntSplit;
 
+/* A gate count after one pass (the report of the gate-level passes):
+ * GATE nodes when pass finished (dead ones too, until eliminate_dead_gates). */
+typedef struct NetStep {
+  const char *pass;          /* "build_net" or the pass's name */
+  int64_t gates;
+} NetStep;
+#define NET_MAXSTEPS 16
+
 typedef struct Net {
   Arena *arena;              /* the graph's: one arena per compilation */
   Graph *g;                  /* the graph it was built from */
@@ -112,6 +120,12 @@ typedef struct Net {
   int32_t layer;             /* the graph node being unrolled (net_add stamps it) */
   NetId *consts;             /* hash of CONST nodes by value (net_const) */
   int64_t nconsts, capconsts;
+  int raw_gates;             /* net_add keeps GATE nodes as written (no folding of decided or
+                              * pass-through gates): build_net's nets, so that the gate passes
+                              * (and --lgn-naive) see every gate; net_derive copies it */
+  int keep_gates;            /* --lgn-naive: every GATE node is live (net_live), none is removed */
+  NetStep steps[NET_MAXSTEPS];  /* gate counts after build_net and each pass (net_pipeline_run) */
+  int nsteps;
 } Net;
 
 /* ---- int_split.c ---- */
@@ -153,9 +167,17 @@ NetId net_copy_mapped(Net *net, const NetNode *n, const NetId *map);
  * node.  Both nnodes long, filled here. */
 void net_uses(const Net *net, int32_t *uses, NetId *reader);
 /* Live nodes: the output ports' elements and what they read, transitively
- * (a graph value's element alone does not keep a node live).  Returns
+ * (a graph value's element alone does not keep a node live; with
+ * keep_gates every GATE node is live too).  Returns
  * nnodes + 1 marks, calloc'd: the caller frees them.  One backward sweep. */
 char *net_live(const Net *net);
+/* Gate k of operands *a and *b (either may be a CONST, or both the same
+ * node) reduced to what it depends on: returns the operands left, 0 (*k is
+ * 0 or 15), 1 (*a == *b and *k is 3 (a) or 12 (~a)) or 2
+ * (*k reads both, *a != *b). */
+int net_gate_reduce(const Net *net, int64_t *k, NetId *a, NetId *b);
+/* The GATE nodes of net, dead ones included. */
+int64_t net_count_gates(const Net *net);
 /* For passes that rebuild a net: a new, empty net with old's ports and
  * split; then net_remap() points its outputs and the graph values' elements
  * at map[old id] (outputs a pass delays, it sets itself afterwards). */
@@ -172,6 +194,10 @@ int net_width(int64_t lo, int64_t hi);             /* bits of [lo, hi]; signed i
 /* Checks every invariant (operand order and kinds, intervals, widths,
  * ports); die()s on a broken one. */
 void net_verify(const Net *net);
+/* The gate counts after each gate-level pass in one line ("gates: 192
+ * built, 150 after propagate_gate_constants, ..."), nothing for a net
+ * without gates; --dump-net prints it after prefix "# ". */
+void net_steps_print(const Net *net, const char *prefix, FILE *f);
 /* --dump-net: one line per node, "n12 = add n3, n7 << 2  : s9 [-200..180]  # layer". */
 void net_dump(const Net *net, FILE *f);
 
@@ -247,6 +273,18 @@ void net_eval(const Net *net, const int64_t *const *in, int64_t *const *out, int
 /* Logic gate k (0..15) of bits a and b: its truth table read MSB-first
  * over ab = 00, 01, 10, 11 (ops.h's LogicLayer). */
 static inline int64_t net_gate(int64_t k, int64_t a, int64_t b) { return (k >> (3 - (2 * a + b))) & 1; }
+/* Gate ids of the gate algebra: a (3), b (5), ~a (12), ~b (10), 0, 1 (15). */
+enum { NET_GATE_A = 3, NET_GATE_B = 5, NET_GATE_NOT_A = 12, NET_GATE_NOT_B = 10, NET_GATE_ONE = 15 };
+/* The id of k(fa(x, y), fb(x, y)): gate k reading gates fa and fb of x, y
+ * (k over swapped operands is net_gate_compose(k, NET_GATE_B, NET_GATE_A);
+ * over a complemented a, net_gate_compose(k, NET_GATE_NOT_A, NET_GATE_B)). */
+static inline int64_t net_gate_compose(int64_t k, int64_t fa, int64_t fb) {
+  int64_t r = 0;
+  for (int x = 0; x < 2; x++)
+    for (int y = 0; y < 2; y++)
+      r |= net_gate(k, net_gate(fa, x, y), net_gate(fb, x, y)) << (3 - (2 * x + y));
+  return r;
+}
 /* The value of one node from its operands' values (v: values by id). */
 int64_t net_eval_node(const NetNode *n, const int64_t *v);
 

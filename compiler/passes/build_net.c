@@ -22,8 +22,8 @@
  *       interval does not decide), each comparison a GE node;
  *   ArgMax, TopK (k = 1)   a balanced tournament of GE and MUX nodes
  *       carrying (value, index) pairs, ties resolved as the kernels do;
- *   LogicLayer         one GATE node per neuron (a decided gate or one that
- *       passes an operand through adds none);
+ *   LogicLayer         one GATE node per neuron, as written (net->raw_gates:
+ *       the gate-level passes fold, remove and merge them);
  *   PopCount (GroupSum)   per group, a balanced adder tree of its bits;
  *   data movement (Reshape, Flatten, Squeeze, Unsqueeze, Identity,
  *       Dropout, Transpose, Concat)   no nodes: the output's elements are
@@ -210,6 +210,7 @@ static void build_node(Builder *B, const Node *n) {
 
 Net *build_net(Graph *g) {
   Net *net = net_new(g);
+  net->raw_gates = 1;
   if (!int_split(&net->split, g)) {
     if (net->split.why)
       error_node(g, net->split.why_node, "%s, so the model has no integer-only form; the hardware "

@@ -76,7 +76,8 @@ Net *fold_round_bias(const Net *old) {
     die("out of memory");
   for (int v = 0; v < old->g->nvalues; v++)
     for (int64_t e = 0; old->elems[v] && e < value_numel(old->g->values[v]); e++)
-      visible[old->elems[v][e]] = 1;
+      if (old->elems[v][e] != NET_NONE)
+        visible[old->elems[v][e]] = 1;
   for (int64_t i = 0; i < old->nnodes; i++) {
     const NetNode *n = &old->nodes[i];
     NetRound p = n->op == NET_ROUND ? net_round_plan(n->s, n->k, 0) : (NetRound){0};

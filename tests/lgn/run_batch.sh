@@ -7,13 +7,16 @@
 # and 1000 samples (blocks full, partial and empty) its n x k counts equal
 # reference.py's numpy counts of the same binarized inputs and, sample by
 # sample, the counts of m_run_int (the rt_logic kernels), bit for bit;
-# nothing after y[n*k] is written, and x need not be aligned.
+# nothing after y[n*k] is written, and x need not be aligned.  With
+# --naive, the same for 'bibc --lgn-naive' (difflogic's scheme: one
+# statement per gate as written, so at least as many as the model's gates).
 #
-#   run_batch.sh --bibc B --cc CC --cflags F MODEL.bib
+#   run_batch.sh --bibc B --cc CC --cflags F [--naive] MODEL.bib
 set -u
-bibc='' cc=cc cflags=-O1
+bibc='' cc=cc cflags=-O1 naive=''
 while [ $# -gt 1 ]; do
   case $1 in
+    --naive) naive=--lgn-naive; shift ;;
     --bibc) bibc=$2; shift 2 ;;
     --cc) cc=$2; shift 2 ;;
     --cflags) cflags=$2; shift 2 ;;
@@ -28,7 +31,13 @@ trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $(basename "$model"): $*" >&2; exit 1; }
 
 "$py" "$here/reference.py" "$model" 1000 "$work" || fail "reference.py"
-"$bibc" "$model" --fixed -o "$work/m.c" || fail "bibc --fixed -o m.c"
+"$bibc" "$model" --fixed $naive -o "$work/m.c" || fail "bibc --fixed $naive -o m.c"
+if [ -n "$naive" ]; then
+  gates=$(grep -o 'a=\[[^]]*\]' "$model" | tr -cd ',[' | wc -c)
+  stmts=$(grep -c '^  lgn_s\[[0-9]*\] = ' "$work/m.c")
+  [ "$stmts" -ge "$gates" ] || fail "--lgn-naive: $stmts statements for $gates gates"
+  grep -q 'one per gate and adder gate as written' "$work/m.c" || fail "--lgn-naive: not the naive form"
+fi
 grep -q 'void m_run_batch(const uint8_t \*x, int32_t \*y, size_t n);' "$work/m.h" \
   || fail "m.h declares no m_run_batch"
 otype=$(sed -n 's/^void m_run_int(const [a-z0-9_]* \*in0, \([a-z0-9_]*\) \*out0);$/\1/p' "$work/m.h")
