@@ -103,9 +103,13 @@ def read(n, m, ext):
 def rate(text, what):
     r = re.search(r"^%s\s+(\d+) samples/s" % what, text, re.M)
     return int(r.group(1)) if r else None
-fmt = "%-27s %-6s %9s %8s %9s %8s %13s %13s %7s"
-print(fmt % ("network", "emit", "LUT", "FF", "Fmax MHz", "Yosys s", "run_batch/s", "dl-style C/s", "ratio"))
-rows = {}
+def gates_left(text):
+    """The last count of estimate's 'gates: N built, M after PASS, ...' line."""
+    r = re.search(r"^gates: (.*)$", text, re.M)
+    return int(re.findall(r"\d+", r.group(1))[-1]) if r and re.findall(r"\d+", r.group(1)) else None
+fmt = "%-27s %-6s %7s %9s %8s %9s %8s %13s %13s %7s"
+print(fmt % ("network", "emit", "gates", "LUT", "FF", "Fmax MHz", "Yosys s", "run_batch/s", "dl-style C/s", "ratio"))
+rows, rates = {}, {}
 for n in nets:
     for m in modes:
         try:
@@ -115,14 +119,19 @@ for n in nets:
         b = read(n, m, "batch")
         rb, dl = rate(b, "run_batch"), rate(b, "difflogic")
         rows[n, m] = j.get("lut")
+        rates[n, m] = rb, dl
         cell = lambda v, f="%d": "-" if v is None else f % v
-        print(fmt % (title[n], m, cell(j.get("lut")), cell(j.get("ff")), cell(j.get("fmax_mhz"), "%.0f"),
+        print(fmt % (title[n], m, cell(gates_left(read(n, m, "est"))), cell(j.get("lut")), cell(j.get("ff")), cell(j.get("fmax_mhz"), "%.0f"),
                      cell(j.get("yosys_seconds"), "%.0f"), cell(rb), cell(dl),
                      "-" if not (rb and dl) else "%.2fx" % (rb / dl)))
+print("(ratio: run_batch / dl-style C, both in one binary; dl-style: make.py's copy of difflogic's C)")
 for n in nets:
-    if (n, "naive") in rows and rows[n, "bibc"] and rows[n, "naive"]:
+    if rows.get((n, "bibc")) and rows.get((n, "naive")):
         print("%s: Yosys LUTs %d (bibc) vs %d (naive): %.1f %% fewer"
               % (title[n], rows[n, "bibc"], rows[n, "naive"], 100.0 * (1 - rows[n, "bibc"] / rows[n, "naive"])))
+    if rates.get((n, "bibc"), (None,))[0] and rates.get((n, "naive"), (None,))[0]:
+        print("%s: run_batch %.2fx the samples/s of --lgn-naive's run_batch (difflogic's scheme)"
+              % (title[n], rates[n, "bibc"][0] / rates[n, "naive"][0]))
 print()
 print("gates after each step (bibc estimate --no-synth, lines that count gates):")
 for n in nets:
