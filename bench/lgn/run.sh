@@ -109,7 +109,7 @@ def gates_left(text):
     return int(re.findall(r"\d+", r.group(1))[-1]) if r and re.findall(r"\d+", r.group(1)) else None
 fmt = "%-27s %-6s %7s %9s %8s %9s %8s %13s %13s %7s"
 print(fmt % ("network", "emit", "gates", "LUT", "FF", "Fmax MHz", "Yosys s", "run_batch/s", "dl-style C/s", "ratio"))
-rows, rates = {}, {}
+rows, rates, layer_luts = {}, {}, {}
 for n in nets:
     for m in modes:
         try:
@@ -119,6 +119,8 @@ for n in nets:
         b = read(n, m, "batch")
         rb, dl = rate(b, "run_batch"), rate(b, "difflogic")
         rows[n, m] = j.get("lut")
+        if j.get("layers"):
+            layer_luts[n, m] = sum(l["lut"] for l in j["layers"] if l["op"] == "LogicLayer")
         rates[n, m] = rb, dl
         cell = lambda v, f="%d": "-" if v is None else f % v
         print(fmt % (title[n], m, cell(gates_left(read(n, m, "est"))), cell(j.get("lut")), cell(j.get("ff")), cell(j.get("fmax_mhz"), "%.0f"),
@@ -129,6 +131,10 @@ for n in nets:
     if rows.get((n, "bibc")) and rows.get((n, "naive")):
         print("%s: Yosys LUTs %d (bibc) vs %d (naive): %.1f %% fewer"
               % (title[n], rows[n, "bibc"], rows[n, "naive"], 100.0 * (1 - rows[n, "bibc"] / rows[n, "naive"])))
+        a, b = layer_luts.get((n, "bibc")), layer_luts.get((n, "naive"))
+        if a and b:
+            print("%s: of them in the logic layers (GroupSum's adders aside) %d vs %d: %.1f %% fewer"
+                  % (title[n], a, b, 100.0 * (1 - a / b)))
     if rates.get((n, "bibc"), (None,))[0] and rates.get((n, "naive"), (None,))[0]:
         print("%s: run_batch %.2fx the samples/s of --lgn-naive's run_batch (difflogic's scheme)"
               % (title[n], rates[n, "bibc"][0] / rates[n, "naive"][0]))
