@@ -20,8 +20,10 @@
 #              random samples of the logic layers' 0/1 inputs, checked
 #              against NAME_run_int and difflogic-style C), and dl-style,
 #              difflogic's style of C for the same network (make.py)
-# Yosys on the 48,000-gate network takes minutes (all of it: tens of
-# minutes on a shared 2-core machine): run it in the background.  --keep
+# Yosys on the 48,000-gate network takes minutes (6-9 min per emission on
+# a shared 2-core machine), and gcc -O3 -march=native over 20 CPU-minutes
+# on its run_batch C: the whole run takes about an hour; run it in the
+# background.  --keep
 # DIR keeps every tool's output there (made if missing; else a temporary
 # folder, removed).
 set -u
