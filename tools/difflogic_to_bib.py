@@ -20,6 +20,12 @@ The .npz layout (np.savez; every key below, no other key):
     tau             float scalar   optional (default 1): score = count / tau, > 0
     thresholds      float [n_inputs]  optional: x is float32 and bit i is
                                      x[i] >= thresholds[i] (MultiThreshold)
+    features        int [n_inputs] optional, with thresholds: bit i is
+                                     x[features[i]] >= thresholds[i] instead,
+                                     and x has max(features) + 1 elements
+                                     (several thresholds per feature: a
+                                     thermometer code; Gather, then
+                                     MultiThreshold)
 
 Integer fields must have an integer dtype (a float array of whole numbers
 is refused: it usually means a tensor was saved before argmax).  Gate ids
@@ -38,7 +44,8 @@ attribute (LogicLayer.indices, a pair of int64 tensors (a, b)), not in the
 state dict, so a state dict alone lacks them.  Accepted:
   - a dict {"state_dict": model.state_dict(), "indices": [layer.indices
     for each LogicLayer, in order], "n_inputs": N, "k": K, "tau": T}
-    ("thresholds" too; "model_state_dict" is read as "state_dict"); or
+    ("thresholds" and "features" too; "model_state_dict" is read as
+    "state_dict"); or
   - a state dict in which each layer P has P.weights and a P.indices of
     shape [2, n] (stacked a, b), n_inputs/k/tau given by the options; or
   - the pickled model itself (torch.save(model); needs --allow-pickle, runs
@@ -65,7 +72,7 @@ class BadInput(Exception):
     """A field of the input that breaks the layout: (field, message)."""
 
 
-ORDER = ("n_inputs", "n_layers", "k", "tau", "thresholds")  # scalars, then layers
+ORDER = ("n_inputs", "n_layers", "k", "tau", "thresholds", "features")  # scalars, then layers
 
 
 def scalar(d, key, kind):
@@ -144,8 +151,22 @@ def validate(d):
         if not np.all(np.isfinite(t)):
             raise BadInput("thresholds", "must be finite float32 values")
         thresholds = [float(v) for v in t]
+    features = None
+    if "features" in d:
+        if thresholds is None:
+            raise BadInput("features", "needs thresholds (bit i is x[features[i]] >= thresholds[i])")
+        features = int_vector(d, "features")
+        if len(features) != n_inputs:
+            raise BadInput("features", "has %d entries, n_inputs is %d" % (len(features), n_inputs))
+        in_range("features", features, 0, 1 << 20, "feature indices")
     return {"n_inputs": n_inputs, "layers": layers, "k": k, "tau": float(np.float32(tau)),
-            "thresholds": thresholds}
+            "thresholds": thresholds, "features": features}
+
+
+def gathers(net):
+    """The features that bit i thresholds, or None when bit i is x[i] (no Gather)."""
+    f = net["features"]
+    return None if f is None or f == list(range(len(f))) else f
 
 
 def read_npz(path):
@@ -202,7 +223,7 @@ def read_checkpoint(path, allow_pickle):
                     indices.append(sd[p])
         if "indices" in obj:
             indices = list(obj["indices"])
-        for key in ("n_inputs", "k", "tau", "thresholds"):
+        for key in ("n_inputs", "k", "tau", "thresholds", "features"):
             if key in obj:
                 out[key] = to_numpy(obj[key])
     else:
@@ -245,13 +266,20 @@ def write_bib(net, name, source):
              "# %d inputs, %d logic layers of %s gates, GroupSum into %d classes (tau %s)."
              % (net["n_inputs"], len(nl), ", ".join(str(len(l[0])) for l in nl), net["k"], f32(net["tau"])),
              "model " + name, "opset 13", ""]
-    src = "x"
+    src, f = "x", gathers(net)
     if net["thresholds"] is None:
         lines.append("input x: %s[1, %d]" % (net["dtype"], net["n_inputs"]))
-    else:
+    elif f is None:
         lines += ["input x: float32[1, %d]" % net["n_inputs"],
                   "const t: float32[%d, 1] = [%s]" % (net["n_inputs"], ", ".join(f32(v) for v in net["thresholds"])),
                   '"bits": xb = MultiThreshold(x, t, out_dtype="UINT1")          # x >= t: 1, else 0']
+        src = "xb"
+    else:
+        lines += ["input x: float32[1, %d]" % (max(f) + 1),
+                  "const f: int64[%d] = %s" % (len(f), ints(f)),
+                  "const t: float32[%d, 1] = [%s]" % (net["n_inputs"], ", ".join(f32(v) for v in net["thresholds"])),
+                  '"features": xf = Gather(x, f, axis=1)                      # xf[i] = x[f[i]]',
+                  '"bits": xb = MultiThreshold(xf, t, out_dtype="UINT1")         # xf >= t: 1, else 0']
         src = "xb"
     for i, (a, b, g) in enumerate(nl):
         lines.append('"l%d": h%d = LogicLayer(%s, a=%s, b=%s, gates=%s)' % (i, i, src, ints(a), ints(b), ints(g)))
@@ -263,14 +291,19 @@ def write_bib(net, name, source):
 
 def write_onnx(net, name, source):
     from onnx import TensorProto, checker, helper, numpy_helper
-    nodes, inits, src = [], [], "x"
+    nodes, inits, src, f = [], [], "x", gathers(net)
     dtype = {"bool": TensorProto.BOOL, "uint8": TensorProto.UINT8, "float32": TensorProto.FLOAT}[net["dtype"]]
     opsets = [helper.make_opsetid("", 13), helper.make_opsetid("bibc.lgn", 1)]
+    width = net["n_inputs"]
     if net["thresholds"] is not None:
         dtype = TensorProto.FLOAT
         t = np.array(net["thresholds"], dtype=np.float32).reshape(-1, 1)
+        if f is not None:
+            width = max(f) + 1
+            inits.append(numpy_helper.from_array(np.array(f, dtype=np.int64), "f"))
+            nodes.append(helper.make_node("Gather", ["x", "f"], ["xf"], name="features", axis=1))
         inits.append(numpy_helper.from_array(t, "t"))
-        nodes.append(helper.make_node("MultiThreshold", ["x", "t"], ["xb"], name="bits",
+        nodes.append(helper.make_node("MultiThreshold", ["x" if f is None else "xf", "t"], ["xb"], name="bits",
                                       domain="qonnx.custom_op.general", out_dtype="UINT1"))
         opsets.append(helper.make_opsetid("qonnx.custom_op.general", 1))
         src = "xb"
@@ -280,7 +313,7 @@ def write_onnx(net, name, source):
         src = "h%d" % i
     nodes.append(helper.make_node("GroupSum", [src], ["scores"], name="groups", domain="bibc.lgn",
                                   k=net["k"], tau=net["tau"]))
-    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", dtype, [1, net["n_inputs"]])],
+    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", dtype, [1, width])],
                               [helper.make_tensor_value_info("scores", TensorProto.FLOAT, [1, net["k"]])],
                               inits, doc_string="from %s by tools/difflogic_to_bib.py" % source)
     model = helper.make_model(graph, opset_imports=opsets, producer_name="difflogic_to_bib.py")
@@ -297,6 +330,8 @@ def write_npz(net, out):
         d["layer%d_gates" % i] = np.array(g, np.int64)
     if net["thresholds"] is not None:
         d["thresholds"] = np.array(net["thresholds"], np.float32)
+    if net["features"] is not None:
+        d["features"] = np.array(net["features"], np.int64)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for key, v in d.items():
             buf = io.BytesIO()

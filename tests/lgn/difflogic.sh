@@ -15,6 +15,9 @@
 #   thresholds a network with float inputs binarized by 'thresholds' (x >= t,
 #              inputs that hit a threshold exactly), 2 layers, k = 3,
 #              tau = 3: the same, for .bib and .onnx
+#   features   thresholds on chosen features (several per feature, shuffled):
+#              5 float inputs, Gather then MultiThreshold; the same, for
+#              .bib and .onnx, and -o .npz keeps the features
 #   checkpoint a difflogic checkpoint read through a stand-in 'torch' module
 #              (pickle.load: dicts of arrays, gates = argmax of weights,
 #              indices out of the state dict, or P.indices in it with -k
@@ -114,6 +117,29 @@ def make(out):
     np.savez(out + "/net_t.npz", **layout(12, tl, 3, 3.0, t))
     np.save(out + "/xt.npy", xt)
     np.save(out + "/want_t.npy", forward((xt >= t).astype(np.int64), tl, 3, 3.0))
+    # features: 12 bits from 5 features, two or three thresholds each, in a
+    # shuffled order (a thermometer code); some features hit a threshold
+    f = rng.permutation(np.array([0, 0, 1, 1, 2, 2, 2, 3, 3, 4, 4, 4]))
+    tf = np.round(rng.uniform(-1, 1, 12), 2).astype(np.float32)
+    xf = rng.uniform(-2, 2, size=(2000, 5)).astype(np.float32)
+    xf[::5, f[0]] = tf[0]
+    xf[1::5, f[7]] = tf[7]
+    fl = net(rng, 12, [40, 20])
+    d = layout(12, fl, 2, 4.0, tf)
+    d["features"] = f
+    np.savez(out + "/net_f.npz", **d)
+    np.save(out + "/xf.npy", xf)
+    np.save(out + "/want_f.npy", forward((xf[:, f] >= tf).astype(np.int64), fl, 2, 4.0))
+    bad_f = dict(d)
+    del bad_f["thresholds"]
+    np.savez(out + "/features_alone.npz", **bad_f)
+    print("features_alone.npz features")
+    bad_f = dict(d, features=f[:-1])
+    np.savez(out + "/features_len.npz", **bad_f)
+    print("features_len.npz features")
+    bad_f = dict(d, features=np.where(f == 3, -1, f))
+    np.savez(out + "/features_neg.npz", **bad_f)
+    print("features_neg.npz features[")
     # checkpoints for the stand-in torch: weights whose argmax is the gate
     def weights(g):
         w = rng.normal(size=(len(g), 16)).astype(np.float32)
@@ -238,6 +264,16 @@ grep -q 'MultiThreshold(' "$work/t.bib" || fail "t.bib does not binarize"
 "$py" "$work/t.py" onnx_ok "$work/t.onnx" || fail "t.onnx is not valid bibc.lgn ONNX"
 run "$work/t.bib" "$work/xt.npy" "$work/want_t.npy" "thresholds -> .bib"
 run "$work/t.onnx" "$work/xt.npy" "$work/want_t.npy" "thresholds -> .onnx"
+
+convert "$work/net_f.npz" "$work/f.bib"
+convert "$work/net_f.npz" "$work/f.onnx"
+grep -q '^input x: float32\[1, 5\]$' "$work/f.bib" && grep -q 'Gather(x, f, axis=1)' "$work/f.bib" \
+  || fail "f.bib does not gather 5 features"
+"$py" "$work/t.py" onnx_ok "$work/f.onnx" || fail "f.onnx is not valid bibc.lgn ONNX"
+run "$work/f.bib" "$work/xf.npy" "$work/want_f.npy" "features -> .bib"
+run "$work/f.onnx" "$work/xf.npy" "$work/want_f.npy" "features -> .onnx"
+convert "$work/net_f.npz" "$work/f2.npz"
+"$py" "$work/t.py" npz_same "$work/f2.npz" "$work/net_f.npz" || fail "features -> .npz is not the network"
 
 # checkpoints, through the stand-in torch
 PYTHONPATH="$work/faketorch"; export PYTHONPATH

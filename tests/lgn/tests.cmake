@@ -98,3 +98,9 @@ add_test(NAME lgn/gate_passes COMMAND sh ${LGN_DIR}/gate_passes.sh --bibc ${BIBC
 foreach(m random_lgn big_lgn tie_lgn uint8_lgn binarize_mt)
   add_test(NAME lgn/trees/${m} COMMAND /usr/bin/python3 ${LGN_DIR}/trees.py ${BIBC} ${LGN_DIR}/models/${m}.bib)
 endforeach()
+# tools/train_lgn.py, the numpy difflogic trainer: its backprop against
+# central differences, a tiny network trained on scikit-learn's digits and
+# 'bibc run' of its .bib (raw pixels in) against the numpy discrete network
+# bit for bit; skips (77) without numpy or python3-sklearn's digits file.
+add_test(NAME lgn/train COMMAND sh ${LGN_DIR}/train.sh --bibc ${BIBC})
+set_tests_properties(lgn/train PROPERTIES SKIP_RETURN_CODE 77)
