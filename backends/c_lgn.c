@@ -378,7 +378,9 @@ static const char pack_text[] =
   "      LGN_BYTE(lgn_x[q], j) = (unsigned char)v;\n"
   "    }\n"
   "  }\n"
-  "}\n"
+  "}\n";
+
+static const char t8_text[] =
   "\n/* Transposes the 8x8 bit matrix whose row r is byte r of x (bit c of\n"
   " * byte r moves to bit r of byte c; Hacker's Delight 7-3). */\n"
   "static uint64_t lgn_t8(uint64_t x) {\n"
@@ -414,10 +416,15 @@ void lgn_batch_emit(FILE *f, const IntSplit *s, const char *prefix) {
   FILE *bf = open_memstream(&body, &nbody);
   int *slot, nlive = 0, nslot = emit_gates(bf, L, &slot, &nlive);
   fclose(bf);
-  fprintf(f, "static lgn_word lgn_x[%lld];  /* packed inputs */\n"
-          "static lgn_word lgn_s[%d];  /* gate and adder values, by slot */\n",
-          (long long)L->nin, nslot ? nslot : 1);
+  fprintf(f, "static lgn_word lgn_x[%lld];  /* packed inputs */\n", (long long)L->nin);
+  if (nslot)  /* none when every count is an input or a constant */
+    fprintf(f, "static lgn_word lgn_s[%d];  /* gate and adder values, by slot */\n", nslot);
   fputs(pack_text, f);
+  int planes = 0;
+  for (int c = 0; c < L->k; c++)
+    planes |= L->nplane[c] > 0;
+  if (planes)  /* none when every count is a constant */
+    fputs(t8_text, f);
   if (L->naive)
     fprintf(f, "\n/* %lld gates: %d instructions, one per gate and adder gate as written\n"
             " * (--lgn-naive, difflogic's scheme). */\nstatic void lgn_eval(void) {\n",

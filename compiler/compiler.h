@@ -83,7 +83,7 @@ int pass_options_parse(PassOptions *po, int argc, char **argv, int *i);
 Net *net_pipeline_run(Graph *g, const char *const *passes, const PassOptions *o);
 /* The netlist passes for a backend that prints the netlist: the gate-level
  * passes (unless --lgn-naive: propagate_gate_constants, fold_inverters,
- * eliminate_dead_gates, hash_gates, rebuild_popcounts; no-ops on a net
+ * hash_gates, eliminate_dead_gates, rebuild_popcounts; no-ops on a net
  * without gates), da
  * (unless --no-da), sink_relu, fold_round_bias, pack_luts (unless
  * --lgn-naive or --no-pack-luts), then, for a clocked module (Verilog),
@@ -175,6 +175,8 @@ Net *propagate_gate_constants(const Net *net);
 Net *fold_inverters(const Net *net);
 Net *eliminate_dead_gates(const Net *net);
 Net *hash_gates(const Net *net);
+/* fold_inverters' sweep; merge: hash_gates' too. */
+Net *gate_sweep(const Net *old, int merge);
 Net *rebuild_popcounts(const Net *net);
 Net *da(const Net *net, const PassOptions *o);
 Net *sink_relu(const Net *net);

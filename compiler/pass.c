@@ -179,20 +179,22 @@ const Pass passes[] = {
    "that then read one literal twice or ignore an operand are reduced too.\n"
    "Exact (same integers). Report: the gates left.\n"
    "Invalidates: netlist node ids.\n", NULL, run_fold_inverters},
+  {"hash_gates", NULL, "netlist: identical gates are merged (structural hashing)",
+   "Requires: a netlist without registers (after fold_inverters).\n"
+   "Provides: each gate reduced and its operands ordered, and no two gates of the\n"
+   "same operands computing the same function or its complement (a gate's readers\n"
+   "take the complement of the one kept, gates absorbing it); gates equal\n"
+   "once their operands merged merge in the same sweep (fold_inverters' sweep with\n"
+   "a hash table). Exact (same integers). Report: the gates left (dead ones too,\n"
+   "for eliminate_dead_gates). Cost: linear in nodes.\n"
+   "Invalidates: netlist node ids.\n", NULL, run_hash_gates},
   {"eliminate_dead_gates", NULL, "netlist: gates that reach no output are removed",
-   "Requires: a netlist without registers.\n"
+   "Requires: a netlist without registers (after hash_gates).\n"
    "Provides: every gate reaches an output port. Exact (same outputs).\n"
    "Report: the gates left.\n"
    "Invalidates: netlist node ids.\n", NULL, run_eliminate_dead_gates},
-  {"hash_gates", NULL, "netlist: identical gates are merged (structural hashing)",
-   "Requires: a netlist without registers.\n"
-   "Provides: operands of each gate ordered (the truth table follows), and no two\n"
-   "gates with the same operands and function; gates equal once their operands\n"
-   "merged merge in the same sweep. Exact (same integers). Report: the gates left.\n"
-   "Cost: linear in nodes.\n"
-   "Invalidates: netlist node ids.\n", NULL, run_hash_gates},
   {"rebuild_popcounts", NULL, "netlist: GroupSum counts rebuilt over the bits the gate passes left",
-   "Requires: a netlist without registers (after hash_gates).\n"
+   "Requires: a netlist without registers (after eliminate_dead_gates).\n"
    "Provides: each PopCount (GroupSum) count flattened to sum m_i x_i + c and built\n"
    "again as build_net builds it from known bits: one wired shift x << b per set bit b\n"
    "of m (a gate merged with its copies), the constants (gates that became constants)\n"
@@ -364,8 +366,8 @@ const char *const *net_pipeline_for(int clocked, const PassOptions *o) {
     if (!naive) {
       l[n++] = "propagate_gate_constants";
       l[n++] = "fold_inverters";
-      l[n++] = "eliminate_dead_gates";
       l[n++] = "hash_gates";
+      l[n++] = "eliminate_dead_gates";
       l[n++] = "rebuild_popcounts";
     }
     if (!no_da)

@@ -90,9 +90,9 @@ Net *argmax_port(const Net *old) {
     int layer = popcount_layer(net, p), done = 0;
     for (int i = 0; i < net->nargmax; i++)
       done |= ports[i].of == p;
-    if (layer < 0 || done)
-      continue;
     const Value *v = net->out[p].v;
+    if (layer < 0 || done || v->dims[0] < 1 || v->dims[1] < 1)  /* no rows: no index */
+      continue;
     int64_t rows = v->dims[0], k = v->dims[1];
     NetPort *m = &ports[net->nargmax++];
     *m = (NetPort){.v = NULL, .fx = {.sgn = 0, .w = index_bits(k), .f = 0}, .n = rows, .of = p};

@@ -14,6 +14,8 @@
  * shared by all such readers.  A graph value's element that is a
  * complement no such node reads is NET_NONE (nothing computes it).
  *
+ * gate_sweep() is that sweep; hash_gates runs it with merging on.
+ *
  * Requires: a netlist (after propagate_gate_constants), before
  * insert_registers.  Provides: no gate is a pass-through; a negation gate
  * only where a node other than a gate reads it.  Exact: the same integers.
@@ -29,7 +31,44 @@ typedef struct Fold {
   char *inv;                 /* old id -> its value is the complement of map[id] */
   NetId *not_of;             /* new id -> its inverter, NET_NONE: none yet */
   int64_t cap;
+  int merge;                 /* hash_gates: one gate per (a, b, id) up to a complement */
+  NetId *table;              /* open addressing over new gate ids, NET_NONE: empty */
+  int64_t tcap;
 } Fold;
+
+static uint64_t key_hash(NetId a, NetId b, int64_t k) {
+  uint64_t z = ((uint64_t)(uint32_t)a << 32 | (uint32_t)b) * 0x9e3779b97f4a7c15u;
+  return z ^ (z >> 31) ^ (uint64_t)k * 0xbf58476d1ce4e5b9u;
+}
+
+/* Gate k (0 at a = b = 0) or its complement: the key hash_gates looks up. */
+static int64_t key_of(int64_t k) {
+  return net_gate(k, 0, 0) ? ~k & NET_GATE_ONE : k;
+}
+
+/* hash_gates: gate k of distinct a and b, its operands ordered (a < b, the
+ * table following), found by (a, b, key_of(k)) or added as it is; *inv:
+ * the gate found computes the complement (XNOR found for XOR). */
+static NetId merged(Fold *F, NetId a, NetId b, int64_t k, char *inv) {
+  if (a > b) {
+    NetId t = a;
+    a = b, b = t;
+    k = net_gate_compose(k, NET_GATE_B, NET_GATE_A);
+  }
+  uint64_t h = key_hash(a, b, key_of(k)) & (uint64_t)(F->tcap - 1);
+  for (;; h = (h + 1) & (uint64_t)(F->tcap - 1)) {
+    NetId e = F->table[h];
+    if (e == NET_NONE) {
+      *inv = 0;
+      return F->table[h] = net_add(F->net, NET_GATE, a, b, NET_NONE, 0, k);
+    }
+    const NetNode *m = &F->net->nodes[e];
+    if (m->a == a && m->b == b && key_of(m->k) == key_of(k)) {
+      *inv = m->k != k;
+      return e;
+    }
+  }
+}
 
 /* The new node holding old node i's value: map[i], or its inverter. */
 static NetId value_of(Fold *F, NetId i) {
@@ -47,9 +86,16 @@ static NetId value_of(Fold *F, NetId i) {
   return F->not_of[x];
 }
 
-Net *fold_inverters(const Net *old) {
-  Fold F = {.net = net_derive(old), .cap = 2 * old->nnodes + 16};
+Net *gate_sweep(const Net *old, int merge) {
+  Fold F = {.net = net_derive(old), .cap = 2 * old->nnodes + 16, .merge = merge, .tcap = 64};
   Net *net = F.net;
+  while (F.tcap < 2 * old->nnodes)
+    F.tcap *= 2;
+  F.table = malloc(sizeof *F.table * (size_t)(merge ? F.tcap : 1));
+  if (!F.table)
+    die("out of memory");
+  for (int64_t i = 0; merge && i < F.tcap; i++)
+    F.table[i] = NET_NONE;
   F.map = malloc(sizeof *F.map * (size_t)(old->nnodes + 1));
   F.inv = calloc((size_t)old->nnodes + 1, 1);
   F.not_of = malloc(sizeof *F.not_of * (size_t)F.cap);
@@ -80,7 +126,9 @@ Net *fold_inverters(const Net *old) {
     switch (net_gate_reduce(net, &k, &a, &b)) {
     case 0: F.map[i] = net_const(net, k ? 1 : 0); break;
     case 1: F.map[i] = a, F.inv[i] = k == NET_GATE_NOT_A; break;
-    default: F.map[i] = net_add(net, NET_GATE, a, b, NET_NONE, 0, k); break;
+    default:
+      F.map[i] = merge ? merged(&F, a, b, k, &F.inv[i]) : net_add(net, NET_GATE, a, b, NET_NONE, 0, k);
+      break;
     }
     if (F.inv[i] && is_out[i])  /* an output's inverter in its layer (the HLS C's functions) */
       value_of(&F, (NetId)i);
@@ -101,6 +149,10 @@ Net *fold_inverters(const Net *old) {
       if (i != NET_NONE && F.inv[i] && final[i] == F.map[i])
         net->elems[v][e] = F.not_of[F.map[i]];
     }
-  free(F.map), free(F.inv), free(F.not_of), free(final), free(is_out);
+  free(F.map), free(F.inv), free(F.not_of), free(final), free(is_out), free(F.table);
   return net;
+}
+
+Net *fold_inverters(const Net *old) {
+  return gate_sweep(old, 0);
 }

@@ -75,7 +75,7 @@ set_tests_properties(lgn/difflogic PROPERTIES SKIP_RETURN_CODE 77)
 # NAME_run_batch (backends/c_lgn.c, bit-parallel) against the numpy counts
 # and NAME_run_int, for n = 0 .. 1000 samples, with 1 and the default
 # number of uint64_t per word.
-foreach(m random_lgn binarize_mt binarize_quant uint8_lgn big_lgn)
+foreach(m random_lgn binarize_mt binarize_quant uint8_lgn big_lgn pass_count const_count)
   add_test(NAME lgn/batch/${m}
            COMMAND sh ${LGN_DIR}/run_batch.sh --bibc ${BIBC} --cc ${CMAKE_C_COMPILER}
                    --cflags "${GEN_CFLAGS}" ${LGN_DIR}/models/${m}.bib)
