@@ -159,7 +159,7 @@ typedef struct Net {
 int int_split(IntSplit *s, Graph *g);
 const char *int_ctype(const FixType *t);           /* narrowest standard type: "int8_t" */
 
-/* ---- net.c ---- */
+/* ---- net.c (net_check.c: net_verify, net_steps_print, net_dump, net_pack_line) ---- */
 const char *net_op_name(NetOp op);
 int net_op_nargs(NetOp op);
 int net_depth(NetOp op);                           /* the table's depth column */
