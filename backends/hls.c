@@ -126,8 +126,8 @@ static char *expr(Hls *h, NetId id) {
   const NetNode *n = &h->net->nodes[id];
   Arena *a = h->g->arena;
   switch ((NetOp)n->op) {
-  case NET_ADD: case NET_SUB: {
-    const char *op = n->op == NET_ADD ? "+" : "-";
+  case NET_ADD: case NET_SUB: case NET_CAT: {
+    const char *op = n->op == NET_SUB ? "-" : "+";
     if (n->s)
       return arena_printf(a, "(%s %s %s * %lldLL)", ref(h, n->a), op, ref(h, n->b),
                           (long long)((int64_t)1 << n->s));
@@ -160,6 +160,7 @@ static char *expr(Hls *h, NetId id) {
     return arena_printf(a, "hls_sat(%s, %s, %s)", ref(h, n->a), ref(h, n->b), ref(h, n->c));
   case NET_WRAP: return arena_printf(a, "rt_fx_wrap(%s, %d, %lld)", ref(h, n->a), n->s, (long long)n->k);
   case NET_REG: return ref(h, n->a);
+  case NET_TABLE: return arena_printf(a, "hls_t%lld[%s]", (long long)n->k, ref(h, n->a));
   case NET_GATE: return backend_gate_text(a, n->k, bit_ref(h, n->a), bit_ref(h, n->b), "!");
   case NET_LUT: {  /* bit i of the table; (unsigned) before << (ap_uint<1> << 1 is 0) */
     NetId x[NET_MAXARGS];
@@ -322,6 +323,30 @@ static const char helpers[] =
   "RT_INLINE int64_t hls_even(int64_t v, int s) {\n#pragma HLS inline\n"
   "  int64_t r = HLS_SHR(v, s);\n"
   "  return v == r * ((int64_t)1 << s) ? r - (r & 1) : r;\n}\n\n";
+
+/* The tables live TABLE nodes read (lut_neurons), as constant arrays of
+ * the narrowest standard type; HLS makes them ROMs or logic. */
+static void tables(Hls *h) {
+  const Net *net = h->net;
+  char *live = net_live(net), *done = calloc((size_t)net->ntables + 1, 1);
+  if (!done)
+    die("out of memory");
+  for (int64_t id = 0; id < net->nnodes; id++) {
+    const NetNode *n = &net->nodes[id];
+    if (n->op != NET_TABLE || !live[id] || done[n->k])
+      continue;
+    done[n->k] = 1;
+    const NetTable *t = &net->tables[n->k];
+    FixType fx = {.sgn = n->sgn, .w = n->w};
+    fprintf(h->f, "static const %s hls_t%lld[%lld] = {", int_ctype(&fx), (long long)n->k,
+            (long long)1 << t->bits);
+    for (int64_t i = 0; i < (int64_t)1 << t->bits; i++)
+      fprintf(h->f, "%s%s%lld", i ? "," : "", i % 16 ? " " : "\n  ", (long long)t->v[i]);
+    fputs("};\n", h->f);
+  }
+  free(done);
+  free(live);
+}
 
 static void top_args(Hls *h, const char *in_type, const char *out_type) {
   const IntSplit *s = h->s;
@@ -529,6 +554,7 @@ const char *emit_hls(Graph *g, const Net *net, const char *path, const char *hpa
     fprintf(f, "typedef %s t_out%d;\n", int_ctype(&s->qout[i]->fx), i);
   fputs("#endif\n", f);
   fputs(helpers, f);
+  tables(&h);
   emit_top(&h, prefix);
   emit_entry(&h, prefix, hbase);
   out_close(&o);

@@ -32,6 +32,8 @@
  *   clamp, max, min, >=   signed comparisons at a common width;
  *   GATE           its logic operator;  LUT   selects on its operands
  *                  (Shannon expansion of its table, lut_text);
+ *   CAT            a concatenation;  TABLE   a constant vector (localparam)
+ *                  indexed by its operand, which Yosys and ABC minimise;
  *   REG            a register (always @(posedge clk)).
  * Constants are literals.  Bits no reader uses are collected into one wire
  * named unused_ok per module (Verilator's convention), so the output lints
@@ -249,6 +251,24 @@ static char *lut_text(Vlog *v, uint64_t t, int k, const char **ops) {
                       lut_text(v, lo, k - 1, ops));
 }
 
+/* Table t as a constant vector, entry i at bits [i W +: W] (two's
+ * complement): "(N W)'h..." with the last entry's digits first. */
+static char *table_lit(Vlog *v, const NetTable *t, int W) {
+  int64_t nbits = ((int64_t)1 << t->bits) * W, ndig = (nbits + 3) / 4;
+  char *s = arena_alloc(v->a, (size_t)ndig + 32);
+  int at = snprintf(s, 32, "%lld'h", (long long)nbits);
+  for (int64_t d = ndig - 1; d >= 0; d--) {
+    int x = 0;
+    for (int j = 3; j >= 0; j--) {
+      int64_t b = 4 * d + j;
+      x = x << 1 | (b < nbits && (uint64_t)t->v[b / W] >> (b % W) & 1);
+    }
+    s[at++] = "0123456789abcdef"[x];
+  }
+  s[at] = 0;
+  return s;
+}
+
 static void emit_node(Vlog *v, NetId id) {
   const NetNode *n = &v->net->nodes[id];
   int W = n->w;
@@ -292,6 +312,17 @@ static void emit_node(Vlog *v, NetId id) {
     return;
   }
   case NET_WRAP: fprintf(v->f, "  assign n%d = %s;\n", id, ext(v, n->a, W)); return;
+  case NET_CAT:  /* b's bits above a's s bits */
+    if (W <= n->s)
+      fprintf(v->f, "  assign n%d = %s;\n", id, ext(v, n->a, W));
+    else
+      fprintf(v->f, "  assign n%d = {%s, %s};\n", id, ext(v, n->b, W - n->s), ext(v, n->a, n->s));
+    return;
+  case NET_TABLE:  /* a constant vector indexed by the operand: Yosys minimises the logic */
+    fprintf(v->f, "  localparam [%lld:0] n%d_t = %s;\n  assign n%d = n%d_t[%s * %d +: %d];\n",
+            (long long)(((int64_t)1 << n->s) * W - 1), id, table_lit(v, &v->net->tables[n->k], W), id, id,
+            ext(v, n->a, n->s), W, W);
+    return;
   case NET_GATE:  /* 1-bit operands and result: ~ is one bit's negation */
     fprintf(v->f, "  assign n%d = %s;\n", id,
             backend_gate_text(v->a, n->k, ext(v, n->a, 1), ext(v, n->b, 1), "~"));

@@ -50,6 +50,8 @@ typedef struct PassOptions {
   int da_adders;             /* --da-cost adders: fewest adders (default: fewest LUTs) */
   int lut_k;                 /* --lut-k K: pack_luts' LUT inputs (0: 6, or the estimate's device's) */
   int no_pack_luts;          /* --no-pack-luts: keep one GATE node per logic gate */
+  int lut_neurons;           /* --lut-neurons (12) / --lut-neuron-bits B: neurons of at most
+                              * B input bits as truth tables (lut_neurons); 0: off */
   int64_t max_elements;      /* --max-elements N: the largest tensor (0: IR_MAX_ELEMENTS) */
   int64_t threshold_evals;   /* fold_thresholds' bound on element evaluations of a
                                 section's kernels (0: 2^24; the fuzzers lower it) */
@@ -74,7 +76,8 @@ const Pass *pass_find(const char *name);
 const char *const *pipeline_for(const Graph *g, const PassOptions *o);
 /* Reads the pass option at argv[*i] (--fixed, --fold-batchnorm, --precision,
  * --config, --calibrate, --prune, --pipeline, --clock-ns, --no-da, --no-argmax,
- * --lgn-naive, --da-depth, --da-cost, --lut-k, --no-pack-luts, --max-elements)
+ * --lgn-naive, --da-depth, --da-cost, --lut-k, --no-pack-luts, --lut-neurons,
+ * --lut-neuron-bits, --max-elements)
  * into po, advancing
  * *i past its argument; returns 0 if argv[*i] is not one of them. */
 int pass_options_parse(PassOptions *po, int argc, char **argv, int *i);
@@ -84,7 +87,7 @@ Net *net_pipeline_run(Graph *g, const char *const *passes, const PassOptions *o)
 /* The netlist passes for a backend that prints the netlist: the gate-level
  * passes (unless --lgn-naive: propagate_gate_constants, fold_inverters,
  * hash_gates, eliminate_dead_gates, rebuild_popcounts; no-ops on a net
- * without gates), da
+ * without gates), lut_neurons (a no-op without --lut-neurons), da
  * (unless --no-da), sink_relu, fold_round_bias, pack_luts (unless
  * --lgn-naive or --no-pack-luts), then, for a clocked module (Verilog),
  * argmax_port (unless --no-argmax) and insert_registers. */
@@ -180,6 +183,7 @@ Net *gate_sweep(const Net *old, int merge);
 Net *rebuild_popcounts(const Net *net);
 Net *da(const Net *net, const PassOptions *o);
 Net *sink_relu(const Net *net);
+Net *lut_neurons(const Net *net, int bits);
 Net *fold_round_bias(const Net *net);
 Net *pack_luts(const Net *net, int k);
 Net *insert_registers(const Net *net, int every);

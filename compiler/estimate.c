@@ -221,6 +221,8 @@ static void print_table(Estimate *e, FILE *f) {
   net_steps_print(e->net, "", f);
   if (e->net->pack.k)
     fprintf(f, "%s\n", net_pack_line(e->a, &e->net->pack));
+  if (e->net->neurons.bits)
+    fprintf(f, "%s\n", net_neurons_line(e->a, &e->net->neurons));
   if (syn && e->device == DEV_ASIC) {
     fprintf(f, "\n  %-12s %12lld\n", "cells", (long long)s->total.cells);
     if (s->total.transistors >= 0)
@@ -349,6 +351,14 @@ static void print_json(Estimate *e, FILE *f) {
   if (e->net->pack.k)
     fprintf(f, "{\"k\": %d, \"gates\": %lld, \"luts\": %lld, \"levels\": %d}", e->net->pack.k,
             (long long)e->net->pack.gates, (long long)e->net->pack.luts, e->net->pack.levels);
+  else
+    fputs("null", f);
+  json_key(f, "lut_neurons", &first);
+  const NetNeurons *nn = &e->net->neurons;
+  if (nn->bits)
+    fprintf(f, "{\"bits\": %d, \"neurons\": %lld, \"tables\": %lld, \"over\": %lld, \"budget\": %lld, "
+            "\"entries\": %lld, \"max_bits\": %d}", nn->bits, (long long)nn->neurons, (long long)nn->tables,
+            (long long)nn->over, (long long)nn->budget, (long long)nn->entries, nn->maxbits);
   else
     fputs("null", f);
   json_key(f, "adders", &first), json_int(f, c->total.adders);

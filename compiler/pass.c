@@ -35,6 +35,11 @@ static Net *run_argmax_port(const Net *net, const PassOptions *o) {
   return o->no_argmax ? (Net *)net : argmax_port(net);
 }
 
+/* --lut-neurons / --lut-neuron-bits B; otherwise nothing. */
+static Net *run_lut_neurons(const Net *net, const PassOptions *o) {
+  return o->lut_neurons ? lut_neurons(net, o->lut_neurons) : (Net *)net;
+}
+
 /* --lut-k K (else 6: an xc7's LUT6); --no-pack-luts: none. */
 static Net *run_pack_luts(const Net *net, const PassOptions *o) {
   if (o->no_pack_luts)
@@ -265,6 +270,25 @@ const Pass passes[] = {
    "pipeliner registers it like the scores. Runs for Verilog (and bibc estimate)\n"
    "unless --no-argmax; HLS C has no argmax port.\n"
    "Invalidates: netlist node ids.\n", NULL, run_argmax_port},
+  {"lut_neurons", NULL, "netlist: neurons of at most B input bits as truth tables (--lut-neurons)",
+   "Requires: a netlist without registers (before da).\n"
+   "Provides (with --lut-neurons, B = 12 input bits, or --lut-neuron-bits B, 1 to 16;\n"
+   "otherwise nothing): LogicNets-style neurons. A neuron is a live node that a MatMul,\n"
+   "SparseMatMul or Conv reads as an element of its input activations, or an output\n"
+   "element; its inputs are the nodes of that kind (or core inputs) its cone reaches.\n"
+   "A zero weight makes no product, so a neuron pruned to N inputs (--prune-fanin N)\n"
+   "reads N codes. When their widths total at most B bits, the neuron becomes a TABLE\n"
+   "node: entry i is the neuron's value with every input holding its code in i\n"
+   "(input j at bits off_j.., in node order), computed by evaluating its cone, so the\n"
+   "table is the arithmetic form bit for bit. Verilog writes it as a constant vector\n"
+   "indexed by the codes, which Yosys/ABC minimise; HLS C as a constant array. The\n"
+   "cost model counts a Shannon decomposition per output bit over the index bits it\n"
+   "depends on (2^(d-6) LUT6 and 4:1 selects); depth 1 + ceil((B-6)/2) LUT levels.\n"
+   "Reports 'lut_neurons: T of N neurons as tables, ..., O over B bits' (bibc estimate,\n"
+   "--dump-net). Bounds: 2^22 entries and 2^28 node evaluations in all, cones of\n"
+   "65,536 nodes; past them neurons stay arithmetic and the report says how many.\n"
+   "Cost: cone size x 2^bits per neuron.\n"
+   "Invalidates: netlist node ids.\n", NULL, run_lut_neurons},
   {"pack_luts", NULL, "netlist: logic gates packed into K-input LUTs (--lut-k K)",
    "Requires: a netlist without registers (after fold_round_bias).\n"
    "Provides: every logic gate (GATE node) inside a LUT node of at most K inputs (K\n"
@@ -358,7 +382,7 @@ void pipeline_run_opts(Graph *g, const char *const *pipeline, const char *dump_a
 }
 
 const char *const *net_pipeline_for(int clocked, const PassOptions *o) {
-  static const char *lists[8][12];  /* by clocked, --no-da, --lgn-naive */
+  static const char *lists[8][14];  /* by clocked, --no-da, --lgn-naive */
   int no_da = o && o->no_da, naive = o && o->lgn_naive;
   const char **l = lists[(clocked ? 4 : 0) | no_da << 1 | naive];
   if (!l[0]) {
@@ -370,6 +394,7 @@ const char *const *net_pipeline_for(int clocked, const PassOptions *o) {
       l[n++] = "eliminate_dead_gates";
       l[n++] = "rebuild_popcounts";
     }
+    l[n++] = "lut_neurons";
     if (!no_da)
       l[n++] = "da";
     l[n++] = "sink_relu";
@@ -414,6 +439,13 @@ static long number(const char *a, const char *v, long lo, long hi) {
 
 int pass_options_parse(PassOptions *po, int argc, char **argv, int *i) {
   const char *a = argv[*i];
+  if (strcmp(a, "--lut-neuron-bits") == 0) {
+    if (*i + 1 >= argc)
+      error_at(NULL, NULL, "option --lut-neuron-bits needs the input bits a neuron may have, 1 to %d",
+               NET_TABLE_MAXBITS);
+    po->lut_neurons = (int)number(a, argv[++*i], 1, NET_TABLE_MAXBITS);
+    return 1;
+  }
   if (strcmp(a, "--lut-k") == 0) {
     if (*i + 1 >= argc)
       error_at(NULL, NULL, "option --lut-k needs the LUT inputs, 2 to 6");
@@ -465,6 +497,8 @@ int pass_options_parse(PassOptions *po, int argc, char **argv, int *i) {
     po->no_argmax = 1;
   } else if (strcmp(a, "--no-pack-luts") == 0) {
     po->no_pack_luts = 1;
+  } else if (strcmp(a, "--lut-neurons") == 0) {
+    po->lut_neurons = po->lut_neurons ? po->lut_neurons : 12;
   } else if (strcmp(a, "--fold-batchnorm") == 0) {
     po->fold_bn = 1;
   } else if (strcmp(a, "--precision") == 0 || strcmp(a, "--config") == 0 ||

@@ -28,6 +28,9 @@ static const struct {
 const char *net_op_name(NetOp op) { return op < NET_COUNT ? ops[op].name : "?"; }
 int net_op_nargs(NetOp op) { return op < NET_COUNT ? ops[op].nargs : 0; }
 int net_depth(NetOp op) { return op < NET_COUNT ? ops[op].depth : 0; }
+int net_node_depth(const NetNode *n) {
+  return n->op == NET_TABLE ? 1 + (n->s > 6 ? (n->s - 5) / 2 : 0) : net_depth((NetOp)n->op);
+}
 
 Net *net_new(Graph *g) {
   Net *net = arena_alloc(g->arena, sizeof *net);
@@ -119,6 +122,14 @@ static void interval128(const Net *net, const NetNode *n, __int128 *lo, __int128
     return;
   }
   case NET_REG: *lo = a->lo, *hi = a->hi; return;
+  case NET_CAT: *lo = a->lo + b->lo * sh, *hi = a->hi + b->hi * sh; return;
+  case NET_TABLE: {  /* over the entries the index's interval reaches */
+    const NetTable *t = &net->tables[n->k];
+    *lo = t->v[a->lo], *hi = t->v[a->lo];
+    for (int64_t i = a->lo; i <= a->hi; i++)
+      *lo = t->v[i] < *lo ? t->v[i] : *lo, *hi = t->v[i] > *hi ? t->v[i] : *hi;
+    return;
+  }
   case NET_LUT: {  /* over the operand bits their intervals allow, a repeated one alike */
     NetId x[NET_MAXARGS];
     int nx = net_args(n, x);
@@ -237,8 +248,8 @@ static NetId append(Net *net, NetNode t) {
 }
 
 NetId net_add(Net *net, NetOp op, NetId a, NetId b, NetId c, int32_t s, int64_t k) {
-  if (op == NET_LUT)
-    die("net_add: a LUT is made by net_lut");
+  if (op == NET_LUT || op == NET_TABLE)
+    die("net_add: a %s is made by net_%s", net_op_name(op), net_op_name(op));
   return append(net, (NetNode){.op = (uint8_t)op, .s = s, .a = a, .b = b, .c = c,
                                .more = {NET_NONE, NET_NONE, NET_NONE}, .k = k});
 }
@@ -291,6 +302,64 @@ NetId net_lut(Net *net, const NetId *x, int n, uint64_t t) {
   return append(net, node);
 }
 
+/* LUT6 of a function of d bits by Shannon decomposition: 2^(d-6) LUT6
+ * and a tree of 4:1 selects (one LUT6 each) over their outputs. */
+static int64_t shannon_luts(int d) {
+  if (d <= 6)
+    return d > 0;
+  int64_t m = (int64_t)1 << (d - 6);
+  return m + (m - 1 + 2) / 3;
+}
+
+/* The cost model's LUT6 for table t: per output bit (two's complement,
+ * wide enough for every entry), over the index bits it depends on. */
+static int64_t table_luts(const NetTable *t) {
+  int64_t n = (int64_t)1 << t->bits, lo = t->v[0], hi = t->v[0];
+  for (int64_t i = 1; i < n; i++)
+    lo = t->v[i] < lo ? t->v[i] : lo, hi = t->v[i] > hi ? t->v[i] : hi;
+  int64_t luts = 0;
+  for (int j = 0, w = net_width(lo, hi); j < w; j++) {
+    int d = 0;
+    for (int b = 0; b < t->bits; b++) {
+      int64_t i = 0;
+      while (i < n && ((uint64_t)t->v[i] >> j & 1) == ((uint64_t)t->v[i ^ ((int64_t)1 << b)] >> j & 1))
+        i++;
+      d += i < n;
+    }
+    luts += shannon_luts(d);
+  }
+  return luts;
+}
+
+NetId net_table(Net *net, NetId idx, const int64_t *v) {
+  const NetNode *x = &net->nodes[idx];
+  if (x->lo < 0 || x->w > NET_TABLE_MAXBITS)
+    die("net_table: index n%d of %d bits", idx, x->w);
+  int64_t lo = v[x->lo], hi = v[x->lo];
+  for (int64_t i = x->lo; i <= x->hi; i++)
+    lo = v[i] < lo ? v[i] : lo, hi = v[i] > hi ? v[i] : hi;
+  if (lo == hi)
+    return net_const(net, lo);
+  if (net->ntables == net->captables) {  /* grow (a derived net's list is shared: copied here) */
+    int64_t cap = net->captables ? 2 * net->captables : 16;
+    NetTable *p = arena_alloc(net->arena, sizeof *p * (size_t)cap);
+    if (net->ntables)
+      memcpy(p, net->tables, sizeof *p * (size_t)net->ntables);
+    net->tables = p;
+    net->captables = cap;
+  }
+  NetTable *t = &net->tables[net->ntables];
+  t->bits = x->w;
+  size_t n = (size_t)1 << x->w;
+  t->v = arena_alloc(net->arena, sizeof *t->v * n);
+  for (int64_t i = 0; i < (int64_t)n; i++)  /* indices the operand never takes: entry lo */
+    t->v[i] = i >= x->lo && i <= x->hi ? v[i] : v[x->lo];
+  t->lut = table_luts(t);
+  NetNode node = {.op = NET_TABLE, .s = x->w, .a = idx, .b = NET_NONE, .c = NET_NONE,
+                  .more = {NET_NONE, NET_NONE, NET_NONE}, .k = net->ntables++};
+  return append(net, node);
+}
+
 void net_tighten(Net *net, NetId id, int64_t lo, int64_t hi) {
   NetNode *n = &net->nodes[id];
   if ((n->op != NET_ADD && n->op != NET_SUB) || lo > hi || lo < n->lo || hi > n->hi)
@@ -316,6 +385,13 @@ NetId net_copy(Net *net, const NetNode *n, NetId a, NetId b, NetId c) {
 NetId net_copy_args(Net *net, const NetNode *n, const NetId *ops) {
   if (n->op == NET_LUT)
     return net_lut(net, ops, n->s, (uint64_t)n->k);
+  if (n->op == NET_TABLE) {  /* the same table (net_derive shares them), or a narrower one */
+    const NetNode *x = &net->nodes[ops[0]];
+    if (x->w != n->s || x->lo < 0 || x->lo == x->hi || n->k >= net->ntables)
+      return net_table(net, ops[0], net->tables[n->k].v);
+    return append(net, (NetNode){.op = NET_TABLE, .s = n->s, .a = ops[0], .b = NET_NONE, .c = NET_NONE,
+                                 .more = {NET_NONE, NET_NONE, NET_NONE}, .k = n->k});
+  }
   return net_copy(net, n, ops[0], ops[1], ops[2]);
 }
 
@@ -427,6 +503,9 @@ Net *net_derive(const Net *old) {
   net->nout = old->nout;
   net->in = old->in;
   net->pack = old->pack;
+  net->tables = old->tables;  /* shared; the first net_table of net copies the list */
+  net->ntables = net->captables = old->ntables;
+  net->neurons = old->neurons;
   net->out = arena_alloc(net->arena, sizeof *net->out * (size_t)(old->nout + 1));
   for (int p = 0; p < old->nout; p++) {
     net->out[p] = old->out[p];

@@ -36,7 +36,8 @@
  * pipeliner and the cost model use.  Operands are a, b, c (node ids; a
  * LUT has up to six, the last three in NetNode.more, and net_args() lists
  * any node's); parameters are s (a shift, a port, a LUT's operand count)
- * and k (a constant, an element index, a rounding mode or a truth table).
+ * and k (a constant, an element index, a rounding mode, a truth table or
+ * a table id).
  * ORDER: nothing depends on the order of rows. */
 #define NET_OPS(X) \
   X(INPUT, "input", 0, 0, "y = element k of core input port s") \
@@ -55,7 +56,9 @@
   X(ROUND, "round", 2, 1, "y = round((a + b) / 2^s), b a constant, s >= 1, rounding mode k (rt_fx_round)") \
   X(CLAMP, "clamp", 3, 1, "y = min(max(a, b), c), b and c constants (saturation)") \
   X(WRAP,  "wrap",  1, 0, "y = the low s bits of a, two's complement if k = 1") \
-  X(REG,   "reg",   1, 0, "y = a, one clock cycle later (a pipeline register)")
+  X(REG,   "reg",   1, 0, "y = a, one clock cycle later (a pipeline register)") \
+  X(CAT,   "cat",   2, 0, "y = a + (b << s), a in [0, 2^s): b's bits above a's s bits (wiring)") \
+  X(TABLE, "table", 1, 1, "y = entry a of table k (Net.tables[k]), a unsigned of s bits (lut_neurons); depth: net_node_depth")
 
 typedef enum NetOp {
 #define X(e, name, nargs, depth, sem) NET_##e,
@@ -123,6 +126,26 @@ typedef struct NetPack {
   int levels;                /* LUTs on the longest path */
 } NetPack;
 
+/* A TABLE node's entries (lut_neurons): entry i for each index i of its
+ * bits, stored once in the arena and never changed (net_derive shares them). */
+typedef struct NetTable {
+  int bits;                  /* index bits: 1 << bits entries */
+  int64_t *v;                /* the entries */
+  int64_t lut;               /* cost model: LUT6 of its Shannon decomposition, output bit by
+                              * output bit over the index bits that bit depends on */
+} NetTable;
+#define NET_TABLE_MAXBITS 16 /* index bits a TABLE may have (lut_neurons: 12 unless asked) */
+/* What lut_neurons did, for the reports; net_derive copies it. */
+typedef struct NetNeurons {
+  int bits;                  /* input bits a neuron may have; 0: the pass did not run */
+  int64_t neurons;           /* neurons considered (elements of layer inputs and outputs) */
+  int64_t tables;            /* of which emitted as tables */
+  int64_t over;              /* left as arithmetic: more input bits than allowed */
+  int64_t budget;            /* left as arithmetic: the entry budget was spent */
+  int64_t entries;           /* table entries in all */
+  int maxbits;               /* most index bits of a table made */
+} NetNeurons;
+
 typedef struct Net {
   Arena *arena;              /* the graph's: one arena per compilation */
   Graph *g;                  /* the graph it was built from */
@@ -151,6 +174,9 @@ typedef struct Net {
   NetStep steps[NET_MAXSTEPS];  /* gate counts after build_net and each pass (net_pipeline_run) */
   int nsteps;
   NetPack pack;              /* pack_luts' counts */
+  NetTable *tables;          /* TABLE nodes' entries, by id (net_table) */
+  int64_t ntables, captables;
+  NetNeurons neurons;        /* lut_neurons' counts */
 } Net;
 
 /* ---- int_split.c ---- */
@@ -163,6 +189,10 @@ const char *int_ctype(const FixType *t);           /* narrowest standard type: "
 const char *net_op_name(NetOp op);
 int net_op_nargs(NetOp op);
 int net_depth(NetOp op);                           /* the table's depth column */
+/* Logic levels node n adds to a path: the depth column, except a TABLE
+ * of s index bits: one LUT level up to 6 bits, then a level per two bits
+ * more (4:1 selects of LUT6 outputs). */
+int net_node_depth(const NetNode *n);
 /* The operands of node n in order (a, b, c, then a LUT's more[]): fills
  * args[0..NET_MAXARGS) (NET_NONE past them) and returns their number.
  * Every walk over operands goes through it. */
@@ -186,6 +216,12 @@ NetId net_const(Net *net, int64_t k);              /* CONST, shared per value */
  * does not depend on dropped; then no operand left gives a CONST, the
  * identity of one operand gives that operand. */
 NetId net_lut(Net *net, const NetId *x, int n, uint64_t t);
+/* TABLE node of the unsigned index node idx (its width: the index bits,
+ * at most NET_TABLE_MAXBITS) with entries v[0 .. 1 << bits), copied into
+ * the net's arena (entries at indices outside idx's interval, never read,
+ * become the one at its low end); a table whose entries over idx's
+ * interval are all equal gives a CONST. */
+NetId net_table(Net *net, NetId idx, const int64_t *v);
 /* The table t of an n-input LUT with operand j removed: fixed to the
  * constant v (src < 0) or equal to operand src < j. */
 uint64_t net_lut_drop(uint64_t t, int n, int j, int src, int v);
@@ -247,6 +283,9 @@ void net_steps_print(const Net *net, const char *prefix, FILE *f);
  * ("n9 = lut n1, n4, n7 : 0x96  : u1 [0..1]"), a "# node" line where a
  * layer starts, and pack_luts' line at the top when it ran. */
 void net_dump(const Net *net, FILE *f);
+/* "lut_neurons: 202 of 202 neurons as tables (12 input bits at most, 12 in
+ * the widest table), 827392 entries, 0 over 12 bits" (in a). */
+const char *net_neurons_line(Arena *a, const NetNeurons *s);
 /* "pack_luts: 1234 gates into 456 LUT6, 3 LUT levels" (in a). */
 const char *net_pack_line(Arena *a, const NetPack *p);
 
@@ -337,7 +376,7 @@ static inline int64_t net_gate_compose(int64_t k, int64_t fa, int64_t fb) {
 }
 /* LUT with table t of the operand bits forming index i. */
 static inline int64_t net_lut_bit(int64_t t, int64_t i) { return (int64_t)((uint64_t)t >> i & 1); }
-/* The value of one node from its operands' values (v: values by id). */
-int64_t net_eval_node(const NetNode *n, const int64_t *v);
+/* The value of one node of net from its operands' values (v: values by id). */
+int64_t net_eval_node(const Net *net, const NetNode *n, const int64_t *v);
 
 #endif

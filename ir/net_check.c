@@ -59,6 +59,17 @@ void net_verify(const Net *net) {
           net->nodes[n->b].hi > 1 || n->k < 0 || n->k > 15)
         die("net node %lld: gate %lld of operands that are not bits", (long long)i, (long long)n->k);
       break;
+    case NET_CAT:
+      if (n->s < 1 || n->s > NET_MAXBITS || net->nodes[n->a].lo < 0 ||
+          net->nodes[n->a].hi >= (int64_t)1 << n->s)
+        die("net node %lld: cat of n%d, not in [0, 2^%d)", (long long)i, n->a, n->s);
+      break;
+    case NET_TABLE:
+      if (n->k < 0 || n->k >= net->ntables || net->nodes[n->a].lo < 0 ||
+          net->nodes[n->a].w != n->s || net->tables[n->k].bits != n->s)
+        die("net node %lld: table %lld read by an index of %d bits", (long long)i, (long long)n->k,
+            net->nodes[n->a].w);
+      break;
     case NET_LUT:
       if (nargs < 1 || (nargs < NET_MAXARGS && (uint64_t)n->k >> (1 << nargs)))
         die("net node %lld: a LUT of %d operands with table 0x%llx", (long long)i, nargs,
@@ -122,6 +133,14 @@ void net_steps_print(const Net *net, const char *prefix, FILE *f) {
     fprintf(f, "%s\n", net->keep_gates ? " (--lgn-naive: no gate-level pass)" : "");
 }
 
+const char *net_neurons_line(Arena *a, const NetNeurons *s) {
+  const char *left = s->budget ? arena_printf(a, ", %lld past the entry budget", (long long)s->budget) : "";
+  return arena_printf(a, "lut_neurons: %lld of %lld neurons as tables (%d input bits at most, %d in the "
+                      "widest table), %lld entries, %lld over %d bits%s", (long long)s->tables,
+                      (long long)s->neurons, s->bits, s->maxbits, (long long)s->entries,
+                      (long long)s->over, s->bits, left);
+}
+
 const char *net_pack_line(Arena *a, const NetPack *p) {
   return arena_printf(a, "pack_luts: %lld gates into %lld LUT%d, %d LUT level%s", (long long)p->gates,
                       (long long)p->luts, p->k, p->levels, p->levels == 1 ? "" : "s");
@@ -134,6 +153,8 @@ void net_dump(const Net *net, FILE *f) {
   net_steps_print(net, "# ", f);
   if (net->pack.k)
     fprintf(f, "# %s\n", net_pack_line(g->arena, &net->pack));
+  if (net->neurons.bits)
+    fprintf(f, "# %s\n", net_neurons_line(g->arena, &net->neurons));
   for (int p = 0; p < net->nin; p++)
     fprintf(f, "input port %d %%%s : fixed<%s,%d,%d>[%lld]\n", p, net->in[p].v->name,
             net->in[p].fx.sgn ? "s" : "u", net->in[p].fx.w, net->in[p].fx.f, (long long)net->in[p].n);
@@ -164,6 +185,7 @@ void net_dump(const Net *net, FILE *f) {
       fprintf(f, " : 0x%llx", (unsigned long long)n->k);
       break;
     }
+    case NET_TABLE: fprintf(f, " n%d : t%lld", n->a, (long long)n->k); break;
     default:
       for (int j = 0, na = net_op_nargs(n->op); j < na; j++)
         fprintf(f, "%s n%d", j ? "," : "", j == 0 ? n->a : j == 1 ? n->b : n->c);
@@ -186,6 +208,12 @@ void net_dump(const Net *net, FILE *f) {
             net->argmax[i].fx.w, (long long)net->argmax[i].n);
     for (int64_t e = 0; e < net->argmax[i].n; e++)
       fprintf(f, "%sn%d", e ? ", " : "", net->argmax[i].el[e]);
+    fputs("}\n", f);
+  }
+  for (int64_t t = 0; t < net->ntables; t++) {  /* entry i for index i */
+    fprintf(f, "table t%lld : %d bits = {", (long long)t, net->tables[t].bits);
+    for (int64_t i = 0; i < (int64_t)1 << net->tables[t].bits; i++)
+      fprintf(f, "%s%lld", i ? ", " : "", (long long)net->tables[t].v[i]);
     fputs("}\n", f);
   }
 }

@@ -58,7 +58,7 @@ int64_t net_round_eval(const NetRound *p, int64_t x) {
   return p->even && rem == 0 ? r - (int64_t)((uint64_t)r & 1) : r;
 }
 
-int64_t net_eval_node(const NetNode *n, const int64_t *v) {
+int64_t net_eval_node(const Net *net, const NetNode *n, const int64_t *v) {
   switch ((NetOp)n->op) {
   case NET_CONST: return n->k;
   case NET_ADD: return v[n->a] + rt_fx_shl(v[n->b], n->s);
@@ -85,6 +85,8 @@ int64_t net_eval_node(const NetNode *n, const int64_t *v) {
   }
   case NET_WRAP: return rt_fx_wrap(v[n->a], n->s, n->k);
   case NET_REG: return v[n->a];
+  case NET_CAT: return v[n->a] + rt_fx_shl(v[n->b], n->s);
+  case NET_TABLE: return net->tables[n->k].v[v[n->a]];
   default: die("net_eval_node: op %d", n->op);
   }
 }
@@ -95,7 +97,7 @@ void net_eval(const Net *net, const int64_t *const *in, int64_t *const *out, int
     die("out of memory");
   for (int64_t i = 0; i < net->nnodes; i++) {
     const NetNode *n = &net->nodes[i];
-    v[i] = n->op == NET_INPUT ? in[n->s][n->k] : net_eval_node(n, v);
+    v[i] = n->op == NET_INPUT ? in[n->s][n->k] : net_eval_node(net, n, v);
     if (v[i] < n->lo || v[i] > n->hi)
       die("net node %lld (%s): value %lld outside its interval [%lld, %lld]", (long long)i,
           net_op_name(n->op), (long long)v[i], (long long)n->lo, (long long)n->hi);

@@ -112,6 +112,18 @@ static void node_timing(Timer *T, NetId id, int32_t st) {
     for (int i = 0; i < W; i++)
       out[i] = bit(T, n->a, i, st);
     return;
+  case NET_CAT:  /* wires: a's s bits, then b's */
+    for (int i = 0; i < W; i++)
+      out[i] = i < n->s ? bit(T, n->a, i, st) : bit(T, n->b, i - n->s, st);
+    return;
+  case NET_TABLE: {  /* every output bit after the last index bit, through its LUT levels */
+    double t = 0;
+    for (int i = 0; i < n->s; i++)
+      t = bit(T, n->a, i, st) > t ? bit(T, n->a, i, st) : t;
+    for (int i = 0; i < W; i++)
+      out[i] = t + net_node_depth(n) * (T->net_t + NET_T_LUT);
+    return;
+  }
   case NET_ADD: case NET_SUB: case NET_NEG: case NET_ROUND: {
     /* low bits below a shift are wires; a ROUND's sum is as wide as its operand */
     int lo = n->op == NET_ADD || n->op == NET_SUB ? n->s : 0;
@@ -224,8 +236,8 @@ double net_path_delay(const Net *net, int every, double route_ns) {
           l = level[args[j]] > l ? level[args[j]] : l;
           st = T.stage[args[j]] > st ? T.stage[args[j]] : st;
         }
-      level[i] = l + net_depth(n->op);
-      if (level[i] > 0 && net_depth(n->op) > 0)
+      level[i] = l + net_node_depth(n);
+      if (level[i] > 0 && net_node_depth(n) > 0)
         st = (level[i] - 1) / every;
       T.stage[i] = st;
     }

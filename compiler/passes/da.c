@@ -159,7 +159,7 @@ static NetId record(Rebuild *R, NetId id, int64_t before) {
   NetId args[NET_MAXARGS];
   for (int j = 0, na = net_args(n, args); j < na; j++)
     d = dep(R, args[j]) > d ? dep(R, args[j]) : d;
-  R->depth[id] = d + net_depth(n->op);
+  R->depth[id] = d + net_node_depth(n);
   return id;
 }
 

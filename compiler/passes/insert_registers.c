@@ -77,8 +77,8 @@ Net *insert_registers(const Net *old, int every) {
         l = level[args[j]] > l ? level[args[j]] : l;
         st = S.stage[args[j]] > st ? S.stage[args[j]] : st;
       }
-    level[i] = l + net_depth(n->op);
-    S.stage[i] = level[i] > 0 && net_depth(n->op) > 0 ? (level[i] - 1) / every : st;
+    level[i] = l + net_node_depth(n);
+    S.stage[i] = level[i] > 0 && net_node_depth(n) > 0 ? (level[i] - 1) / every : st;
     NetId ops[NET_MAXARGS] = {NET_NONE, NET_NONE, NET_NONE, NET_NONE, NET_NONE, NET_NONE};
     for (int j = 0; j < na; j++) {
       const NetNode *a = &old->nodes[args[j]];
