@@ -69,7 +69,7 @@ static void test_lut_op(void) {
   for (int i = 0; i < 64; i++) {
     for (int j = 0; j < 6; j++)
       v[in[j]] = i >> j & 1;
-    bad += net_eval_node(n, v) != (int64_t)(t >> i & 1);
+    bad += net_eval_node(net, n, v) != (int64_t)(t >> i & 1);
   }
   CHECK(bad == 0, "LUT6 evaluation: %d of 64 assignments wrong", bad);
   NetId args[NET_MAXARGS];
