@@ -65,25 +65,17 @@ static Net *gate_step(Net *net, const char *pass) {
   return net;
 }
 
-static Net *run_propagate_gate_constants(const Net *net, const PassOptions *o) {
-  (void)o;
-  return net->nsteps ? gate_step(propagate_gate_constants(net), "propagate_gate_constants") : (Net *)net;
-}
-
-static Net *run_fold_inverters(const Net *net, const PassOptions *o) {
-  (void)o;
-  return net->nsteps ? gate_step(fold_inverters(net), "fold_inverters") : (Net *)net;
-}
-
-static Net *run_eliminate_dead_gates(const Net *net, const PassOptions *o) {
-  (void)o;
-  return net->nsteps ? gate_step(eliminate_dead_gates(net), "eliminate_dead_gates") : (Net *)net;
-}
-
-static Net *run_hash_gates(const Net *net, const PassOptions *o) {
-  (void)o;
-  return net->nsteps ? gate_step(hash_gates(net), "hash_gates") : (Net *)net;
-}
+/* run_P for gate-level pass P: P, then its gate count; nothing without gates. */
+#define GATE_PASS(P) \
+  static Net *run_##P(const Net *net, const PassOptions *o) { \
+    (void)o; \
+    return net->nsteps ? gate_step(P(net), #P) : (Net *)net; \
+  }
+GATE_PASS(propagate_gate_constants)
+GATE_PASS(fold_inverters)
+GATE_PASS(eliminate_dead_gates)
+GATE_PASS(hash_gates)
+#undef GATE_PASS
 
 static Net *run_rebuild_popcounts(const Net *net, const PassOptions *o) {
   (void)o;
