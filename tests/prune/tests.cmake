@@ -8,7 +8,8 @@
 #   prune/fanin_no_bn_fold  --prune-fanin alone does not fold BatchNormalization;
 #   prune/verify_*       bibc verify --target all (C, HLS C, simulated
 #                        Verilog) stays bit-exact on pruned models
-#                        (tests/verify/run_verify.sh's case all).
+#                        (tests/verify/run_verify.sh's case all);
+#   prune/lut_bench_*    bench/lut_neurons/run.sh (run_lut_bench.sh).
 set(PRUNE_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(PRUNE_TFC ${SHARED_TESTDATA}/models/QONNX_model_zoo/models/MNIST/Brevitas_FINN_TFC/TFC)
 foreach(t "fanin_mlp_columns rule models/fanin_mlp.bib 3"
@@ -43,4 +44,12 @@ foreach(t "verify_fanin_mlp ${PRUNE_DIR}/models/fanin_mlp.bib --prune-fanin 2 --
                    --randnpy $<TARGET_FILE:randnpy> --cc ${CMAKE_C_COMPILER} --cflags "${GEN_CFLAGS}"
                    all ${args})
   set_tests_properties(prune/${name} PROPERTIES SKIP_RETURN_CODE 77)
+endforeach()
+
+# bench/lut_neurons/run.sh --no-synth: its table as bibc is (which may not
+# know --lut-neurons yet: a note then) and behind a bibc that accepts it
+# (mock_lut_bibc.sh), run_lut_bench.sh.
+foreach(mode real mock)
+  add_test(NAME prune/lut_bench_${mode} COMMAND sh ${PRUNE_DIR}/run_lut_bench.sh --bibc ${BIBC} ${mode})
+  set_tests_properties(prune/lut_bench_${mode} PROPERTIES SKIP_RETURN_CODE 77)
 endforeach()
