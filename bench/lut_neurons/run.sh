@@ -27,8 +27,9 @@
 #                   Yosys): a second or two
 #   --keep DIR      keep the models, JSON and stderr there (else a temporary
 #                   folder, removed)
-# Yosys takes 5-55 s per model and way on a shared 2-core machine (jsc_m the
-# longest; 1.5 min for the four models without --lut-neurons).
+# Yosys takes 5-52 s per model and way on a quiet 2-core machine, jsc_m the
+# longest (93 s when the machine is busy): 1.5-2.5 min for the four models
+# without --lut-neurons.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/bench/lut_neurons
