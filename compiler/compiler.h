@@ -36,6 +36,7 @@ typedef struct PassOptions {
   int fixed;                 /* --fixed: lower a power-of-two quantized graph */
   int fold_bn;               /* --fold-batchnorm (implied by the three below) */
   double prune;              /* --prune FRACTION of the weights zeroed (0: none) */
+  int prune_fanin;           /* --prune-fanin N: each neuron keeps its N largest |w| (0: all) */
   const char *precision;     /* --precision fixed<W,I>: post-training quantization */
   const char *config;        /* --config FILE.yml: per-layer precisions (hls4ml) */
   const char *calibrate;     /* --calibrate X.npy: integer bits from observed ranges */
@@ -72,14 +73,14 @@ const Pass *pass_find(const char *name);
 /* The pipeline the options and g's annotations (a .bib file's @precision,
  * @prune) ask for: post-training quantization if precision, config or
  * calibrate is set or g asks for a precision, else fixed_pipeline if fixed,
- * else the default one (with fold_batchnorm / prune when asked). */
+ * else the default one (with fold_batchnorm / prune when asked; prune alone
+ * for --prune-fanin alone). */
 const char *const *pipeline_for(const Graph *g, const PassOptions *o);
 /* Reads the pass option at argv[*i] (--fixed, --fold-batchnorm, --precision,
- * --config, --calibrate, --prune, --pipeline, --clock-ns, --no-da, --no-argmax,
- * --lgn-naive, --da-depth, --da-cost, --lut-k, --no-pack-luts, --lut-neurons,
- * --lut-neuron-bits, --max-elements)
- * into po, advancing
- * *i past its argument; returns 0 if argv[*i] is not one of them. */
+ * --config, --calibrate, --prune, --prune-fanin, --pipeline, --clock-ns,
+ * --no-da, --no-argmax, --lgn-naive, --da-depth, --da-cost, --lut-k,
+ * --no-pack-luts, --lut-neurons, --lut-neuron-bits, --max-elements) into po,
+ * advancing *i past its argument; returns 0 if argv[*i] is not one of them. */
 int pass_options_parse(PassOptions *po, int argc, char **argv, int *i);
 /* The netlist of g's integer core (build_net) after the netlist passes
  * named in passes (NULL-terminated), each verified. */
@@ -192,7 +193,7 @@ void fold_thresholds(Graph *g, const PassOptions *o);
 void eliminate_dead(Graph *g);
 void lower_fixed(Graph *g);
 void fold_batchnorm(Graph *g);
-void prune(Graph *g, double fraction);
+void prune(Graph *g, double fraction, int fanin);
 void quantize_ptq(Graph *g, const PassOptions *o);
 
 #endif

@@ -51,8 +51,9 @@ static const char help[] =
   "  --no-synth         bibc's cost model only, no tool runs (milliseconds)\n"
   "  --timeout S        give up on a tool after S seconds (default 1800)\n"
   "  -o NAME.v          also write the Verilog there (its module is NAME)\n"
-  "  --pipeline N, --clock-ns X, --fixed, --precision T, --config FILE, --prune F, ...\n"
-  "                     as for compiling; --lut-k K defaults to the device's LUT (6; ice40: 4)\n"
+  "  --pipeline N, --clock-ns X, --fixed, --precision T, --config FILE, --prune F,\n"
+  "  --prune-fanin N, ... as for compiling; --lut-k K defaults to the device's LUT\n"
+  "                     (6; ice40: 4)\n"
   "  --const NAME=FILE  freeze graph input NAME to the tensor in FILE\n"
   "exit status: 0, 1 on an error (a missing tool names its Debian package), 3 over budget.\n";
 

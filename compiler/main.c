@@ -63,6 +63,8 @@ static void usage(FILE *f) {
           "  --config FILE.yml  per-layer precisions, hls4ml schema (bibc --help-pass quantize_ptq)\n"
           "  --calibrate X.npy  integer bits per tensor from the ranges seen on samples X\n"
           "  --prune FRACTION   zero the FRACTION of all weights with the smallest |w|\n"
+          "  --prune-fanin N    then keep each neuron's N weights of largest |w|, zero the\n"
+          "                     rest (fan-in pruning, LogicNets; bibc --help-pass prune)\n"
           "  --fold-batchnorm   fold BatchNormalization into the preceding Conv/Gemm/MatMul\n"
           "  --main FILE.c      also write a test bench: FILE.c reads .npy inputs, runs the\n"
           "                     model per sample, writes .npy outputs\n"

@@ -17,8 +17,8 @@ static void run_infer_shapes(Graph *g, const PassOptions *o) {
 }
 
 static void run_prune(Graph *g, const PassOptions *o) {
-  if (o->prune > 0 || graph_annotated(g, 1))
-    prune(g, o->prune);
+  if (o->prune > 0 || o->prune_fanin > 0 || graph_annotated(g, 1))
+    prune(g, o->prune, o->prune_fanin);
 }
 
 static Net *run_sink_relu(const Net *net, const PassOptions *o) {
@@ -125,15 +125,25 @@ const Pass passes[] = {
    "W*s and bias (b - mean)*s + B with s = scale/sqrt(var + eps), computed in double\n"
    "and rounded once to float32. Other BatchNormalizations stay.\n"
    "Invalidates: nothing.\n", NULL, NULL},
-  {"prune", NULL, "global magnitude pruning (--prune FRACTION)",
+  {"prune", NULL, "magnitude pruning (--prune FRACTION, --prune-fanin N)",
    "Requires: infer_shapes.\n"
-   "Provides: the floor(FRACTION * N) weights of smallest |w| among all N constant\n"
-   "weights of Conv, Gemm and MatMul are set to zero (ties: earlier layer, then lower\n"
-   "index, first); biases are kept. Reports the count on stderr. Zero weights add\n"
-   "nothing to the ranges of lower_fixed's interval analysis, and --dump-ir counts\n"
-   "them (\"# K of N zero\"). A .bib model's @prune(F) on the model line is the\n"
-   "FRACTION when --prune is not given; on a layer, that layer's weights are ranked\n"
-   "apart and F of them zeroed. Without either the pass does nothing.\n"
+   "Provides: the constant weights of Conv, Gemm and MatMul pruned, in two steps\n"
+   "(biases are kept; each step reports its count on stderr):\n"
+   " 1. --prune FRACTION: the floor(FRACTION * N) weights of smallest |w| among all N\n"
+   "    are set to zero (ties: earlier layer, then lower index, first). A .bib model's\n"
+   "    @prune(F) on the model line is the FRACTION when --prune is not given; on a\n"
+   "    layer, that layer's weights are ranked apart and F of them zeroed.\n"
+   " 2. --prune-fanin N, after step 1: every neuron keeps its N weights of largest |w|\n"
+   "    and the others become zero (LogicNets' fan-in constraint). A neuron is a column\n"
+   "    of MatMul's B [..., in, out] (a row of a constant A), a column of Gemm's B (a\n"
+   "    row under transB), a Conv output channel over in/group x kh x kw. Ties: the\n"
+   "    lower index is kept. A per-channel scale after the layer (BatchNormalization)\n"
+   "    does not change the ranking, so --prune-fanin alone runs without\n"
+   "    fold_batchnorm and quantized weights keep their codes.\n"
+   "NaN ranks above every number (never pruned). Nothing is retrained. Zero weights\n"
+   "add nothing to the ranges of lower_fixed's interval analysis nor adders to the\n"
+   "netlist, and --dump-ir counts them (\"# K of N zero\"). Without --prune,\n"
+   "--prune-fanin or @prune the pass does nothing.\n"
    "Invalidates: nothing.\n", run_prune, NULL},
   {"quantize_ptq", NULL, "post-training quantization to hls4ml-style fixed<W,I> types",
    "Requires: infer_shapes (fold_batchnorm and prune first, if wanted).\n"
@@ -334,12 +344,18 @@ static const char *const float_opt_pipeline[] = {"infer_shapes", "fold_batchnorm
 static const char *const fixed_opt_pipeline[] = {"infer_shapes", "fold_batchnorm", "prune",
                                                  "lower_fixed", "fold_thresholds",
                                                  "eliminate_dead", NULL};
+/* --prune-fanin alone: no fold_batchnorm (see prune.c). */
+static const char *const float_fanin_pipeline[] = {"infer_shapes", "prune", "eliminate_dead", NULL};
+static const char *const fixed_fanin_pipeline[] = {"infer_shapes", "prune", "lower_fixed",
+                                                   "fold_thresholds", "eliminate_dead", NULL};
 
 const char *const *pipeline_for(const Graph *g, const PassOptions *o) {
   if (o->precision || o->config || o->calibrate || graph_annotated(g, 0))
     return ptq_pipeline;
   if (o->fold_bn || o->prune > 0 || graph_annotated(g, 1))
     return o->fixed ? fixed_opt_pipeline : float_opt_pipeline;
+  if (o->prune_fanin > 0)
+    return o->fixed ? fixed_fanin_pipeline : float_fanin_pipeline;
   return o->fixed ? fixed_pipeline : default_pipeline;
 }
 
@@ -461,6 +477,12 @@ int pass_options_parse(PassOptions *po, int argc, char **argv, int *i) {
       if (end == v || *end || !(po->clock_ns >= 0.5 && po->clock_ns <= 1000))
         error_at(NULL, NULL, "--clock-ns needs a clock period in ns from 0.5 to 1000, got '%s'", v);
     }
+    return 1;
+  }
+  if (strcmp(a, "--prune-fanin") == 0) {
+    if (*i + 1 >= argc)
+      error_at(NULL, NULL, "option --prune-fanin needs the inputs each neuron keeps, at least 1");
+    po->prune_fanin = (int)number(a, argv[++*i], 1, INT32_MAX);
     return 1;
   }
   if (strcmp(a, "--max-elements") == 0) {

@@ -64,6 +64,8 @@ static const char help[] =
   "                     make the fixed-point model by post-training quantization\n"
   "                     (as for compiling); without them it is the model's own\n"
   "                     power-of-two quantizers (--fixed)\n"
+  "  --prune-fanin N    each neuron keeps its N weights of largest |w| (as for\n"
+  "                     compiling: bibc --help-pass prune)\n"
   "environment: CC (default cc) and CFLAGS (default -O1) build the generated C;\n"
   "BIBC_SIM=iverilog|verilator picks the simulator for --target verilog (default:\n"
   "Verilator if 'verilator' is on PATH, else Icarus Verilog).\n";
