@@ -32,8 +32,9 @@
  *   clamp, max, min, >=   signed comparisons at a common width;
  *   GATE           its logic operator;  LUT   selects on its operands
  *                  (Shannon expansion of its table, lut_text);
- *   CAT            a concatenation;  TABLE   a constant vector (localparam)
- *                  indexed by its operand, which Yosys and ABC minimise;
+ *   CAT            a concatenation;  TABLE   per output bit, selects on the
+ *                  index's top bits over 64-bit constant vectors indexed by
+ *                  its low six (table_bit), which Yosys and ABC minimise;
  *   REG            a register (always @(posedge clk)).
  * Constants are literals.  Bits no reader uses are collected into one wire
  * named unused_ok per module (Verilator's convention), so the output lints
@@ -251,22 +252,52 @@ static char *lut_text(Vlog *v, uint64_t t, int k, const char **ops) {
                       lut_text(v, lo, k - 1, ops));
 }
 
-/* Table t as a constant vector, entry i at bits [i W +: W] (two's
- * complement): "(N W)'h..." with the last entry's digits first. */
-static char *table_lit(Vlog *v, const NetTable *t, int W) {
-  int64_t nbits = ((int64_t)1 << t->bits) * W, ndig = (nbits + 3) / 4;
-  char *s = arena_alloc(v->a, (size_t)ndig + 32);
-  int at = snprintf(s, 32, "%lld'h", (long long)nbits);
-  for (int64_t d = ndig - 1; d >= 0; d--) {
-    int x = 0;
-    for (int j = 3; j >= 0; j--) {
-      int64_t b = 4 * d + j;
-      x = x << 1 | (b < nbits && (uint64_t)t->v[b / W] >> (b % W) & 1);
-    }
-    s[at++] = "0123456789abcdef"[x];
+/* Output bit j of node id's table over its index bits [0, k), entries
+ * base .. base + 2^k - 1: Shannon expansion on the top index bits down to
+ * six, each leaf a function of the low six bits (or fewer) written as
+ * lut_text's selects on single bits (a wire; constant leaves are 1'b0 /
+ * 1'b1, equal leaves one wire: L, those of this bit so far) and equal
+ * halves one expression.  A 12-bit table is at most 64 leaves and 63
+ * selects per bit, the shape a LUT mapper gives it.  Yosys takes such text
+ * fastest: a 2^12-entry constant vector indexed by the twelve bits, or
+ * 64-bit ones indexed by six, each become a shifter it techmaps and
+ * optimises on its own (minutes per table), and the long literals
+ * overflow Icarus's and Verilator's limits. */
+typedef struct Leaves {
+  uint64_t *tt;              /* 2^(bits - 6) at most */
+  int n;
+} Leaves;
+
+static char *table_bit(Vlog *v, NetId id, int j, int64_t base, int k, Leaves *L) {
+  const NetNode *n = &v->net->nodes[id];
+  const NetTable *t = &v->net->tables[n->k];
+  if (k > 6) {
+    char *hi = table_bit(v, id, j, base + ((int64_t)1 << (k - 1)), k - 1, L);
+    char *lo = table_bit(v, id, j, base, k - 1, L);
+    if (strcmp(hi, lo) == 0)
+      return lo;
+    use(v, n->a, k - 1, k - 1);  /* k > 6: the index has at least 7 bits */
+    return arena_printf(v->a, "(n%d[%d] ? %s : %s)", n->a, k - 1, hi, lo);
   }
-  s[at] = 0;
-  return s;
+  uint64_t tt = 0, full = k == 6 ? ~(uint64_t)0 : ((uint64_t)1 << (1 << k)) - 1;
+  for (int64_t i = 0; i < (int64_t)1 << k; i++)
+    tt |= ((uint64_t)t->v[base + i] >> j & 1) << i;
+  if (tt == 0 || tt == full)
+    return tt ? "1'b1" : "1'b0";
+  int at = 0;
+  while (at < L->n && L->tt[at] != tt)
+    at++;
+  if (at == L->n) {  /* a new leaf: a wire of its LUT text */
+    const char *ops[NET_MAXARGS];
+    for (int b = 0; b < k; b++) {
+      use(v, n->a, b, b);
+      ops[b] = v->net->nodes[n->a].w == 1 ? arena_printf(v->a, "n%d", n->a)
+                                          : arena_printf(v->a, "n%d[%d]", n->a, b);
+    }
+    L->tt[L->n++] = tt;
+    fprintf(v->f, "  wire n%d_b%d_t%d = %s;\n", id, j, at, lut_text(v, tt, k, ops));
+  }
+  return arena_printf(v->a, "n%d_b%d_t%d", id, j, at);
 }
 
 static void emit_node(Vlog *v, NetId id) {
@@ -318,11 +349,18 @@ static void emit_node(Vlog *v, NetId id) {
     else
       fprintf(v->f, "  assign n%d = {%s, %s};\n", id, ext(v, n->b, W - n->s), ext(v, n->a, n->s));
     return;
-  case NET_TABLE:  /* a constant vector indexed by the operand: Yosys minimises the logic */
-    fprintf(v->f, "  localparam [%lld:0] n%d_t = %s;\n  assign n%d = n%d_t[%s * %d +: %d];\n",
-            (long long)(((int64_t)1 << n->s) * W - 1), id, table_lit(v, &v->net->tables[n->k], W), id, id,
-            ext(v, n->a, n->s), W, W);
+  case NET_TABLE: {  /* bit by bit (table_bit) */
+    Leaves L = {.tt = malloc(sizeof *L.tt << (n->s > 6 ? n->s - 6 : 0))};
+    if (!L.tt)
+      die("out of memory");
+    for (int j = 0; j < W; j++) {
+      L.n = 0;
+      char *e = table_bit(v, id, j, 0, n->s, &L);
+      fprintf(v->f, "  assign n%d%s = %s;\n", id, W == 1 ? "" : arena_printf(v->a, "[%d]", j), e);
+    }
+    free(L.tt);
     return;
+  }
   case NET_GATE:  /* 1-bit operands and result: ~ is one bit's negation */
     fprintf(v->f, "  assign n%d = %s;\n", id,
             backend_gate_text(v->a, n->k, ext(v, n->a, 1), ext(v, n->b, 1), "~"));

@@ -357,9 +357,10 @@ static void print_json(Estimate *e, FILE *f) {
   json_key(f, "lut_neurons", &first);
   const NetNeurons *nn = &e->net->neurons;
   if (nn->bits)
-    fprintf(f, "{\"bits\": %d, \"neurons\": %lld, \"tables\": %lld, \"over\": %lld, \"budget\": %lld, "
-            "\"entries\": %lld, \"max_bits\": %d}", nn->bits, (long long)nn->neurons, (long long)nn->tables,
-            (long long)nn->over, (long long)nn->budget, (long long)nn->entries, nn->maxbits);
+    fprintf(f, "{\"bits\": %d, \"neurons\": %lld, \"tables\": %lld, \"constant\": %lld, \"over\": %lld, "
+            "\"budget\": %lld, \"entries\": %lld, \"max_bits\": %d}", nn->bits, (long long)nn->neurons,
+            (long long)nn->tables, (long long)nn->constant, (long long)nn->over, (long long)nn->budget,
+            (long long)nn->entries, nn->maxbits);
   else
     fputs("null", f);
   json_key(f, "adders", &first), json_int(f, c->total.adders);

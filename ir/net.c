@@ -302,35 +302,6 @@ NetId net_lut(Net *net, const NetId *x, int n, uint64_t t) {
   return append(net, node);
 }
 
-/* LUT6 of a function of d bits by Shannon decomposition: 2^(d-6) LUT6
- * and a tree of 4:1 selects (one LUT6 each) over their outputs. */
-static int64_t shannon_luts(int d) {
-  if (d <= 6)
-    return d > 0;
-  int64_t m = (int64_t)1 << (d - 6);
-  return m + (m - 1 + 2) / 3;
-}
-
-/* The cost model's LUT6 for table t: per output bit (two's complement,
- * wide enough for every entry), over the index bits it depends on. */
-static int64_t table_luts(const NetTable *t) {
-  int64_t n = (int64_t)1 << t->bits, lo = t->v[0], hi = t->v[0];
-  for (int64_t i = 1; i < n; i++)
-    lo = t->v[i] < lo ? t->v[i] : lo, hi = t->v[i] > hi ? t->v[i] : hi;
-  int64_t luts = 0;
-  for (int j = 0, w = net_width(lo, hi); j < w; j++) {
-    int d = 0;
-    for (int b = 0; b < t->bits; b++) {
-      int64_t i = 0;
-      while (i < n && ((uint64_t)t->v[i] >> j & 1) == ((uint64_t)t->v[i ^ ((int64_t)1 << b)] >> j & 1))
-        i++;
-      d += i < n;
-    }
-    luts += shannon_luts(d);
-  }
-  return luts;
-}
-
 NetId net_table(Net *net, NetId idx, const int64_t *v) {
   const NetNode *x = &net->nodes[idx];
   if (x->lo < 0 || x->w > NET_TABLE_MAXBITS)
@@ -352,11 +323,23 @@ NetId net_table(Net *net, NetId idx, const int64_t *v) {
   t->bits = x->w;
   size_t n = (size_t)1 << x->w;
   t->v = arena_alloc(net->arena, sizeof *t->v * n);
-  for (int64_t i = 0; i < (int64_t)n; i++)  /* indices the operand never takes: entry lo */
+  uint64_t h = 0xcbf29ce484222325u ^ (uint64_t)t->bits;
+  for (int64_t i = 0; i < (int64_t)n; i++) {  /* indices the operand never takes: entry lo */
     t->v[i] = i >= x->lo && i <= x->hi ? v[i] : v[x->lo];
-  t->lut = table_luts(t);
+    h = (h ^ (uint64_t)t->v[i]) * 0x100000001b3u;
+  }
+  t->hash = h;
+  int64_t id = net->ntables;
+  for (int64_t o = 0; o < net->ntables && id == net->ntables; o++)  /* the same entries: one table */
+    if (net->tables[o].hash == h && net->tables[o].bits == t->bits &&
+        memcmp(net->tables[o].v, t->v, sizeof *t->v * n) == 0)
+      id = o;
+  if (id == net->ntables) {
+    t->lut = net_table_luts(t);
+    net->ntables++;
+  }
   NetNode node = {.op = NET_TABLE, .s = x->w, .a = idx, .b = NET_NONE, .c = NET_NONE,
-                  .more = {NET_NONE, NET_NONE, NET_NONE}, .k = net->ntables++};
+                  .more = {NET_NONE, NET_NONE, NET_NONE}, .k = id};
   return append(net, node);
 }
 

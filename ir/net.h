@@ -131,8 +131,8 @@ typedef struct NetPack {
 typedef struct NetTable {
   int bits;                  /* index bits: 1 << bits entries */
   int64_t *v;                /* the entries */
-  int64_t lut;               /* cost model: LUT6 of its Shannon decomposition, output bit by
-                              * output bit over the index bits that bit depends on */
+  int64_t lut;               /* cost model: LUT6 of the Verilog's form (net_table_luts) */
+  uint64_t hash;             /* of bits and entries: equal tables are stored once */
 } NetTable;
 #define NET_TABLE_MAXBITS 16 /* index bits a TABLE may have (lut_neurons: 12 unless asked) */
 /* What lut_neurons did, for the reports; net_derive copies it. */
@@ -140,8 +140,9 @@ typedef struct NetNeurons {
   int bits;                  /* input bits a neuron may have; 0: the pass did not run */
   int64_t neurons;           /* neurons considered (elements of layer inputs and outputs) */
   int64_t tables;            /* of which emitted as tables */
+  int64_t constant;          /* of those, tables of one value: constants */
   int64_t over;              /* left as arithmetic: more input bits than allowed */
-  int64_t budget;            /* left as arithmetic: the entry budget was spent */
+  int64_t budget;            /* left as arithmetic: the budget (entries, evaluations) was spent */
   int64_t entries;           /* table entries in all */
   int maxbits;               /* most index bits of a table made */
 } NetNeurons;
@@ -219,8 +220,9 @@ NetId net_lut(Net *net, const NetId *x, int n, uint64_t t);
 /* TABLE node of the unsigned index node idx (its width: the index bits,
  * at most NET_TABLE_MAXBITS) with entries v[0 .. 1 << bits), copied into
  * the net's arena (entries at indices outside idx's interval, never read,
- * become the one at its low end); a table whose entries over idx's
- * interval are all equal gives a CONST. */
+ * become the one at its low end) unless the net holds an equal table
+ * already; a table whose entries over idx's interval are all equal gives
+ * a CONST. */
 NetId net_table(Net *net, NetId idx, const int64_t *v);
 /* The table t of an n-input LUT with operand j removed: fixed to the
  * constant v (src < 0) or equal to operand src < j. */
@@ -318,6 +320,8 @@ typedef struct NetCost {
   double fmax_mhz;
 } NetCost;
 void net_cost(const Net *net, NetCost *c);
+/* The cost model's LUT6 for table t (net_table stores it in t->lut). */
+int64_t net_table_luts(const NetTable *t);
 int net_max_depth(const Net *net);                 /* logic levels between registers */
 /* The most logic levels per register stage (insert_registers) whose delay
  * fits clock_ns by net_path_delay (at least 1; the whole depth if it fits). */

@@ -134,10 +134,12 @@ void net_steps_print(const Net *net, const char *prefix, FILE *f) {
 }
 
 const char *net_neurons_line(Arena *a, const NetNeurons *s) {
-  const char *left = s->budget ? arena_printf(a, ", %lld past the entry budget", (long long)s->budget) : "";
-  return arena_printf(a, "lut_neurons: %lld of %lld neurons as tables (%d input bits at most, %d in the "
-                      "widest table), %lld entries, %lld over %d bits%s", (long long)s->tables,
-                      (long long)s->neurons, s->bits, s->maxbits, (long long)s->entries,
+  const char *left = s->budget ? arena_printf(a, ", %lld past the budget (2^22 entries, 2^28 "
+                                              "evaluations)", (long long)s->budget) : "";
+  const char *cons = s->constant ? arena_printf(a, ", %lld of them constant", (long long)s->constant) : "";
+  return arena_printf(a, "lut_neurons: %lld of %lld neurons as tables%s (%d input bits at most, %d in "
+                      "the widest table), %lld entries, %lld over %d bits%s", (long long)s->tables,
+                      (long long)s->neurons, cons, s->bits, s->maxbits, (long long)s->entries,
                       (long long)s->over, s->bits, left);
 }
 

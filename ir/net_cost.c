@@ -131,6 +131,82 @@ static void add_cost(NetLayerCost *c, const Net *net, const NetNode *n) {
   }
 }
 
+/* ---- tables (lut_neurons) ---- */
+
+typedef struct Key {
+  int64_t hi, lo;            /* a leaf: its truth table in lo; a select: its halves' ids */
+  int64_t at;                /* its block */
+} Key;
+
+static int cmp_key(const void *pa, const void *pb) {
+  const Key *a = pa, *b = pb;
+  if (a->hi != b->hi)
+    return a->hi < b->hi ? -1 : 1;
+  if (a->lo != b->lo)
+    return a->lo < b->lo ? -1 : 1;
+  return a->at < b->at ? -1 : a->at > b->at;
+}
+
+/* Gives the equal keys of k[0..n) one id each, from *next on, into id[at];
+ * returns how many distinct keys. */
+static int64_t number_keys(Key *k, int64_t n, int64_t *id, int64_t *next) {
+  qsort(k, (size_t)n, sizeof *k, cmp_key);
+  int64_t distinct = 0;
+  for (int64_t i = 0; i < n; i++) {
+    if (i == 0 || k[i].hi != k[i - 1].hi || k[i].lo != k[i - 1].lo)
+      distinct++, (*next)++;
+    id[k[i].at] = *next - 1;
+  }
+  return distinct;
+}
+
+/* Per output bit, the Verilog's form (verilog.c, table_bit): a LUT6 per
+ * distinct non-constant function of the low six index bits (the leaves),
+ * then selects on the higher bits over distinct pairs of halves, three
+ * 2:1 selects to a LUT6 (a 4:1 select); equal halves and constants cost
+ * nothing.  A threshold of a weighted sum shares most halves: one 12-bit
+ * table of a 4-bit output (three 4-bit inputs) is 24 Yosys LUTs, where a
+ * Shannon bound over its dependent bits would say 255. */
+int64_t net_table_luts(const NetTable *t) {
+  int64_t n = (int64_t)1 << t->bits, lo = t->v[0], hi = t->v[0];
+  for (int64_t i = 1; i < n; i++)
+    lo = t->v[i] < lo ? t->v[i] : lo, hi = t->v[i] > hi ? t->v[i] : hi;
+  int k0 = t->bits < 6 ? t->bits : 6;
+  int64_t nb = n >> k0, luts = 0;
+  Key *key = malloc(sizeof *key * (size_t)nb);
+  int64_t *id = malloc(sizeof *id * (size_t)nb);
+  if (!key || !id)
+    die("out of memory");
+  for (int j = 0, w = net_width(lo, hi); j < w; j++) {
+    int64_t next = 2, m = 0, leaves = 0;  /* ids 0 and 1: the constants */
+    uint64_t full = k0 == 6 ? ~(uint64_t)0 : ((uint64_t)1 << (1 << k0)) - 1;
+    for (int64_t b = 0; b < nb; b++) {
+      uint64_t tt = 0;
+      for (int64_t i = 0; i < (int64_t)1 << k0; i++)
+        tt |= ((uint64_t)t->v[(b << k0) + i] >> j & 1) << i;
+      key[b] = (Key){.hi = 0, .lo = (int64_t)tt, .at = b};
+      id[b] = tt == 0 ? 0 : tt == full ? 1 : -1;
+    }
+    int64_t nk = 0;  /* the non-constant leaves, numbered */
+    for (int64_t b = 0; b < nb; b++)
+      if (id[b] < 0)
+        key[nk++] = key[b];
+    leaves = number_keys(key, nk, id, &next);
+    for (int64_t blocks = nb; blocks > 1; blocks /= 2) {  /* a level of selects */
+      nk = 0;
+      for (int64_t b = 0; b < blocks / 2; b++)
+        if (id[2 * b] != id[2 * b + 1])
+          key[nk++] = (Key){.hi = id[2 * b + 1], .lo = id[2 * b], .at = b};
+      for (int64_t b = 0; b < blocks / 2; b++)
+        id[b] = id[2 * b] == id[2 * b + 1] ? id[2 * b] : -1;
+      m += number_keys(key, nk, id, &next);
+    }
+    luts += leaves + (m + 2) / 3;
+  }
+  free(key), free(id);
+  return luts;
+}
+
 static void finish(NetLayerCost *c) {
   c->lut = NET_LUT_PER_BIT * (double)(c->adder_bits - c->const_bits) +
            NET_LUT_PER_CONST_BIT * (double)c->const_bits + NET_LUT_PER_CMP_BIT * (double)c->compare_bits +

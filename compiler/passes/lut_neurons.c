@@ -24,11 +24,13 @@
  * so the table is the arithmetic form's function bit for bit.  A neuron
  * that is another's input is that neuron's input as a table too.
  *
- * Bounds.  A cone of more than 65,536 nodes, or more input bits than B,
- * stays arithmetic (counted as 'over').  At most 2^22 entries in all and
- * 2^28 node evaluations: past them, neurons stay arithmetic (counted as
- * 'budget', and the report says so); so memory stays under 40 MB and time
- * a few seconds.  Nodes that no output needs any more are dropped.
+ * An input that an earlier table made a constant (its table had one
+ * value) is no index bit.  Bounds.  A cone of more than 65,536 nodes, or
+ * more input bits than B, stays arithmetic (counted as 'over').  At most
+ * 2^22 entries in all and 2^28 node evaluations: past them, neurons stay
+ * arithmetic (counted as 'budget', and the report says so); so memory
+ * stays under 40 MB and time a few seconds.  Nodes that no output needs
+ * any more are dropped.
  *
  * Report (Net.neurons): 'lut_neurons: T of N neurons as tables (at most B
  * input bits), E entries, O over B bits' in bibc estimate and --dump-net.
@@ -54,6 +56,7 @@ typedef struct Lut {
   char *boundary;            /* per old node */
   int64_t *stamp;            /* per old node: the neuron that visited it last, + 1 */
   NetId *stack, *cone, *leaf;
+  NetId *wrap;               /* per old node: its code as unsigned bits in the new net, or NET_NONE */
   int64_t ncone, nleaf;
   int64_t *val;              /* per old node: its value in the evaluation */
   int64_t *entries;          /* one table */
@@ -94,7 +97,7 @@ static void mark_boundary(Lut *L) {
 
 /* The cone of neuron r: L->cone (r and the nodes between it and its
  * inputs, constants included, in id order) and L->leaf (its inputs, in id
- * order).  0 when the cone is too big or does no logic. */
+ * order).  0 when the cone does no logic, -1 when it is too big. */
 static int find_cone(Lut *L, NetId r) {
   const Net *old = L->old;
   int64_t sp = 0, depth = 0;
@@ -105,7 +108,7 @@ static int find_cone(Lut *L, NetId r) {
     NetId id = L->stack[--sp];
     const NetNode *n = &old->nodes[id];
     if (L->ncone == MAX_CONE)
-      return 0;
+      return -1;
     L->cone[L->ncone++] = id;
     depth += net_node_depth(n);
     NetId args[NET_MAXARGS];
@@ -123,6 +126,20 @@ static int find_cone(Lut *L, NetId r) {
   qsort(L->cone, (size_t)L->ncone, sizeof *L->cone, cmp_id);
   qsort(L->leaf, (size_t)L->nleaf, sizeof *L->leaf, cmp_id);
   return depth > 0;
+}
+
+/* Drops the inputs whose node in the new net is a constant (a neuron
+ * before, whose table was constant), setting their values. */
+static void fix_constants(Lut *L) {
+  int64_t m = 0;
+  for (int64_t j = 0; j < L->nleaf; j++) {
+    const NetNode *x = &L->net->nodes[L->map[L->leaf[j]]];
+    if (x->op == NET_CONST)
+      L->val[L->leaf[j]] = x->k;
+    else
+      L->leaf[m++] = L->leaf[j];
+  }
+  L->nleaf = m;
 }
 
 /* Neuron r's table over the new net's input nodes (their widths and
@@ -157,8 +174,11 @@ static NetId index_of(Lut *L) {
     NetId x = L->map[L->leaf[j]];
     const NetNode *n = &L->net->nodes[x];
     int w = n->w;
-    if (n->sgn)
-      x = net_add(L->net, NET_WRAP, x, NET_NONE, NET_NONE, w, 0);
+    if (n->sgn) {  /* one WRAP per input, whichever neurons read it */
+      if (L->wrap[L->leaf[j]] == NET_NONE)
+        L->wrap[L->leaf[j]] = net_add(L->net, NET_WRAP, x, NET_NONE, NET_NONE, w, 0);
+      x = L->wrap[L->leaf[j]];
+    }
     idx = idx == NET_NONE ? x : net_add(L->net, NET_CAT, idx, x, NET_NONE, off, 0);
     off += w;
   }
@@ -168,10 +188,11 @@ static NetId index_of(Lut *L) {
 /* Neuron r into the new net as a table, if it fits; else 0. */
 static int tabulate(Lut *L, NetId r, int maxbits) {
   NetNeurons *s = &L->net->neurons;
+  fix_constants(L);
   int bits = 0;
   for (int64_t j = 0; j < L->nleaf; j++)
     bits += L->net->nodes[L->map[L->leaf[j]]].w;
-  if (bits > maxbits || L->nleaf == 0) {
+  if (bits > maxbits) {
     s->over++;
     return 0;
   }
@@ -180,10 +201,15 @@ static int tabulate(Lut *L, NetId r, int maxbits) {
     return 0;
   }
   fill_table(L, r);
-  L->map[r] = net_table(L->net, index_of(L), L->entries);
+  NetId t = L->nleaf ? net_table(L->net, index_of(L), L->entries) : net_const(L->net, L->entries[0]);
+  L->map[r] = t;
   s->tables++;
-  s->entries += (int64_t)1 << bits;
-  s->maxbits = bits > s->maxbits ? bits : s->maxbits;
+  if (L->net->nodes[t].op == NET_TABLE) {  /* else a constant: no entries */
+    s->entries += (int64_t)1 << bits;
+    s->maxbits = bits > s->maxbits ? bits : s->maxbits;
+  } else {
+    s->constant++;
+  }
   return 1;
 }
 
@@ -213,29 +239,31 @@ Net *lut_neurons(const Net *old, int maxbits) {
   L.map = malloc(sizeof *L.map * nn), L.boundary = calloc(nn, 1);
   L.stamp = calloc(nn, sizeof *L.stamp), L.stack = malloc(sizeof *L.stack * nn);
   L.cone = malloc(sizeof *L.cone * nn), L.leaf = malloc(sizeof *L.leaf * nn);
-  L.val = malloc(sizeof *L.val * nn);
+  L.val = malloc(sizeof *L.val * nn), L.wrap = malloc(sizeof *L.wrap * nn);
   L.entries = malloc(sizeof *L.entries * ((size_t)1 << maxbits));
   char *live = net_live(old);
-  if (!L.map || !L.boundary || !L.stamp || !L.stack || !L.cone || !L.leaf || !L.val || !L.entries)
+  if (!L.map || !L.boundary || !L.stamp || !L.stack || !L.cone || !L.leaf || !L.val || !L.wrap || !L.entries)
     die("out of memory");
   mark_boundary(&L);
+  for (size_t i = 0; i < nn; i++)
+    L.wrap[i] = NET_NONE;
   L.net->neurons = (NetNeurons){.bits = maxbits};
   for (int64_t i = 0; i < old->nnodes; i++) {
     const NetNode *n = &old->nodes[i];
     if (n->op == NET_REG)
       die("lut_neurons: the netlist is already pipelined");
     L.net->layer = n->layer;
-    if (L.boundary[i] && live[i] && n->op != NET_INPUT && n->op != NET_CONST && find_cone(&L, (NetId)i)) {
-      L.net->neurons.neurons++;
-      if (tabulate(&L, (NetId)i, maxbits))
-        continue;
-    }
+    int cone = L.boundary[i] && live[i] && n->op != NET_INPUT && n->op != NET_CONST ? find_cone(&L, (NetId)i) : 0;
+    L.net->neurons.neurons += cone != 0;
+    L.net->neurons.over += cone < 0;
+    if (cone > 0 && tabulate(&L, (NetId)i, maxbits))
+      continue;
     L.map[i] = net_copy_mapped(L.net, n, L.map);
   }
   L.net->layer = -1;
   net_remap(L.net, old, L.map);
   free(L.map), free(L.boundary), free(L.stamp), free(L.stack), free(L.cone), free(L.leaf);
-  free(L.val), free(L.entries), free(live);
+  free(L.val), free(L.wrap), free(L.entries), free(live);
   net_verify(L.net);
   Net *net = drop_dead(L.net);
   net_verify(net);
