@@ -58,6 +58,26 @@ fi
 grep -q 'static const uint8_t hls_t0\[64\]' "$work/m.hls.c" || fail "no table array in the HLS C"
 "$cc" -std=c99 -Wall -Wextra -Werror -Wno-unknown-pragmas -c "$work/m.hls.c" -o "$work/m.o" || fail "HLS C under -Wall -Wextra -Werror"
 
+# a neuron whose table is constant is no input bit of the next (models/const_leaf.bib)
+k='lut_neurons: 5 of 5 neurons as tables, 1 of them constant (12 input bits at most, 12 in the widest table), 4144 entries, 0 over 12 bits'
+"$bibc" estimate "$here/models/const_leaf.bib" --no-synth --lut-neurons | grep -qxF "$k" || fail "const_leaf's report"
+# the budget: 70 neurons of 16 input bits (4 of 8 inputs of 4 bits each);
+# 64 tables fill the 2^22 entries, 6 stay arithmetic
+/usr/bin/python3 - > "$work/budget.bib" <<'PY'
+print("model budget\nopset 13\ninput x: float32[1, 8]")
+print('xq = Quant(x, 0.0625, 0.0, 4.0, signed=0, narrow=0, rounding_mode="ROUND")')
+rows = [[0.0] * 70 for _ in range(8)]
+for j in range(70):
+    for t in range(4):
+        rows[(j + 3 * t) % 8][j] = [0.5, -1.0, 1.5, 0.25][t] * (1 + j % 3)
+print("const w: float32[8, 70] = [" + ", ".join(str(v) for r in rows for v in r) + "]")
+print('wq = Quant(w, 0.25, 0.0, 5.0, signed=1, narrow=0, rounding_mode="ROUND")')
+print('y = MatMul(xq, wq)\nyq = Quant(y, 0.5, 0.0, 4.0, signed=1, narrow=0, rounding_mode="ROUND")\noutput yq')
+PY
+b='lut_neurons: 64 of 70 neurons as tables (16 input bits at most, 16 in the widest table), 4194304 entries, 0 over 16 bits, 6 past the budget (2^22 entries, 2^28 evaluations)'
+"$bibc" estimate "$work/budget.bib" --no-synth --lut-neuron-bits 16 > "$work/b.txt" || fail "the budget model"
+grep -qxF "$b" "$work/b.txt" || { cat "$work/b.txt"; fail "the budget's report"; }
+
 for bad in 0 17 x; do
   "$bibc" "$model" --lut-neuron-bits $bad -o "$work/bad.v" > "$work/err.txt" 2>&1 && fail "--lut-neuron-bits $bad accepted"
   [ "$(wc -l < "$work/err.txt")" = 1 ] && grep -q 'lut-neuron-bits needs a whole number from 1 to 16' "$work/err.txt" \

@@ -5,7 +5,9 @@
 # errors; verify_all runs 'bibc verify --target all' (interpreter, netlist
 # evaluator, C, HLS C and the simulated Verilog, bit for bit) with the
 # tables: every neuron a table, only some (--lut-neuron-bits 4), pipelined,
-# and a convolution whose activations are signed (models/conv_lut.bib).
+# a convolution whose activations are signed (models/conv_lut.bib), a
+# 16-bit table (table16.bib) and a constant table read by a neuron
+# (const_leaf.bib).
 set(LUTN_DIR ${CMAKE_CURRENT_LIST_DIR})
 add_test(NAME lut_neurons/report
          COMMAND sh ${LUTN_DIR}/lut_neurons.sh --bibc ${BIBC} --cc ${CMAKE_C_COMPILER})
@@ -13,7 +15,9 @@ foreach(t "tiny_lut all models/tiny_lut.bib --samples 3000 --lut-neurons"
           "tiny_lut_b4 all models/tiny_lut.bib --samples 2000 --lut-neuron-bits 4"
           "tiny_lut_p1 all models/tiny_lut.bib --samples 1000 --lut-neurons --pipeline 1"
           "conv_lut all models/conv_lut.bib --samples 3000 --lut-neurons"
-          "conv_lut_no_da all models/conv_lut.bib --samples 1000 --lut-neuron-bits 8 --no-da")
+          "conv_lut_no_da all models/conv_lut.bib --samples 1000 --lut-neuron-bits 8 --no-da"
+          "table16 all models/table16.bib --samples 2000 --lut-neuron-bits 16"
+          "const_leaf all models/const_leaf.bib --samples 2000 --lut-neurons")
   string(REPLACE " " ";" f "${t}")
   list(GET f 0 name)
   list(GET f 1 case)
