@@ -23,38 +23,27 @@ endforeach()
 # every adder of the popcount trees and every comparison and select of the
 # tournament.  Gates are packed into LUT6 by default, LUT4 and LUT2 too;
 # *_naive: --lgn-naive (every gate as written).
-foreach(t "random_lgn all_argmax models/random_lgn.bib --samples 3000"
-          "random_lgn_onnx all_argmax models/random_lgn.onnx --samples 1000"
-          "binarize_mt all_argmax models/binarize_mt.bib --samples 2000"
-          "binarize_quant all models/binarize_quant.bib --samples 2000"
-          "uint8_lgn all_argmax models/uint8_lgn.bib --samples 2000"
-          "tie_lgn all_argmax models/tie_lgn.bib --samples 2000"
-          "tie_lgn_p1 all_argmax models/tie_lgn.bib --samples 1000 --pipeline 1"
-          "random_lgn_p1 all_argmax models/random_lgn.bib --samples 1000 --pipeline 1"
-          "random_lgn_p2 all_argmax models/random_lgn.bib --samples 1000 --pipeline 2"
-          "uint8_lgn_p1 all_argmax models/uint8_lgn.bib --samples 1000 --pipeline 1"
-          "binarize_mt_p1 all_argmax models/binarize_mt.bib --samples 1000 --pipeline 1"
-          "big_lgn_p1 sim_argmax models/big_lgn.bib --samples 300 --pipeline 1"
-          "tie_lgn_wrong_ties sim_argmax_ties models/tie_lgn.bib --samples 500"
-          "random_lgn_no_argmax all models/random_lgn.bib --samples 500 --no-argmax"
-          "gate_opt all_argmax models/gate_opt.bib --samples 1000"
-          "random_lgn_naive all_argmax models/random_lgn.bib --samples 1000 --lgn-naive"
-          "binarize_quant_naive all models/binarize_quant.bib --samples 1000 --lgn-naive"
-          "big_lgn all_argmax models/big_lgn.bib --samples 300"
-          "random_lgn_lut4 all_argmax models/random_lgn.bib --samples 2000 --lut-k 4"
-          "random_lgn_lut2 all_argmax models/random_lgn.bib --samples 2000 --lut-k 2")
-  string(REPLACE " " ";" f "${t}")
-  list(GET f 0 name)
-  list(GET f 1 case)
-  list(GET f 2 model)
-  set(args ${f})
-  list(REMOVE_AT args 0 1 2)
-  add_test(NAME lgn/verify_all/${name}
-           COMMAND sh ${CMAKE_SOURCE_DIR}/tests/verify/run_verify.sh --bibc ${BIBC}
-                   --randnpy $<TARGET_FILE:randnpy> --cc ${CMAKE_C_COMPILER} --cflags "${GEN_CFLAGS}"
-                   ${case} ${LGN_DIR}/${model} ${args})
-  set_tests_properties(lgn/verify_all/${name} PROPERTIES SKIP_RETURN_CODE 77)
-endforeach()
+verify_tests(lgn/verify_all ${LGN_DIR}
+             "random_lgn all_argmax models/random_lgn.bib --samples 3000"
+             "random_lgn_onnx all_argmax models/random_lgn.onnx --samples 1000"
+             "binarize_mt all_argmax models/binarize_mt.bib --samples 2000"
+             "binarize_quant all models/binarize_quant.bib --samples 2000"
+             "uint8_lgn all_argmax models/uint8_lgn.bib --samples 2000"
+             "tie_lgn all_argmax models/tie_lgn.bib --samples 2000"
+             "tie_lgn_p1 all_argmax models/tie_lgn.bib --samples 1000 --pipeline 1"
+             "random_lgn_p1 all_argmax models/random_lgn.bib --samples 1000 --pipeline 1"
+             "random_lgn_p2 all_argmax models/random_lgn.bib --samples 1000 --pipeline 2"
+             "uint8_lgn_p1 all_argmax models/uint8_lgn.bib --samples 1000 --pipeline 1"
+             "binarize_mt_p1 all_argmax models/binarize_mt.bib --samples 1000 --pipeline 1"
+             "big_lgn_p1 sim_argmax models/big_lgn.bib --samples 300 --pipeline 1"
+             "tie_lgn_wrong_ties sim_argmax_ties models/tie_lgn.bib --samples 500"
+             "random_lgn_no_argmax all models/random_lgn.bib --samples 500 --no-argmax"
+             "gate_opt all_argmax models/gate_opt.bib --samples 1000"
+             "random_lgn_naive all_argmax models/random_lgn.bib --samples 1000 --lgn-naive"
+             "binarize_quant_naive all models/binarize_quant.bib --samples 1000 --lgn-naive"
+             "big_lgn all_argmax models/big_lgn.bib --samples 300"
+             "random_lgn_lut4 all_argmax models/random_lgn.bib --samples 2000 --lut-k 4"
+             "random_lgn_lut2 all_argmax models/random_lgn.bib --samples 2000 --lut-k 2")
 # pack_luts (pack_luts.sh): the gates become fewer LUTs, at most --lut-k
 # inputs each, the netlist evaluator still equals run --fixed, and estimate
 # and --dump-net report the packing.

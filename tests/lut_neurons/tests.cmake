@@ -11,22 +11,11 @@
 set(LUTN_DIR ${CMAKE_CURRENT_LIST_DIR})
 add_test(NAME lut_neurons/report
          COMMAND sh ${LUTN_DIR}/lut_neurons.sh --bibc ${BIBC} --cc ${CMAKE_C_COMPILER})
-foreach(t "tiny_lut all models/tiny_lut.bib --samples 3000 --lut-neurons"
-          "tiny_lut_b4 all models/tiny_lut.bib --samples 2000 --lut-neuron-bits 4"
-          "tiny_lut_p1 all models/tiny_lut.bib --samples 1000 --lut-neurons --pipeline 1"
-          "conv_lut all models/conv_lut.bib --samples 3000 --lut-neurons"
-          "conv_lut_no_da all models/conv_lut.bib --samples 1000 --lut-neuron-bits 8 --no-da"
-          "table16 all models/table16.bib --samples 2000 --lut-neuron-bits 16"
-          "const_leaf all models/const_leaf.bib --samples 2000 --lut-neurons")
-  string(REPLACE " " ";" f "${t}")
-  list(GET f 0 name)
-  list(GET f 1 case)
-  list(GET f 2 model)
-  set(args ${f})
-  list(REMOVE_AT args 0 1 2)
-  add_test(NAME lut_neurons/verify_all/${name}
-           COMMAND sh ${CMAKE_SOURCE_DIR}/tests/verify/run_verify.sh --bibc ${BIBC}
-                   --randnpy $<TARGET_FILE:randnpy> --cc ${CMAKE_C_COMPILER} --cflags "${GEN_CFLAGS}"
-                   ${case} ${LUTN_DIR}/${model} ${args})
-  set_tests_properties(lut_neurons/verify_all/${name} PROPERTIES SKIP_RETURN_CODE 77)
-endforeach()
+verify_tests(lut_neurons/verify_all ${LUTN_DIR}
+             "tiny_lut all models/tiny_lut.bib --samples 3000 --lut-neurons"
+             "tiny_lut_b4 all models/tiny_lut.bib --samples 2000 --lut-neuron-bits 4"
+             "tiny_lut_p1 all models/tiny_lut.bib --samples 1000 --lut-neurons --pipeline 1"
+             "conv_lut all models/conv_lut.bib --samples 3000 --lut-neurons"
+             "conv_lut_no_da all models/conv_lut.bib --samples 1000 --lut-neuron-bits 8 --no-da"
+             "table16 all models/table16.bib --samples 2000 --lut-neuron-bits 16"
+             "const_leaf all models/const_leaf.bib --samples 2000 --lut-neurons")
