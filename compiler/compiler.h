@@ -53,6 +53,7 @@ typedef struct PassOptions {
   int no_pack_luts;          /* --no-pack-luts: keep one GATE node per logic gate */
   int lut_neurons;           /* --lut-neurons (12) / --lut-neuron-bits B: neurons of at most
                               * B input bits as truth tables (lut_neurons); 0: off */
+  int lut_auto;              /* --lut-neurons-auto: only where the cost model finds a table cheaper */
   int64_t max_elements;      /* --max-elements N: the largest tensor (0: IR_MAX_ELEMENTS) */
   int64_t threshold_evals;   /* fold_thresholds' bound on element evaluations of a
                                 section's kernels (0: 2^24; the fuzzers lower it) */
@@ -79,7 +80,8 @@ const char *const *pipeline_for(const Graph *g, const PassOptions *o);
 /* Reads the pass option at argv[*i] (--fixed, --fold-batchnorm, --precision,
  * --config, --calibrate, --prune, --prune-fanin, --pipeline, --clock-ns,
  * --no-da, --no-argmax, --lgn-naive, --da-depth, --da-cost, --lut-k,
- * --no-pack-luts, --lut-neurons, --lut-neuron-bits, --max-elements) into po,
+ * --no-pack-luts, --lut-neurons, --lut-neurons-auto, --lut-neuron-bits,
+ * --max-elements) into po,
  * advancing *i past its argument; returns 0 if argv[*i] is not one of them. */
 int pass_options_parse(PassOptions *po, int argc, char **argv, int *i);
 /* The netlist of g's integer core (build_net) after the netlist passes
@@ -184,7 +186,7 @@ Net *gate_sweep(const Net *old, int merge);
 Net *rebuild_popcounts(const Net *net);
 Net *da(const Net *net, const PassOptions *o);
 Net *sink_relu(const Net *net);
-Net *lut_neurons(const Net *net, int bits);
+Net *lut_neurons(const Net *net, int bits, int cheaper_only);
 Net *fold_round_bias(const Net *net);
 Net *pack_luts(const Net *net, int k);
 Net *insert_registers(const Net *net, int every);

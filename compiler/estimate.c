@@ -358,9 +358,10 @@ static void print_json(Estimate *e, FILE *f) {
   const NetNeurons *nn = &e->net->neurons;
   if (nn->bits)
     fprintf(f, "{\"bits\": %d, \"neurons\": %lld, \"tables\": %lld, \"constant\": %lld, \"over\": %lld, "
-            "\"budget\": %lld, \"entries\": %lld, \"max_bits\": %d}", nn->bits, (long long)nn->neurons,
-            (long long)nn->tables, (long long)nn->constant, (long long)nn->over, (long long)nn->budget,
-            (long long)nn->entries, nn->maxbits);
+            "\"budget\": %lld, \"auto\": %s, \"cheaper\": %lld, \"entries\": %lld, \"max_bits\": %d}",
+            nn->bits, (long long)nn->neurons, (long long)nn->tables, (long long)nn->constant,
+            (long long)nn->over, (long long)nn->budget, nn->auto_ ? "true" : "false",
+            (long long)nn->cheaper, (long long)nn->entries, nn->maxbits);
   else
     fputs("null", f);
   json_key(f, "adders", &first), json_int(f, c->total.adders);

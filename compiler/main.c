@@ -96,6 +96,8 @@ static void usage(FILE *f) {
           "                     as its truth table, LogicNets-style (bibc --help-pass\n"
           "                     lut_neurons; with --prune-fanin for dense models)\n"
           "  --lut-neuron-bits B  the same with at most B input bits, 1 to 16\n"
+          "  --lut-neurons-auto the same, only where bibc's cost model finds the table\n"
+          "                     cheaper than the neuron's arithmetic\n"
           "  --max-elements N   the largest tensor any step may make, constant or not\n"
           "                     (default 4194304 = 2^22; hostile models ask for gigabytes)\n"
           "  --net              run: evaluate the integer core on the netlist (of --target's\n"

@@ -37,7 +37,7 @@ static Net *run_argmax_port(const Net *net, const PassOptions *o) {
 
 /* --lut-neurons / --lut-neuron-bits B; otherwise nothing. */
 static Net *run_lut_neurons(const Net *net, const PassOptions *o) {
-  return o->lut_neurons ? lut_neurons(net, o->lut_neurons) : (Net *)net;
+  return o->lut_neurons ? lut_neurons(net, o->lut_neurons, o->lut_auto) : (Net *)net;
 }
 
 /* --lut-k K (else 6: an xc7's LUT6); --no-pack-luts: none. */
@@ -286,6 +286,9 @@ const Pass passes[] = {
    "indexed by the codes, which Yosys/ABC minimise; HLS C as a constant array. The\n"
    "cost model counts a Shannon decomposition per output bit over the index bits it\n"
    "depends on (2^(d-6) LUT6 and 4:1 selects); depth 1 + ceil((B-6)/2) LUT levels.\n"
+   "--lut-neurons-auto: a neuron becomes a table only where the cost model finds the\n"
+   "table cheaper than its cone as built (products by constants as multipliers, before\n"
+   "da); the others are reported as cheaper as arithmetic.\n"
    "Reports 'lut_neurons: T of N neurons as tables, ..., O over B bits' (bibc estimate,\n"
    "--dump-net). Bounds: 2^22 entries and 2^28 node evaluations in all, cones of\n"
    "65,536 nodes; past them neurons stay arithmetic and the report says how many.\n"
@@ -511,8 +514,9 @@ int pass_options_parse(PassOptions *po, int argc, char **argv, int *i) {
     po->no_argmax = 1;
   } else if (strcmp(a, "--no-pack-luts") == 0) {
     po->no_pack_luts = 1;
-  } else if (strcmp(a, "--lut-neurons") == 0) {
+  } else if (strcmp(a, "--lut-neurons") == 0 || strcmp(a, "--lut-neurons-auto") == 0) {
     po->lut_neurons = po->lut_neurons ? po->lut_neurons : 12;
+    po->lut_auto |= a[13] == '-';
   } else if (strcmp(a, "--fold-batchnorm") == 0) {
     po->fold_bn = 1;
   } else if (strcmp(a, "--precision") == 0 || strcmp(a, "--config") == 0 ||

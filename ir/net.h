@@ -143,6 +143,8 @@ typedef struct NetNeurons {
   int64_t constant;          /* of those, tables of one value: constants */
   int64_t over;              /* left as arithmetic: more input bits than allowed */
   int64_t budget;            /* left as arithmetic: the budget (entries, evaluations) was spent */
+  int auto_;                 /* --lut-neurons-auto: a table only where the cost model finds it cheaper */
+  int64_t cheaper;           /* left as arithmetic: cheaper by the cost model (auto_) */
   int64_t entries;           /* table entries in all */
   int maxbits;               /* most index bits of a table made */
 } NetNeurons;
@@ -320,6 +322,8 @@ typedef struct NetCost {
   double fmax_mhz;
 } NetCost;
 void net_cost(const Net *net, NetCost *c);
+/* The cost model's LUTs of nodes ids[0..n) (constants and inputs free). */
+double net_nodes_lut(const Net *net, const NetId *ids, int64_t n);
 /* The cost model's LUT6 for table t (net_table stores it in t->lut). */
 int64_t net_table_luts(const NetTable *t);
 int net_max_depth(const Net *net);                 /* logic levels between registers */

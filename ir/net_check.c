@@ -136,6 +136,8 @@ void net_steps_print(const Net *net, const char *prefix, FILE *f) {
 const char *net_neurons_line(Arena *a, const NetNeurons *s) {
   const char *left = s->budget ? arena_printf(a, ", %lld past the budget (2^22 entries, 2^28 "
                                               "evaluations)", (long long)s->budget) : "";
+  if (s->auto_)
+    left = arena_printf(a, "%s, %lld cheaper as arithmetic", left, (long long)s->cheaper);
   const char *cons = s->constant ? arena_printf(a, ", %lld of them constant", (long long)s->constant) : "";
   return arena_printf(a, "lut_neurons: %lld of %lld neurons as tables%s (%d input bits at most, %d in "
                       "the widest table), %lld entries, %lld over %d bits%s", (long long)s->tables,

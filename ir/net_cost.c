@@ -214,6 +214,15 @@ static void finish(NetLayerCost *c) {
            (double)c->luts;
 }
 
+double net_nodes_lut(const Net *net, const NetId *ids, int64_t n) {
+  NetLayerCost c = {0};
+  for (int64_t i = 0; i < n; i++)
+    if (net->nodes[ids[i]].op != NET_CONST && net->nodes[ids[i]].op != NET_INPUT)
+      add_cost(&c, net, &net->nodes[ids[i]]);
+  finish(&c);
+  return c.lut;
+}
+
 void net_cost(const Net *net, NetCost *c) {
   const Graph *g = net->g;
   *c = (NetCost){0};

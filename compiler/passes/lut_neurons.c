@@ -32,6 +32,12 @@
  * stays under 40 MB and time a few seconds.  Nodes that no output needs
  * any more are dropped.
  *
+ * With --lut-neurons-auto, a neuron that fits becomes a table only where
+ * the cost model (net_table_luts for the table, the netlist cost model for
+ * its cone as built: a product by a constant counted as a multiplier,
+ * before distributed arithmetic) finds the table cheaper; the others are
+ * counted as 'cheaper as arithmetic'.
+ *
  * Report (Net.neurons): 'lut_neurons: T of N neurons as tables (at most B
  * input bits), E entries, O over B bits' in bibc estimate and --dump-net.
  *
@@ -201,6 +207,13 @@ static int tabulate(Lut *L, NetId r, int maxbits) {
     return 0;
   }
   fill_table(L, r);
+  if (s->auto_) {  /* the cost model's LUTs both ways */
+    NetTable t = {.bits = bits, .v = L->entries};
+    if ((double)net_table_luts(&t) > net_nodes_lut(L->old, L->cone, L->ncone)) {
+      s->cheaper++;
+      return 0;
+    }
+  }
   NetId t = L->nleaf ? net_table(L->net, index_of(L), L->entries) : net_const(L->net, L->entries[0]);
   L->map[r] = t;
   s->tables++;
@@ -231,7 +244,7 @@ static Net *drop_dead(const Net *old) {
   return net;
 }
 
-Net *lut_neurons(const Net *old, int maxbits) {
+Net *lut_neurons(const Net *old, int maxbits, int cheaper_only) {
   if (maxbits < 1 || maxbits > NET_TABLE_MAXBITS)
     die("lut_neurons: %d bits", maxbits);
   size_t nn = (size_t)old->nnodes + 1;
@@ -247,7 +260,7 @@ Net *lut_neurons(const Net *old, int maxbits) {
   mark_boundary(&L);
   for (size_t i = 0; i < nn; i++)
     L.wrap[i] = NET_NONE;
-  L.net->neurons = (NetNeurons){.bits = maxbits};
+  L.net->neurons = (NetNeurons){.bits = maxbits, .auto_ = cheaper_only};
   for (int64_t i = 0; i < old->nnodes; i++) {
     const NetNode *n = &old->nodes[i];
     if (n->op == NET_REG)

@@ -3,7 +3,8 @@
 # comment says which neuron reads which inputs: the report's counts in
 # 'bibc estimate' (text and JSON) and --dump-net are exactly those, with
 # --lut-neurons (every neuron a table, no adder left) and with
-# --lut-neuron-bits 4 (only the neuron of 4 input bits); the Verilog has one
+# --lut-neuron-bits 4 (only the neuron of 4 input bits), and with
+# --lut-neurons-auto (only where cheaper); the Verilog has one
 # constant vector per table and lints clean; the HLS C compiles under
 # -Wall -Wextra -Werror; the output is the same on a second run; bad
 # option values are one-line errors.  Bit-exactness is verify_all's
@@ -33,8 +34,8 @@ for f in "--lut-neurons" ""; do
 import json, sys
 s = json.load(open(sys.argv[1]))["lut_neurons"]
 if sys.argv[2]:
-    assert s == {"bits": 12, "neurons": 6, "tables": 6, "constant": 0, "over": 0, "budget": 0, "entries": 336,
-                 "max_bits": 6}, s
+    assert s == {"bits": 12, "neurons": 6, "tables": 6, "constant": 0, "over": 0, "budget": 0,
+                 "auto": False, "cheaper": 0, "entries": 336, "max_bits": 6}, s
 else:
     assert s is None, s
 PY
@@ -58,6 +59,12 @@ fi
 grep -q 'static const uint8_t hls_t0\[64\]' "$work/m.hls.c" || fail "no table array in the HLS C"
 "$cc" -std=c99 -Wall -Wextra -Werror -Wno-unknown-pragmas -c "$work/m.hls.c" -o "$work/m.o" || fail "HLS C under -Wall -Wextra -Werror"
 
+# --lut-neurons-auto: tables only where the cost model finds them cheaper
+# (all of tiny_lut's; 2 of conv_lut's 8 stay arithmetic)
+a="${all%0 over 12 bits}0 over 12 bits, 0 cheaper as arithmetic"
+"$bibc" estimate "$model" --no-synth --lut-neurons-auto | grep -qxF "$a" || fail "--lut-neurons-auto on tiny_lut"
+c='lut_neurons: 6 of 8 neurons as tables (12 input bits at most, 8 in the widest table), 1152 entries, 0 over 12 bits, 2 cheaper as arithmetic'
+"$bibc" estimate "$here/models/conv_lut.bib" --no-synth --lut-neurons-auto | grep -qxF "$c" || fail "--lut-neurons-auto on conv_lut"
 # a neuron whose table is constant is no input bit of the next (models/const_leaf.bib)
 k='lut_neurons: 5 of 5 neurons as tables, 1 of them constant (12 input bits at most, 12 in the widest table), 4144 entries, 0 over 12 bits'
 "$bibc" estimate "$here/models/const_leaf.bib" --no-synth --lut-neurons | grep -qxF "$k" || fail "const_leaf's report"
