@@ -322,7 +322,8 @@ typedef struct NetCost {
   double fmax_mhz;
 } NetCost;
 void net_cost(const Net *net, NetCost *c);
-/* The cost model's LUTs of nodes ids[0..n) (constants and inputs free). */
+/* The cost model's LUTs of nodes ids[0..n) (constants and inputs free; a
+ * product by a constant as the adders of its canonical signed digits). */
 double net_nodes_lut(const Net *net, const NetId *ids, int64_t n);
 /* The cost model's LUT6 for table t (net_table stores it in t->lut). */
 int64_t net_table_luts(const NetTable *t);

@@ -214,11 +214,35 @@ static void finish(NetLayerCost *c) {
            (double)c->luts;
 }
 
+/* Nonzero digits of k in canonical signed digits (its non-adjacent form). */
+static int csd_digits(int64_t k) {
+  uint64_t u = k < 0 ? -(uint64_t)k : (uint64_t)k;
+  int n = 0;
+  while (u) {
+    if (u & 1) {
+      n++;
+      u = (u & 3) == 3 ? u + 1 : u - 1;  /* digit -1 or +1 */
+    }
+    u >>= 1;
+  }
+  return n;
+}
+
 double net_nodes_lut(const Net *net, const NetId *ids, int64_t n) {
   NetLayerCost c = {0};
-  for (int64_t i = 0; i < n; i++)
-    if (net->nodes[ids[i]].op != NET_CONST && net->nodes[ids[i]].op != NET_INPUT)
-      add_cost(&c, net, &net->nodes[ids[i]]);
+  for (int64_t i = 0; i < n; i++) {
+    const NetNode *x = &net->nodes[ids[i]];
+    if (x->op == NET_CONST || x->op == NET_INPUT)
+      continue;
+    const NetNode *a = x->op == NET_MUL ? &net->nodes[x->a] : NULL, *b = a ? &net->nodes[x->b] : NULL;
+    if (a && (a->op == NET_CONST || b->op == NET_CONST)) {  /* shift-adds, as da makes them */
+      int d = csd_digits(a->op == NET_CONST ? a->k : b->k);
+      c.adders += d > 1 ? d - 1 : 0;
+      c.adder_bits += d > 1 ? (int64_t)(d - 1) * x->w : 0;
+      continue;
+    }
+    add_cost(&c, net, x);
+  }
   finish(&c);
   return c.lut;
 }

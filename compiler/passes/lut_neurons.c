@@ -34,8 +34,8 @@
  *
  * With --lut-neurons-auto, a neuron that fits becomes a table only where
  * the cost model (net_table_luts for the table, the netlist cost model for
- * its cone as built: a product by a constant counted as a multiplier,
- * before distributed arithmetic) finds the table cheaper; the others are
+ * its cone as built, a product by a constant as the adders of its
+ * canonical signed digits: net_nodes_lut) finds the table cheaper; the others are
  * counted as 'cheaper as arithmetic'.
  *
  * Report (Net.neurons): 'lut_neurons: T of N neurons as tables (at most B
