@@ -3,7 +3,8 @@
 # - the --lut-neurons benchmark: sparse, low-bit networks whose every neuron
 # reads at most 12 bits, each through 'bibc estimate --json' (Yosys,
 # synth_xilinx, xc7) once as adders and thresholds (bibc's default) and once
-# with --lut-neurons (each neuron its truth table).  The models:
+# with --lut-neurons (each neuron its truth table), and once with
+# --lut-neurons-auto (a table where the cost model finds it cheaper).  The models:
 #   jsc_s, jsc_m   LogicNets' jet-tagging shapes, 16 -> 64 -> 32 -> 32 -> 32
 #                  -> 5, fan-in 3 x 2 bits and 4 x 3 bits (make_models.py,
 #                  seed 1: SYNTHETIC weights)
@@ -15,9 +16,8 @@
 #   --prune-fanin 6 (there is none at the time of writing: said so)
 # Per model and way: Yosys LUT and FF, the Fmax estimate (fmax_mhz), the
 # netlist's adders, Yosys's seconds, and the "lut_neurons" object of the
-# JSON as bibc prints it; then the LUT ratio (with / without).  When bibc
-# rejects --lut-neurons (before that option exists), only the default way is
-# measured, with a note.  The commands are printed as they run.  The
+# JSON as bibc prints it; then the LUT ratio (with / without).  The
+# commands are printed as they run.  The
 # figures say nothing of accuracy: the weights are synthetic or pruned
 # without retraining.
 #   --testdata DIR  the shared test data (default: ../shared/testdata beside
@@ -92,16 +92,6 @@ if [ -n "$only" ]; then
   mv "$work/only.txt" "$work/models.txt"
 fi
 
-# Does bibc know --lut-neurons?  The first model, cost model only; another
-# failure shows in the table.
-first=$(head -1 "$work/models.txt" | cut -d' ' -f2)
-lut=1
-if ! "$bibc" estimate "$first" --no-synth --lut-neurons > /dev/null 2> "$work/probe.txt" &&
-   grep -q "unknown option '--lut-neurons'" "$work/probe.txt"; then
-  lut=0
-  why=$(grep "unknown option '--lut-neurons'" "$work/probe.txt" | head -1)
-fi
-
 # fig JSON: LUT FF FMAX ADDERS YOSYS_S LUT_NEURONS, '-' for null; with
 # --no-synth, LUT and FF are the cost model's.
 fig() {
@@ -124,32 +114,31 @@ while read -r name model flags; do
     2> "$work/$name.err" ||
     { echo "$name: $(tail -1 "$work/$name.err")"; continue; }
   echo "$name adders $(fig "$work/$name.json")" >> "$work/table.txt"
-  if [ $lut = 1 ]; then
+  for way in lut-neurons lut-neurons-auto; do
     # shellcheck disable=SC2086
-    if run "$bibc" estimate "$model" --json $synth $flags --lut-neurons < /dev/null \
-         > "$work/$name.lut.json" 2> "$work/$name.lut.err"; then
-      echo "$name lut-neurons $(fig "$work/$name.lut.json")" >> "$work/table.txt"
+    if run "$bibc" estimate "$model" --json $synth $flags --$way < /dev/null \
+         > "$work/$name.$way.json" 2> "$work/$name.$way.err"; then
+      echo "$name $way $(fig "$work/$name.$way.json")" >> "$work/table.txt"
     else
-      echo "$name lut-neurons error: $(tail -1 "$work/$name.lut.err")" >> "$work/table.txt"
+      echo "$name $way error: $(tail -1 "$work/$name.$way.err")" >> "$work/table.txt"
     fi
-  fi
+  done
 done < "$work/models.txt"
 
 echo
-[ $lut = 1 ] || echo "note: bibc rejects --lut-neurons ($why): only the default way (adders and thresholds) is measured"
 [ -z "$synth" ] || echo "(--no-synth: LUT and FF are bibc's cost model's, not Yosys's)"
-printf '%-10s %-11s %7s %6s %9s %7s %8s %9s  %s\n' model way LUT FF "Fmax MHz" adders "yosys s" \
+printf '%-10s %-16s %7s %6s %9s %7s %8s %9s  %s\n' model way LUT FF "Fmax MHz" adders "yosys s" \
   "LUT ratio" lut_neurons
 touch "$work/table.txt"
 awk '
-  $3 == "error:" { printf "%-10s %-11s %s\n", $1, $2, substr($0, index($0, "error:")); next }
+  $3 == "error:" { printf "%-10s %-16s %s\n", $1, $2, substr($0, index($0, "error:")); next }
   { ratio = "-"
     if ($2 == "adders") base[$1] = $3
     else if ($3 != "-" && base[$1] != "" && base[$1] != "-" && base[$1] > 0)
       ratio = sprintf("%.3f", $3 / base[$1])
     if ($2 == "adders" && $6 == "0") constant[$1] = 1
     ln = $8; for (i = 9; i <= NF; i++) ln = ln " " $i
-    printf "%-10s %-11s %7s %6s %9s %7s %8s %9s  %s\n", $1, $2, $3, $4, $5, $6, $7, ratio, ln }
+    printf "%-10s %-16s %7s %6s %9s %7s %8s %9s  %s\n", $1, $2, $3, $4, $5, $6, $7, ratio, ln }
   END { for (m in constant)
           printf "%s: no adder is left: the pruned network'"'"'s outputs are constants (its thresholds\n" \
                  "were trained for the unpruned sums)\n", m }

@@ -46,10 +46,7 @@ foreach(t "verify_fanin_mlp ${PRUNE_DIR}/models/fanin_mlp.bib --prune-fanin 2 --
   set_tests_properties(prune/${name} PROPERTIES SKIP_RETURN_CODE 77)
 endforeach()
 
-# bench/lut_neurons/run.sh --no-synth: its table as bibc is (which may not
-# know --lut-neurons yet: a note then) and behind a bibc that accepts it
-# (mock_lut_bibc.sh), run_lut_bench.sh.
-foreach(mode real mock)
-  add_test(NAME prune/lut_bench_${mode} COMMAND sh ${PRUNE_DIR}/run_lut_bench.sh --bibc ${BIBC} ${mode})
-  set_tests_properties(prune/lut_bench_${mode} PROPERTIES SKIP_RETURN_CODE 77)
-endforeach()
+# bench/lut_neurons/run.sh --no-synth: its table, each model three ways
+# (run_lut_bench.sh).
+add_test(NAME prune/lut_bench COMMAND sh ${PRUNE_DIR}/run_lut_bench.sh --bibc ${BIBC})
+set_tests_properties(prune/lut_bench PROPERTIES SKIP_RETURN_CODE 77)
