@@ -21,21 +21,29 @@
  * is found again (hashing).  Each class's group goes through a
  * carry-save adder tree (full adders, 5 instructions per input word, half
  * adders at the end), giving the bit planes of its count.  Instructions no
- * plane needs are dropped, and the rest get storage slots by linear scan
- * (a slot is reused after its value's last read), so the words in flight
- * stay few.  The generated code packs 64*W samples into one word per input
- * (W uint64_t per word, a GNU vector type when the compiler has them),
- * runs the instructions as straight-line bitwise statements, and turns
- * the planes back into counts with an 8x8 bit transpose per 8 samples.
- * Cost: linear in gates here; in the generated code, per block of 64*W
- * samples, one bitwise operation per live gate, about 5 per group input,
- * and the transposes in and out.
+ * plane needs are dropped, and the rest are cut, in order, into steps of
+ * STEP instructions, each a function of the generated code kept out of
+ * line: gcc -O3 spends time superlinear in a function's size (its RTL
+ * combiner: one function of 8,297 instructions took 60 s, of 32,092 over
+ * 20 CPU-minutes), so bounded steps keep compile time linear in gates.  A
+ * value read only within its own step is a local of that step (an adder's
+ * partial terms, mostly), which the compiler keeps in registers; the
+ * others get slots of a static array by linear scan (a slot is reused
+ * after its value's last read), so the words in flight stay few.  The
+ * generated code packs 64*W samples into one word per input (W uint64_t
+ * per word, a GNU vector type when the compiler has them), runs the steps'
+ * straight-line bitwise statements, and turns the planes back into counts
+ * with an 8x8 bit transpose per 8 samples.  Cost: linear in gates here; in
+ * the generated code, per block of 64*W samples, one bitwise operation per
+ * live gate, about 5 per group input, a call per STEP instructions, and
+ * the transposes in and out.
  *
  * --lgn-naive (Graph.lgn_naive) writes difflogic's own scheme instead, the
  * baseline bench/lgn measures against: one statement per gate in the
  * model's order, as its id says (a & ~b for id 2, 0 for id 0, ...), no
- * folding, hashing or dead-gate removal, 64-bit words (W = 1); the group
- * counts use the same adders, also one statement per full-adder gate.
+ * folding, hashing or dead-gate removal, 64-bit words (W = 1), every
+ * value in a slot of its own (cut into steps as above); the group counts
+ * use the same adders, also one statement per full-adder gate.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +51,12 @@
 #include "backends.h"
 
 enum { AND = 1, XOR = 6, OR = 7 };  /* an instruction's op: its truth table */
+
+/* Live instructions per step function of the generated code: on the
+ * digits network (bench/lgn), 64 to 1,024 run within a few % of each
+ * other and all faster than one function; gcc -O3 compile time grows
+ * beyond 256. */
+enum { STEP = 256 };
 
 typedef struct Ins {
   int op;                    /* AND, XOR or OR */
@@ -243,11 +257,21 @@ static Lgn *build(const IntSplit *s, int naive) {
   return L;
 }
 
-/* "lgn_s[3]", "~lgn_x[7]" */
-static void print_lit(FILE *f, const Lgn *L, const int *slot, int l) {
+/* Where a value lives while lgn_eval runs: an input word, a slot of lgn_s
+ * or a local of the step function that makes it. */
+typedef struct Store {
+  int *slot;                 /* per value: its lgn_s slot, or its local's number */
+  char *local;               /* per value: read only within its step: local t<slot> */
+} Store;
+
+/* "lgn_s[3]", "~lgn_x[7]", "t12" */
+static void print_lit(FILE *f, const Lgn *L, const Store *st, int l) {
   int v = l >> 1;
-  fprintf(f, "%s%s[%d]", l & 1 ? "~" : "", v <= L->nin ? "lgn_x" : "lgn_s",
-          v <= L->nin ? v - 1 : slot[v]);
+  if (v > L->nin && st->local[v])
+    fprintf(f, "%st%d", l & 1 ? "~" : "", st->slot[v]);
+  else
+    fprintf(f, "%s%s[%d]", l & 1 ? "~" : "", v <= L->nin ? "lgn_x" : "lgn_s",
+            v <= L->nin ? v - 1 : st->slot[v]);
 }
 
 /* Gate id t of operands a and b as difflogic writes it (REFERENCE.md
@@ -267,13 +291,18 @@ static void naive_text(char *buf, size_t size, int t, const char *a, const char 
   buf[n] = 0;
 }
 
-/* Liveness from the planes, slots by linear scan, the gate statements
- * (into f) and the slot count. */
-static int emit_gates(FILE *f, const Lgn *L, int **slot_out, int *nlive) {
+/* Liveness from the planes; the live instructions cut into steps of
+ * STEP, in order; a value all of whose readers are in its own step a local
+ * of that step, any other a slot of lgn_s by linear scan (a slot is reused
+ * after its value's last read); the step functions (into f).  Returns the
+ * slot count. */
+static int emit_gates(FILE *f, const Lgn *L, Store *st, int *nlive, int *nsteps) {
   int nv = (int)L->nin + 1 + L->nins, base = (int)L->nin + 1;
   int *last = arena_alloc(L->arena, (size_t)nv * sizeof(int));
-  int *slot = arena_alloc(L->arena, (size_t)nv * sizeof(int));
+  int *step = arena_alloc(L->arena, (size_t)nv * sizeof(int));
   int *freel = arena_alloc(L->arena, (size_t)(L->nins + 1) * sizeof(int)), nfree = 0, nslot = 0;
+  st->slot = arena_alloc(L->arena, (size_t)nv * sizeof(int));
+  st->local = arena_alloc(L->arena, (size_t)nv);
   for (int c = 0; c < L->k; c++)
     for (int w = 0; w < L->nplane[c]; w++)
       last[L->plane[c][w] >> 1] = L->nins + 1;  /* read after the last instruction */
@@ -286,37 +315,56 @@ static int emit_gates(FILE *f, const Lgn *L, int **slot_out, int *nlive) {
         if (!last[v])
           last[v] = i + 1;  /* 1 + the index of its last reader */
       }
+  *nlive = 0;
+  for (int i = 0; i < L->nins; i++)
+    if (last[base + i])
+      step[base + i] = (*nlive)++ / STEP;
+  for (int i = 0; i < L->nins; i++)  /* the last reader is live, so has a step */
+    st->local[base + i] = last[base + i] && last[base + i] <= L->nins &&
+                          step[base + last[base + i] - 1] == step[base + i];
+  int cur = -1, nlocal = 0;
   for (int i = 0; i < L->nins; i++) {
     const Ins *in = &L->ins[i];
-    if (!last[base + i])
+    int y = base + i;
+    if (!last[y])
       continue;
+    if (step[y] != cur) {
+      fprintf(f, "%sLGN_STEP lgn_step%d(void) {\n", cur < 0 ? "" : "}\n\n", step[y]);
+      cur = step[y], nlocal = 0;
+    }
     for (int o = 0; o < 2; o++) {
       int v = (o ? in->b : in->a) >> 1;
-      if (v >= base && last[v] == i + 1)
-        freel[nfree++] = slot[v];
+      if (v >= base && !st->local[v] && last[v] == i + 1 && (o == 0 || v != in->a >> 1))
+        freel[nfree++] = st->slot[v];
     }
-    slot[base + i] = nfree ? freel[--nfree] : nslot++;
-    ++*nlive;
-    fprintf(f, "  lgn_s[%d] = ", slot[base + i]);
+    if (st->local[y]) {
+      st->slot[y] = nlocal++;
+      fprintf(f, "  const lgn_word t%d = ", st->slot[y]);
+    } else {
+      st->slot[y] = nfree ? freel[--nfree] : nslot++;
+      fprintf(f, "  lgn_s[%d] = ", st->slot[y]);
+    }
     if (L->naive) {          /* difflogic's expression of the gate id */
       char a[32], b[32];
       FILE *fa = fmemopen(a, sizeof a, "w"), *fb = fmemopen(b, sizeof b, "w");
       if (!fa || !fb)
         die("out of memory");
-      print_lit(fa, L, slot, in->a);
-      print_lit(fb, L, slot, in->b);
+      print_lit(fa, L, st, in->a);
+      print_lit(fb, L, st, in->b);
       fclose(fa), fclose(fb);
       char text[96];
       naive_text(text, sizeof text, in->op, a, b);
       fprintf(f, "%s;\n", text);
       continue;
     }
-    print_lit(f, L, slot, in->a);
+    print_lit(f, L, st, in->a);
     fprintf(f, " %c ", in->op == AND ? '&' : in->op == OR ? '|' : '^');
-    print_lit(f, L, slot, in->b);
+    print_lit(f, L, st, in->b);
     fputs(";\n", f);
   }
-  *slot_out = slot;
+  if (cur >= 0)
+    fputs("}\n", f);
+  *nsteps = cur + 1;
   return nslot;
 }
 
@@ -414,8 +462,12 @@ void lgn_batch_emit(FILE *f, const IntSplit *s, const char *prefix) {
   char *body;
   size_t nbody;
   FILE *bf = open_memstream(&body, &nbody);
-  int *slot, nlive = 0, nslot = emit_gates(bf, L, &slot, &nlive);
-  fclose(bf);
+  if (!bf)
+    die("out of memory");
+  Store st;
+  int nlive, nsteps, nslot = emit_gates(bf, L, &st, &nlive, &nsteps);
+  if (fclose(bf) != 0)
+    die("out of memory");
   fprintf(f, "static lgn_word lgn_x[%lld];  /* packed inputs */\n", (long long)L->nin);
   if (nslot)  /* none when every count is an input or a constant */
     fprintf(f, "static lgn_word lgn_s[%d];  /* gate and adder values, by slot */\n", nslot);
@@ -427,13 +479,21 @@ void lgn_batch_emit(FILE *f, const IntSplit *s, const char *prefix) {
     fputs(t8_text, f);
   if (L->naive)
     fprintf(f, "\n/* %lld gates: %d instructions, one per gate and adder gate as written\n"
-            " * (--lgn-naive, difflogic's scheme). */\nstatic void lgn_eval(void) {\n",
-            (long long)ngates, nlive);
+            " * (--lgn-naive, difflogic's scheme).", (long long)ngates, nlive);
   else
     fprintf(f, "\n/* %lld gates: %d instructions after folding, dead-gate removal and the\n"
-            " * group adders. */\nstatic void lgn_eval(void) {\n", (long long)ngates, nlive);
+            " * group adders.", (long long)ngates, nlive);
+  fprintf(f, "\n * %d steps of at most %d instructions, each a function kept out of line,\n"
+          " * so that the compiler optimises bounded pieces (gcc -O3's RTL combiner is\n"
+          " * superlinear in a function's size); a value read only in its own step is\n"
+          " * a local of it, any other a slot of lgn_s. */\n"
+          "#if defined(__GNUC__)\n#define LGN_STEP static __attribute__((noinline)) void\n"
+          "#else\n#define LGN_STEP static void\n#endif\n", nsteps, STEP);
   fwrite(body, 1, nbody, f);
   free(body);
+  fputs("\nstatic void lgn_eval(void) {\n", f);
+  for (int i = 0; i < nsteps; i++)
+    fprintf(f, "  lgn_step%d();\n", i);
   fputs("}\n\n/* The counts of the block's nb samples, from the planes: per 8 samples and\n"
         " * 8 planes, one transpose. */\nstatic void lgn_counts(int32_t *y, size_t nb) {\n"
         "  size_t j, i;\n  for (j = 0; 8 * j < nb; j++) {\n"
@@ -448,7 +508,7 @@ void lgn_batch_emit(FILE *f, const IntSplit *s, const char *prefix) {
           continue;
         int v = l >> 1;
         fprintf(f, " |\n        (uint64_t)(%sLGN_BYTE(%s[%d], j)%s) << %d", l & 1 ? "0xFFu ^ " : "",
-                v <= L->nin ? "lgn_x" : "lgn_s", v <= L->nin ? v - 1 : slot[v], "", 8 * (w - w0));
+                v <= L->nin ? "lgn_x" : "lgn_s", v <= L->nin ? v - 1 : st.slot[v], "", 8 * (w - w0));
       }
       fprintf(f, ";\n      t = lgn_t8(t);\n      for (i = 0; i < 8; i++)\n"
               "        c[i] += (int32_t)((t >> 8 * i) & 255) << %d;\n    }\n", w0);

@@ -118,6 +118,30 @@ static char *bit_ref(Hls *h, NetId id) {
   return is_atom(h, id) ? r : arena_printf(h->g->arena, "(%s)", r);
 }
 
+/* Does gate k (truth table MSB-first over ab) read operand a (which 0) or
+ * b (which 1)?  Ids 0 and 15 read neither, 3 and 12 only a, 5 and 10 only
+ * b (--lgn-naive keeps them): an operand a gate ignores is neither
+ * printed nor counted, so no array parameter or temporary goes unread. */
+static int gate_reads(int64_t k, int which) {
+  for (int x = 0; x < 2; x++)
+    if (which ? net_gate(k, x, 0) != net_gate(k, x, 1) : net_gate(k, 0, x) != net_gate(k, 1, x))
+      return 1;
+  return 0;
+}
+
+/* The operands of n that its text reads: net_args, less a gate's ignored
+ * operands. */
+static int read_args(const NetNode *n, NetId *args) {
+  int na = net_args(n, args);
+  if (n->op != NET_GATE)
+    return na;
+  int m = 0;
+  for (int j = 0; j < na; j++)
+    if (gate_reads(n->k, j))
+      args[m++] = args[j];
+  return m;
+}
+
 static const char *type_of(const NetNode *n) {
   return n->sgn ? "HLS_S" : "HLS_U";
 }
@@ -161,7 +185,9 @@ static char *expr(Hls *h, NetId id) {
   case NET_WRAP: return arena_printf(a, "rt_fx_wrap(%s, %d, %lld)", ref(h, n->a), n->s, (long long)n->k);
   case NET_REG: return ref(h, n->a);
   case NET_TABLE: return arena_printf(a, "hls_t%lld[%s]", (long long)n->k, ref(h, n->a));
-  case NET_GATE: return backend_gate_text(a, n->k, bit_ref(h, n->a), bit_ref(h, n->b), "!");
+  case NET_GATE:
+    return backend_gate_text(a, n->k, gate_reads(n->k, 0) ? bit_ref(h, n->a) : "",
+                             gate_reads(n->k, 1) ? bit_ref(h, n->b) : "", "!");
   case NET_LUT: {  /* bit i of the table; (unsigned) before << (ap_uint<1> << 1 is 0) */
     NetId x[NET_MAXARGS];
     char *i = "";
@@ -184,7 +210,7 @@ static void count_uses(Hls *h, NetId root, NetId *stack) {
     NetId id = stack[--sp];
     const NetNode *n = &h->net->nodes[id];
     NetId args[NET_MAXARGS];
-    int na = net_args(n, args);
+    int na = read_args(n, args);
     for (int j = 0; j < na; j++) {
       NetId c = args[j];
       if (h->net->nodes[c].op == NET_CONST || h->homev[c] >= 0)

@@ -8,7 +8,7 @@
 # and LUT2 (--lut-k).  The bibc.lgn ONNX twin of random_lgn is written by
 # onnx.helper, not by bibc.  Error cases: tests/errors (lgn_*).
 set(LGN_DIR ${CMAKE_CURRENT_LIST_DIR})
-foreach(m random_lgn binarize_mt binarize_quant uint8_lgn gate_opt)
+foreach(m random_lgn binarize_mt binarize_quant uint8_lgn gate_opt dead_input)
   add_test(NAME lgn/paths/${m}
            COMMAND sh ${LGN_DIR}/run_lgn.sh --bibc ${BIBC} --npycmp $<TARGET_FILE:npycmp>
                    --cc ${CMAKE_C_COMPILER} --cflags "${GEN_CFLAGS}" ${LGN_DIR}/models/${m}.bib)
@@ -41,6 +41,8 @@ verify_tests(lgn/verify_all ${LGN_DIR}
              "gate_opt all_argmax models/gate_opt.bib --samples 1000"
              "random_lgn_naive all_argmax models/random_lgn.bib --samples 1000 --lgn-naive"
              "binarize_quant_naive all models/binarize_quant.bib --samples 1000 --lgn-naive"
+             "dead_input all_argmax models/dead_input.bib --samples 500"
+             "dead_input_naive all_argmax models/dead_input.bib --samples 500 --lgn-naive"
              "big_lgn all_argmax models/big_lgn.bib --samples 300"
              "random_lgn_lut4 all_argmax models/random_lgn.bib --samples 2000 --lut-k 4"
              "random_lgn_lut2 all_argmax models/random_lgn.bib --samples 2000 --lut-k 2")
@@ -64,14 +66,14 @@ set_tests_properties(lgn/difflogic PROPERTIES SKIP_RETURN_CODE 77)
 # NAME_run_batch (backends/c_lgn.c, bit-parallel) against the numpy counts
 # and NAME_run_int, for n = 0 .. 1000 samples, with 1 and the default
 # number of uint64_t per word.
-foreach(m random_lgn binarize_mt binarize_quant uint8_lgn big_lgn pass_count const_count)
+foreach(m random_lgn binarize_mt binarize_quant uint8_lgn big_lgn pass_count const_count dead_input)
   add_test(NAME lgn/batch/${m}
            COMMAND sh ${LGN_DIR}/run_batch.sh --bibc ${BIBC} --cc ${CMAKE_C_COMPILER}
                    --cflags "${GEN_CFLAGS}" ${LGN_DIR}/models/${m}.bib)
 endforeach()
 # --lgn-naive (difflogic's scheme, bench/lgn's baseline): run_batch's C
 # (verify_all's *_naive: HLS C and Verilog with every gate as written).
-foreach(m random_lgn binarize_quant big_lgn)
+foreach(m random_lgn binarize_quant big_lgn dead_input)
   add_test(NAME lgn/batch_naive/${m}
            COMMAND sh ${LGN_DIR}/run_batch.sh --bibc ${BIBC} --cc ${CMAKE_C_COMPILER}
                    --cflags "${GEN_CFLAGS}" --naive ${LGN_DIR}/models/${m}.bib)
