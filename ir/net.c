@@ -334,10 +334,8 @@ NetId net_table(Net *net, NetId idx, const int64_t *v) {
     if (net->tables[o].hash == h && net->tables[o].bits == t->bits &&
         memcmp(net->tables[o].v, t->v, sizeof *t->v * n) == 0)
       id = o;
-  if (id == net->ntables) {
-    t->lut = net_table_luts(t);
+  if (id == net->ntables)
     net->ntables++;
-  }
   NetNode node = {.op = NET_TABLE, .s = x->w, .a = idx, .b = NET_NONE, .c = NET_NONE,
                   .more = {NET_NONE, NET_NONE, NET_NONE}, .k = id};
   return append(net, node);

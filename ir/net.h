@@ -131,7 +131,6 @@ typedef struct NetPack {
 typedef struct NetTable {
   int bits;                  /* index bits: 1 << bits entries */
   int64_t *v;                /* the entries */
-  int64_t lut;               /* cost model: LUT6 of the Verilog's form (net_table_luts) */
   uint64_t hash;             /* of bits and entries: equal tables are stored once */
 } NetTable;
 #define NET_TABLE_MAXBITS 16 /* index bits a TABLE may have (lut_neurons: 12 unless asked) */
@@ -325,7 +324,7 @@ void net_cost(const Net *net, NetCost *c);
 /* The cost model's LUTs of nodes ids[0..n) (constants and inputs free; a
  * product by a constant as the adders of its canonical signed digits). */
 double net_nodes_lut(const Net *net, const NetId *ids, int64_t n);
-/* The cost model's LUT6 for table t (net_table stores it in t->lut). */
+/* The cost model's LUT6 for table t (linear in its entries and bits). */
 int64_t net_table_luts(const NetTable *t);
 int net_max_depth(const Net *net);                 /* logic levels between registers */
 /* The most logic levels per register stage (insert_registers) whose delay

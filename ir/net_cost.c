@@ -124,7 +124,7 @@ static void add_cost(NetLayerCost *c, const Net *net, const NetNode *n) {
   case NET_MUX: c->mux_bits += n->w; break;
   case NET_GATE: c->mux_bits += 1; break;  /* a function of two bits: half a LUT6, as a select */
   case NET_LUT: c->luts++; break;          /* a function of up to six bits (pack_luts): a LUT */
-  case NET_TABLE: c->luts += net->tables[n->k].lut; break;  /* its Shannon decomposition (net_table) */
+  case NET_TABLE: c->luts += net_table_luts(&net->tables[n->k]); break;  /* the Verilog's form */
   case NET_MUL: c->mul_bits += (int64_t)net->nodes[n->a].w * net->nodes[n->b].w; break;
   case NET_REG: c->ff += n->w; break;
   default: break;
