@@ -289,8 +289,9 @@ static char *table_bit(Vlog *v, NetId id, int j, int64_t base, int k, Leaves *L)
     at++;
   if (at == L->n) {  /* a new leaf: a wire of its LUT text */
     const char *ops[NET_MAXARGS];
-    for (int b = 0; b < k; b++) {
-      use(v, n->a, b, b);
+    for (int b = 0; b < k; b++) {  /* lut_text reads the bits the leaf depends on */
+      if (net_lut_drop(tt, k, b, -1, 0) != net_lut_drop(tt, k, b, -1, 1))
+        use(v, n->a, b, b);
       ops[b] = v->net->nodes[n->a].w == 1 ? arena_printf(v->a, "n%d", n->a)
                                           : arena_printf(v->a, "n%d[%d]", n->a, b);
     }

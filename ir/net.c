@@ -319,23 +319,28 @@ NetId net_table(Net *net, NetId idx, const int64_t *v) {
     net->tables = p;
     net->captables = cap;
   }
-  NetTable *t = &net->tables[net->ntables];
-  t->bits = x->w;
   size_t n = (size_t)1 << x->w;
-  t->v = arena_alloc(net->arena, sizeof *t->v * n);
-  uint64_t h = 0xcbf29ce484222325u ^ (uint64_t)t->bits;
+  int64_t *e = malloc(sizeof *e * n);
+  if (!e)
+    die("out of memory");
+  uint64_t h = 0xcbf29ce484222325u ^ (uint64_t)x->w;
   for (int64_t i = 0; i < (int64_t)n; i++) {  /* indices the operand never takes: entry lo */
-    t->v[i] = i >= x->lo && i <= x->hi ? v[i] : v[x->lo];
-    h = (h ^ (uint64_t)t->v[i]) * 0x100000001b3u;
+    e[i] = i >= x->lo && i <= x->hi ? v[i] : v[x->lo];
+    h = (h ^ (uint64_t)e[i]) * 0x100000001b3u;
   }
-  t->hash = h;
   int64_t id = net->ntables;
   for (int64_t o = 0; o < net->ntables && id == net->ntables; o++)  /* the same entries: one table */
-    if (net->tables[o].hash == h && net->tables[o].bits == t->bits &&
-        memcmp(net->tables[o].v, t->v, sizeof *t->v * n) == 0)
+    if (net->tables[o].hash == h && net->tables[o].bits == x->w &&
+        memcmp(net->tables[o].v, e, sizeof *e * n) == 0)
       id = o;
-  if (id == net->ntables)
-    net->ntables++;
+  if (id == net->ntables) {
+    NetTable *t = &net->tables[net->ntables++];
+    t->bits = x->w;
+    t->hash = h;
+    t->v = arena_alloc(net->arena, sizeof *t->v * n);
+    memcpy(t->v, e, sizeof *t->v * n);
+  }
+  free(e);
   NetNode node = {.op = NET_TABLE, .s = x->w, .a = idx, .b = NET_NONE, .c = NET_NONE,
                   .more = {NET_NONE, NET_NONE, NET_NONE}, .k = id};
   return append(net, node);

@@ -27,7 +27,8 @@
  * An input that an earlier table made a constant (its table had one
  * value) is no index bit.  Bounds.  A cone of more than 65,536 nodes, or
  * more input bits than B, stays arithmetic (counted as 'over').  At most
- * 2^22 entries in all and 2^28 node evaluations: past them, neurons stay
+ * 2^22 entries in all (a table equal to one made before adds none) and
+ * 2^28 node evaluations: past them, neurons stay
  * arithmetic (counted as 'budget', and the report says so); so memory
  * stays under 40 MB and time a few seconds.  Nodes that no output needs
  * any more are dropped.
@@ -62,7 +63,8 @@ typedef struct Lut {
   char *boundary;            /* per old node */
   int64_t *stamp;            /* per old node: the neuron that visited it last, + 1 */
   NetId *stack, *cone, *leaf;
-  NetId *wrap;               /* per old node: its code as unsigned bits in the new net, or NET_NONE */
+  NetId *wrap;               /* per old node: its code as unsigned bits in the new net (the
+                              * last layer's), or NET_NONE */
   int64_t ncone, nleaf;
   int64_t *val;              /* per old node: its value in the evaluation */
   int64_t *entries;          /* one table */
@@ -180,10 +182,11 @@ static NetId index_of(Lut *L) {
     NetId x = L->map[L->leaf[j]];
     const NetNode *n = &L->net->nodes[x];
     int w = n->w;
-    if (n->sgn) {  /* one WRAP per input, whichever neurons read it */
-      if (L->wrap[L->leaf[j]] == NET_NONE)
-        L->wrap[L->leaf[j]] = net_add(L->net, NET_WRAP, x, NET_NONE, NET_NONE, w, 0);
-      x = L->wrap[L->leaf[j]];
+    if (n->sgn) {  /* one WRAP per input and layer (the HLS C's functions are layers) */
+      NetId *wr = &L->wrap[L->leaf[j]];
+      if (*wr == NET_NONE || L->net->nodes[*wr].layer != L->net->layer)
+        *wr = net_add(L->net, NET_WRAP, x, NET_NONE, NET_NONE, w, 0);
+      x = *wr;
     }
     idx = idx == NET_NONE ? x : net_add(L->net, NET_CAT, idx, x, NET_NONE, off, 0);
     off += w;
@@ -209,16 +212,17 @@ static int tabulate(Lut *L, NetId r, int maxbits) {
   fill_table(L, r);
   if (s->auto_) {  /* the cost model's LUTs both ways */
     NetTable t = {.bits = bits, .v = L->entries};
-    if ((double)net_table_luts(&t) > net_nodes_lut(L->old, L->cone, L->ncone)) {
+    if ((double)net_table_luts(&t) >= net_nodes_lut(L->old, L->cone, L->ncone)) {  /* ties: adders */
       s->cheaper++;
       return 0;
     }
   }
+  int64_t known = L->net->ntables;
   NetId t = L->nleaf ? net_table(L->net, index_of(L), L->entries) : net_const(L->net, L->entries[0]);
   L->map[r] = t;
   s->tables++;
   if (L->net->nodes[t].op == NET_TABLE) {  /* else a constant: no entries */
-    s->entries += (int64_t)1 << bits;
+    s->entries += L->net->ntables > known ? (int64_t)1 << bits : 0;  /* an equal table: none */
     s->maxbits = bits > s->maxbits ? bits : s->maxbits;
   } else {
     s->constant++;

@@ -19,4 +19,6 @@ verify_tests(lut_neurons/verify_all ${LUTN_DIR}
              "conv_lut_no_da all models/conv_lut.bib --samples 1000 --lut-neuron-bits 8 --no-da"
              "table16 all models/table16.bib --samples 2000 --lut-neuron-bits 16"
              "const_leaf all models/const_leaf.bib --samples 2000 --lut-neurons"
-             "conv_lut_auto all models/conv_lut.bib --samples 2000 --lut-neurons-auto")
+             "conv_lut_auto all models/conv_lut.bib --samples 2000 --lut-neurons-auto"
+             "shared_input all models/shared_input.bib --samples 2000 --lut-neurons"
+             "shared_input_p1 all models/shared_input.bib --samples 1000 --lut-neurons --pipeline 1")
