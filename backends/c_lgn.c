@@ -483,12 +483,12 @@ void lgn_batch_emit(FILE *f, const IntSplit *s, const char *prefix) {
   else
     fprintf(f, "\n/* %lld gates: %d instructions after folding, dead-gate removal and the\n"
             " * group adders.", (long long)ngates, nlive);
-  fprintf(f, "\n * %d steps of at most %d instructions, each a function kept out of line,\n"
+  fprintf(f, "\n * %d step%s of at most %d instructions, each a function kept out of line,\n"
           " * so that the compiler optimises bounded pieces (gcc -O3's RTL combiner is\n"
           " * superlinear in a function's size); a value read only in its own step is\n"
           " * a local of it, any other a slot of lgn_s. */\n"
           "#if defined(__GNUC__)\n#define LGN_STEP static __attribute__((noinline)) void\n"
-          "#else\n#define LGN_STEP static void\n#endif\n", nsteps, STEP);
+          "#else\n#define LGN_STEP static void\n#endif\n", nsteps, nsteps == 1 ? "" : "s", STEP);
   fwrite(body, 1, nbody, f);
   free(body);
   fputs("\nstatic void lgn_eval(void) {\n", f);

@@ -11,7 +11,8 @@
 # LogicLayer ... GroupSum chain in the model language (e.g. bench/lgn/
 # digits.bib; its C is timed from the binarized bits on).  --bibc-flag
 # passes a flag to bibc when it writes the C (e.g. --lgn-naive); gcc -O3
-# -march=native.
+# -march=native.  Also prints how long the compiler took on m.c and on
+# difflogic.c (wall clock).
 set -e
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/bench/lgn
@@ -43,7 +44,17 @@ esac
 otype=$(sed -n 's/^void m_run_int(const [a-z0-9_]* \*in0, \([a-z0-9_]*\) \*out0);$/\1/p' "$work/m.h")
 echo "network: $what; bibc$bflags; $cc $cflags $words"
 grep -o '[0-9]* instructions after folding' "$work/m.c" | sed 's/^/run_batch: /'
+# each C file compiled on its own, timed (wall clock, seconds)
+secs() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+t0=$(date +%s.%N)
 # shellcheck disable=SC2086
-"$cc" $cflags $words -DOUT_T="$otype" -I"$work" "$work/m.c" "$work/difflogic.c" "$here/harness.c" \
+"$cc" $cflags $words -c "$work/m.c" -o "$work/m.o"
+tm=$(secs "$t0")
+t0=$(date +%s.%N)
+# shellcheck disable=SC2086
+"$cc" $cflags -c "$work/difflogic.c" -o "$work/difflogic.o"
+echo "compile: m.c $tm s, difflogic.c $(secs "$t0") s ($cc $cflags)"
+# shellcheck disable=SC2086
+"$cc" $cflags $words -DOUT_T="$otype" -I"$work" "$work/m.o" "$work/difflogic.o" "$here/harness.c" \
   -o "$work/bench"
 taskset -c 0 "$work/bench" 16384 2>/dev/null || "$work/bench" 16384

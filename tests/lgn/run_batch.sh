@@ -7,7 +7,8 @@
 # and 1000 samples (blocks full, partial and empty) its n x k counts equal
 # reference.py's numpy counts of the same binarized inputs and, sample by
 # sample, the counts of m_run_int (the rt_logic kernels), bit for bit;
-# nothing after y[n*k] is written, and x need not be aligned.  With
+# nothing after y[n*k] is written, and x need not be aligned; the
+# instructions sit in step functions of at most 256 each.  With
 # --naive, the same for 'bibc --lgn-naive' (difflogic's scheme: one
 # statement per gate as written, so at least as many as the model's gates).
 #
@@ -38,6 +39,17 @@ if [ -n "$naive" ]; then
   [ "$stmts" -ge "$gates" ] || fail "--lgn-naive: $stmts statements for $gates gates"
   grep -q 'one per gate and adder gate as written' "$work/m.c" || fail "--lgn-naive: not the naive form"
 fi
+# the instructions in step functions of at most 256 (compile time linear
+# in gates: gcc -O3 is superlinear in a function's size), every one once
+nins=$(sed -n 's/^\/\* [0-9]* gates: \([0-9]*\) instructions.*/\1/p' "$work/m.c")
+[ -n "$nins" ] || fail "m.c does not say how many instructions run_batch has"
+# shellcheck disable=SC2046
+set -- $(awk '/^LGN_STEP lgn_step[0-9]+\(void\) \{$/ { s++; n = 0; in_step = 1; next }
+              in_step && /^}$/ { in_step = 0; next }
+              in_step && /^  (const lgn_word t[0-9]+|lgn_s\[[0-9]+\]) = / { t++; if (++n > max) max = n }
+              END { print s + 0, max + 0, t + 0 }' "$work/m.c")
+[ "$1" -eq $(((nins + 255) / 256)) ] && [ "$2" -le 256 ] && [ "$3" -eq "$nins" ] \
+  || fail "$nins instructions in $1 step functions of at most $2 ($3 in all), not in steps of 256"
 grep -q 'void m_run_batch(const uint8_t \*x, int32_t \*y, size_t n);' "$work/m.h" \
   || fail "m.h declares no m_run_batch"
 otype=$(sed -n 's/^void m_run_int(const [a-z0-9_]* \*in0, \([a-z0-9_]*\) \*out0);$/\1/p' "$work/m.h")
