@@ -151,12 +151,9 @@ static void fix_constants(Lut *L) {
 }
 
 /* Neuron r's table over the new net's input nodes (their widths and
- * intervals) into L->entries; returns the index bits. */
-static int fill_table(Lut *L, NetId r) {
+ * intervals, bits in all) into L->entries. */
+static void fill_table(Lut *L, NetId r, int bits) {
   const Net *old = L->old;
-  int bits = 0;
-  for (int64_t j = 0; j < L->nleaf; j++)
-    bits += L->net->nodes[L->map[L->leaf[j]]].w;
   for (int64_t i = 0; i < (int64_t)1 << bits; i++) {
     int off = 0;
     for (int64_t j = 0; j < L->nleaf; j++) {
@@ -171,7 +168,6 @@ static int fill_table(Lut *L, NetId r) {
     L->entries[i] = L->val[r];
   }
   L->evals += L->ncone << bits;
-  return bits;
 }
 
 /* The index of neuron r's table in the new net: its inputs' codes joined. */
@@ -209,7 +205,7 @@ static int tabulate(Lut *L, NetId r, int maxbits) {
     s->budget++;
     return 0;
   }
-  fill_table(L, r);
+  fill_table(L, r, bits);
   if (s->auto_) {  /* the cost model's LUTs both ways */
     NetTable t = {.bits = bits, .v = L->entries};
     if ((double)net_table_luts(&t) >= net_nodes_lut(L->old, L->cone, L->ncone)) {  /* ties: adders */
